@@ -1,0 +1,102 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/ffyaml"
+	promodel "github.com/prometheus/common/model"
+
+	"lookout/internal/server"
+)
+
+type config struct {
+	server    server.Config
+	logLevel  slog.Level
+	logFormat string
+}
+
+// parseConfig reads flags, then LOOKOUT_* variables, then the YAML file; a
+// flag given on the command line wins over the environment, which wins over
+// the file.
+func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
+	c := config{server: server.DefaultConfig()}
+	s := &c.server
+	fs := flag.NewFlagSet("lookout "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&s.DataDir, "data-dir", s.DataDir, "directory of the embedded store")
+	fs.StringVar(&s.HTTPAddr, "http-addr", s.HTTPAddr, "address of the UI, the JSON API, /metrics and the health checks")
+	fs.StringVar(&s.OTLP.GRPCAddr, "otlp-grpc-addr", s.OTLP.GRPCAddr, "OTLP/gRPC listen address (empty: off)")
+	fs.StringVar(&s.OTLP.HTTPAddr, "otlp-http-addr", s.OTLP.HTTPAddr, "OTLP/HTTP listen address (empty: off)")
+	retention := durationFlag{&s.Retention}
+	fs.Var(retention, "retention", "how long data is kept, e.g. 7d, 36h; expiry drops whole days")
+	maxDisk := bytesFlag{&s.MaxDiskBytes}
+	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
+	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
+	fs.Func("log-level", "debug, info, warn or error", func(v string) error { return c.logLevel.UnmarshalText([]byte(v)) })
+	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
+	fs.String("config", "", "optional YAML file with the same keys as the flags (data-dir: ...)")
+	err := ff.Parse(fs, args,
+		ff.WithEnvVarPrefix("LOOKOUT"),
+		ff.WithConfigFileFlag("config"),
+		ff.WithConfigFileParser(ffyaml.Parser))
+	if err != nil {
+		return c, err
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("log-format %q: want text or json", c.logFormat)
+	}
+	return c, s.Validate()
+}
+
+func newLogger(level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// durationFlag accepts Prometheus-style durations, which know days and weeks.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return promodel.Duration(*f.d).String()
+}
+
+func (f durationFlag) Set(v string) error {
+	d, err := promodel.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	*f.d = time.Duration(d)
+	return nil
+}
+
+// bytesFlag accepts sizes such as 512MB, 5GB, 2GiB.
+type bytesFlag struct{ n *int64 }
+
+func (f bytesFlag) String() string {
+	if f.n == nil || *f.n == 0 {
+		return "0"
+	}
+	return humanize.Bytes(uint64(*f.n))
+}
+
+func (f bytesFlag) Set(v string) error {
+	n, err := humanize.ParseBytes(v)
+	if err != nil {
+		return err
+	}
+	*f.n = int64(n)
+	return nil
+}

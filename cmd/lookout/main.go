@@ -1,0 +1,85 @@
+// Command lookout is one observability server for OpenTelemetry traces and
+// logs (and, as they land, X-Ray, CloudWatch Logs and Rollbar), on an embedded
+// store.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"lookout/internal/server"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lookout:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: lookout [command] [flags]
+
+commands:
+  serve    run every receiver, the API and the UI (the default)
+  env      print the environment variables that point SDKs at this instance
+  version  print the version
+
+Run "lookout serve -h" for the flags; each flag can also be set with a
+LOOKOUT_* environment variable (e.g. --data-dir as LOOKOUT_DATA_DIR) or in the
+YAML file given by --config.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig("serve", args, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg)
+	case "env":
+		cfg, err := parseConfig("env", args, stderr)
+		if err != nil {
+			return err
+		}
+		printEnv(stdout, cfg.server)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, "lookout", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func serve(ctx context.Context, cfg config) error {
+	cfg.server.Version = version
+	cfg.server.Logger = newLogger(cfg.logLevel, cfg.logFormat)
+	srv, err := server.New(ctx, cfg.server)
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}

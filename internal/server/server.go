@@ -1,0 +1,218 @@
+// Package server assembles Lookout from its parts: the store, the pipeline,
+// the receivers, retention and the HTTP surface. It holds no protocol or
+// storage logic of its own.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"lookout/internal/api"
+	"lookout/internal/pipeline"
+	"lookout/internal/receiver/otlp"
+	"lookout/internal/retention"
+	"lookout/internal/store/duckdb"
+	"lookout/internal/tally"
+)
+
+// Config is the whole program's configuration.
+type Config struct {
+	DataDir      string
+	HTTPAddr     string
+	Retention    time.Duration
+	MaxDiskBytes int64
+
+	OTLP     otlp.Config
+	Pipeline pipeline.Config
+
+	Version string
+	Logger  *slog.Logger
+}
+
+// DefaultConfig listens on loopback only, on the ports users expect.
+func DefaultConfig() Config {
+	return Config{
+		DataDir:      "lookout-data",
+		HTTPAddr:     "127.0.0.1:8686",
+		Retention:    7 * 24 * time.Hour,
+		MaxDiskBytes: 5 << 30,
+		OTLP:         otlp.DefaultConfig(),
+		Pipeline:     pipeline.DefaultConfig(),
+	}
+}
+
+// Validate reports the first invalid setting.
+func (c Config) Validate() error {
+	switch {
+	case c.DataDir == "":
+		return errors.New("data-dir must be set")
+	case c.HTTPAddr == "":
+		return errors.New("http-addr must be set")
+	case c.Retention < time.Hour:
+		return fmt.Errorf("retention %s: must be at least 1h", c.Retention)
+	case c.MaxDiskBytes < 0:
+		return errors.New("max-disk must not be negative")
+	}
+	return c.OTLP.Validate()
+}
+
+// Server is a running Lookout.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	store     *duckdb.Store
+	pipeline  *pipeline.Pipeline
+	retention *retention.Enforcer
+	otlp      *otlp.Receiver
+	http      *http.Server
+	httpLn    net.Listener
+	ready     atomic.Bool
+}
+
+// New opens the store and binds every listener, so that addresses are known
+// (and port conflicts reported) before Run.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	dcfg := duckdb.DefaultConfig()
+	dcfg.Dir = filepath.Join(cfg.DataDir, "store")
+	st, err := duckdb.Open(ctx, dcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.store = st
+	fail := func(err error) (*Server, error) {
+		s.closeAll()
+		return nil, err
+	}
+
+	tl := tally.New(nil)
+	pcfg := cfg.Pipeline
+	pcfg.Retention, pcfg.Registerer, pcfg.Logger, pcfg.Tally = cfg.Retention, reg, s.log, tl
+	if s.pipeline, err = pipeline.New(pcfg, st); err != nil {
+		return fail(err)
+	}
+	rcfg := retention.DefaultConfig()
+	rcfg.Retention, rcfg.MaxDiskBytes, rcfg.Registerer, rcfg.Logger = cfg.Retention, cfg.MaxDiskBytes, reg, s.log
+	if s.retention, err = retention.New(rcfg, st); err != nil {
+		return fail(err)
+	}
+	ocfg := cfg.OTLP
+	ocfg.Logger = s.log
+	if s.otlp, err = otlp.New(ocfg, s.pipeline); err != nil {
+		return fail(err)
+	}
+	if err := s.otlp.Listen(); err != nil {
+		return fail(err)
+	}
+
+	a, err := api.New(api.Config{Traces: st, Logs: st, Logger: s.log})
+	if err != nil {
+		return fail(err)
+	}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	mux.Handle("GET /api/status", statusSource{
+		store: st, tally: tl, version: cfg.Version, started: time.Now(),
+		retention: cfg.Retention, budget: cfg.MaxDiskBytes, now: time.Now,
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !s.ready.Load() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if s.httpLn, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+		return fail(fmt.Errorf("http-addr %s: %w", cfg.HTTPAddr, err))
+	}
+	return s, nil
+}
+
+// HTTPAddr is the bound address of the main HTTP port.
+func (s *Server) HTTPAddr() string { return s.httpLn.Addr().String() }
+
+// Run serves until ctx is done, then stops taking data, commits what was
+// accepted and closes the store.
+func (s *Server) Run(ctx context.Context) error {
+	pctx, stopPipeline := context.WithCancel(context.Background())
+	defer stopPipeline()
+	go s.pipeline.Run(pctx)
+	rctx, stopRetention := context.WithCancel(ctx)
+	retentionDone := make(chan struct{})
+	go func() { defer close(retentionDone); s.retention.Run(rctx) }()
+
+	errc := make(chan error, 2)
+	go func() { errc <- s.otlp.Serve() }()
+	go func() {
+		if err := s.http.Serve(s.httpLn); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	s.ready.Store(true)
+	s.log.Info("lookout started", "version", s.cfg.Version, "http", s.HTTPAddr(),
+		"otlp_grpc", s.otlp.GRPCAddr(), "otlp_http", s.otlp.HTTPAddr(), "data_dir", s.cfg.DataDir)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	s.ready.Store(false)
+	s.log.Info("lookout stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Receivers first, so nothing new arrives; then the pipeline commits what
+	// it holds; the store closes last.
+	if err := s.otlp.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("otlp shutdown", "err", err)
+	}
+	if err := s.http.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("http shutdown", "err", err)
+	}
+	stopRetention()
+	<-retentionDone
+	stopPipeline()
+	<-s.pipeline.Stopped()
+	if err := s.store.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close store: %w", err)
+	}
+	return runErr
+}
+
+// closeAll releases what New opened when New fails half way.
+func (s *Server) closeAll() {
+	if s.otlp != nil {
+		_ = s.otlp.Shutdown(context.Background())
+	}
+	if s.httpLn != nil {
+		_ = s.httpLn.Close()
+	}
+	if s.store != nil {
+		_ = s.store.Close()
+	}
+}
