@@ -47,7 +47,7 @@ func DefaultConfig() Config {
 		HTTPAddr:     "127.0.0.1:8686",
 		Retention:    7 * 24 * time.Hour,
 		MaxDiskBytes: 5 << 30,
-		OTLP:         otlp.DefaultConfig(),
+		OTLP:         otlpDefaults(),
 		Pipeline:     pipeline.DefaultConfig(),
 	}
 }
@@ -117,11 +117,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	ocfg := cfg.OTLP
-	ocfg.Logger = s.log
+	ocfg.Logger, ocfg.Observer = s.log, s.pipeline
 	if s.otlp, err = otlp.New(ocfg, s.pipeline); err != nil {
 		return fail(err)
 	}
-	if err := s.otlp.Listen(); err != nil {
+	if err := s.otlp.Start(ctx); err != nil {
 		return fail(err)
 	}
 
@@ -166,8 +166,7 @@ func (s *Server) Run(ctx context.Context) error {
 	retentionDone := make(chan struct{})
 	go func() { defer close(retentionDone); s.retention.Run(rctx) }()
 
-	errc := make(chan error, 2)
-	go func() { errc <- s.otlp.Serve() }()
+	errc := make(chan error, 1)
 	go func() {
 		if err := s.http.Serve(s.httpLn); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http: %w", err)
@@ -175,7 +174,7 @@ func (s *Server) Run(ctx context.Context) error {
 	}()
 	s.ready.Store(true)
 	s.log.Info("lookout started", "version", s.cfg.Version, "http", s.HTTPAddr(),
-		"otlp_grpc", s.otlp.GRPCAddr(), "otlp_http", s.otlp.HTTPAddr(), "data_dir", s.cfg.DataDir)
+		"otlp_grpc", addrString(s.otlp.GRPCAddr()), "otlp_http", addrString(s.otlp.HTTPAddr()), "data_dir", s.cfg.DataDir)
 
 	var runErr error
 	select {
@@ -215,4 +214,18 @@ func (s *Server) closeAll() {
 	if s.store != nil {
 		_ = s.store.Close()
 	}
+}
+
+// otlpDefaults binds the OTLP ports to loopback, like every other listener.
+func otlpDefaults() otlp.Config {
+	c := otlp.DefaultConfig()
+	c.GRPCAddr, c.HTTPAddr = "127.0.0.1:4317", "127.0.0.1:4318"
+	return c
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
 }

@@ -45,7 +45,7 @@ func TestLogsRoundTrip(t *testing.T) {
 			ctx := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
 				TraceID: tid, SpanID: trace.SpanID{8, 7, 6, 5, 4, 3, 2, 1}, TraceFlags: trace.FlagsSampled}))
 
-			emit := func(ctx context.Context, sev otellog.Severity, body otellog.Value, attrs ...otellog.KeyValue) {
+			emit := func(ctx context.Context, sev otellog.Severity, body attribute.Value, attrs ...attribute.KeyValue) {
 				var r otellog.Record
 				r.SetTimestamp(time.Now())
 				r.SetSeverity(sev)
@@ -54,11 +54,11 @@ func TestLogsRoundTrip(t *testing.T) {
 				r.AddAttributes(attrs...)
 				logger.Emit(ctx, r)
 			}
-			emit(context.Background(), otellog.SeverityInfo, otellog.StringValue("invoice 17 created"))
-			emit(ctx, otellog.SeverityWarn, otellog.StringValue("payment retry for invoice 17"),
-				otellog.Bytes("raw", []byte{0, 1, 2}), otellog.Map("customer", otellog.String("id", "c-9"), otellog.Int("tier", 2)),
-				otellog.Slice("codes", otellog.IntValue(1), otellog.IntValue(2)), otellog.Float64("amount", 12.5), otellog.Bool("retry", true))
-			emit(ctx, otellog.SeverityError, otellog.MapValue(otellog.String("event", "charge failed"), otellog.Int("code", 402)))
+			emit(context.Background(), otellog.SeverityInfo, attribute.StringValue("invoice 17 created"))
+			emit(ctx, otellog.SeverityWarn, attribute.StringValue("payment retry for invoice 17"),
+				attribute.ByteSlice("raw", []byte{0, 1, 2}), attribute.Map("customer", attribute.String("id", "c-9"), attribute.Int("tier", 2)),
+				attribute.Slice("codes", attribute.IntValue(1), attribute.IntValue(2)), attribute.Float64("amount", 12.5), attribute.Bool("retry", true))
+			emit(ctx, otellog.SeverityError, attribute.MapValue(attribute.String("event", "charge failed"), attribute.Int("code", 402)))
 			if err := lp.Shutdown(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -114,6 +114,8 @@ func checkTrace(t *testing.T, got otlpTrace, sent sentTrace) {
 		"ids":                       "map[arrayValue:map[values:[map[intValue:1] map[intValue:-2] map[intValue:9007199254740993]]]]",
 		"flags":                     "map[arrayValue:map[values:[map[boolValue:true] map[boolValue:false]]]]",
 		"ratios":                    "map[arrayValue:map[values:[map[doubleValue:0.5] map[doubleValue:1.5]]]]",
+		"raw":                       "map[bytesValue:3q0=]",
+		"user":                      "map[kvlistValue:map[values:[map[key:id value:map[stringValue:u-7]] map[key:roles value:map[arrayValue:map[values:[map[stringValue:admin]]]]]]]]",
 	}
 	for k, want := range wantAttrs {
 		if got := fmtValue(attr(root.Attributes, k)); got != want {

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"context"
+	"hash/crc32"
 	"errors"
 	"fmt"
 	"net/url"
@@ -61,7 +62,7 @@ func emitTrace(t *testing.T, exp sdktrace.SpanExporter, service string) sentTrac
 	// A remote parent carries the trace state, as a propagated request would.
 	ts, _ := trace.ParseTraceState("vendor=abc,other=1")
 	parent := trace.NewSpanContext(trace.SpanContextConfig{
-		TraceID: trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, byte(len(service)), 0x36},
+		TraceID: trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, byte(crc32.ChecksumIEEE([]byte(service))), 0x36},
 		SpanID:  trace.SpanID{0, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7}, TraceFlags: trace.FlagsSampled,
 		TraceState: ts, Remote: true,
 	})
@@ -81,8 +82,10 @@ func emitTrace(t *testing.T, exp sdktrace.SpanExporter, service string) sentTrac
 		attribute.Int64Slice("ids", []int64{1, -2, 9007199254740993}),
 		attribute.BoolSlice("flags", []bool{true, false}),
 		attribute.Float64Slice("ratios", []float64{0.5, 1.5}),
+		attribute.ByteSlice("raw", []byte{0xde, 0xad}),
+		attribute.Map("user", attribute.String("id", "u-7"), attribute.Slice("roles", attribute.StringValue("admin"))),
 	)
-	for i := range 6 { // 8 above + 6 = 14 > limit 12: the SDK drops 2 and says so
+	for i := range 4 { // 10 above + 4 = 14 > limit 12: the SDK drops 2 and says so
 		root.SetAttributes(attribute.Int(fmt.Sprintf("extra.%d", i), i))
 	}
 	root.AddEvent("cache miss", trace.WithAttributes(attribute.String("key", "order:42")))

@@ -1,0 +1,187 @@
+// Package api serves Lookout's JSON query API on the main HTTP port: trace
+// lookup and search in the shapes Grafana's Tempo data source speaks, plus
+// log search and a service list for the UI and CLI. It only reads; it
+// translates HTTP requests into store queries and store answers into JSON.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
+)
+
+// Config configures the API.
+type Config struct {
+	// Traces answers trace lookups, trace searches and the service list.
+	Traces store.TraceReader
+	// Logs answers log searches.
+	Logs store.LogReader
+	// Logger receives one line per failed request. Nil discards.
+	Logger *slog.Logger
+	// QueryTimeout bounds every request's store work; a request that runs
+	// out of time gets 504.
+	QueryTimeout time.Duration
+	// DefaultSearchWindow is how far back a search, log query or service
+	// list looks when the request names no start: [end-window, end).
+	DefaultSearchWindow time.Duration
+	// MaxLimit caps the limit parameter of trace and log searches; larger
+	// requests are clamped to it.
+	MaxLimit int
+	// Now is the clock that relative times ("1h", "now") are read against.
+	// Nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultConfig returns the defaults: a 30s query timeout, a 24h default
+// search window and a limit cap of 10000. The readers must still be set.
+func DefaultConfig() Config {
+	return Config{
+		QueryTimeout:        30 * time.Second,
+		DefaultSearchWindow: 24 * time.Hour,
+		MaxLimit:            10000,
+	}
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	switch {
+	case c.Traces == nil:
+		return errors.New("api config: traces reader is nil")
+	case c.Logs == nil:
+		return errors.New("api config: logs reader is nil")
+	case c.QueryTimeout <= 0:
+		return fmt.Errorf("api config: query timeout %s: must be positive", c.QueryTimeout)
+	case c.DefaultSearchWindow <= 0:
+		return fmt.Errorf("api config: default search window %s: must be positive", c.DefaultSearchWindow)
+	case c.MaxLimit <= 0:
+		return fmt.Errorf("api config: max limit %d: must be positive", c.MaxLimit)
+	}
+	return nil
+}
+
+// API holds the handlers. It is safe for concurrent use.
+type API struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New builds the API. Zero duration and limit fields take DefaultConfig's
+// values, so a Config with only the readers set is valid.
+func New(cfg Config) (*API, error) {
+	def := DefaultConfig()
+	if cfg.QueryTimeout == 0 {
+		cfg.QueryTimeout = def.QueryTimeout
+	}
+	if cfg.DefaultSearchWindow == 0 {
+		cfg.DefaultSearchWindow = def.DefaultSearchWindow
+	}
+	if cfg.MaxLimit == 0 {
+		cfg.MaxLimit = def.MaxLimit
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &API{cfg: cfg, log: log.With("component", "api")}, nil
+}
+
+// Register mounts every route on mux. Routes answer GET (and HEAD); other
+// methods get the mux's 405. Errors are {"error":"..."} with 400 for a bad
+// parameter (the message starts with its name), 404 for an unknown trace,
+// 504 when QueryTimeout ran out and 500 for a store failure.
+//
+//	GET /api/traces/{traceID}              OTLP/JSON {"resourceSpans":[...]} or protobuf (Tempo)
+//	GET /api/v2/traces/{traceID}           {"trace":{"resourceSpans":[...]}} (Tempo v2)
+//	GET /api/search                        {"traces":[...],"metrics":{...}} (Tempo)
+//	GET /api/search/tags                   {"tagNames":[...]} (Tempo)
+//	GET /api/search/tag/{tag}/values       {"tagValues":[...]} (Tempo)
+//	GET /api/echo                          "echo", Grafana's data source test (Tempo)
+//	GET /api/logs                          {"logs":[...]}, streamed
+//	GET /api/services                      {"services":[...]}
+func (a *API) Register(mux *http.ServeMux) {
+	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
+	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
+	mux.Handle("GET /api/search", a.handle(a.search))
+	mux.Handle("GET /api/search/tags", a.handle(a.searchTags))
+	mux.Handle("GET /api/search/tag/{tag}/values", a.handle(a.searchTagValues))
+	mux.Handle("GET /api/echo", a.handle(a.echo))
+	mux.Handle("GET /api/logs", a.handle(a.logs))
+	mux.Handle("GET /api/services", a.handle(a.services))
+}
+
+// project chooses the project a request reads. Everything is the default
+// project until API keys map to projects.
+func (a *API) project(*http.Request) string { return model.DefaultProject }
+
+// handlerFunc is a handler that returns its failure instead of writing it.
+// It must not return an error after it has written the response status.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle runs h under the query timeout and turns its error into a JSON
+// error reply, once, here.
+func (a *API) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.QueryTimeout)
+		defer cancel()
+		if err := h(w, r.WithContext(ctx)); err != nil {
+			a.fail(ctx, w, r, err)
+		}
+	})
+}
+
+// httpError is a failure with the status and message the client gets.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// badRequest makes a 400 whose message names the parameter.
+func badRequest(param string, err error) error {
+	return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("%s: %v", param, err)}
+}
+
+func notFound(format string, args ...any) error {
+	return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf(format, args...)}
+}
+
+// storeError marks a failure of the store, whose errors name their query.
+func storeError(err error) error { return fmt.Errorf("store: %w", err) }
+
+// fail writes err as {"error": "..."}: the status of an httpError, 504 when
+// the query timeout ran out, nothing when the client went away, else 500.
+func (a *API) fail(ctx context.Context, w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		writeError(w, he.status, he.msg)
+	case r.Context().Err() != nil:
+		a.log.Debug("client went away", "path", r.URL.Path, "err", err)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		a.log.Warn("query timed out", "path", r.URL.Path, "timeout", a.cfg.QueryTimeout, "err", err)
+		writeError(w, http.StatusGatewayTimeout, fmt.Sprintf("query timed out after %s", a.cfg.QueryTimeout))
+	default:
+		a.log.Error("query failed", "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
+		writeError(w, http.StatusInternalServerError, err.Error())
+	}
+}
+
+// echo answers Tempo's /api/echo, which Grafana calls to test a data source.
+func (a *API) echo(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("echo"))
+	return nil
+}

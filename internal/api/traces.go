@@ -1,0 +1,96 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
+	"lookout/internal/model"
+	"lookout/internal/otlpconv"
+	"lookout/internal/store"
+)
+
+const contentTypeProtobuf = "application/protobuf"
+
+// traceV1 answers GET /api/traces/{traceID} as Tempo does: the trace as
+// OTLP/JSON {"resourceSpans":[...]} (ids in hex), or, when the client
+// accepts application/protobuf, as an OTLP TracesData message. Unknown ids
+// get 404, malformed ones 400.
+func (a *API) traceV1(w http.ResponseWriter, r *http.Request) error {
+	return a.trace(w, r, false)
+}
+
+// traceV2 answers GET /api/v2/traces/{traceID} as Tempo v2 does: the same
+// trace wrapped as {"trace":{"resourceSpans":[...]}}; in protobuf, a message
+// whose field 1 holds the TracesData (Tempo's TraceByIDResponse).
+func (a *API) traceV2(w http.ResponseWriter, r *http.Request) error {
+	return a.trace(w, r, true)
+}
+
+func (a *API) trace(w http.ResponseWriter, r *http.Request, wrapped bool) error {
+	id, err := parseTraceID(r.PathValue("traceID"))
+	if err != nil {
+		return badRequest("traceID", err)
+	}
+	spans, err := a.cfg.Traces.Trace(r.Context(), a.project(r), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("trace %s not found", id)
+	}
+	if err != nil {
+		return storeError(err)
+	}
+	return writeTrace(w, r, spans, wrapped)
+}
+
+// writeTrace writes spans in the representation the request accepts.
+func writeTrace(w http.ResponseWriter, r *http.Request, spans []model.Span, wrapped bool) error {
+	td := otlpconv.TracesData(spans)
+	if wantsProtobuf(r) {
+		body, err := proto.Marshal(td)
+		if err != nil {
+			return fmt.Errorf("trace protobuf: %w", err)
+		}
+		if wrapped {
+			// TraceByIDResponse{trace = 1}, and Trace's field 1 is the
+			// repeated ResourceSpans, so TracesData bytes are a Trace.
+			body = protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), body)
+		}
+		writeBody(w, http.StatusOK, contentTypeProtobuf, body)
+		return nil
+	}
+	body, err := marshalOTLPJSON(td)
+	if err != nil {
+		return fmt.Errorf("trace json: %w", err)
+	}
+	if wrapped {
+		body = append(append([]byte(`{"trace":`), body...), '}')
+	}
+	writeBody(w, http.StatusOK, contentTypeJSON, append(body, '\n'))
+	return nil
+}
+
+// wantsProtobuf reports whether the Accept header names protobuf before (or
+// without) JSON. Quality values are not weighed; order decides, as clients
+// that ask for protobuf list it alone.
+func wantsProtobuf(r *http.Request) bool {
+	for _, accept := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(accept, ",") {
+			mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			switch mt {
+			case contentTypeProtobuf, "application/x-protobuf":
+				return true
+			case contentTypeJSON, "*/*", "application/*":
+				return false
+			}
+		}
+	}
+	return false
+}

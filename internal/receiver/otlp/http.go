@@ -1,0 +1,159 @@
+package otlp
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// OTLP/HTTP paths.
+const (
+	PathTraces = "/v1/traces"
+	PathLogs   = "/v1/logs"
+)
+
+// Handler serves OTLP/HTTP: POST /v1/traces and /v1/logs with protobuf or
+// JSON bodies, optionally gzip-compressed, plus CORS preflight requests. Any
+// other path is answered 404, so it can be mounted at the root of a mux or
+// under "/v1/".
+func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.serveHTTP) }
+
+func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
+	var kind string
+	switch req.URL.Path {
+	case PathTraces:
+		kind = kindSpan
+	case PathLogs:
+		kind = kindLog
+	default:
+		http.Error(w, fmt.Sprintf("no OTLP endpoint at %q: use %s or %s", req.URL.Path, PathTraces, PathLogs), http.StatusNotFound)
+		return
+	}
+	if r.cors.handle(w, req) {
+		return
+	}
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST, OPTIONS")
+		http.Error(w, fmt.Sprintf("method %s not allowed: OTLP/HTTP takes POST", req.Method), http.StatusMethodNotAllowed)
+		return
+	}
+	project := projectFor(req.Header)
+	ct, err := contentType(req)
+	if err != nil {
+		r.refuse(w, ctProtobuf, kind, project, err)
+		return
+	}
+	req.Body = http.MaxBytesReader(w, req.Body, int64(r.cfg.MaxRequestBytes))
+	buf, err := readBody(req, r.cfg.MaxRequestBytes)
+	if err != nil {
+		r.refuse(w, ct, kind, project, err)
+		return
+	}
+	var (
+		out  outcome
+		resp proto.Message
+	)
+	if kind == kindSpan {
+		var m coltracepb.ExportTraceServiceRequest
+		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixTraceIDs(&m) })
+		putBuffer(buf)
+		if err != nil {
+			r.refuse(w, ct, kind, project, &bodyError{http.StatusBadRequest, "malformed", err.Error()})
+			return
+		}
+		if out, err = r.exportTraces(req.Context(), project, m.ResourceSpans); err == nil {
+			tr := &coltracepb.ExportTraceServiceResponse{}
+			if out.rejected > 0 {
+				tr.PartialSuccess = &coltracepb.ExportTracePartialSuccess{RejectedSpans: out.rejected, ErrorMessage: out.message}
+			}
+			resp = tr
+		}
+	} else {
+		var m collogspb.ExportLogsServiceRequest
+		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixLogIDs(&m) })
+		putBuffer(buf)
+		if err != nil {
+			r.refuse(w, ct, kind, project, &bodyError{http.StatusBadRequest, "malformed", err.Error()})
+			return
+		}
+		if out, err = r.exportLogs(req.Context(), project, m.ResourceLogs); err == nil {
+			lr := &collogspb.ExportLogsServiceResponse{}
+			if out.rejected > 0 {
+				lr.PartialSuccess = &collogspb.ExportLogsPartialSuccess{RejectedLogRecords: out.rejected, ErrorMessage: out.message}
+			}
+			resp = lr
+		}
+	}
+	if err != nil {
+		r.httpError(w, ct, err)
+		return
+	}
+	r.write(w, ct, http.StatusOK, resp)
+}
+
+// refuse answers a request that never reached conversion and reports it.
+func (r *Receiver) refuse(w http.ResponseWriter, ct, kind, project string, err error) {
+	var be *bodyError
+	if !errors.As(err, &be) {
+		be = &bodyError{http.StatusBadRequest, "malformed", err.Error()}
+	}
+	r.observe(kind, project, "", be.reason, be.msg, 1)
+	if be.status == http.StatusUnsupportedMediaType {
+		http.Error(w, be.msg, be.status) // the client's encoding is unknown: plain text
+		return
+	}
+	r.writeStatus(w, ct, be.status, codes.InvalidArgument, be.msg)
+}
+
+// httpError maps an export failure: 400 for invalid data, 503 with
+// Retry-After when the sink may take the data later, 500 otherwise.
+func (r *Receiver) httpError(w http.ResponseWriter, ct string, err error) {
+	var inv *invalidError
+	switch {
+	case errors.As(err, &inv):
+		r.writeStatus(w, ct, http.StatusBadRequest, codes.InvalidArgument, inv.msg)
+	case retryable(err):
+		secs := int((r.cfg.RetryAfter + 999_999_999) / 1_000_000_000)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		r.writeStatus(w, ct, http.StatusServiceUnavailable, codes.Unavailable, err.Error(),
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(r.cfg.RetryAfter)})
+	default:
+		r.log.Error("otlp export failed", slog.Any("err", err))
+		r.writeStatus(w, ct, http.StatusInternalServerError, codes.Internal, err.Error())
+	}
+}
+
+// writeStatus answers with a google.rpc.Status body, as OTLP/HTTP asks.
+func (r *Receiver) writeStatus(w http.ResponseWriter, ct string, httpStatus int, code codes.Code, msg string, details ...proto.Message) {
+	st := &spb.Status{Code: int32(code), Message: msg}
+	for _, d := range details {
+		if a, err := anypb.New(d); err == nil {
+			st.Details = append(st.Details, a)
+		}
+	}
+	r.write(w, ct, httpStatus, st)
+}
+
+func (r *Receiver) write(w http.ResponseWriter, ct string, status int, m proto.Message) {
+	b, err := marshal(ct, m)
+	if err != nil { // cannot happen with these message types
+		r.log.Error("otlp: encode reply", slog.Any("err", err))
+		http.Error(w, "encode reply", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,91 @@
+package otlp
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+)
+
+// OTLP/JSON writes trace and span ids as hex strings, while protojson decodes
+// bytes fields as base64. Hex digits are all base64 characters, and an id's
+// hex form (32 or 16 characters) is a whole number of base64 quanta, so
+// protojson decodes it without loss into 24 or 12 bytes: encoding those back to
+// base64 gives the original hex text, which is then decoded as hex. No second
+// JSON pass is needed.
+
+// hexID turns what protojson decoded from an id field back into the id, or
+// fails when the text was not an id's hex form. Empty stays empty.
+func hexID(b []byte, size int) ([]byte, error) {
+	if len(b) == 0 {
+		return b, nil
+	}
+	if len(b) != size*2*3/4 {
+		return nil, fmt.Errorf("want %d hex characters", size*2)
+	}
+	text := base64.StdEncoding.EncodeToString(b)
+	id := make([]byte, size)
+	if _, err := hex.Decode(id, []byte(text)); err != nil {
+		return nil, fmt.Errorf("%q is not %d hex characters", text, size*2)
+	}
+	return id, nil
+}
+
+func fixTraceIDs(req *coltracepb.ExportTraceServiceRequest) error {
+	for i, rs := range req.ResourceSpans {
+		for j, ss := range rs.GetScopeSpans() {
+			for k, s := range ss.GetSpans() {
+				if s == nil {
+					continue
+				}
+				at := func(field string) string {
+					return fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d].%s", i, j, k, field)
+				}
+				var err error
+				if s.TraceId, err = hexID(s.TraceId, 16); err != nil {
+					return fmt.Errorf("%s: %w", at("traceId"), err)
+				}
+				if s.SpanId, err = hexID(s.SpanId, 8); err != nil {
+					return fmt.Errorf("%s: %w", at("spanId"), err)
+				}
+				if s.ParentSpanId, err = hexID(s.ParentSpanId, 8); err != nil {
+					return fmt.Errorf("%s: %w", at("parentSpanId"), err)
+				}
+				for l, link := range s.Links {
+					if link == nil {
+						continue
+					}
+					if link.TraceId, err = hexID(link.TraceId, 16); err != nil {
+						return fmt.Errorf("%s: %w", at(fmt.Sprintf("links[%d].traceId", l)), err)
+					}
+					if link.SpanId, err = hexID(link.SpanId, 8); err != nil {
+						return fmt.Errorf("%s: %w", at(fmt.Sprintf("links[%d].spanId", l)), err)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func fixLogIDs(req *collogspb.ExportLogsServiceRequest) error {
+	for i, rl := range req.ResourceLogs {
+		for j, sl := range rl.GetScopeLogs() {
+			for k, lr := range sl.GetLogRecords() {
+				if lr == nil {
+					continue
+				}
+				var err error
+				if lr.TraceId, err = hexID(lr.TraceId, 16); err != nil {
+					return fmt.Errorf("resourceLogs[%d].scopeLogs[%d].logRecords[%d].traceId: %w", i, j, k, err)
+				}
+				if lr.SpanId, err = hexID(lr.SpanId, 8); err != nil {
+					return fmt.Errorf("resourceLogs[%d].scopeLogs[%d].logRecords[%d].spanId: %w", i, j, k, err)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package otlp
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"lookout/internal/model"
+	"lookout/internal/pipeline"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// The SDK exporters' HTTP transports keep idle connections a while.
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+	)
+}
+
+// recordingSink records submitted batches. Queued errors are returned, one
+// per call, before it starts accepting; result is returned on success.
+type recordingSink struct {
+	mu      sync.Mutex
+	batches []*model.Batch
+	errs    []error
+	result  func(*model.Batch) pipeline.Result
+	calls   int
+}
+
+func (s *recordingSink) Submit(_ context.Context, b *model.Batch) (pipeline.Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if len(s.errs) > 0 {
+		err := s.errs[0]
+		s.errs = s.errs[1:]
+		return pipeline.Result{}, err
+	}
+	s.batches = append(s.batches, b)
+	if s.result != nil {
+		return s.result(b), nil
+	}
+	return pipeline.Result{}, nil
+}
+
+func (s *recordingSink) failWith(errs ...error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, errs...)
+	s.mu.Unlock()
+}
+
+func (s *recordingSink) spans() []model.Span {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []model.Span
+	for _, b := range s.batches {
+		out = append(out, b.Spans...)
+	}
+	return out
+}
+
+func (s *recordingSink) logs() []model.LogEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []model.LogEvent
+	for _, b := range s.batches {
+		out = append(out, b.Logs...)
+	}
+	return out
+}
+
+func (s *recordingSink) callCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+// recordingObserver records refusals reported before the sink.
+type recordingObserver struct {
+	mu   sync.Mutex
+	seen []string // "kind/reason/n"
+}
+
+func (o *recordingObserver) Rejected(kind, project, service, reason, message string, n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seen = append(o.seen, kind+"/"+reason)
+}
+
+var (
+	errRetry     = pipeline.ErrOverloaded
+	errPermanent = errors.New("disk is on fire")
+)
+
+// startReceiver serves on 127.0.0.1:0 for both protocols until the test ends.
+func startReceiver(t *testing.T, mod func(*Config)) (*Receiver, *recordingSink, *recordingObserver) {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.RetryAfter = 10 * time.Millisecond
+	obs := &recordingObserver{}
+	cfg.Observer = obs
+	if mod != nil {
+		mod(&cfg)
+	}
+	sink := &recordingSink{}
+	r, err := New(cfg, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := r.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return r, sink, obs
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func hexString(b []byte) string { return hex.EncodeToString(b) }

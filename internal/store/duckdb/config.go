@@ -1,0 +1,65 @@
+package duckdb
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+)
+
+// Config configures the embedded DuckDB store.
+type Config struct {
+	// Dir is the data directory. Partition files live in Dir/parts, DuckDB's
+	// spill files in Dir/tmp. Created when missing.
+	Dir string
+	// MemoryLimit caps DuckDB's buffer memory ("256MB", "2GiB"). Empty means
+	// DuckDB's default, 80% of the machine's RAM.
+	MemoryLimit string
+	// Threads is DuckDB's worker thread count; 0 means one per CPU.
+	Threads int
+	// ReadConns is the size of the read connection pool (the writer has its
+	// own connection).
+	ReadConns int
+}
+
+// DefaultConfig returns a configuration for a small box: 512MB of buffer
+// memory, DuckDB's default thread count and four read connections. Dir must
+// still be set.
+func DefaultConfig() Config {
+	return Config{MemoryLimit: "512MB", ReadConns: 4}
+}
+
+var memoryLimitRE = regexp.MustCompile(`(?i)^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$`)
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	if c.Dir == "" {
+		return errors.New("duckdb config: dir is empty")
+	}
+	if c.MemoryLimit != "" && !memoryLimitRE.MatchString(c.MemoryLimit) {
+		return fmt.Errorf("duckdb config: memory limit %q: want a size such as 256MB", c.MemoryLimit)
+	}
+	if c.Threads < 0 {
+		return fmt.Errorf("duckdb config: threads %d: must not be negative", c.Threads)
+	}
+	if c.ReadConns < 1 {
+		return fmt.Errorf("duckdb config: read conns %d: must be at least 1", c.ReadConns)
+	}
+	return nil
+}
+
+// dsn is the connection string of the in-memory main database the partition
+// files are attached to.
+func (c Config) dsn() string {
+	v := url.Values{}
+	if c.MemoryLimit != "" {
+		v.Set("memory_limit", c.MemoryLimit)
+	}
+	if c.Threads > 0 {
+		v.Set("threads", strconv.Itoa(c.Threads))
+	}
+	v.Set("temp_directory", filepath.Join(c.Dir, "tmp"))
+	return "?" + v.Encode()
+}

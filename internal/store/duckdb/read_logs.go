@@ -1,0 +1,113 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
+)
+
+// defaultLogLimit is the number of events Logs yields when the query sets no
+// limit.
+const defaultLogLimit = 100
+
+// Logs streams the matching events ordered by time (ties by observed time).
+// The query runs when iteration starts; rows are read as the consumer pulls
+// them, and stopping early closes the result. An error is yielded once, as
+// the last element. Text matches a case-insensitive substring of the body
+// rendered as text (Value.AsString).
+func (s *Store) Logs(ctx context.Context, q store.LogQuery) iter.Seq2[model.LogEvent, error] {
+	return func(yield func(model.LogEvent, error) bool) {
+		release, err := s.acquire()
+		if err != nil {
+			yield(model.LogEvent{}, err)
+			return
+		}
+		defer release()
+		query, args := logsQuery(q)
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(model.LogEvent{}, fmt.Errorf("logs: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLog(rows)
+			if err != nil {
+				yield(model.LogEvent{}, fmt.Errorf("logs: %w", err))
+				return
+			}
+			if !yield(l, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(model.LogEvent{}, fmt.Errorf("logs: %w", err))
+		}
+	}
+}
+
+func logsQuery(q store.LogQuery) (string, []any) {
+	w := &where{}
+	w.add("project = ?", q.Project)
+	if !q.Start.IsZero() {
+		w.add("time_ns >= ?", q.Start.UnixNano())
+	}
+	if !q.End.IsZero() {
+		w.add("time_ns < ?", q.End.UnixNano())
+	}
+	if q.Service != "" {
+		w.add("service = ?", q.Service)
+	}
+	if q.MinSeverity != 0 {
+		w.add("severity_number >= ?", q.MinSeverity)
+	}
+	if !q.TraceID.IsZero() {
+		hi, lo := traceHalves(q.TraceID)
+		w.add("trace_hi = ? AND trace_lo = ?", hi, lo)
+	}
+	if q.Text != "" {
+		w.add("contains(lower(body_text), lower(?))", q.Text)
+	}
+	order := "time_ns, observed_ns"
+	if q.Descending {
+		order = "time_ns DESC, observed_ns DESC"
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLogLimit
+	}
+	return "SELECT " + logReadColumns + " FROM " + logsView + " WHERE " + w.String() +
+		" ORDER BY " + order + " LIMIT ?", append(w.args, limit)
+}
+
+func scanLog(rows *sql.Rows) (model.LogEvent, error) {
+	var (
+		l                       model.LogEvent
+		hi, lo, sid             int64
+		body, attrs, res, scope string
+	)
+	err := rows.Scan(&l.Project, &l.TimeUnixNano, &l.ObservedTimeUnixNano, &l.SeverityNumber, &l.SeverityText,
+		&body, &l.EventName, &hi, &lo, &sid, &l.Flags, &l.LogGroup, &l.LogStream,
+		&attrs, &l.DroppedAttributesCount, &res, &scope)
+	if err != nil {
+		return l, fmt.Errorf("scan log: %w", err)
+	}
+	l.TraceID, l.SpanID = traceFromHalves(hi, lo), spanFromInt(sid)
+	if err := unmarshal("body", body, &l.Body); err != nil {
+		return l, err
+	}
+	if l.Attributes, err = decodeAttrs(attrs); err != nil {
+		return l, err
+	}
+	if l.Resource, err = decodeResource(res); err != nil {
+		return l, err
+	}
+	if l.Scope, err = decodeScope(scope); err != nil {
+		return l, err
+	}
+	return l, nil
+}

@@ -1,0 +1,240 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
+)
+
+// defaultTraceLimit is the number of summaries SearchTraces returns when the
+// query sets no limit.
+const defaultTraceLimit = 20
+
+// Trace returns the spans of one trace ordered by start time (then span id).
+// A lookup reads only the id columns of every partition until it finds the
+// rows; see BenchmarkTraceByID for its cost.
+func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error) {
+	release, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	hi, lo := traceHalves(id)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+spanReadColumns+" FROM "+spansView+
+		" WHERE trace_hi = ? AND trace_lo = ? AND project = ? ORDER BY start_ns, span_id", hi, lo, project)
+	if err != nil {
+		return nil, fmt.Errorf("trace %s: %w", id, err)
+	}
+	defer rows.Close()
+	var spans []model.Span
+	for rows.Next() {
+		sp, err := scanSpan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("trace %s: %w", id, err)
+		}
+		spans = append(spans, sp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("trace %s: %w", id, err)
+	}
+	if len(spans) == 0 {
+		return nil, fmt.Errorf("trace %s: %w", id, store.ErrNotFound)
+	}
+	return spans, nil
+}
+
+func scanSpan(rows *sql.Rows) (model.Span, error) {
+	var (
+		sp                               model.Span
+		hi, lo, sid, psid                int64
+		attrs, events, links, res, scope string
+		kind, status                     int32
+	)
+	err := rows.Scan(&sp.Project, &hi, &lo, &sid, &psid, &sp.StartUnixNano, &sp.EndUnixNano,
+		&sp.Name, &kind, &status, &sp.StatusMessage, &sp.TraceState, &sp.Flags,
+		&attrs, &sp.DroppedAttributesCount, &events, &sp.DroppedEventsCount, &links, &sp.DroppedLinksCount,
+		&res, &scope)
+	if err != nil {
+		return sp, fmt.Errorf("scan span: %w", err)
+	}
+	sp.TraceID, sp.SpanID, sp.ParentSpanID = traceFromHalves(hi, lo), spanFromInt(sid), spanFromInt(psid)
+	sp.Kind, sp.StatusCode = model.SpanKind(kind), model.StatusCode(status)
+	if sp.Attributes, err = decodeAttrs(attrs); err != nil {
+		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
+	}
+	if sp.Events, err = decodeEvents(events); err != nil {
+		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
+	}
+	if sp.Links, err = decodeLinks(links); err != nil {
+		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
+	}
+	if sp.Resource, err = decodeResource(res); err != nil {
+		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
+	}
+	if sp.Scope, err = decodeScope(scope); err != nil {
+		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
+	}
+	return sp, nil
+}
+
+// where accumulates SQL conditions and their bound arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+
+var statusCodes = map[string]model.StatusCode{"unset": model.StatusUnset, "ok": model.StatusOK, "error": model.StatusError}
+
+// tagCondition adds the condition of one search tag. "service.name" reads the
+// service column, which also matches spans whose sender set none
+// (model.UnknownService). Other attributes match the first span attribute of
+// that key, or else the first resource attribute, rendered as text.
+func (w *where) tag(t store.Tag) {
+	switch t.Key {
+	case "name":
+		w.add("name = ?", t.Value)
+	case "status":
+		code, ok := statusCodes[strings.ToLower(t.Value)]
+		if !ok {
+			w.add("false")
+			return
+		}
+		w.add("status_code = ?", int32(code))
+	case "service.name":
+		w.add("service = ?", t.Value)
+	default:
+		w.add("(attr_values[list_position(attr_keys, ?)] = ? OR res_values[list_position(res_keys, ?)] = ?)",
+			t.Key, t.Value, t.Key, t.Value)
+	}
+}
+
+// SearchTraces implements store.TraceReader. The tags select traces by one
+// span that satisfies them all; the time window and durations then apply to
+// the whole trace (first start to last end), which the query aggregates over
+// every span of the candidate traces. The root is the parentless span that
+// starts first (ties broken by span id), else the earliest span.
+func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.TraceSummary, error) {
+	release, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	var args []any
+	from := spansView
+	if len(q.Tags) > 0 {
+		hits := where{}
+		hits.add("project = ?", q.Project)
+		for _, t := range q.Tags {
+			hits.tag(t)
+		}
+		from = "(SELECT s.* FROM " + spansView + " s JOIN (SELECT DISTINCT trace_hi, trace_lo FROM " + spansView +
+			" WHERE " + hits.String() + ") h USING (trace_hi, trace_lo))"
+		args = append(args, hits.args...)
+	}
+	args = append(args, q.Project)
+	outer := where{}
+	outer.add("true")
+	if !q.End.IsZero() {
+		outer.add("ts < ?", q.End.UnixNano())
+	}
+	if !q.Start.IsZero() {
+		outer.add("te >= ?", q.Start.UnixNano())
+	}
+	if q.MinDuration > 0 {
+		outer.add("dur >= ?", q.MinDuration.Nanoseconds())
+	}
+	if q.MaxDuration > 0 {
+		outer.add("dur <= ?", q.MaxDuration.Nanoseconds())
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultTraceLimit
+	}
+	args = append(args, outer.args...)
+	args = append(args, limit)
+	query := `SELECT trace_hi, trace_lo, root_service, root_name, ts, dur, n, errs FROM (
+	SELECT trace_hi, trace_lo, min(start_ns) AS ts, max(end_ns) AS te, greatest(max(end_ns) - min(start_ns), 0) AS dur,
+		count(*) AS n, count(*) FILTER (WHERE status_code = 2) AS errs,
+		arg_min(service, {'r': parent_span_id <> 0, 's': start_ns, 'i': span_id}) AS root_service,
+		arg_min(name, {'r': parent_span_id <> 0, 's': start_ns, 'i': span_id}) AS root_name
+	FROM ` + from + ` WHERE project = ? GROUP BY trace_hi, trace_lo
+) WHERE ` + outer.String() + ` ORDER BY ts DESC, trace_hi, trace_lo LIMIT ?`
+
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search traces: %w", err)
+	}
+	defer rows.Close()
+	var out []store.TraceSummary
+	for rows.Next() {
+		var ts store.TraceSummary
+		var hi, lo int64
+		if err := rows.Scan(&hi, &lo, &ts.RootServiceName, &ts.RootTraceName, &ts.StartUnixNano,
+			&ts.DurationNano, &ts.SpanCount, &ts.ErrorCount); err != nil {
+			return nil, fmt.Errorf("search traces: scan: %w", err)
+		}
+		ts.TraceID = traceFromHalves(hi, lo)
+		out = append(out, ts)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search traces: %w", err)
+	}
+	return out, nil
+}
+
+// Services counts spans (by start) and log events (by time) per service in
+// [start, end); zero times mean no bound. Ordered by name.
+func (s *Store) Services(ctx context.Context, project string, start, end time.Time) ([]store.ServiceStat, error) {
+	release, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	window := func(col string) *where {
+		w := &where{}
+		w.add("project = ?", project)
+		if !start.IsZero() {
+			w.add(col+" >= ?", start.UnixNano())
+		}
+		if !end.IsZero() {
+			w.add(col+" < ?", end.UnixNano())
+		}
+		return w
+	}
+	sw, lw := window("start_ns"), window("time_ns")
+	query := `SELECT service, sum(sc)::BIGINT, sum(lc)::BIGINT FROM (
+	SELECT service, count(*) AS sc, 0 AS lc FROM ` + spansView + ` WHERE ` + sw.String() + ` GROUP BY service
+	UNION ALL
+	SELECT service, 0 AS sc, count(*) AS lc FROM ` + logsView + ` WHERE ` + lw.String() + ` GROUP BY service
+) GROUP BY service ORDER BY service`
+	rows, err := s.db.QueryContext(ctx, query, append(sw.args, lw.args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("services: %w", err)
+	}
+	defer rows.Close()
+	var out []store.ServiceStat
+	for rows.Next() {
+		var st store.ServiceStat
+		if err := rows.Scan(&st.Name, &st.SpanCount, &st.LogCount); err != nil {
+			return nil, fmt.Errorf("services: scan: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("services: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,139 @@
+package duckdb
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Every partition file holds the tables spans and logs with the columns
+// below. The appender fills columns by position, so the row builders in
+// write.go follow this order exactly.
+//
+// Choices: ids as BIGINT (see codec.go); times as integer nanoseconds (no
+// TIMESTAMP_NS, to stay portable to old ClickHouse); attributes as parallel
+// key/value/type lists (see values.go), usable for filtering and GROUP BY on
+// any attribute without a MAP type (again for ClickHouse) and stored once.
+// Resource columns repeat on every row; DuckDB's dictionary compression
+// stores each distinct value once per segment.
+const spansDDL = `(
+	project        VARCHAR,
+	trace_hi       BIGINT,
+	trace_lo       BIGINT,
+	span_id        BIGINT,
+	parent_span_id BIGINT,
+	start_ns       BIGINT,
+	end_ns         BIGINT,
+	duration_ns    BIGINT,
+	service        VARCHAR,
+	name           VARCHAR,
+	kind           INTEGER,
+	status_code    INTEGER,
+	status_message VARCHAR,
+	trace_state    VARCHAR,
+	flags          UINTEGER,
+	attr_keys      VARCHAR[],
+	attr_values    VARCHAR[],
+	attr_types     UTINYINT[],
+	attr_nested    VARCHAR,
+	dropped_attrs  UINTEGER,
+	events_json    VARCHAR,
+	dropped_events UINTEGER,
+	links_json     VARCHAR,
+	dropped_links  UINTEGER,
+	res_keys       VARCHAR[],
+	res_values     VARCHAR[],
+	res_types      UTINYINT[],
+	res_nested     VARCHAR,
+	res_dropped    UINTEGER,
+	res_schema_url VARCHAR,
+	scope_name     VARCHAR,
+	scope_version  VARCHAR,
+	scope_json     VARCHAR
+)`
+
+const logsDDL = `(
+	project         VARCHAR,
+	time_ns         BIGINT,
+	observed_ns     BIGINT,
+	severity_number INTEGER,
+	severity_text   VARCHAR,
+	body_type       UTINYINT,
+	body_text       VARCHAR,
+	body_nested     VARCHAR,
+	event_name      VARCHAR,
+	trace_hi        BIGINT,
+	trace_lo        BIGINT,
+	span_id         BIGINT,
+	flags           UINTEGER,
+	log_group       VARCHAR,
+	log_stream      VARCHAR,
+	service         VARCHAR,
+	attr_keys       VARCHAR[],
+	attr_values     VARCHAR[],
+	attr_types      UTINYINT[],
+	attr_nested     VARCHAR,
+	dropped_attrs   UINTEGER,
+	res_keys        VARCHAR[],
+	res_values      VARCHAR[],
+	res_types       UTINYINT[],
+	res_nested      VARCHAR,
+	res_dropped     UINTEGER,
+	res_schema_url  VARCHAR,
+	scope_name      VARCHAR,
+	scope_version   VARCHAR,
+	scope_json      VARCHAR
+)`
+
+// Views over every attached partition: queries read all_spans and all_logs.
+// The empty in-memory tables keep the views valid when no partition exists.
+const (
+	spansView = "all_spans"
+	logsView  = "all_logs"
+)
+
+// createTables returns the statements that create both tables in catalog db.
+func createTables(db string) []string {
+	return []string{
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.main.spans %s", db, spansDDL),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.main.logs %s", db, logsDDL),
+	}
+}
+
+// createMain creates the empty in-memory tables the views start from.
+func createMain() []string {
+	return []string{
+		"CREATE TABLE IF NOT EXISTS memory.main.empty_spans " + spansDDL,
+		"CREATE TABLE IF NOT EXISTS memory.main.empty_logs " + logsDDL,
+	}
+}
+
+// viewStatements returns the statements that point the views at the given
+// partition catalogs.
+func viewStatements(catalogs []string) []string {
+	build := func(view, table, empty string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW memory.main.%s AS SELECT * FROM memory.main.%s", view, empty)
+		for _, c := range catalogs {
+			fmt.Fprintf(&b, " UNION ALL SELECT * FROM %s.main.%s", c, table)
+		}
+		return b.String()
+	}
+	return []string{
+		build(spansView, "spans", "empty_spans"),
+		build(logsView, "logs", "empty_logs"),
+	}
+}
+
+// Column lists for reads that rebuild model values.
+const spanReadColumns = `project, trace_hi, trace_lo, span_id, parent_span_id, start_ns, end_ns,
+	name, kind, status_code, status_message, trace_state, flags,
+	attr_keys, attr_values, attr_types, attr_nested, dropped_attrs,
+	events_json, dropped_events, links_json, dropped_links,
+	res_keys, res_values, res_types, res_nested, res_dropped, res_schema_url,
+	scope_name, scope_version, scope_json`
+
+const logReadColumns = `project, time_ns, observed_ns, severity_number, severity_text,
+	body_type, body_text, body_nested, event_name, trace_hi, trace_lo, span_id, flags, log_group, log_stream,
+	attr_keys, attr_values, attr_types, attr_nested, dropped_attrs,
+	res_keys, res_values, res_types, res_nested, res_dropped, res_schema_url,
+	scope_name, scope_version, scope_json`

@@ -1,0 +1,141 @@
+package duckdb
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"lookout/internal/model"
+)
+
+// Attribute lists and log bodies are stored as typed text, once:
+//
+//	keys   VARCHAR[]   attribute keys, in the sender's order
+//	values VARCHAR[]   model.Value.AsString of each value, for filtering and GROUP BY
+//	types  UTINYINT[]  model.ValueKind of each value
+//	nested VARCHAR     JSON list (model encoding) of the array and map values, in
+//	                   order; empty when there are none
+//
+// Scalars round-trip exactly through their text: strings as is, ints and
+// bools by strconv, doubles by the shortest 'g' form (NaN and ±Inf
+// included), bytes by standard base64. Only arrays and maps, whose AsString
+// form loses their types, need the lossless JSON.
+
+// typedList is one encoded attribute list.
+type typedList struct {
+	keys, values []string
+	types        []uint8
+	nested       string
+}
+
+func isNested(k model.ValueKind) bool { return k == model.KindArray || k == model.KindMap }
+
+func encodeList(a model.Attributes) (typedList, error) {
+	l := typedList{keys: make([]string, len(a)), values: make([]string, len(a)), types: make([]uint8, len(a))}
+	var nested []model.Value
+	for i, kv := range a {
+		l.keys[i] = text(kv.Key)
+		l.values[i] = text(kv.Value.AsString())
+		l.types[i] = uint8(kv.Value.Kind)
+		if isNested(kv.Value.Kind) {
+			nested = append(nested, kv.Value)
+		}
+	}
+	if nested != nil {
+		b, err := json.Marshal(nested)
+		if err != nil {
+			return l, fmt.Errorf("encode attribute values: %w", err)
+		}
+		l.nested = string(b)
+	}
+	return l, nil
+}
+
+// decodeList rebuilds attributes from the scanned columns (lists arrive
+// from the driver as []any).
+func decodeList(keys, values, types any, nested string) (model.Attributes, error) {
+	ks, _ := keys.([]any)
+	vs, _ := values.([]any)
+	ts, _ := types.([]any)
+	if len(ks) != len(vs) || len(ks) != len(ts) {
+		return nil, fmt.Errorf("attribute lists of %d keys, %d values, %d types", len(ks), len(vs), len(ts))
+	}
+	if len(ks) == 0 {
+		return nil, nil
+	}
+	var nv []model.Value
+	if nested != "" {
+		if err := json.Unmarshal([]byte(nested), &nv); err != nil {
+			return nil, fmt.Errorf("decode nested attribute values: %w", err)
+		}
+	}
+	a := make(model.Attributes, len(ks))
+	for i := range ks {
+		k, _ := ks[i].(string)
+		v, _ := vs[i].(string)
+		t, _ := ts[i].(uint8)
+		val, err := decodeValue(model.ValueKind(t), v, &nv)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", k, err)
+		}
+		a[i] = model.KeyValue{Key: k, Value: val}
+	}
+	return a, nil
+}
+
+// encodeValue encodes a single value (a log body) the same way.
+func encodeValue(v model.Value) (kind uint8, txt, nested string, err error) {
+	if isNested(v.Kind) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return 0, "", "", fmt.Errorf("encode value: %w", err)
+		}
+		nested = string(b)
+	}
+	return uint8(v.Kind), text(v.AsString()), nested, nil
+}
+
+func decodeSingle(kind uint8, txt, nested string) (model.Value, error) {
+	if isNested(model.ValueKind(kind)) {
+		var v model.Value
+		if err := json.Unmarshal([]byte(nested), &v); err != nil {
+			return v, fmt.Errorf("decode value: %w", err)
+		}
+		return v, nil
+	}
+	return decodeValue(model.ValueKind(kind), txt, nil)
+}
+
+// decodeValue parses a scalar from its text, or takes the next nested value.
+func decodeValue(k model.ValueKind, s string, nested *[]model.Value) (model.Value, error) {
+	switch k {
+	case model.KindEmpty:
+		return model.Value{}, nil
+	case model.KindString:
+		return model.StringValue(s), nil
+	case model.KindBool:
+		b, err := strconv.ParseBool(s)
+		return model.BoolValue(b), err
+	case model.KindInt:
+		i, err := strconv.ParseInt(s, 10, 64)
+		return model.IntValue(i), err
+	case model.KindDouble:
+		f, err := strconv.ParseFloat(s, 64)
+		return model.DoubleValue(f), err
+	case model.KindBytes:
+		b, err := base64.StdEncoding.DecodeString(s)
+		return model.BytesValue(b), err
+	case model.KindArray, model.KindMap:
+		if nested == nil || len(*nested) == 0 {
+			return model.Value{}, fmt.Errorf("nested value missing")
+		}
+		v := (*nested)[0]
+		*nested = (*nested)[1:]
+		if v.Kind != k {
+			return v, fmt.Errorf("nested value of kind %d, want %d", v.Kind, k)
+		}
+		return v, nil
+	}
+	return model.Value{}, fmt.Errorf("unknown value kind %d", k)
+}
