@@ -21,9 +21,14 @@ type Config struct {
 	// MaxRequestBytes bounds a request body after decompression (HTTP) and a
 	// received message (gRPC). Default DefaultMaxRequestBytes (16 MiB).
 	MaxRequestBytes int
+	// MaxInflightBytes bounds the bytes of all requests being read, decoded
+	// and converted at once; beyond it requests are refused as retryable
+	// (HTTP 503, gRPC Unavailable). Default 4 × MaxRequestBytes.
+	MaxInflightBytes int
 	// CORSAllowedOrigins lists the origins browsers may send from: "*" for
-	// any, an exact origin such as "https://app.example.com", or one wildcard
-	// label such as "https://*.example.com". Empty: no CORS headers at all.
+	// any, an exact origin such as "https://app.example.com", or a pattern
+	// with one "*" such as "https://*.example.com" (any subdomain). Matching
+	// ignores case. Empty: no CORS headers, so browsers cannot send.
 	// Default ["*"].
 	CORSAllowedOrigins []string
 	// RetryAfter is the delay suggested to clients when the sink is
@@ -41,6 +46,7 @@ func DefaultConfig() Config {
 		GRPCAddr:           ":4317",
 		HTTPAddr:           ":4318",
 		MaxRequestBytes:    DefaultMaxRequestBytes,
+		MaxInflightBytes:   4 * DefaultMaxRequestBytes,
 		CORSAllowedOrigins: []string{"*"},
 		RetryAfter:         time.Second,
 	}
@@ -50,6 +56,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if c.MaxRequestBytes <= 0 {
 		return errors.New("otlp: MaxRequestBytes must be positive")
+	}
+	if c.MaxInflightBytes < c.MaxRequestBytes {
+		return errors.New("otlp: MaxInflightBytes must be at least MaxRequestBytes")
 	}
 	if c.RetryAfter < 0 {
 		return errors.New("otlp: RetryAfter must not be negative")

@@ -83,7 +83,7 @@ func summarize(kind string, n, total int, msgs []string) string {
 	if more := n - len(msgs); more > 0 {
 		fmt.Fprintf(&b, "; and %d more", more)
 	}
-	return b.String()
+	return strings.ToValidUTF8(b.String(), "\uFFFD") // proto3 strings must be UTF-8
 }
 
 func plural(kind string, n int) string {

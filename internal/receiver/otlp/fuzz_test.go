@@ -13,7 +13,9 @@ import (
 // nopSink accepts everything.
 type nopSink struct{}
 
-func (nopSink) Submit(context.Context, *model.Batch) (pipeline.Result, error) { return pipeline.Result{}, nil }
+func (nopSink) Submit(context.Context, *model.Batch) (pipeline.Result, error) {
+	return pipeline.Result{}, nil
+}
 
 // fuzzHandler posts body to path as ct and checks that the answer is one an
 // OTLP client can act on: never a panic, never a 5xx for bad input.

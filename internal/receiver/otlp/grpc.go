@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -25,7 +26,7 @@ func (r *Receiver) RegisterGRPC(s grpc.ServiceRegistrar) {
 }
 
 func (r *Receiver) newGRPCServer() *grpc.Server {
-	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.cfg.MaxRequestBytes))
+	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.cfg.MaxRequestBytes), grpc.UnaryInterceptor(r.unaryInterceptor))
 	r.RegisterGRPC(s)
 	return s
 }
@@ -75,21 +76,22 @@ func grpcProject(ctx context.Context) string {
 // InvalidArgument (drop), Unavailable with RetryInfo (retry after the delay),
 // the context's own code when the client gave up, Internal otherwise.
 func (r *Receiver) grpcError(err error) error {
+	msg := strings.ToValidUTF8(err.Error(), "\uFFFD")
 	var inv *invalidError
 	switch {
 	case errors.As(err, &inv):
-		return status.Error(codes.InvalidArgument, inv.msg)
+		return status.Error(codes.InvalidArgument, msg)
 	case retryable(err):
-		st, derr := status.New(codes.Unavailable, err.Error()).WithDetails(&errdetails.RetryInfo{
+		st, derr := status.New(codes.Unavailable, msg).WithDetails(&errdetails.RetryInfo{
 			RetryDelay: durationpb.New(r.cfg.RetryAfter),
 		})
 		if derr != nil {
-			return status.Error(codes.Unavailable, err.Error())
+			return status.Error(codes.Unavailable, msg)
 		}
 		return st.Err()
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return status.FromContextError(err).Err()
 	}
 	r.log.Error("otlp export failed", slog.Any("err", err))
-	return status.Error(codes.Internal, err.Error())
+	return status.Error(codes.Internal, msg)
 }

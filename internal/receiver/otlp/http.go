@@ -1,11 +1,14 @@
 package otlp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -54,6 +57,14 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		r.refuse(w, ctProtobuf, kind, project, err)
 		return
 	}
+	gzipped := strings.EqualFold(strings.TrimSpace(req.Header.Get("Content-Encoding")), "gzip")
+	release, err := r.inflight.acquire(httpWeight(req.ContentLength, gzipped, r.cfg.MaxRequestBytes))
+	if err != nil {
+		r.observe(kind, project, "", "overloaded", err.Error(), 1)
+		r.httpError(w, ct, err)
+		return
+	}
+	defer release()
 	req.Body = http.MaxBytesReader(w, req.Body, int64(r.cfg.MaxRequestBytes))
 	buf, err := readBody(req, r.cfg.MaxRequestBytes)
 	if err != nil {
@@ -123,8 +134,10 @@ func (r *Receiver) httpError(w http.ResponseWriter, ct string, err error) {
 	switch {
 	case errors.As(err, &inv):
 		r.writeStatus(w, ct, http.StatusBadRequest, codes.InvalidArgument, inv.msg)
-	case retryable(err):
-		secs := int((r.cfg.RetryAfter + 999_999_999) / 1_000_000_000)
+	case retryable(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		// A cancelled context means the client gave up or the server is
+		// stopping: nothing was acknowledged, so a resend is safe.
+		secs := int((r.cfg.RetryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		r.writeStatus(w, ct, http.StatusServiceUnavailable, codes.Unavailable, err.Error(),
 			&errdetails.RetryInfo{RetryDelay: durationpb.New(r.cfg.RetryAfter)})
@@ -136,7 +149,7 @@ func (r *Receiver) httpError(w http.ResponseWriter, ct string, err error) {
 
 // writeStatus answers with a google.rpc.Status body, as OTLP/HTTP asks.
 func (r *Receiver) writeStatus(w http.ResponseWriter, ct string, httpStatus int, code codes.Code, msg string, details ...proto.Message) {
-	st := &spb.Status{Code: int32(code), Message: msg}
+	st := &spb.Status{Code: int32(code), Message: strings.ToValidUTF8(msg, "\uFFFD")}
 	for _, d := range details {
 		if a, err := anypb.New(d); err == nil {
 			st.Details = append(st.Details, a)

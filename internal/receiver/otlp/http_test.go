@@ -3,6 +3,7 @@ package otlp
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -150,6 +151,9 @@ func TestHTTPScenarios(t *testing.T) {
 			wantHeader: map[string]string{"Retry-After": "1"}, wantMessage: "ingest queue is full"},
 		{name: "retryable sink json", path: PathLogs, header: js, body: testdata(t, "logs_handwritten.json"),
 			sink: func(s *recordingSink) { s.failWith(pipeline.Retryable(errPermanent)) }, wantStatus: 503},
+		{name: "client gone", path: PathTraces, header: pb, body: captured(t, "traces_go_sdk.pb"),
+			sink: func(s *recordingSink) { s.failWith(context.Canceled) }, wantStatus: 503,
+			wantHeader: map[string]string{"Retry-After": "1"}},
 		{name: "permanent sink", path: PathTraces, header: pb, body: captured(t, "traces_go_sdk.pb"),
 			sink: func(s *recordingSink) { s.failWith(errPermanent) }, wantStatus: 500, wantMessage: "disk is on fire"},
 		{name: "wrong method", method: "GET", path: PathTraces, wantStatus: 405,
@@ -161,12 +165,12 @@ func TestHTTPScenarios(t *testing.T) {
 			wantStatus: 204, wantHeader: map[string]string{"Access-Control-Allow-Origin": "*",
 				"Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Headers": "content-type"}},
 		{name: "cors preflight listed origin", method: "OPTIONS", path: PathLogs,
-			config: func(c *Config) { c.CORSAllowedOrigins = []string{"https://*.example.com"} },
-			header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"},
+			config:     func(c *Config) { c.CORSAllowedOrigins = []string{"https://*.example.com"} },
+			header:     map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"},
 			wantStatus: 204, wantHeader: map[string]string{"Access-Control-Allow-Origin": "https://app.example.com", "Vary": "Origin"}},
 		{name: "cors preflight other origin", method: "OPTIONS", path: PathTraces,
-			config: func(c *Config) { c.CORSAllowedOrigins = []string{"https://app.example.com"} },
-			header: map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+			config:     func(c *Config) { c.CORSAllowedOrigins = []string{"https://app.example.com"} },
+			header:     map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
 			wantStatus: 403, wantHeader: map[string]string{"Access-Control-Allow-Origin": ""}},
 		{name: "cors post", path: PathTraces, header: with(js, "Origin", "http://localhost:3000"),
 			body: testdata(t, "traces_handwritten.json"), wantStatus: 200, wantItems: 2,

@@ -143,3 +143,29 @@ func TestHexID(t *testing.T) {
 		}
 	}
 }
+
+func decodeJSONSpans(t *testing.T, body []byte) []model.Span {
+	t.Helper()
+	var req coltracepb.ExportTraceServiceRequest
+	if err := unmarshal(ctJSON, body, &req, func() error { return fixTraceIDs(&req) }); err != nil {
+		t.Fatal(err)
+	}
+	spans, rej := otlpconv.SpansFromProto("p", req.ResourceSpans)
+	if len(rej) != 0 {
+		t.Fatalf("rejected %+v", rej)
+	}
+	return spans
+}
+
+func decodeJSONLogs(t *testing.T, body []byte) []model.LogEvent {
+	t.Helper()
+	var req collogspb.ExportLogsServiceRequest
+	if err := unmarshal(ctJSON, body, &req, func() error { return fixLogIDs(&req) }); err != nil {
+		t.Fatal(err)
+	}
+	logs, rej := otlpconv.LogsFromProto("p", req.ResourceLogs)
+	if len(rej) != 0 {
+		t.Fatalf("rejected %+v", rej)
+	}
+	return logs
+}

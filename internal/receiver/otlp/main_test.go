@@ -16,12 +16,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// The SDK exporters' HTTP transports keep idle connections a while.
-		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
-		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
-		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-	)
+	goleak.VerifyTestMain(m)
 }
 
 // recordingSink records submitted batches. Queued errors are returned, one
@@ -131,3 +126,9 @@ func startReceiver(t *testing.T, mod func(*Config)) (*Receiver, *recordingSink, 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func hexString(b []byte) string { return hex.EncodeToString(b) }
+
+// The pipeline is meant to be plugged in directly as both hooks.
+var (
+	_ Sink     = (*pipeline.Pipeline)(nil)
+	_ Observer = (*pipeline.Pipeline)(nil)
+)

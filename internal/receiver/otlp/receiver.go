@@ -16,11 +16,12 @@ import (
 // Receiver serves OTLP over gRPC and HTTP and submits every request to its
 // sink. It is safe for concurrent use.
 type Receiver struct {
-	cfg  Config
-	sink Sink
-	obs  Observer
-	log  *slog.Logger
-	cors cors
+	cfg      Config
+	sink     Sink
+	obs      Observer
+	log      *slog.Logger
+	cors     cors
+	inflight inflight
 
 	mu       sync.Mutex // guards the fields below
 	grpcSrv  *grpc.Server
@@ -41,7 +42,7 @@ func New(cfg Config, sink Sink) (*Receiver, error) {
 		return nil, errors.New("otlp: nil sink")
 	}
 	r := &Receiver{cfg: cfg, sink: sink, obs: cfg.Observer, log: cfg.Logger, cors: newCORS(cfg.CORSAllowedOrigins),
-		errc: make(chan error, 2)}
+		inflight: newInflight(cfg.MaxInflightBytes), errc: make(chan error, 2)}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
