@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseConfig(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile := filepath.Join(dir, "lookout.yaml")
+	if err := os.WriteFile(yamlFile, []byte("data-dir: /from/yaml\nretention: 3d\nmax-disk: 1GB\nhttp-addr: 127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		args      []string
+		env       map[string]string
+		dataDir   string
+		httpAddr  string
+		retention time.Duration
+		maxDisk   int64
+		wantErr   string
+	}{
+		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30},
+		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB"},
+			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20},
+		{name: "environment", env: map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_RETENTION": "2w", "LOOKOUT_MAX_DISK": "5GB"},
+			dataDir: "/env", httpAddr: "127.0.0.1:8686", retention: 14 * 24 * time.Hour, maxDisk: 5_000_000_000},
+		{name: "yaml file", args: []string{"--config", yamlFile},
+			dataDir: "/from/yaml", httpAddr: "127.0.0.1:1", retention: 3 * 24 * time.Hour, maxDisk: 1_000_000_000},
+		{name: "flag beats environment beats file", args: []string{"--config", yamlFile, "--data-dir", "/flag"},
+			env:     map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_HTTP_ADDR": "127.0.0.1:2"},
+			dataDir: "/flag", httpAddr: "127.0.0.1:2", retention: 3 * 24 * time.Hour, maxDisk: 1_000_000_000},
+		{name: "bad retention", args: []string{"--retention", "soon"}, wantErr: "retention"},
+		{name: "retention too short", args: []string{"--retention", "5m"}, wantErr: "at least 1h"},
+		{name: "bad size", args: []string{"--max-disk", "lots"}, wantErr: "max-disk"},
+		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: "log-format"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			var stderr bytes.Buffer
+			c, err := parseConfig("serve", tc.args, &stderr)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.wantErr) {
+					t.Fatalf("err = %v (%s), want one mentioning %q", err, stderr.String(), tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := c.server
+			if s.DataDir != tc.dataDir || s.HTTPAddr != tc.httpAddr || s.Retention != tc.retention || s.MaxDiskBytes != tc.maxDisk {
+				t.Errorf("got data-dir %s http %s retention %s max-disk %d; want %s %s %s %d",
+					s.DataDir, s.HTTPAddr, s.Retention, s.MaxDiskBytes, tc.dataDir, tc.httpAddr, tc.retention, tc.maxDisk)
+			}
+		})
+	}
+}
+
+func TestEnvAndVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(t.Context(), []string{"env", "--otlp-http-addr", "0.0.0.0:4318"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n") {
+		t.Errorf("env printed:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"version"}, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "lookout ") {
+		t.Errorf("version: %q, %v", out.String(), err)
+	}
+	if err := run(t.Context(), []string{"frobnicate"}, &out, &errOut); err == nil {
+		t.Error("unknown command: want an error")
+	}
+}
