@@ -18,6 +18,9 @@ func printEnv(w io.Writer, cfg server.Config) {
 		fmt.Fprintf(w, "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%s\n", dialable(cfg.OTLP.GRPCAddr))
 		fmt.Fprintln(w, "export OTEL_EXPORTER_OTLP_PROTOCOL=grpc")
 	}
+	if cfg.XRayAddr != "" {
+		fmt.Fprintf(w, "export AWS_XRAY_DAEMON_ADDRESS=%s\n", dialable(cfg.XRayAddr))
+	}
 	fmt.Fprintf(w, "# UI and API: http://%s/\n", dialable(cfg.HTTPAddr))
 }
 

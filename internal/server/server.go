@@ -21,6 +21,7 @@ import (
 	"lookout/internal/api"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/otlp"
+	"lookout/internal/receiver/xray"
 	"lookout/internal/retention"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/tally"
@@ -33,7 +34,13 @@ type Config struct {
 	Retention    time.Duration
 	MaxDiskBytes int64
 
+	// XRayAddr is where the X-Ray daemon protocol is served: segments over
+	// UDP and the X-Ray API over TCP, on the same address as the daemon
+	// does. Empty: off.
+	XRayAddr string
+
 	OTLP     otlp.Config
+	XRay     xray.Config
 	Pipeline pipeline.Config
 
 	Version string
@@ -47,7 +54,9 @@ func DefaultConfig() Config {
 		HTTPAddr:     "127.0.0.1:8686",
 		Retention:    7 * 24 * time.Hour,
 		MaxDiskBytes: 5 << 30,
+		XRayAddr:     "127.0.0.1:2000",
 		OTLP:         otlpDefaults(),
+		XRay:         xray.DefaultConfig(),
 		Pipeline:     pipeline.DefaultConfig(),
 	}
 }
@@ -75,8 +84,11 @@ type Server struct {
 	pipeline  *pipeline.Pipeline
 	retention *retention.Enforcer
 	otlp      *otlp.Receiver
+	xray      *xray.Receiver
 	http      *http.Server
 	httpLn    net.Listener
+	xrayAPI   *http.Server
+	xrayLn    net.Listener
 	ready     atomic.Bool
 }
 
@@ -125,12 +137,30 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 
+	xcfg := cfg.XRay
+	xcfg.UDPAddr, xcfg.Registerer, xcfg.Logger = cfg.XRayAddr, reg, s.log
+	if s.xray, err = xray.New(xcfg, s.pipeline); err != nil {
+		return fail(err)
+	}
+	if err := s.xray.Listen(); err != nil {
+		return fail(err)
+	}
+	if cfg.XRayAddr != "" {
+		xmux := http.NewServeMux()
+		xmux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
+		s.xrayAPI = &http.Server{Handler: xmux, ReadHeaderTimeout: 10 * time.Second}
+		if s.xrayLn, err = net.Listen("tcp", cfg.XRayAddr); err != nil {
+			return fail(fmt.Errorf("x-ray api on tcp %s: %w", cfg.XRayAddr, err))
+		}
+	}
+
 	a, err := api.New(api.Config{Traces: st, Logs: st, Logger: s.log})
 	if err != nil {
 		return fail(err)
 	}
 	mux := http.NewServeMux()
 	a.Register(mux)
+	mux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
 	mux.Handle("GET /api/status", statusSource{
 		store: st, tally: tl, version: cfg.Version, started: time.Now(),
 		retention: cfg.Retention, budget: cfg.MaxDiskBytes, now: time.Now,
@@ -166,7 +196,19 @@ func (s *Server) Run(ctx context.Context) error {
 	retentionDone := make(chan struct{})
 	go func() { defer close(retentionDone); s.retention.Run(rctx) }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 3)
+	go func() {
+		if err := s.xray.Serve(); err != nil {
+			errc <- fmt.Errorf("x-ray udp: %w", err)
+		}
+	}()
+	if s.xrayAPI != nil {
+		go func() {
+			if err := s.xrayAPI.Serve(s.xrayLn); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("x-ray api: %w", err)
+			}
+		}()
+	}
 	go func() {
 		if err := s.http.Serve(s.httpLn); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http: %w", err)
@@ -174,7 +216,8 @@ func (s *Server) Run(ctx context.Context) error {
 	}()
 	s.ready.Store(true)
 	s.log.Info("lookout started", "version", s.cfg.Version, "http", s.HTTPAddr(),
-		"otlp_grpc", addrString(s.otlp.GRPCAddr()), "otlp_http", addrString(s.otlp.HTTPAddr()), "data_dir", s.cfg.DataDir)
+		"otlp_grpc", addrString(s.otlp.GRPCAddr()), "otlp_http", addrString(s.otlp.HTTPAddr()),
+		"xray_udp", addrString(s.xray.UDPAddr()), "xray_api", s.xrayAPIAddr(), "data_dir", s.cfg.DataDir)
 
 	var runErr error
 	select {
@@ -189,6 +232,14 @@ func (s *Server) Run(ctx context.Context) error {
 	// it holds; the store closes last.
 	if err := s.otlp.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("otlp shutdown", "err", err)
+	}
+	if err := s.xray.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("x-ray shutdown", "err", err)
+	}
+	if s.xrayAPI != nil {
+		if err := s.xrayAPI.Shutdown(shutdownCtx); err != nil {
+			s.log.Warn("x-ray api shutdown", "err", err)
+		}
 	}
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
@@ -208,8 +259,13 @@ func (s *Server) closeAll() {
 	if s.otlp != nil {
 		_ = s.otlp.Shutdown(context.Background())
 	}
-	if s.httpLn != nil {
-		_ = s.httpLn.Close()
+	if s.xray != nil {
+		_ = s.xray.Shutdown(context.Background())
+	}
+	for _, ln := range []net.Listener{s.httpLn, s.xrayLn} {
+		if ln != nil {
+			_ = ln.Close()
+		}
 	}
 	if s.store != nil {
 		_ = s.store.Close()
@@ -221,6 +277,13 @@ func otlpDefaults() otlp.Config {
 	c := otlp.DefaultConfig()
 	c.GRPCAddr, c.HTTPAddr = "127.0.0.1:4317", "127.0.0.1:4318"
 	return c
+}
+
+func (s *Server) xrayAPIAddr() string {
+	if s.xrayLn == nil {
+		return ""
+	}
+	return s.xrayLn.Addr().String()
 }
 
 func addrString(a net.Addr) string {

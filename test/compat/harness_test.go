@@ -45,6 +45,8 @@ type instance struct {
 	HTTP     string // base URL of the main port
 	OTLPGRPC string // host:port
 	OTLPHTTP string // base URL
+	XRayUDP  string // host:port of the daemon protocol
+	XRayAPI  string // base URL of the X-Ray API
 	DataDir  string
 	done     chan struct{}
 	logMu    sync.Mutex
@@ -60,6 +62,7 @@ func startLookout(t *testing.T, dataDir string, extraArgs ...string) *instance {
 		"--http-addr", "127.0.0.1:0",
 		"--otlp-grpc-addr", "127.0.0.1:0",
 		"--otlp-http-addr", "127.0.0.1:0",
+		"--xray-addr", "127.0.0.1:0",
 		"--log-format", "json",
 	}, extraArgs...)
 	cmd := exec.Command(lookoutBin, args...)
@@ -99,6 +102,8 @@ func startLookout(t *testing.T, dataDir string, extraArgs ...string) *instance {
 		in.HTTP = "http://" + rec["http"].(string)
 		in.OTLPGRPC = rec["otlp_grpc"].(string)
 		in.OTLPHTTP = "http://" + rec["otlp_http"].(string)
+		in.XRayUDP = rec["xray_udp"].(string)
+		in.XRayAPI = "http://" + rec["xray_api"].(string)
 	case <-in.done:
 		t.Fatalf("lookout exited before starting:\n%s", in.logText())
 	case <-time.After(60 * time.Second):
