@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -125,6 +126,7 @@ type jsonValue struct {
 	B *bool       `json:"b,omitempty"`
 	I *string     `json:"i,omitempty"`
 	D *float64    `json:"d,omitempty"`
+	F *string     `json:"f,omitempty"` // a non-finite double: "NaN", "+Inf", "-Inf"
 	Y *[]byte     `json:"y,omitempty"`
 	A *[]Value    `json:"a,omitempty"`
 	M *[]KeyValue `json:"m,omitempty"`
@@ -147,7 +149,12 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		s := strconv.FormatInt(v.Int, 10)
 		j.I = &s
 	case KindDouble:
-		j.D = &v.Double
+		if math.IsNaN(v.Double) || math.IsInf(v.Double, 0) {
+			f := strconv.FormatFloat(v.Double, 'g', -1, 64) // JSON has no literal for these
+			j.F = &f
+		} else {
+			j.D = &v.Double
+		}
 	case KindBytes:
 		b := v.Bytes
 		if b == nil {
@@ -189,6 +196,12 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 		*v = IntValue(i)
 	case j.D != nil:
 		*v = DoubleValue(*j.D)
+	case j.F != nil:
+		f, err := strconv.ParseFloat(*j.F, 64)
+		if err != nil {
+			return fmt.Errorf("double value %q: %w", *j.F, err)
+		}
+		*v = DoubleValue(f)
 	case j.Y != nil:
 		*v = BytesValue(*j.Y)
 	case j.A != nil:

@@ -15,6 +15,7 @@ func TestValueJSONRoundTrip(t *testing.T) {
 		{"i", IntValue(math.MaxInt64)},
 		{"neg", IntValue(math.MinInt64)},
 		{"d", DoubleValue(-0.125)},
+		{"inf", ArrayValue(DoubleValue(math.Inf(1)), DoubleValue(math.Inf(-1)))},
 		{"y", BytesValue([]byte{0, 255, 1})},
 		{"a", ArrayValue(IntValue(1), StringValue("two"), ArrayValue())},
 		{"m", MapValue(KeyValue{"k", MapValue(KeyValue{"deep", BoolValue(false)})}, KeyValue{"k", IntValue(2)})},
@@ -83,5 +84,19 @@ func TestInvalidIntJSON(t *testing.T) {
 	var v Value
 	if err := json.Unmarshal([]byte(`{"i":"12x"}`), &v); err == nil {
 		t.Error("want an error for a malformed int")
+	}
+}
+
+func TestNaNSurvivesJSON(t *testing.T) {
+	b, err := json.Marshal(ArrayValue(DoubleValue(math.NaN())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Value
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Array) != 1 || back.Array[0].Kind != KindDouble || !math.IsNaN(back.Array[0].Double) {
+		t.Errorf("NaN came back as %#v from %s", back, b)
 	}
 }

@@ -28,7 +28,9 @@ func str(s string) *commonpb.AnyValue {
 	return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: s}}
 }
 
-func kv(k string, v *commonpb.AnyValue) *commonpb.KeyValue { return &commonpb.KeyValue{Key: k, Value: v} }
+func kv(k string, v *commonpb.AnyValue) *commonpb.KeyValue {
+	return &commonpb.KeyValue{Key: k, Value: v}
+}
 
 // everyKind is one attribute of every AnyValue kind, nested ones included.
 func everyKind() []*commonpb.KeyValue {
@@ -70,7 +72,7 @@ func fullSpan() *tracepb.Span {
 		TraceId: tid1, SpanId: sid1, ParentSpanId: sid2, TraceState: "a=b", Flags: 0x301,
 		Name: "op", Kind: tracepb.Span_SPAN_KIND_PRODUCER, StartTimeUnixNano: 10, EndTimeUnixNano: 20,
 		Attributes: everyKind(), DroppedAttributesCount: 1,
-		Events: []*tracepb.Span_Event{{TimeUnixNano: 15, Name: "ev", Attributes: everyKind()[:2], DroppedAttributesCount: 2}},
+		Events:             []*tracepb.Span_Event{{TimeUnixNano: 15, Name: "ev", Attributes: everyKind()[:2], DroppedAttributesCount: 2}},
 		DroppedEventsCount: 3,
 		Links: []*tracepb.Span_Link{{TraceId: tid2, SpanId: sid2, TraceState: "c=d",
 			Attributes: everyKind()[2:4], DroppedAttributesCount: 4, Flags: 0x101}},
@@ -104,7 +106,7 @@ func TestSpansFromProtoFields(t *testing.T) {
 		Project: "p1", TraceID: model.TraceID(tid1), SpanID: model.SpanID(sid1), ParentSpanID: model.SpanID(sid2),
 		TraceState: "a=b", Flags: 0x301, Name: "op", Kind: model.SpanKindProducer, StartUnixNano: 10, EndUnixNano: 20,
 		Attributes: everyKindModel(), DroppedAttributesCount: 1,
-		Events: []model.SpanEvent{{TimeUnixNano: 15, Name: "ev", Attributes: everyKindModel()[:2], DroppedAttributesCount: 2}},
+		Events:             []model.SpanEvent{{TimeUnixNano: 15, Name: "ev", Attributes: everyKindModel()[:2], DroppedAttributesCount: 2}},
 		DroppedEventsCount: 3,
 		Links: []model.SpanLink{{TraceID: model.TraceID(tid2), SpanID: model.SpanID(sid2), TraceState: "c=d", Flags: 0x101,
 			Attributes: everyKindModel()[2:4], DroppedAttributesCount: 4}},

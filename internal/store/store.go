@@ -74,8 +74,10 @@ type Tag struct {
 }
 
 // TraceQuery selects traces. A trace matches when one of its spans satisfies
-// every tag, it overlaps [Start, End) and its duration (first start to last end)
-// is within [MinDuration, MaxDuration]. Zero values mean "no bound".
+// every tag, it overlaps [Start, End) (its first start is before End and its
+// last end is at or after Start) and its duration (first start to last end)
+// is within [MinDuration, MaxDuration]. Zero values mean "no bound". A
+// "service.name" tag matches the span's service, so "unknown_service" works.
 type TraceQuery struct {
 	Project     string
 	Start, End  time.Time
@@ -125,6 +127,7 @@ type Partition struct {
 
 // UsageRow is the stored volume of one kind ("spans", "logs") of one service.
 // Bytes may be an estimate where the backend cannot attribute disk exactly.
+// LastUnixNano is the newest span start or log time.
 type UsageRow struct {
 	Project      string
 	Kind         string

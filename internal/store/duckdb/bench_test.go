@@ -14,22 +14,35 @@ import (
 	"lookout/internal/store"
 )
 
-// benchSpans generates n realistic spans: traces of 8 spans, 8 span
-// attributes, a resource of 6 attributes shared per service, starting at
-// start and spread over spread.
+// benchSpans generates n realistic spans: traces of 8 spans within 100ms, 8
+// span attributes, a resource of 6 attributes per service. Traces start
+// between start and start+spread, in rough time order, as data arrives.
 func benchSpans(rng *rand.Rand, n int, start time.Time, spread time.Duration) []model.Span {
 	services := []string{"frontend", "cart", "checkout", "payment", "db-proxy", "search", "auth", "email"}
 	routes := []string{"/", "/cart", "/checkout", "/product/{id}", "/api/search", "/login", "/health"}
 	spans := make([]model.Span, 0, n)
+	resources := map[string]model.Resource{}
+	for _, svc := range services {
+		resources[svc] = model.Resource{Attributes: model.Attributes{
+			{Key: "service.name", Value: model.StringValue(svc)},
+			{Key: "service.version", Value: model.StringValue("1.4.2")},
+			{Key: "deployment.environment", Value: model.StringValue("prod")},
+			{Key: "host.name", Value: model.StringValue("ip-10-0-1-" + fmt.Sprint(len(svc)))},
+			{Key: "telemetry.sdk.language", Value: model.StringValue("go")},
+			{Key: "telemetry.sdk.version", Value: model.StringValue("1.47.0")},
+		}}
+	}
 	var trace model.TraceID
+	var traceStart time.Time
 	for i := range n {
 		if i%8 == 0 {
 			for j := range trace {
 				trace[j] = byte(rng.UintN(256))
 			}
+			traceStart = start.Add(time.Duration(float64(spread) * float64(i) / float64(n)))
 		}
 		svc := services[rng.IntN(len(services))]
-		st := start.Add(time.Duration(rng.Int64N(int64(spread))))
+		st := traceStart.Add(time.Duration(rng.Int64N(int64(100 * time.Millisecond))))
 		dur := time.Duration(rng.ExpFloat64() * float64(20*time.Millisecond))
 		sp := model.Span{
 			Project: "default", TraceID: trace, SpanID: model.SpanID{byte(i), byte(i >> 8), byte(i >> 16), 1, 2, 3, 4, byte(rng.UintN(256))},
@@ -45,15 +58,8 @@ func benchSpans(rng *rand.Rand, n int, start time.Time, spread time.Duration) []
 				{Key: "net.peer.port", Value: model.IntValue(int64(30000 + rng.IntN(30000)))},
 				{Key: "cache.hit", Value: model.BoolValue(rng.IntN(2) == 0)},
 			},
-			Resource: model.Resource{Attributes: model.Attributes{
-				{Key: "service.name", Value: model.StringValue(svc)},
-				{Key: "service.version", Value: model.StringValue("1.4.2")},
-				{Key: "deployment.environment", Value: model.StringValue("prod")},
-				{Key: "host.name", Value: model.StringValue("ip-10-0-1-" + fmt.Sprint(len(svc)))},
-				{Key: "telemetry.sdk.language", Value: model.StringValue("go")},
-				{Key: "telemetry.sdk.version", Value: model.StringValue("1.47.0")},
-			}},
-			Scope: model.Scope{Name: "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp", Version: "0.72.0"},
+			Resource: resources[svc],
+			Scope:    model.Scope{Name: "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp", Version: "0.72.0"},
 		}
 		if i%8 != 0 {
 			sp.ParentSpanID = spans[i-1].SpanID
@@ -117,6 +123,7 @@ var bench struct {
 	dir    string
 	s      *Store
 	traces []model.TraceID
+	keep   bool
 	err    error
 }
 
@@ -124,8 +131,14 @@ const benchSpanCount = 1_000_000
 
 func benchData(b *testing.B) (*Store, []model.TraceID) {
 	bench.once.Do(func() {
-		bench.dir, bench.err = os.MkdirTemp("", "lookout-bench-")
-		if bench.err != nil {
+		// LOOKOUT_BENCH_DIR keeps the data set between runs: generated when
+		// the directory does not exist yet, reused (and kept) when it does.
+		reuse := false
+		if d := os.Getenv("LOOKOUT_BENCH_DIR"); d != "" {
+			_, err := os.Stat(d)
+			reuse = err == nil
+			bench.dir, bench.keep = d, true
+		} else if bench.dir, bench.err = os.MkdirTemp("", "lookout-bench-"); bench.err != nil {
 			return
 		}
 		cfg := DefaultConfig()
@@ -137,16 +150,23 @@ func benchData(b *testing.B) (*Store, []model.TraceID) {
 		start := time.Now()
 		// Two days of data: two partitions.
 		day := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
-		for done := 0; done < benchSpanCount; done += 5000 {
-			spans := benchSpans(rng, 5000, day, 48*time.Hour)
+		const batch = 5000
+		slice := 48 * time.Hour / (benchSpanCount / batch)
+		for done := 0; done < benchSpanCount; done += batch {
+			spans := benchSpans(rng, batch, day.Add(time.Duration(done/batch)*slice), slice)
 			for i := 0; i < len(spans); i += 8 * 50 {
 				bench.traces = append(bench.traces, spans[i].TraceID)
+			}
+			if reuse {
+				continue
 			}
 			if bench.err = bench.s.Write(context.Background(), &model.Batch{Spans: spans}); bench.err != nil {
 				return
 			}
 		}
-		fmt.Fprintf(os.Stderr, "generated %d spans in %v\n", benchSpanCount, time.Since(start).Round(time.Millisecond))
+		if !reuse {
+			fmt.Fprintf(os.Stderr, "generated %d spans in %v\n", benchSpanCount, time.Since(start).Round(time.Millisecond))
+		}
 	})
 	if bench.err != nil {
 		b.Fatal(bench.err)
@@ -158,7 +178,7 @@ func closeBenchData() {
 	if bench.s != nil {
 		bench.s.Close()
 	}
-	if bench.dir != "" {
+	if bench.dir != "" && !bench.keep {
 		os.RemoveAll(bench.dir)
 	}
 }

@@ -11,10 +11,12 @@ import (
 )
 
 // Ids are stored as signed 64-bit integers holding the big-endian bytes of the
-// id: a trace id as two columns (trace_hi, trace_lo), a span id as one. Fixed
-// 8-byte integers compare and compress far better than 16-byte BLOBs, the
-// go-duckdb appender cannot write UHUGEINT, and database/sql refuses uint64
-// parameters with the high bit set, hence signed. ClickHouse maps them to Int64.
+// id: a trace id as two columns (trace_hi, trace_lo), a span id as one.
+// Measured on DuckDB 1.2.2, one random id looked up in 10M rows by a full
+// scan: 16-byte BLOB column 1.45s, two BIGINT columns 20ms, trace_hi alone
+// 13ms (on a busy 2-CPU box). UHUGEINT would be one column, but the go-duckdb
+// appender cannot write it; database/sql refuses uint64 parameters with the
+// high bit set, hence signed. ClickHouse maps them to Int64.
 
 func traceHalves(t model.TraceID) (hi, lo int64) {
 	return int64(binary.BigEndian.Uint64(t[:8])), int64(binary.BigEndian.Uint64(t[8:]))

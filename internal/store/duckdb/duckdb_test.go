@@ -53,7 +53,7 @@ func TestAppenderJoinsTransaction(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	defer s.Close()
 	sp := testSpan(1, t0)
-	row, err := spanRow(&sp)
+	row, err := newEncoder().spanRow(&sp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,5 +172,21 @@ func TestClosed(t *testing.T) {
 	}
 	if _, err := s.Trace(t.Context(), "p", model.TraceID{1}); !errors.Is(err, ErrClosed) {
 		t.Errorf("trace after close: %v", err)
+	}
+}
+
+func TestSettingsApplied(t *testing.T) {
+	s := openTest(t, t.TempDir()) // 256MB, 2 threads, default checkpoint threshold
+	defer s.Close()
+	for setting, want := range map[string]string{
+		"memory_limit": "244.1 MiB", "threads": "2", "checkpoint_threshold": "61.0 MiB",
+	} {
+		var got string
+		if err := s.db.QueryRowContext(t.Context(), "SELECT current_setting(?)::VARCHAR", setting).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s = %q, want %q", setting, got, want)
+		}
 	}
 }

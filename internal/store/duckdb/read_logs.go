@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"iter"
 
@@ -82,32 +81,4 @@ func logsQuery(q store.LogQuery) (string, []any) {
 	}
 	return "SELECT " + logReadColumns + " FROM " + logsView + " WHERE " + w.String() +
 		" ORDER BY " + order + " LIMIT ?", append(w.args, limit)
-}
-
-func scanLog(rows *sql.Rows) (model.LogEvent, error) {
-	var (
-		l                       model.LogEvent
-		hi, lo, sid             int64
-		body, attrs, res, scope string
-	)
-	err := rows.Scan(&l.Project, &l.TimeUnixNano, &l.ObservedTimeUnixNano, &l.SeverityNumber, &l.SeverityText,
-		&body, &l.EventName, &hi, &lo, &sid, &l.Flags, &l.LogGroup, &l.LogStream,
-		&attrs, &l.DroppedAttributesCount, &res, &scope)
-	if err != nil {
-		return l, fmt.Errorf("scan log: %w", err)
-	}
-	l.TraceID, l.SpanID = traceFromHalves(hi, lo), spanFromInt(sid)
-	if err := unmarshal("body", body, &l.Body); err != nil {
-		return l, err
-	}
-	if l.Attributes, err = decodeAttrs(attrs); err != nil {
-		return l, err
-	}
-	if l.Resource, err = decodeResource(res); err != nil {
-		return l, err
-	}
-	if l.Scope, err = decodeScope(scope); err != nil {
-		return l, err
-	}
-	return l, nil
 }

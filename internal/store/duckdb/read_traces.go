@@ -16,8 +16,8 @@ import (
 const defaultTraceLimit = 20
 
 // Trace returns the spans of one trace ordered by start time (then span id).
-// A lookup reads only the id columns of every partition until it finds the
-// rows; see BenchmarkTraceByID for its cost.
+// Its cost is a scan of the trace_hi column of every partition plus the
+// reading of the row groups that hold the trace; see BenchmarkTraceByID.
 func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error) {
 	release, err := s.acquire()
 	if err != nil {
@@ -25,8 +25,26 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 	}
 	defer release()
 	hi, lo := traceHalves(id)
+	// Two steps. The first scans one column, trace_hi (random ids defeat
+	// zone maps, so this is a full scan: ~2.5ms per 1M spans), for the time
+	// range of the trace; other traces sharing the high half only widen the
+	// range. The second reads every column, but only of the row groups whose
+	// start_ns zone maps overlap that range, which spares decoding the list
+	// columns of all other row groups (1.5-2x faster at 1M spans than one
+	// query). A DuckDB 1.2 ART index on trace_hi is not used through the
+	// view nor with bound parameters, so there is none.
+	var first, last sql.NullInt64
+	err = s.db.QueryRowContext(ctx, "SELECT min(start_ns), max(start_ns) FROM "+spansView+
+		" WHERE trace_hi = ?", hi).Scan(&first, &last)
+	if err != nil {
+		return nil, fmt.Errorf("trace %s: %w", id, err)
+	}
+	if !first.Valid {
+		return nil, fmt.Errorf("trace %s: %w", id, store.ErrNotFound)
+	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+spanReadColumns+" FROM "+spansView+
-		" WHERE trace_hi = ? AND trace_lo = ? AND project = ? ORDER BY start_ns, span_id", hi, lo, project)
+		" WHERE trace_hi = ? AND trace_lo = ? AND project = ? AND start_ns BETWEEN ? AND ? ORDER BY start_ns, span_id",
+		hi, lo, project, first.Int64, last.Int64)
 	if err != nil {
 		return nil, fmt.Errorf("trace %s: %w", id, err)
 	}
@@ -46,40 +64,6 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 		return nil, fmt.Errorf("trace %s: %w", id, store.ErrNotFound)
 	}
 	return spans, nil
-}
-
-func scanSpan(rows *sql.Rows) (model.Span, error) {
-	var (
-		sp                               model.Span
-		hi, lo, sid, psid                int64
-		attrs, events, links, res, scope string
-		kind, status                     int32
-	)
-	err := rows.Scan(&sp.Project, &hi, &lo, &sid, &psid, &sp.StartUnixNano, &sp.EndUnixNano,
-		&sp.Name, &kind, &status, &sp.StatusMessage, &sp.TraceState, &sp.Flags,
-		&attrs, &sp.DroppedAttributesCount, &events, &sp.DroppedEventsCount, &links, &sp.DroppedLinksCount,
-		&res, &scope)
-	if err != nil {
-		return sp, fmt.Errorf("scan span: %w", err)
-	}
-	sp.TraceID, sp.SpanID, sp.ParentSpanID = traceFromHalves(hi, lo), spanFromInt(sid), spanFromInt(psid)
-	sp.Kind, sp.StatusCode = model.SpanKind(kind), model.StatusCode(status)
-	if sp.Attributes, err = decodeAttrs(attrs); err != nil {
-		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
-	}
-	if sp.Events, err = decodeEvents(events); err != nil {
-		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
-	}
-	if sp.Links, err = decodeLinks(links); err != nil {
-		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
-	}
-	if sp.Resource, err = decodeResource(res); err != nil {
-		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
-	}
-	if sp.Scope, err = decodeScope(scope); err != nil {
-		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
-	}
-	return sp, nil
 }
 
 // where accumulates SQL conditions and their bound arguments.

@@ -41,6 +41,7 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 		return nil
 	}
 	byPart := map[string]*partRows{}
+	enc := newEncoder()
 	get := func(ns int64) *partRows {
 		name := partName(ns)
 		r := byPart[name]
@@ -51,7 +52,7 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 		return r
 	}
 	for i := range b.Spans {
-		row, err := spanRow(&b.Spans[i])
+		row, err := enc.spanRow(&b.Spans[i])
 		if err != nil {
 			return fmt.Errorf("span %d of batch: %w", i, err)
 		}
@@ -59,7 +60,7 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 		r.spans = append(r.spans, row)
 	}
 	for i := range b.Logs {
-		row, err := logRow(&b.Logs[i])
+		row, err := enc.logRow(&b.Logs[i])
 		if err != nil {
 			return fmt.Errorf("log event %d of batch: %w", i, err)
 		}
@@ -146,73 +147,4 @@ func appendRows(conn driver.Conn, catalog, table string, rows [][]driver.Value) 
 		return fmt.Errorf("append %s: %w", table, err)
 	}
 	return nil
-}
-
-// spanRow encodes a span in the column order of spansDDL.
-func spanRow(sp *model.Span) ([]driver.Value, error) {
-	attrs, err := encodeAttrs(sp.Attributes)
-	if err != nil {
-		return nil, err
-	}
-	events, err := encodeEvents(sp.Events)
-	if err != nil {
-		return nil, err
-	}
-	links, err := encodeLinks(sp.Links)
-	if err != nil {
-		return nil, err
-	}
-	res, err := encodeResource(sp.Resource)
-	if err != nil {
-		return nil, err
-	}
-	scope, err := encodeScope(sp.Scope)
-	if err != nil {
-		return nil, err
-	}
-	hi, lo := traceHalves(sp.TraceID)
-	ak, av := attrLists(sp.Attributes)
-	rk, rv := attrLists(sp.Resource.Attributes)
-	return []driver.Value{
-		text(sp.Project), hi, lo, spanInt(sp.SpanID), spanInt(sp.ParentSpanID),
-		sp.StartUnixNano, sp.EndUnixNano, sp.DurationNano(),
-		text(sp.Service()), text(sp.Name), int32(sp.Kind), int32(sp.StatusCode),
-		text(sp.StatusMessage), text(sp.TraceState), sp.Flags,
-		ak, av, rk, rv,
-		attrs, sp.DroppedAttributesCount, events, sp.DroppedEventsCount, links, sp.DroppedLinksCount,
-		res, scope,
-	}, nil
-}
-
-// logRow encodes a log event in the column order of logsDDL.
-func logRow(l *model.LogEvent) ([]driver.Value, error) {
-	body, err := marshal("body", l.Body)
-	if err != nil {
-		return nil, err
-	}
-	if l.Body.Kind == model.KindEmpty {
-		body = ""
-	}
-	attrs, err := encodeAttrs(l.Attributes)
-	if err != nil {
-		return nil, err
-	}
-	res, err := encodeResource(l.Resource)
-	if err != nil {
-		return nil, err
-	}
-	scope, err := encodeScope(l.Scope)
-	if err != nil {
-		return nil, err
-	}
-	hi, lo := traceHalves(l.TraceID)
-	ak, av := attrLists(l.Attributes)
-	rk, rv := attrLists(l.Resource.Attributes)
-	return []driver.Value{
-		text(l.Project), l.TimeUnixNano, l.ObservedTimeUnixNano, l.SeverityNumber, text(l.SeverityText),
-		body, text(l.Body.AsString()), text(l.EventName),
-		hi, lo, spanInt(l.SpanID), l.Flags,
-		text(l.LogGroup), text(l.LogStream), text(l.Service()),
-		ak, av, attrs, l.DroppedAttributesCount, rk, rv, res, scope,
-	}, nil
 }

@@ -53,7 +53,8 @@ func span(project string, trace model.TraceID, id, parent byte, service, name st
 // allValues holds one value of every kind and its edge cases.
 func allValues() model.Attributes {
 	return model.Attributes{
-		str("string", "héllo \"wörld\"\n\ttab ✓ 日本"),
+		str("string", "héllo \"wörld\"\n\ttab ✓ 日本 nul:\x00:end"),
+		str("nul\x00key", "v"),
 		str("empty.string", ""),
 		kv("bool.true", model.BoolValue(true)),
 		kv("bool.false", model.BoolValue(false)),
