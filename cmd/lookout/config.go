@@ -39,6 +39,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(retention, "retention", "how long data is kept, e.g. 7d, 36h; expiry drops whole days")
 	maxDisk := bytesFlag{&s.MaxDiskBytes}
 	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
+	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
 	fs.Func("log-level", "debug, info, warn or error", func(v string) error { return c.logLevel.UnmarshalText([]byte(v)) })
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")

@@ -34,6 +34,8 @@ type Config struct {
 	HTTPAddr     string
 	Retention    time.Duration
 	MaxDiskBytes int64
+	// RetentionInterval is how often retention and the disk budget are enforced.
+	RetentionInterval time.Duration
 
 	// XRayAddr is where the X-Ray daemon protocol is served: segments over
 	// UDP and the X-Ray API over TCP, on the same address as the daemon
@@ -51,14 +53,15 @@ type Config struct {
 // DefaultConfig listens on loopback only, on the ports users expect.
 func DefaultConfig() Config {
 	return Config{
-		DataDir:      "lookout-data",
-		HTTPAddr:     "127.0.0.1:8686",
-		Retention:    7 * 24 * time.Hour,
-		MaxDiskBytes: 5 << 30,
-		XRayAddr:     "127.0.0.1:2000",
-		OTLP:         otlpDefaults(),
-		XRay:         xray.DefaultConfig(),
-		Pipeline:     pipeline.DefaultConfig(),
+		DataDir:           "lookout-data",
+		HTTPAddr:          "127.0.0.1:8686",
+		Retention:         7 * 24 * time.Hour,
+		MaxDiskBytes:      5 << 30,
+		RetentionInterval: time.Minute,
+		XRayAddr:          "127.0.0.1:2000",
+		OTLP:              otlpDefaults(),
+		XRay:              xray.DefaultConfig(),
+		Pipeline:          pipeline.DefaultConfig(),
 	}
 }
 
@@ -130,7 +133,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	rcfg := retention.DefaultConfig()
-	rcfg.Retention, rcfg.MaxDiskBytes, rcfg.Registerer, rcfg.Logger = cfg.Retention, cfg.MaxDiskBytes, reg, s.log
+	rcfg.Retention, rcfg.MaxDiskBytes, rcfg.Interval = cfg.Retention, cfg.MaxDiskBytes, cfg.RetentionInterval
+	rcfg.Registerer, rcfg.Logger = reg, s.log
 	if s.retention, err = retention.New(rcfg, st); err != nil {
 		return fail(err)
 	}
