@@ -37,6 +37,9 @@ const usage = `usage: lookout [command] [flags]
 commands:
   serve    run every receiver, the API and the UI (the default)
   env      print the environment variables that point SDKs at this instance
+  project create --name NAME          create an error-tracking project
+  token create --project NAME --scopes post_server_item,read
+                                      issue a Rollbar access token
   version  print the version
 
 Run "lookout serve -h" for the flags; each flag can also be set with a
@@ -63,6 +66,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		printEnv(stdout, cfg.server)
 		return nil
+	case "project", "token":
+		if len(args) == 0 || args[0] != "create" {
+			return fmt.Errorf("usage: lookout %s create [flags]", cmd)
+		}
+		if cmd == "project" {
+			return runProjectCreate(ctx, args[1:], stdout, stderr)
+		}
+		return runTokenCreate(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil

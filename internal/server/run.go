@@ -67,6 +67,9 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
 	}
+	if err := s.rollbar.Close(); err != nil {
+		s.log.Warn("rollbar shutdown", "err", err)
+	}
 	stopRetention()
 	<-retentionDone
 	stopPipeline()

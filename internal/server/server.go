@@ -21,6 +21,7 @@ import (
 	"lookout/internal/api"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/otlp"
+	"lookout/internal/receiver/rollbar"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/retention"
 	"lookout/internal/store/duckdb"
@@ -90,6 +91,7 @@ type Server struct {
 	retention *retention.Enforcer
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
+	rollbar   *rollbar.Receiver
 	http      *http.Server
 	httpLn    net.Listener
 	xrayAPI   *http.Server
@@ -170,6 +172,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	a.Register(mux)
+	rbcfg := rollbar.DefaultConfig()
+	rbcfg.Logger, rbcfg.Retention = s.log, cfg.Retention
+	if s.rollbar, err = rollbar.New(rbcfg, s.meta); err != nil {
+		return fail(err)
+	}
+	s.rollbar.Register(mux)
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
 	mux.Handle("GET /api/status", statusSource{
 		store: st, tally: tl, version: cfg.Version, started: time.Now(),

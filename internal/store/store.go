@@ -16,6 +16,9 @@ import (
 // ErrNotFound is returned when a looked-up object does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrExists is returned when a created object already exists.
+var ErrExists = errors.New("already exists")
+
 // Writer commits batches.
 type Writer interface {
 	// Write commits every item of b, or returns an error. A nil error means

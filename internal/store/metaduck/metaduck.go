@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	_ "github.com/marcboeker/go-duckdb/v2" // registers the "duckdb" driver
 )
@@ -33,6 +34,10 @@ func (c Config) Validate() error {
 // Store is safe for concurrent use.
 type Store struct {
 	db *sql.DB
+	// errorWrites serialises error-tracking writes: items are read, then
+	// updated, and counters and uuids stay unique without UNIQUE
+	// constraints, which DuckDB checks eagerly within a transaction.
+	errorWrites sync.Mutex
 }
 
 // Open opens or creates the database and brings its schema up to date.

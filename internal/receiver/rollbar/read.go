@@ -1,0 +1,266 @@
+package rollbar
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"lookout/internal/errortrack"
+	"lookout/internal/model"
+	"lookout/internal/store"
+)
+
+// Page sizes of the read API.
+const (
+	itemsPerPage     = 100
+	instancesPerPage = 20
+)
+
+// projectHandler serves a request already authorised for project.
+type projectHandler func(w http.ResponseWriter, req *http.Request, project string) *apiError
+
+// read requires the read scope; write the write scope.
+func (r *Receiver) read(h projectHandler) http.HandlerFunc {
+	return r.scoped(h, errortrack.ScopeRead)
+}
+
+func (r *Receiver) write(h projectHandler) http.HandlerFunc {
+	return r.scoped(h, errortrack.ScopeWrite)
+}
+
+func (r *Receiver) scoped(h projectHandler, scope string) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		project, aerr := r.authorize(req, headerOrQueryToken(req), scope)
+		if aerr == nil {
+			aerr = h(w, req, project)
+		}
+		if aerr != nil {
+			writeError(w, aerr)
+		}
+	}
+}
+
+// storeError maps a store failure: ErrNotFound is 404.
+func storeError(err error) *apiError {
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(http.StatusNotFound, err.Error())
+	}
+	return fail(http.StatusInternalServerError, err.Error())
+}
+
+func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	q := req.URL.Query()
+	iq := store.ItemQuery{Project: project, Environments: multi(q, "environment"), Limit: itemsPerPage}
+	page, aerr := pageParam(q)
+	if aerr != nil {
+		return aerr
+	}
+	iq.Offset = (page - 1) * itemsPerPage
+	for _, s := range multi(q, "status") {
+		st, err := model.ParseItemStatus(s)
+		if err != nil {
+			return fail(http.StatusUnprocessableEntity, err.Error())
+		}
+		iq.Statuses = append(iq.Statuses, st)
+	}
+	for _, s := range multi(q, "level") {
+		l, err := model.ParseLevel(s)
+		if err != nil {
+			return fail(http.StatusUnprocessableEntity, err.Error())
+		}
+		iq.Levels = append(iq.Levels, l)
+	}
+	for _, s := range multi(q, "ids") {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fail(http.StatusUnprocessableEntity, fmt.Sprintf("ids: %q is not an item id", s))
+		}
+		iq.IDs = append(iq.IDs, id)
+	}
+	res, err := r.store.Items(req.Context(), iq)
+	if err != nil {
+		return storeError(err)
+	}
+	items := make([]itemJSON, len(res.Items))
+	for i, it := range res.Items {
+		items[i] = toItemJSON(it)
+	}
+	counts, hidden := map[string]int64{}, map[string]int64{}
+	for _, l := range model.Levels {
+		counts[l.String()] = res.LevelCounts[l]
+		if len(iq.Levels) > 0 && !containsLevel(iq.Levels, l) && res.LevelCounts[l] > 0 {
+			hidden[l.String()] = res.LevelCounts[l]
+		}
+	}
+	writeResult(w, http.StatusOK, map[string]any{
+		"page": page, "total_count": res.Total, "items": items,
+		"level_counts": counts, "hidden_by_level_filter": hidden,
+	})
+	return nil
+}
+
+func (r *Receiver) getItem(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	id, aerr := idParam(req, "id")
+	if aerr != nil {
+		return aerr
+	}
+	it, err := r.store.Item(req.Context(), project, id)
+	if err != nil {
+		return storeError(err)
+	}
+	writeResult(w, http.StatusOK, toItemJSON(it))
+	return nil
+}
+
+// itemByCounter answers 301 to the item's URL, as Rollbar does.
+func (r *Receiver) itemByCounter(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	counter, aerr := idParam(req, "counter")
+	if aerr != nil {
+		return aerr
+	}
+	it, err := r.store.ItemByCounter(req.Context(), project, counter)
+	if err != nil {
+		return storeError(err)
+	}
+	path := "/api/1/item/" + strconv.FormatInt(it.ID, 10)
+	uri := path
+	if t := req.URL.Query().Get("access_token"); t != "" {
+		uri += "?access_token=" + url.QueryEscape(t)
+	}
+	w.Header().Set("Location", uri)
+	writeResult(w, http.StatusMovedPermanently, map[string]any{"itemId": it.ID, "path": path, "uri": uri})
+	return nil
+}
+
+func (r *Receiver) listInstances(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	id, aerr := idParam(req, "id")
+	if aerr != nil {
+		return aerr
+	}
+	page, aerr := pageParam(req.URL.Query())
+	if aerr != nil {
+		return aerr
+	}
+	if _, err := r.store.Item(req.Context(), project, id); err != nil {
+		return storeError(err)
+	}
+	occs, err := r.store.Occurrences(req.Context(), project, id, (page-1)*instancesPerPage, instancesPerPage)
+	if err != nil {
+		return storeError(err)
+	}
+	out := make([]instanceJSON, len(occs))
+	for i, o := range occs {
+		out[i] = toInstanceJSON(o, r.projectID(req, project))
+	}
+	writeResult(w, http.StatusOK, map[string]any{"page": page, "instances": out})
+	return nil
+}
+
+func (r *Receiver) getInstance(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	id, aerr := idParam(req, "id")
+	if aerr != nil {
+		return aerr
+	}
+	o, err := r.store.Occurrence(req.Context(), project, id)
+	if err != nil {
+		return storeError(err)
+	}
+	writeResult(w, http.StatusOK, toInstanceJSON(o, r.projectID(req, project)))
+	return nil
+}
+
+// patchItem applies {"status","level","title","resolved_in_version"}.
+func (r *Receiver) patchItem(w http.ResponseWriter, req *http.Request, project string) *apiError {
+	id, aerr := idParam(req, "id")
+	if aerr != nil {
+		return aerr
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
+	if err != nil {
+		return fail(http.StatusBadRequest, "reading request body: "+err.Error())
+	}
+	var p errortrack.Patch
+	if err := json.Unmarshal(body, &p); err != nil {
+		return fail(http.StatusUnprocessableEntity, "invalid JSON: "+describe(err, ""))
+	}
+	now := r.now().UTC()
+	var patchErr error
+	it, err := r.store.UpdateItem(req.Context(), project, id, func(it *model.Item) error {
+		patchErr = errortrack.ApplyPatch(it, p, now)
+		return patchErr
+	})
+	switch {
+	case patchErr != nil:
+		return fail(http.StatusUnprocessableEntity, patchErr.Error())
+	case err != nil:
+		return storeError(err)
+	}
+	writeResult(w, http.StatusOK, toItemJSON(it))
+	return nil
+}
+
+func (r *Receiver) projectID(req *http.Request, project string) int64 {
+	p, err := r.store.Project(req.Context(), project)
+	if err != nil {
+		return 0
+	}
+	return p.ID
+}
+
+// multi reads a repeatable parameter, also split on commas.
+func multi(q url.Values, key string) []string {
+	var out []string
+	for _, v := range q[key] {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func pageParam(q url.Values) (int, *apiError) {
+	s := q.Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	p, err := strconv.Atoi(s)
+	if err != nil || p < 1 || p > 1_000_000 {
+		return 0, fail(http.StatusUnprocessableEntity, fmt.Sprintf("page: %q is not a page number (1 or more)", s))
+	}
+	return p, nil
+}
+
+func idParam(req *http.Request, name string) (int64, *apiError) {
+	s := req.PathValue(name)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 {
+		return 0, fail(http.StatusNotFound, fmt.Sprintf("%s %q not found", name, s))
+	}
+	return id, nil
+}
+
+func containsLevel(ls []model.Level, l model.Level) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// unix renders a time as Rollbar's epoch seconds, or null when unset.
+func unix(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Unix()
+	return &s
+}

@@ -1,0 +1,91 @@
+package rollbar
+
+import (
+	"encoding/json"
+
+	"lookout/internal/model"
+)
+
+// itemJSON is an item in Rollbar's read-API shape, plus Lookout's
+// environments and notifier_level.
+type itemJSON struct {
+	ID                       int64    `json:"id"`
+	ProjectID                int64    `json:"project_id"`
+	Counter                  int64    `json:"counter"`
+	Environment              string   `json:"environment"`
+	Environments             []string `json:"environments"`
+	Platform                 string   `json:"platform"`
+	Framework                string   `json:"framework"`
+	Hash                     string   `json:"hash"`
+	Title                    string   `json:"title"`
+	Level                    string   `json:"level"`
+	Status                   string   `json:"status"`
+	FirstOccurrenceID        int64    `json:"first_occurrence_id"`
+	FirstOccurrenceTimestamp *int64   `json:"first_occurrence_timestamp"`
+	LastOccurrenceID         int64    `json:"last_occurrence_id"`
+	LastOccurrenceTimestamp  *int64   `json:"last_occurrence_timestamp"`
+	TotalOccurrences         int64    `json:"total_occurrences"`
+	UniqueOccurrences        *int64   `json:"unique_occurrences"`
+	LastActivatedTimestamp   *int64   `json:"last_activated_timestamp"`
+	LastResolvedTimestamp    *int64   `json:"last_resolved_timestamp"`
+	ResolvedInVersion        *string  `json:"resolved_in_version"`
+	ActivatingOccurrenceID   int64    `json:"activating_occurrence_id"`
+	AssignedUserID           *int64   `json:"assigned_user_id"`
+	LevelLock                int      `json:"level_lock"`
+	TitleLock                int      `json:"title_lock"`
+	IntegrationsData         any      `json:"integrations_data"`
+	NotifierLevel            *string  `json:"notifier_level"`
+}
+
+func toItemJSON(it model.Item) itemJSON {
+	out := itemJSON{
+		ID: it.ID, ProjectID: it.ProjectID, Counter: it.Counter, Environment: it.Environment,
+		Environments: it.Environments, Platform: it.Platform, Framework: it.Framework,
+		Hash: it.Fingerprint, Title: it.Title, Level: it.Level.String(), Status: string(it.Status),
+		FirstOccurrenceID: it.FirstOccurrenceID, FirstOccurrenceTimestamp: unix(it.FirstSeen),
+		LastOccurrenceID: it.LastOccurrenceID, LastOccurrenceTimestamp: unix(it.LastSeen),
+		TotalOccurrences: it.TotalOccurrences, LastActivatedTimestamp: unix(it.LastActivated),
+		LastResolvedTimestamp: unix(it.LastResolved), ActivatingOccurrenceID: it.ActivatingOccurrenceID,
+		LevelLock: b2i(it.LevelLock), TitleLock: b2i(it.TitleLock),
+	}
+	if out.Environments == nil {
+		out.Environments = []string{}
+	}
+	if it.ResolvedInVersion != "" {
+		v := it.ResolvedInVersion
+		out.ResolvedInVersion = &v
+	}
+	if it.NotifierLevel != "" {
+		v := it.NotifierLevel
+		out.NotifierLevel = &v
+	}
+	return out
+}
+
+// instanceJSON is an occurrence in Rollbar's shape: data is the payload's
+// data object as received (with its uuid).
+type instanceJSON struct {
+	ID        int64           `json:"id"`
+	ProjectID int64           `json:"project_id"`
+	ItemID    int64           `json:"item_id"`
+	Timestamp int64           `json:"timestamp"`
+	Version   int             `json:"version"`
+	Billable  int             `json:"billable"`
+	Data      json.RawMessage `json:"data"`
+}
+
+func toInstanceJSON(o model.ErrorOccurrence, projectID int64) instanceJSON {
+	data := o.Data
+	if !json.Valid(data) {
+		data = json.RawMessage("null")
+	}
+	return instanceJSON{ID: o.ID, ProjectID: projectID, ItemID: o.ItemID, Timestamp: o.Timestamp.Unix(),
+		Version: 2, Billable: 1, Data: data}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
