@@ -17,7 +17,13 @@ func (s *Server) Run(ctx context.Context) error {
 	go s.pipeline.Run(pctx)
 	rctx, stopRetention := context.WithCancel(ctx)
 	retentionDone := make(chan struct{})
-	go func() { defer close(retentionDone); s.retention.Run(rctx) }()
+	go func() {
+		defer close(retentionDone)
+		done := make(chan struct{})
+		go func() { defer close(done); s.cwlogs.Run(rctx) }()
+		s.retention.Run(rctx)
+		<-done
+	}()
 
 	errc := make(chan error, 3)
 	go func() {

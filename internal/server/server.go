@@ -20,6 +20,7 @@ import (
 
 	"lookout/internal/api"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/receiver/rollbar"
 	"lookout/internal/receiver/xray"
@@ -92,6 +93,7 @@ type Server struct {
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
+	cwlogs    *cwlogs.Handler
 	http      *http.Server
 	httpLn    net.Listener
 	xrayAPI   *http.Server
@@ -178,6 +180,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	s.rollbar.Register(mux)
+	ccfg := cwlogs.DefaultConfig()
+	ccfg.Logger = s.log
+	if s.cwlogs, err = cwlogs.New(ccfg, s.pipeline, s.meta, st); err != nil {
+		return fail(err)
+	}
+	// CloudWatch Logs speaks AWS JSON 1.1: every operation is a POST to "/"
+	// told apart by its X-Amz-Target header.
+	mux.Handle("POST /", s.cwlogs)
+	mux.Handle("GET /api/cwlogs/groups", s.cwlogs.GroupsHandler())
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
 	mux.Handle("GET /api/status", statusSource{
 		store: st, tally: tl, version: cfg.Version, started: time.Now(),

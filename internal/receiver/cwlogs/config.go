@@ -1,0 +1,63 @@
+package cwlogs
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Config configures the CloudWatch Logs API.
+type Config struct {
+	// AccountID and Region appear in ARNs. Region is the default when a
+	// request's SigV4 credential scope names none. Defaults "000000000000"
+	// (the local-emulator convention) and "us-east-1".
+	AccountID string
+	Region    string
+	// MaxRequestBytes bounds a request body. PutLogEvents carries at most
+	// 1 MiB of messages, which JSON escaping can grow up to six times.
+	// Default 8 MiB.
+	MaxRequestBytes int64
+	// FilterScanEvents bounds the events one FilterLogEvents call reads
+	// before it answers with what matched so far and a nextToken, as the
+	// service does when a search takes long. Default 500,000.
+	FilterScanEvents int
+	// RetentionInterval is how often Run deletes events older than their
+	// group's retention. Default 10 minutes.
+	RetentionInterval time.Duration
+	// Keys maps AWS access key ids to secret keys. When it is set, every
+	// request must carry a valid SigV4 signature by one of them; when empty,
+	// any key is accepted unverified (local, loopback use).
+	Keys map[string]string
+
+	Logger *slog.Logger     // nil: slog.Default()
+	Now    func() time.Time // nil: time.Now
+}
+
+// DefaultConfig accepts any credentials and names ARNs after account
+// 000000000000 in us-east-1.
+func DefaultConfig() Config {
+	return Config{
+		AccountID:         "000000000000",
+		Region:            "us-east-1",
+		MaxRequestBytes:   8 << 20,
+		FilterScanEvents:  500_000,
+		RetentionInterval: 10 * time.Minute,
+	}
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	switch {
+	case c.AccountID == "":
+		return errors.New("cwlogs: AccountID must be set")
+	case c.Region == "":
+		return errors.New("cwlogs: Region must be set")
+	case c.MaxRequestBytes < 2<<20:
+		return errors.New("cwlogs: MaxRequestBytes must be at least 2 MiB")
+	case c.FilterScanEvents <= 0:
+		return errors.New("cwlogs: FilterScanEvents must be positive")
+	case c.RetentionInterval <= 0:
+		return errors.New("cwlogs: RetentionInterval must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package cwlogs
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"lookout/internal/store"
+)
+
+type createGroupInput struct {
+	LogGroupName  *string           `json:"logGroupName"`
+	KmsKeyID      string            `json:"kmsKeyId"`
+	Tags          map[string]string `json:"tags"`
+	LogGroupClass string            `json:"logGroupClass"`
+}
+
+var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
+
+func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+	var in createGroupInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(name, "aws/") {
+		return nil, invalidParam("Log group names starting with 'aws/' are reserved for AWS services")
+	}
+	if in.LogGroupClass != "" && !slices.Contains(groupClasses, in.LogGroupClass) {
+		return nil, invalidParam("1 validation error detected: Value '%s' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: %v", in.LogGroupClass, groupClasses)
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	err = h.meta.CreateLogGroup(ctx, store.LogGroup{Project: c.project, Name: name, CreationMillis: h.now().UnixMilli(),
+		Class: in.LogGroupClass, KMSKeyID: in.KmsKeyID, Tags: in.Tags})
+	if errors.Is(err, store.ErrExists) {
+		return nil, errGroupExists
+	}
+	return nil, err
+}
+
+type groupInput struct {
+	LogGroupName       *string `json:"logGroupName"`
+	LogGroupIdentifier *string `json:"logGroupIdentifier"`
+}
+
+func (h *Handler) deleteLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+	var in groupInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.meta.DeleteLogGroup(ctx, c.project, name); err != nil {
+		return nil, groupErr(err)
+	}
+	_, err = h.events.DeleteGroupEvents(ctx, c.project, name, "", 0)
+	return nil, err
+}
+
+// groupErr turns store.ErrNotFound into the service's error.
+func groupErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errGroupNotFound
+	}
+	return err
+}
+
+type describeGroupsInput struct {
+	LogGroupNamePrefix  *string  `json:"logGroupNamePrefix"`
+	LogGroupNamePattern *string  `json:"logGroupNamePattern"`
+	LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
+	LogGroupClass       string   `json:"logGroupClass"`
+	NextToken           *string  `json:"nextToken"`
+	Limit               *int32   `json:"limit"`
+}
+
+type logGroupOut struct {
+	LogGroupName      string `json:"logGroupName"`
+	CreationTime      int64  `json:"creationTime"`
+	RetentionInDays   *int   `json:"retentionInDays,omitempty"`
+	MetricFilterCount int    `json:"metricFilterCount"`
+	Arn               string `json:"arn"`
+	LogGroupArn       string `json:"logGroupArn"`
+	StoredBytes       int64  `json:"storedBytes"`
+	KmsKeyID          string `json:"kmsKeyId,omitempty"`
+	LogGroupClass     string `json:"logGroupClass"`
+}
+
+type describeGroupsOutput struct {
+	LogGroups []logGroupOut `json:"logGroups"`
+	NextToken string        `json:"nextToken,omitempty"`
+}
+
+func (h *Handler) describeLogGroups(ctx context.Context, c *call, body []byte) (any, error) {
+	var in describeGroupsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.LogGroupNamePrefix != nil && in.LogGroupNamePattern != nil {
+		return nil, invalidParam("LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.")
+	}
+	limit, err := checkLimit("limit", in.Limit, 50, 50)
+	if err != nil {
+		return nil, err
+	}
+	q := store.LogGroupList{Project: c.project, Limit: limit + 1}
+	if in.LogGroupNamePrefix != nil {
+		q.Prefix = *in.LogGroupNamePrefix
+	}
+	if in.LogGroupNamePattern != nil {
+		q.Pattern = *in.LogGroupNamePattern
+	}
+	if in.NextToken != nil {
+		if q.After, err = readPageToken(*in.NextToken); err != nil {
+			return nil, err
+		}
+	}
+	var wanted map[string]bool
+	if len(in.LogGroupIdentifiers) > 0 {
+		wanted = map[string]bool{}
+		for _, id := range in.LogGroupIdentifiers {
+			if n, ok := groupFromArn(id); ok {
+				id = n
+			}
+			wanted[id] = true
+		}
+		q.Limit = 0
+	}
+	groups, err := h.meta.ListLogGroups(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := describeGroupsOutput{LogGroups: []logGroupOut{}}
+	for _, g := range groups {
+		if wanted != nil && !wanted[g.Name] || in.LogGroupClass != "" && g.Class != in.LogGroupClass {
+			continue
+		}
+		if len(out.LogGroups) == limit {
+			out.NextToken = pageToken(out.LogGroups[limit-1].LogGroupName)
+			break
+		}
+		out.LogGroups = append(out.LogGroups, h.groupOut(c, g))
+	}
+	return out, nil
+}
+
+func (h *Handler) groupOut(c *call, g store.LogGroup) logGroupOut {
+	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: h.groupArn(c, g.Name) + ":*",
+		LogGroupArn: h.groupArn(c, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
+	if g.RetentionDays > 0 {
+		days := g.RetentionDays
+		o.RetentionInDays = &days
+	}
+	return o
+}
+
+// retentionDays are the values PutRetentionPolicy accepts.
+var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+type retentionInput struct {
+	LogGroupName    *string `json:"logGroupName"`
+	RetentionInDays *int    `json:"retentionInDays"`
+}
+
+func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
+	var in retentionInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if in.RetentionInDays == nil || !slices.Contains(retentionDays, *in.RetentionInDays) {
+		got := "null"
+		if in.RetentionInDays != nil {
+			got = itoa(*in.RetentionInDays)
+		}
+		return nil, invalidParam("1 validation error detected: Value '%s' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", got, retentionDays)
+	}
+	if err := h.meta.SetRetention(ctx, c.project, name, *in.RetentionInDays); err != nil {
+		return nil, groupErr(err)
+	}
+	// Expire at once, so the policy's effect shows in the next describe.
+	return nil, h.expireGroup(ctx, c.project, name, *in.RetentionInDays)
+}
+
+func (h *Handler) deleteRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
+	var in groupInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	return nil, groupErr(h.meta.SetRetention(ctx, c.project, name, 0))
+}

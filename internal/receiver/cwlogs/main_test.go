@@ -1,0 +1,83 @@
+package cwlogs
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"go.uber.org/goleak"
+
+	"lookout/internal/pipeline"
+	"lookout/internal/store/duckdb"
+	"lookout/internal/store/metaduck"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+	)
+}
+
+// env is a handler over real stores and a running pipeline, served over
+// HTTP, with an SDK client pointed at it.
+type env struct {
+	h      *Handler
+	srv    *httptest.Server
+	client *cloudwatchlogs.Client
+	store  *duckdb.Store
+	meta   *metaduck.Store
+}
+
+func newEnv(t testing.TB, mutate ...func(*Config)) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	dcfg := duckdb.DefaultConfig()
+	dcfg.Dir, dcfg.MemoryLimit = filepath.Join(dir, "store"), "256MB"
+	st, err := duckdb.Open(ctx, dcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := metaduck.Open(ctx, metaduck.Config{Path: filepath.Join(dir, "meta.duckdb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcfg := pipeline.DefaultConfig()
+	pcfg.Retention = 30 * 24 * time.Hour
+	p, err := pipeline.New(pcfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pctx, stop := context.WithCancel(ctx)
+	go p.Run(pctx)
+	cfg := DefaultConfig()
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	h, err := New(cfg, p, meta, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	e := &env{h: h, srv: srv, store: st, meta: meta}
+	e.client = cloudwatchlogs.New(cloudwatchlogs.Options{
+		Region:       "eu-west-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDLOOKOUT", "secret", ""),
+	})
+	t.Cleanup(func() {
+		srv.Close()
+		stop()
+		<-p.Stopped()
+		meta.Close()
+		st.Close()
+	})
+	return e
+}

@@ -1,0 +1,164 @@
+package cwlogs
+
+import (
+	"context"
+	"strconv"
+)
+
+// Tag limits of the service.
+const (
+	maxTags        = 50
+	maxTagKeyLen   = 128
+	maxTagValueLen = 256
+)
+
+func checkTags(tags map[string]string) error {
+	if len(tags) > maxTags {
+		return newAPIError("LimitExceededException", "a log group can have at most %d tags", maxTags)
+	}
+	for k, v := range tags {
+		if len(k) < 1 || len(k) > maxTagKeyLen {
+			return invalidParam("tag key %q: length must be between 1 and %d", k, maxTagKeyLen)
+		}
+		if len(v) > maxTagValueLen {
+			return invalidParam("tag %q: value longer than %d characters", k, maxTagValueLen)
+		}
+	}
+	return nil
+}
+
+type tagResourceInput struct {
+	ResourceArn string            `json:"resourceArn"`
+	Tags        map[string]string `json:"tags"`
+	TagKeys     []string          `json:"tagKeys"`
+}
+
+type tagsOutput struct {
+	Tags map[string]string `json:"tags"`
+}
+
+// arnGroup resolves a tagging API's resourceArn to a group name.
+func arnGroup(arn string) (string, error) {
+	name, ok := groupFromArn(arn)
+	if !ok {
+		return "", invalidParam("resourceArn %q is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)", arn)
+	}
+	return name, checkGroupName("resourceArn", name)
+}
+
+func (h *Handler) tagResource(ctx context.Context, c *call, body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := arnGroup(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.addTags(ctx, c, name, in.Tags)
+}
+
+func (h *Handler) addTags(ctx context.Context, c *call, name string, tags map[string]string) error {
+	if len(tags) == 0 {
+		return invalidParam("tags must hold at least one tag")
+	}
+	if err := checkTags(tags); err != nil {
+		return err
+	}
+	g, err := h.meta.LogGroup(ctx, c.project, name)
+	if err != nil {
+		return groupErr(err)
+	}
+	merged := map[string]string{}
+	for k, v := range g.Tags {
+		merged[k] = v
+	}
+	for k, v := range tags {
+		merged[k] = v
+	}
+	if len(merged) > maxTags {
+		return newAPIError("LimitExceededException", "a log group can have at most %d tags", maxTags)
+	}
+	return groupErr(h.meta.TagLogGroup(ctx, c.project, name, tags))
+}
+
+func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := arnGroup(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	return nil, groupErr(h.meta.UntagLogGroup(ctx, c.project, name, in.TagKeys))
+}
+
+func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := arnGroup(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	return h.listTags(ctx, c, name)
+}
+
+func (h *Handler) listTags(ctx context.Context, c *call, name string) (any, error) {
+	g, err := h.meta.LogGroup(ctx, c.project, name)
+	if err != nil {
+		return nil, groupErr(err)
+	}
+	if g.Tags == nil {
+		g.Tags = map[string]string{}
+	}
+	return tagsOutput{Tags: g.Tags}, nil
+}
+
+// The deprecated tagging calls, still used by older tools.
+
+func (h *Handler) tagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName *string           `json:"logGroupName"`
+		Tags         map[string]string `json:"tags"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.addTags(ctx, c, name, in.Tags)
+}
+
+func (h *Handler) untagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+	var in struct {
+		LogGroupName *string  `json:"logGroupName"`
+		Tags         []string `json:"tags"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	return nil, groupErr(h.meta.UntagLogGroup(ctx, c.project, name, in.Tags))
+}
+
+func (h *Handler) listTagsLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+	var in groupInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	name, err := groupName(in.LogGroupName, nil)
+	if err != nil {
+		return nil, err
+	}
+	return h.listTags(ctx, c, name)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

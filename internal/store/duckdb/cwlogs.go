@@ -1,0 +1,177 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"lookout/internal/store"
+)
+
+// The CloudWatch Logs reads: the events of one log group in the order the
+// API pages through them, and the expiry of a group's events. They use the
+// logs table's log_group and log_stream columns; the CloudWatch receiver
+// stamps a unique observed time on each event, so (time_ns, observed_ns,
+// log_stream) orders events totally and names a position.
+
+var _ store.LogGroupEvents = (*Store)(nil)
+
+// GroupEvents streams the events of q.Group that satisfy q, in position
+// order. Time, stream and substring conditions run in DuckDB.
+func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
+	return func(yield func(store.GroupEvent, error) bool) {
+		release, err := s.acquire()
+		if err != nil {
+			yield(store.GroupEvent{}, err)
+			return
+		}
+		defer release()
+		query, args := groupEventsQuery(q)
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e store.GroupEvent
+			if err := rows.Scan(&e.TimeNano, &e.ObservedNano, &e.Stream, &e.Message); err != nil {
+				yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
+		}
+	}
+}
+
+func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
+	w := &where{}
+	w.add("project = ?", q.Project)
+	w.add("log_group = ?", q.Group)
+	if len(q.Streams) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(q.Streams)), ", ")
+		args := make([]any, len(q.Streams))
+		for i, st := range q.Streams {
+			args[i] = st
+		}
+		w.add("log_stream IN ("+marks+")", args...)
+	}
+	if q.StreamPrefix != "" {
+		w.add("starts_with(log_stream, ?)", q.StreamPrefix)
+	}
+	if q.StartNano != 0 {
+		w.add("time_ns >= ?", q.StartNano)
+	}
+	if q.EndNano != 0 {
+		w.add("time_ns < ?", q.EndNano)
+	}
+	if p := q.After; p != nil {
+		w.add("time_ns >= ?", p.TimeNano) // lets DuckDB skip row groups by zone map
+		w.add("(time_ns > ? OR (time_ns = ? AND (observed_ns > ? OR (observed_ns = ? AND log_stream > ?))))",
+			p.TimeNano, p.TimeNano, p.ObservedNano, p.ObservedNano, p.Stream)
+	}
+	if p := q.Before; p != nil {
+		w.add("time_ns <= ?", p.TimeNano)
+		w.add("(time_ns < ? OR (time_ns = ? AND (observed_ns < ? OR (observed_ns = ? AND log_stream < ?))))",
+			p.TimeNano, p.TimeNano, p.ObservedNano, p.ObservedNano, p.Stream)
+	}
+	for _, c := range q.Contains {
+		w.add("contains(body_text, ?)", c)
+	}
+	order := "time_ns, observed_ns, log_stream"
+	if q.Descending {
+		order = "time_ns DESC, observed_ns DESC, log_stream DESC"
+	}
+	query := "SELECT time_ns, observed_ns, log_stream, body_text FROM " + logsView +
+		" WHERE " + w.String() + " ORDER BY " + order
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		w.args = append(w.args, q.Limit)
+	}
+	return query, w.args
+}
+
+// DeleteGroupEvents deletes the group's events (of one stream when stream is
+// set) older than beforeNano (every one when 0), partition by partition,
+// and checkpoints each touched partition so that DuckDB can reuse the freed
+// blocks. The files shrink only when the retention of the whole store drops
+// the day partition.
+func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream string, beforeNano int64) (int64, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return 0, ErrClosed
+	}
+	parts := s.sortedParts()
+	s.mu.Unlock()
+	w := &where{}
+	w.add("project = ?", project)
+	w.add("log_group = ?", group)
+	if stream != "" {
+		w.add("log_stream = ?", stream)
+	}
+	if beforeNano != 0 {
+		w.add("time_ns < ?", beforeNano)
+	}
+	var total int64
+	for _, p := range parts {
+		if beforeNano != 0 && !p.day.Before(time.Unix(0, beforeNano)) {
+			break // this and later days hold nothing older than the cutoff
+		}
+		res, err := s.wconn.ExecContext(ctx, "DELETE FROM "+p.catalog+".main.logs WHERE "+w.String(), w.args...)
+		if err != nil {
+			return total, fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
+		}
+		if n > 0 {
+			total += n
+			// Best effort: a failed checkpoint only delays the reuse of space.
+			_, _ = s.wconn.ExecContext(ctx, "CHECKPOINT "+p.catalog)
+		}
+	}
+	return total, nil
+}
+
+// GroupStreamStats computes, per stream of the group that has events, the
+// first and last event times, the last ingestion time (epoch ms), the
+// message bytes and the event count.
+func (s *Store) GroupStreamStats(ctx context.Context, project, group string) ([]store.LogStream, error) {
+	release, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	rows, err := s.db.QueryContext(ctx, `SELECT log_stream, min(time_ns), max(time_ns), max(observed_ns),
+		sum(strlen(body_text)), count(*) FROM `+logsView+`
+		WHERE project = ? AND log_group = ? GROUP BY log_stream ORDER BY log_stream`, project, group)
+	if err != nil {
+		return nil, fmt.Errorf("log group %q stats: %w", group, err)
+	}
+	defer rows.Close()
+	var out []store.LogStream
+	for rows.Next() {
+		st := store.LogStream{Project: project, Group: group}
+		var first, last, ingest int64
+		if err := rows.Scan(&st.Name, &first, &last, &ingest, &st.StoredBytes, &st.Events); err != nil {
+			return nil, fmt.Errorf("log group %q stats: %w", group, err)
+		}
+		st.FirstEventMillis, st.LastEventMillis, st.LastIngestionMillis = first/1e6, last/1e6, ingest/1e6
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("log group %q stats: %w", group, err)
+	}
+	return out, nil
+}
