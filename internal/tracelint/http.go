@@ -1,0 +1,225 @@
+package tracelint
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
+	"lookout/internal/store/duckdb"
+)
+
+// Source is what the lint and naming endpoints read; *duckdb.Store
+// implements it.
+type Source interface {
+	// Trace returns the spans of one trace; store.ErrNotFound (wrapped) when
+	// there are none.
+	Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error)
+	// TraceStarts pages, newest first, through the traces of service with a
+	// span starting in [start, end).
+	TraceStarts(ctx context.Context, project, service string, start, end time.Time,
+		after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error)
+	// SpansOfTraces returns each trace's spans (large texts left out).
+	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error)
+	// ServerSpanNames counts SERVER spans by service, name, instance and
+	// request host.
+	ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]duckdb.NameCount, error)
+}
+
+var _ Source = (*duckdb.Store)(nil)
+
+// HandlerConfig configures the HTTP endpoints.
+type HandlerConfig struct {
+	Lint Config
+	// MaxTraces bounds the traces one service lint examines. Default 2,000.
+	MaxTraces int
+	// Project maps a request to its project; nil: model.DefaultProject.
+	Project func(*http.Request) string
+	Logger  *slog.Logger // nil: slog.Default()
+}
+
+// DefaultHandlerConfig returns the defaults documented on HandlerConfig.
+func DefaultHandlerConfig() HandlerConfig {
+	return HandlerConfig{Lint: DefaultConfig(), MaxTraces: 2000}
+}
+
+// Handlers serves trace lint and segment naming as Lookout JSON.
+type Handlers struct {
+	cfg HandlerConfig
+	src Source
+	log *slog.Logger
+}
+
+// NewHandlers builds the endpoints over src.
+func NewHandlers(cfg HandlerConfig, src Source) (*Handlers, error) {
+	if err := cfg.Lint.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.MaxTraces <= 0 {
+		return nil, errors.New("tracelint: MaxTraces must be positive")
+	}
+	if src == nil {
+		return nil, errors.New("tracelint: nil source")
+	}
+	h := &Handlers{cfg: cfg, src: src, log: cfg.Logger}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	return h, nil
+}
+
+// Register mounts:
+//
+//	GET /api/traces/{traceID}/lint      Report of one trace
+//	GET /api/services/{service}/lint    findings over a service's traces (start, end, limit)
+//	GET /api/xray/naming                segment names per service (start, end)
+func (h *Handlers) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/traces/{traceID}/lint", h.traceLint)
+	mux.HandleFunc("GET /api/services/{service}/lint", h.serviceLint)
+	mux.HandleFunc("GET /api/xray/naming", h.naming)
+}
+
+func (h *Handlers) project(r *http.Request) string {
+	if h.cfg.Project != nil {
+		return h.cfg.Project(r)
+	}
+	return model.DefaultProject
+}
+
+func (h *Handlers) traceLint(w http.ResponseWriter, r *http.Request) {
+	id, err := model.ParseTraceID(r.PathValue("traceID"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	spans, err := h.src.Trace(r.Context(), h.project(r), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("trace %s not found", id))
+		return
+	}
+	if err != nil {
+		h.fail(w, "trace lint", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Check(h.cfg.Lint, spans))
+}
+
+// ServiceReport is the lint of a service's recent traces.
+type ServiceReport struct {
+	Service       string         `json:"service"`
+	Start         time.Time      `json:"start"`
+	End           time.Time      `json:"end"`
+	TracesChecked int            `json:"tracesChecked"`
+	Truncated     bool           `json:"truncated"` // more traces exist than were checked
+	Counts        map[string]int `json:"counts"`    // findings per rule
+	Traces        []Report       `json:"traces"`    // traces with findings, newest first
+}
+
+func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
+	start, end, err := window(r, time.Hour)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit := h.cfg.MaxTraces
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("limit %q: want a positive integer", s))
+			return
+		}
+		limit = min(n, limit)
+	}
+	service, project := r.PathValue("service"), h.project(r)
+	rep := ServiceReport{Service: service, Start: start, End: end, Counts: map[string]int{}, Traces: []Report{}}
+	var after model.TraceID
+	var afterStart int64
+	for rep.TracesChecked < limit {
+		ids, starts, err := h.src.TraceStarts(r.Context(), project, service, start, end, after, afterStart, min(500, limit-rep.TracesChecked))
+		if err != nil {
+			h.fail(w, "service lint", err)
+			return
+		}
+		spans, err := h.src.SpansOfTraces(r.Context(), project, ids)
+		if err != nil {
+			h.fail(w, "service lint", err)
+			return
+		}
+		for i := range ids {
+			rep.TracesChecked++
+			after, afterStart = ids[i], starts[i]
+			tr := Check(h.cfg.Lint, spans[i])
+			for _, f := range tr.Findings {
+				rep.Counts[f.Rule]++
+			}
+			if len(tr.Findings) > 0 && len(rep.Traces) < 100 {
+				rep.Traces = append(rep.Traces, tr)
+			}
+		}
+		if len(ids) == 0 || rep.TracesChecked >= limit {
+			rep.Truncated = len(ids) > 0
+			break
+		}
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+func (h *Handlers) fail(w http.ResponseWriter, op string, err error) {
+	h.log.Error("tracelint", "op", op, "err", err)
+	writeError(w, http.StatusInternalServerError, op+": "+err.Error())
+}
+
+// window reads the start and end query parameters (unix seconds or
+// RFC 3339); the default is the last def up to now.
+func window(r *http.Request, def time.Duration) (time.Time, time.Time, error) {
+	parse := func(name string, dflt time.Time) (time.Time, error) {
+		s := r.URL.Query().Get(name)
+		if s == "" {
+			return dflt, nil
+		}
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC(), nil
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return t, fmt.Errorf("%s %q: want unix seconds or RFC 3339", name, s)
+		}
+		return t, nil
+	}
+	end, err := parse("end", time.Now().UTC())
+	if err != nil {
+		return end, end, err
+	}
+	start, err := parse("start", end.Add(-def))
+	if err != nil {
+		return start, end, err
+	}
+	if !end.After(start) {
+		return start, end, errors.New("end must be after start")
+	}
+	return start, end, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "encode: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
