@@ -20,6 +20,7 @@ func printEnv(w io.Writer, cfg server.Config) {
 	}
 	if cfg.XRayAddr != "" {
 		fmt.Fprintf(w, "export AWS_XRAY_DAEMON_ADDRESS=%s\n", dialable(cfg.XRayAddr))
+		fmt.Fprintf(w, "export AWS_ENDPOINT_URL_XRAY=http://%s\n", dialable(cfg.XRayAddr))
 	}
 	fmt.Fprintf(w, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=http://%s\n", dialable(cfg.HTTPAddr))
 	fmt.Fprintf(w, "# Rollbar notifiers: endpoint http://%s/api/1/item/\n", dialable(cfg.HTTPAddr))
