@@ -51,10 +51,10 @@ func TestGRPCScenarios(t *testing.T) {
 		{name: "some invalid", req: func(t *testing.T) *coltracepb.ExportTraceServiceRequest { return traces(t, noIDs, goodID) },
 			wantRejected: 1, wantItems: 1, wantMessage: "1 of 2 spans rejected: span 0"},
 		{name: "retryable", req: func(t *testing.T) *coltracepb.ExportTraceServiceRequest { return traces(t, goodID) },
-			sink: func(s *recordingSink) { s.failWith(errRetry) }, wantCode: codes.Unavailable,
+			sink: func(s *recordingSink) { s.FailWith(errRetry) }, wantCode: codes.Unavailable,
 			wantMessage: "ingest queue is full", wantRetry: 10 * time.Millisecond},
 		{name: "permanent", req: func(t *testing.T) *coltracepb.ExportTraceServiceRequest { return traces(t, goodID) },
-			sink: func(s *recordingSink) { s.failWith(errPermanent) }, wantCode: codes.Internal, wantMessage: "disk is on fire"},
+			sink: func(s *recordingSink) { s.FailWith(errPermanent) }, wantCode: codes.Internal, wantMessage: "disk is on fire"},
 		{name: "oversize", req: func(t *testing.T) *coltracepb.ExportTraceServiceRequest {
 			var req coltracepb.ExportTraceServiceRequest
 			_ = proto.Unmarshal(captured(t, "traces_go_sdk.pb"), &req)
@@ -94,7 +94,7 @@ func TestGRPCScenarios(t *testing.T) {
 					t.Errorf("RetryInfo delay %v, want %v", got, tt.wantRetry)
 				}
 			}
-			if n := len(sink.spans()); n != tt.wantItems {
+			if n := len(sink.Spans()); n != tt.wantItems {
 				t.Errorf("sink got %d spans, want %d", n, tt.wantItems)
 			}
 		})
@@ -118,7 +118,7 @@ func TestGRPCLogsPartialSuccess(t *testing.T) {
 		!strings.Contains(ps.GetErrorMessage(), "trace_id must be empty or 16 bytes, got 3") {
 		t.Errorf("partial success %v", ps)
 	}
-	if n := len(sink.logs()); n != 5 {
+	if n := len(sink.Logs()); n != 5 {
 		t.Errorf("sink got %d logs, want 5", n)
 	}
 }

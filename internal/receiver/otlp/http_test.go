@@ -141,21 +141,21 @@ func TestHTTPScenarios(t *testing.T) {
 			wantStatus: 200, wantRejected: 1, wantItems: 2, wantMessage: `1 of 3 spans rejected: span 1 "op": trace_id must be 16 bytes`},
 		{name: "pipeline refuses some", path: PathTraces, header: js, body: testdata(t, "traces_handwritten.json"),
 			sink: func(s *recordingSink) {
-				s.result = func(*model.Batch) pipeline.Result {
+				s.Result = func(*model.Batch) pipeline.Result {
 					return pipeline.Result{Rejected: []pipeline.Rejection{{Kind: "span", Index: 0, Message: "span x: too old"}}}
 				}
 			},
 			wantStatus: 200, wantRejected: 1, wantItems: 2, wantMessage: "1 of 2 spans rejected: span x: too old"},
 		{name: "retryable sink", path: PathTraces, header: pb, body: captured(t, "traces_go_sdk.pb"),
-			sink: func(s *recordingSink) { s.failWith(errRetry) }, wantStatus: 503,
+			sink: func(s *recordingSink) { s.FailWith(errRetry) }, wantStatus: 503,
 			wantHeader: map[string]string{"Retry-After": "1"}, wantMessage: "ingest queue is full"},
 		{name: "retryable sink json", path: PathLogs, header: js, body: testdata(t, "logs_handwritten.json"),
-			sink: func(s *recordingSink) { s.failWith(pipeline.Retryable(errPermanent)) }, wantStatus: 503},
+			sink: func(s *recordingSink) { s.FailWith(pipeline.Retryable(errPermanent)) }, wantStatus: 503},
 		{name: "client gone", path: PathTraces, header: pb, body: captured(t, "traces_go_sdk.pb"),
-			sink: func(s *recordingSink) { s.failWith(context.Canceled) }, wantStatus: 503,
+			sink: func(s *recordingSink) { s.FailWith(context.Canceled) }, wantStatus: 503,
 			wantHeader: map[string]string{"Retry-After": "1"}},
 		{name: "permanent sink", path: PathTraces, header: pb, body: captured(t, "traces_go_sdk.pb"),
-			sink: func(s *recordingSink) { s.failWith(errPermanent) }, wantStatus: 500, wantMessage: "disk is on fire"},
+			sink: func(s *recordingSink) { s.FailWith(errPermanent) }, wantStatus: 500, wantMessage: "disk is on fire"},
 		{name: "wrong method", method: "GET", path: PathTraces, wantStatus: 405,
 			wantHeader: map[string]string{"Allow": "POST, OPTIONS"}, wantMessage: "method GET not allowed"},
 		{name: "unknown path", path: "/v1/metrics", header: pb, wantStatus: 404, wantMessage: `no OTLP endpoint at "/v1/metrics"`},
@@ -222,7 +222,7 @@ func runScenario(t *testing.T, tt scenario) {
 	if rejected != tt.wantRejected {
 		t.Errorf("rejected %d, want %d", rejected, tt.wantRejected)
 	}
-	if n := len(sink.spans()) + len(sink.logs()); n != tt.wantItems {
+	if n := len(sink.Spans()) + len(sink.Logs()); n != tt.wantItems {
 		t.Errorf("sink got %d items, want %d", n, tt.wantItems)
 	}
 	if tt.wantObserved != nil && strings.Join(obs.seen, ",") != strings.Join(tt.wantObserved, ",") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"lookout/internal/pipeline/pipelinetest"
 	"strings"
 	"sync"
 	"testing"
@@ -11,70 +12,11 @@ import (
 
 	"go.uber.org/goleak"
 
-	"lookout/internal/model"
 	"lookout/internal/pipeline"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// recordingSink records submitted batches. Queued errors are returned, one
-// per call, before it starts accepting; result is returned on success.
-type recordingSink struct {
-	mu      sync.Mutex
-	batches []*model.Batch
-	errs    []error
-	result  func(*model.Batch) pipeline.Result
-	calls   int
-}
-
-func (s *recordingSink) Submit(_ context.Context, b *model.Batch) (pipeline.Result, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	if len(s.errs) > 0 {
-		err := s.errs[0]
-		s.errs = s.errs[1:]
-		return pipeline.Result{}, err
-	}
-	s.batches = append(s.batches, b)
-	if s.result != nil {
-		return s.result(b), nil
-	}
-	return pipeline.Result{}, nil
-}
-
-func (s *recordingSink) failWith(errs ...error) {
-	s.mu.Lock()
-	s.errs = append(s.errs, errs...)
-	s.mu.Unlock()
-}
-
-func (s *recordingSink) spans() []model.Span {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []model.Span
-	for _, b := range s.batches {
-		out = append(out, b.Spans...)
-	}
-	return out
-}
-
-func (s *recordingSink) logs() []model.LogEvent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []model.LogEvent
-	for _, b := range s.batches {
-		out = append(out, b.Logs...)
-	}
-	return out
-}
-
-func (s *recordingSink) callCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls
 }
 
 // recordingObserver records refusals reported before the sink.
@@ -132,3 +74,6 @@ var (
 	_ Sink     = (*pipeline.Pipeline)(nil)
 	_ Observer = (*pipeline.Pipeline)(nil)
 )
+
+// recordingSink records what the receiver hands the pipeline.
+type recordingSink = pipelinetest.Recorder

@@ -49,7 +49,7 @@ func TestSDKExporters(t *testing.T) {
 			if err := otlptest.EmitTraces(ctx, exp); err != nil {
 				t.Fatalf("export: %v", err)
 			}
-			otlptest.CheckTraces(t, model.DefaultProject, sink.spans())
+			otlptest.CheckTraces(t, model.DefaultProject, sink.Spans())
 		})
 	}
 	logExporters := []struct {
@@ -81,7 +81,7 @@ func TestSDKExporters(t *testing.T) {
 			if err := otlptest.EmitLogs(ctx, exp); err != nil {
 				t.Fatalf("export: %v", err)
 			}
-			otlptest.CheckLogs(t, model.DefaultProject, sink.logs())
+			otlptest.CheckLogs(t, model.DefaultProject, sink.Logs())
 		})
 	}
 }
@@ -108,7 +108,7 @@ func TestSDKExportersRetry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, sink, _ := startReceiver(t, nil)
-			sink.failWith(errRetry, errRetry)
+			sink.FailWith(errRetry, errRetry)
 			exp, err := tt.new(r)
 			if err != nil {
 				t.Fatal(err)
@@ -116,10 +116,10 @@ func TestSDKExportersRetry(t *testing.T) {
 			if err := otlptest.EmitTraces(ctx, exp); err != nil {
 				t.Fatalf("export: %v", err)
 			}
-			if n := sink.callCount(); n != 3 {
+			if n := sink.Calls(); n != 3 {
 				t.Errorf("sink saw %d submissions, want 3 (two refused, one accepted)", n)
 			}
-			otlptest.CheckTraces(t, model.DefaultProject, sink.spans())
+			otlptest.CheckTraces(t, model.DefaultProject, sink.Spans())
 		})
 	}
 }

@@ -70,9 +70,9 @@ func TestPutTraceSegments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sink := &recordingSink{result: tt.result}
+			sink := &recordingSink{Result: tt.result}
 			if tt.sinkErr != nil {
-				sink.failWith(tt.sinkErr)
+				sink.FailWith(tt.sinkErr)
 			}
 			cfg := testConfig()
 			cfg.MaxRequestBytes = MaxDocumentBytes
@@ -98,7 +98,7 @@ func TestPutTraceSegments(t *testing.T) {
 				t.Errorf("headers %v", rec.Header())
 			}
 			if tt.sinkErr == nil {
-				if n := len(sink.spans()); n != tt.spans {
+				if n := len(sink.Spans()); n != tt.spans {
 					t.Errorf("%d spans submitted, want %d", n, tt.spans)
 				}
 			}
@@ -110,7 +110,7 @@ func TestPutTraceSegments(t *testing.T) {
 // it signs, retries the throttled call and decodes the unprocessed list.
 func TestPutTraceSegmentsAWSClient(t *testing.T) {
 	sink := &recordingSink{}
-	sink.failWith(pipeline.ErrOverloaded)
+	sink.FailWith(pipeline.ErrOverloaded)
 	r, err := New(testConfig(), sink)
 	if err != nil {
 		t.Fatal(err)
@@ -140,8 +140,8 @@ func TestPutTraceSegmentsAWSClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sink.callCount() != 2 || len(sink.spans()) != 2 {
-		t.Errorf("%d submits, %d spans: want the throttled call retried once", sink.callCount(), len(sink.spans()))
+	if sink.Calls() != 2 || len(sink.Spans()) != 2 {
+		t.Errorf("%d submits, %d spans: want the throttled call retried once", sink.Calls(), len(sink.Spans()))
 	}
 	if len(out.UnprocessedTraceSegments) != 1 {
 		t.Fatalf("unprocessed %+v", out.UnprocessedTraceSegments)
@@ -154,11 +154,11 @@ func TestPutTraceSegmentsAWSClient(t *testing.T) {
 
 	// An instance shutting down answers ServiceUnavailableException, which
 	// the client retries and then reports typed.
-	sink.failWith(pipeline.ErrClosed, pipeline.ErrClosed, pipeline.ErrClosed)
+	sink.FailWith(pipeline.ErrClosed, pipeline.ErrClosed, pipeline.ErrClosed)
 	_, err = client.PutTraceSegments(context.Background(), &awsxray.PutTraceSegmentsInput{TraceSegmentDocuments: []string{okSeg}})
 	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ServiceUnavailableException" || sink.callCount() != 5 {
-		t.Errorf("shutting down: %v after %d submits", err, sink.callCount())
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ServiceUnavailableException" || sink.Calls() != 5 {
+		t.Errorf("shutting down: %v after %d submits", err, sink.Calls())
 	}
 }
 

@@ -34,7 +34,7 @@ func TestShutdownFlushes(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Fatal(err)
 	}
-	if n := len(sink.spans()); n != 2 {
+	if n := len(sink.Spans()); n != 2 {
 		t.Errorf("%d spans submitted, want 2", n)
 	}
 }
@@ -65,8 +65,8 @@ func TestShutdownDeadline(t *testing.T) {
 		t.Errorf("shutdown: %v, want deadline exceeded", err)
 	}
 	wg.Wait()
-	if sink.reasons()["shutting_down"] != 1 || counter(r.m.spansFailed) != 1 {
-		t.Errorf("refusals %v, failed %v", sink.reasons(), counter(r.m.spansFailed))
+	if sink.Reasons()["shutting_down"] != 1 || counter(r.m.spansFailed) != 1 {
+		t.Errorf("refusals %v, failed %v", sink.Reasons(), counter(r.m.spansFailed))
 	}
 }
 

@@ -129,16 +129,16 @@ func TestSDKToUDPReceiver(t *testing.T) {
 	}
 	waitIdle(func() int { return int(counter(r.m.received.WithLabelValues("udp"))) }, 300*time.Millisecond, 5*time.Second)
 	waitFor(t, "commits", func() bool {
-		return r.queuedBytes.Load() == 0 && counter(r.m.spansCommitted) == float64(len(sink.spans()))
+		return r.queuedBytes.Load() == 0 && counter(r.m.spansCommitted) == float64(len(sink.Spans()))
 	})
 
-	got := sink.spans()
+	got := sink.Spans()
 	datagrams := counter(r.m.received.WithLabelValues("udp"))
-	if counter(r.m.parsed.WithLabelValues("udp")) != datagrams || len(sink.reasons()) != 0 {
-		t.Fatalf("%v of %v datagrams parsed; refusals %v", counter(r.m.parsed.WithLabelValues("udp")), datagrams, sink.reasons())
+	if counter(r.m.parsed.WithLabelValues("udp")) != datagrams || len(sink.Reasons()) != 0 {
+		t.Fatalf("%v of %v datagrams parsed; refusals %v", counter(r.m.parsed.WithLabelValues("udp")), datagrams, sink.Reasons())
 	}
-	if sink.batchCount() >= int(datagrams) {
-		t.Errorf("%d submits for %v datagrams: want them grouped", sink.batchCount(), datagrams)
+	if sink.Batches() >= int(datagrams) {
+		t.Errorf("%d submits for %v datagrams: want them grouped", sink.Batches(), datagrams)
 	}
 	byID := map[model.SpanID]model.Span{}
 	traces := map[model.TraceID]int{}
@@ -209,11 +209,11 @@ func TestMalformedDatagrams(t *testing.T) {
 		datagram([]byte(`{"name":"` + strings.Repeat("x", MaxDocumentBytes) + `"}`)[:60000]),
 		segmentDatagram(1),
 	)
-	waitFor(t, "the valid segment", func() bool { return len(sink.spans()) == 1 })
+	waitFor(t, "the valid segment", func() bool { return len(sink.Spans()) == 1 })
 	want := map[string]int{"bad_header": 2, "missing_id": 1, "bad_trace_id": 1, "invalid_json": 2}
-	waitFor(t, "refusals", func() bool { return len(sink.reasons()) == len(want) })
+	waitFor(t, "refusals", func() bool { return len(sink.Reasons()) == len(want) })
 	for reason, n := range want {
-		if got := sink.reasons()[reason]; got != n {
+		if got := sink.Reasons()[reason]; got != n {
 			t.Errorf("sink: %d %s, want %d", got, reason, n)
 		}
 		if got := counter(r.m.rejected.WithLabelValues("udp", reason)); got != float64(n) {
@@ -223,11 +223,9 @@ func TestMalformedDatagrams(t *testing.T) {
 	if n := seriesCount(t, reg, "lookout_xray_segments_rejected_total"); n != len(want) {
 		t.Errorf("%d registered rejected series, want %d", n, len(want))
 	}
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
-	for _, f := range sink.refusals {
-		if f.reason == "bad_trace_id" && f.service != "svc" {
-			t.Errorf("a refused segment should name its service, got %q", f.service)
+	for _, f := range sink.Refusals() {
+		if f.Reason == "bad_trace_id" && f.Service != "svc" {
+			t.Errorf("a refused segment should name its service, got %q", f.Service)
 		}
 	}
 }
@@ -244,7 +242,7 @@ func TestOversizeDatagram(t *testing.T) {
 	if _, err := c.Write(big); err != nil {
 		t.Skipf("loopback refuses a %d-byte datagram: %v", len(big), err)
 	}
-	waitFor(t, "oversize", func() bool { return sink.reasons()["oversize"] == 1 })
+	waitFor(t, "oversize", func() bool { return sink.Reasons()["oversize"] == 1 })
 }
 
 // blockingSink holds every Submit until released.
@@ -272,22 +270,22 @@ func TestOverloadedDrops(t *testing.T) {
 		send(t, c, segmentDatagram(i))
 	}
 	waitFor(t, "datagrams", func() bool { return counter(r.m.received.WithLabelValues("udp")) == 50 })
-	dropped := sink.reasons()["overloaded"]
+	dropped := sink.Reasons()["overloaded"]
 	if dropped == 0 || counter(r.m.rejected.WithLabelValues("udp", "overloaded")) != float64(dropped) {
 		t.Fatalf("dropped %d", dropped)
 	}
 	close(sink.release)
-	waitFor(t, "the kept ones", func() bool { return len(sink.spans())+dropped == 50 })
+	waitFor(t, "the kept ones", func() bool { return len(sink.Spans())+dropped == 50 })
 	waitFor(t, "queue drained", func() bool { return r.queuedBytes.Load() == 0 })
 }
 
 // TestRetry: retryable sink errors are retried; the spans arrive once.
 func TestRetry(t *testing.T) {
 	sink := &recordingSink{}
-	sink.failWith(pipeline.ErrOverloaded, pipeline.Retryable(errors.New("disk busy")))
+	sink.FailWith(pipeline.ErrOverloaded, pipeline.Retryable(errors.New("disk busy")))
 	r, _ := startUDP(t, sink, nil)
 	send(t, dial(t, r), segmentDatagram(1))
-	waitFor(t, "the span", func() bool { return len(sink.spans()) == 1 })
+	waitFor(t, "the span", func() bool { return len(sink.Spans()) == 1 })
 	if got := counter(r.m.retries); got != 2 {
 		t.Errorf("%v retries, want 2", got)
 	}
@@ -301,10 +299,8 @@ func TestBatching(t *testing.T) {
 	for i := range 20 {
 		send(t, c, segmentDatagram(i))
 	}
-	waitFor(t, "4 batches", func() bool { return sink.batchCount() == 4 })
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
-	for _, b := range sink.batches {
+	waitFor(t, "4 batches", func() bool { return sink.Batches() == 4 })
+	for _, b := range sink.AcceptedBatches() {
 		if len(b.Spans) != 5 {
 			t.Errorf("batch of %d spans, want 5", len(b.Spans))
 		}
