@@ -22,6 +22,9 @@ type Config struct {
 	Traces store.TraceReader
 	// Logs answers log searches.
 	Logs store.LogReader
+	// Query answers /api/query, /api/columns and /api/bubbleup. Nil makes
+	// them answer 501.
+	Query store.Querier
 	// Logger receives one line per failed request. Nil discards.
 	Logger *slog.Logger
 	// QueryTimeout bounds every request's store work; a request that runs
@@ -110,6 +113,9 @@ func New(cfg Config) (*API, error) {
 //	GET /api/echo                          "echo", Grafana's data source test (Tempo)
 //	GET /api/logs                          {"logs":[...]}, streamed
 //	GET /api/services                      {"services":[...]}
+//	POST /api/query                        Honeycomb query spec → {"results":[...],"series":[...]} (query.go)
+//	GET /api/columns                       {"columns":[...]}
+//	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -119,6 +125,9 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/echo", a.handle(a.echo))
 	mux.Handle("GET /api/logs", a.handle(a.logs))
 	mux.Handle("GET /api/services", a.handle(a.services))
+	mux.Handle("POST /api/query", a.handle(a.queryRun))
+	mux.Handle("GET /api/columns", a.handle(a.columnsList))
+	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
 }
 
 // project chooses the project a request reads. Everything is the default

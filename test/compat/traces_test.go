@@ -2,9 +2,9 @@ package compat
 
 import (
 	"context"
-	"hash/crc32"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"net/url"
 	"strings"
 	"testing"

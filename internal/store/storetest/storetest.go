@@ -47,6 +47,7 @@ func RunAll(t *testing.T, b Backend) {
 		{"Search", searchCases},
 		{"Logs", logCases},
 		{"Admin", adminCases},
+		{"Query", queryCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

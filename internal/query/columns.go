@@ -1,0 +1,72 @@
+package query
+
+// Type is a column's value type, as Honeycomb names them.
+type Type string
+
+// The column types.
+const (
+	TypeString  Type = "string"
+	TypeInteger Type = "integer"
+	TypeFloat   Type = "float"
+	TypeBoolean Type = "boolean"
+)
+
+// Column describes one queryable column.
+type Column struct {
+	Name string `json:"name"`
+	Type Type   `json:"type"`
+	// Source is "span" for the span's own fields, "attribute" for span
+	// attributes, "resource" for resource attributes.
+	Source string `json:"source"`
+	// Description explains a span field; empty for attributes.
+	Description string `json:"description,omitempty"`
+	// Count is the number of spans that carry the column in the window the
+	// columns were listed for; Cardinality estimates its distinct values.
+	// Both are 0 for span fields, which every span has.
+	Count       int64 `json:"count,omitempty"`
+	Cardinality int64 `json:"cardinality,omitempty"`
+}
+
+// The span fields, named as Honeycomb names them for OpenTelemetry data.
+// Every other column name is an attribute key: a span attribute, else a
+// resource attribute of the same key.
+const (
+	ColDuration      = "duration_ms"
+	ColName          = "name"
+	ColService       = "service.name"
+	ColStatusCode    = "status_code"
+	ColStatusMessage = "status_message"
+	ColError         = "error"
+	ColKind          = "span.kind"
+	ColTraceID       = "trace.trace_id"
+	ColSpanID        = "trace.span_id"
+	ColParentID      = "trace.parent_id"
+	ColLibraryName   = "library.name"
+	ColLibraryVer    = "library.version"
+)
+
+// SpanFields lists the span fields every store must answer, in display order.
+var SpanFields = []Column{
+	{Name: ColDuration, Type: TypeFloat, Source: "span", Description: "span duration in milliseconds"},
+	{Name: ColName, Type: TypeString, Source: "span", Description: "span name"},
+	{Name: ColService, Type: TypeString, Source: "span", Description: "service name (unknown_service when unset)"},
+	{Name: ColStatusCode, Type: TypeInteger, Source: "span", Description: "OTLP status code: 0 unset, 1 ok, 2 error"},
+	{Name: ColStatusMessage, Type: TypeString, Source: "span", Description: "status message; absent when empty"},
+	{Name: ColError, Type: TypeBoolean, Source: "span", Description: "true when the status is error"},
+	{Name: ColKind, Type: TypeString, Source: "span", Description: "unspecified, internal, server, client, producer or consumer"},
+	{Name: ColTraceID, Type: TypeString, Source: "span", Description: "trace id, 32 lower-case hex digits"},
+	{Name: ColSpanID, Type: TypeString, Source: "span", Description: "span id, 16 lower-case hex digits"},
+	{Name: ColParentID, Type: TypeString, Source: "span", Description: "parent span id; absent on a root span"},
+	{Name: ColLibraryName, Type: TypeString, Source: "span", Description: "instrumentation scope name"},
+	{Name: ColLibraryVer, Type: TypeString, Source: "span", Description: "instrumentation scope version"},
+}
+
+// SpanField returns the span field of that name.
+func SpanField(name string) (Column, bool) {
+	for _, c := range SpanFields {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}

@@ -1,0 +1,208 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"lookout/internal/query"
+	"lookout/internal/store"
+)
+
+var _ store.Querier = (*Store)(nil)
+
+// QueryBudget is the time a query, column listing or BubbleUp may take when
+// its context has no deadline of its own.
+const QueryBudget = 30 * time.Second
+
+// budget bounds ctx by QueryBudget unless it already has a deadline.
+func budget(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, QueryBudget)
+}
+
+// plan is the SQL shared by a query's statements: the CTEs base (one row per
+// selected span: breakdowns b<i>, calculation inputs v<i>, time bucket) and
+// top (the groups kept, ranked rk = 1, 2, ... in the query's order).
+type plan struct {
+	b    sqlb
+	with string
+	// join is the FROM clause of base joined to its group in top; aggs the
+	// calculations' aggregates over it.
+	join, aggs string
+}
+
+func newPlan(project string, q query.Query) *plan {
+	p := &plan{}
+	b := &p.b
+	var sel []string
+	var groups, joins []string
+	for i, name := range q.Breakdowns {
+		sel = append(sel, fmt.Sprintf("%s AS b%d", b.col(name).native, i))
+		groups = append(groups, fmt.Sprintf("b%d", i))
+		joins = append(joins, fmt.Sprintf("base.b%d IS NOT DISTINCT FROM top.b%d", i, i))
+	}
+	var aggs []string
+	for i, c := range q.Calculations {
+		if c.Op != query.OpCount {
+			col := b.col(c.Column)
+			expr := col.num
+			if c.Op == query.OpCountDistinct {
+				expr = col.native
+			}
+			sel = append(sel, fmt.Sprintf("%s AS v%d", expr, i))
+		}
+		aggs = append(aggs, fmt.Sprintf("%s AS a%d", aggregate(c, i), i))
+	}
+	sel = append(sel, fmt.Sprintf("(start_ns - %s) // %s AS bucket", b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())))
+	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
+
+	groupBy := ""
+	if len(groups) > 0 {
+		groupBy = " GROUP BY " + strings.Join(groups, ", ")
+	}
+	having := []string{"a_n > 0"}
+	for _, h := range q.Havings {
+		for i, c := range q.Calculations {
+			if c == h.Calculation() {
+				having = append(having, fmt.Sprintf("a%d %s %s", i, h.Op, b.arg(h.Value)))
+				break
+			}
+		}
+	}
+	var orders []string
+	for _, o := range q.Orders {
+		dir := " ASC"
+		if o.Descending {
+			dir = " DESC"
+		}
+		if o.Op == "" {
+			for i, name := range q.Breakdowns {
+				if name == o.Column {
+					orders = append(orders, fmt.Sprintf("b%d%s NULLS LAST", i, dir))
+				}
+			}
+			continue
+		}
+		for i, c := range q.Calculations {
+			if c.Op == o.Op && c.Column == o.Column {
+				orders = append(orders, fmt.Sprintf("a%d%s NULLS LAST", i, dir))
+				break
+			}
+		}
+	}
+	if len(q.Orders) == 0 && q.Calculations[0].Op != query.OpHeatmap {
+		orders = append(orders, "a0 DESC NULLS LAST")
+	}
+	orders = append(orders, groups...) // deterministic ties
+	if len(orders) == 0 {
+		orders = append(orders, "a_n")
+	}
+	if len(joins) == 0 {
+		joins = append(joins, "true")
+	}
+	cols := strings.Join(append(append([]string{}, groups...), aggs...), ", ")
+	p.with = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + spansView + " WHERE " + where + "),\n" +
+		"top AS (SELECT row_number() OVER (ORDER BY " + strings.Join(orders, ", ") + ") AS rk, * FROM (SELECT " +
+		cols + ", count(*) AS a_n FROM base" + groupBy + ") WHERE " + strings.Join(having, " AND ") +
+		" ORDER BY rk LIMIT " + b.arg(q.Limit) + ")\n"
+	p.join = "base JOIN top ON " + strings.Join(joins, " AND ")
+	p.aggs = strings.Join(aggs, ", ")
+	return p
+}
+
+// Query implements store.Querier: one statement returns the kept groups'
+// totals (bucket NULL) and their time series.
+func (s *Store) Query(ctx context.Context, project string, q query.Query) (query.Result, error) {
+	if err := q.Validate(); err != nil {
+		return query.Result{}, fmt.Errorf("query: %w", err)
+	}
+	ctx, cancel := budget(ctx)
+	defer cancel()
+	release, err := s.acquire()
+	if err != nil {
+		return query.Result{}, err
+	}
+	defer release()
+
+	p := newPlan(project, q)
+	var bcols []string
+	for i := range q.Breakdowns {
+		bcols = append(bcols, fmt.Sprintf("top.b%d", i))
+	}
+	var aggs []string
+	for i := range q.Calculations {
+		aggs = append(aggs, fmt.Sprintf("a%d", i))
+	}
+	nulls := strings.Repeat("NULL, ", len(q.Breakdowns))
+	stmt := p.with + "SELECT rk, NULL::BIGINT AS bucket, " + prefix(bcols) + strings.Join(aggs, ", ") + " FROM top\n" +
+		"UNION ALL SELECT rk, bucket, " + nulls + p.aggs + " FROM " + p.join + " GROUP BY rk, bucket\n" +
+		"ORDER BY bucket NULLS FIRST, rk"
+	rows, err := s.db.QueryContext(ctx, stmt, p.b.args...)
+	if err != nil {
+		return query.Result{}, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	var res query.Result
+	groups := map[int64][]any{}
+	var ranks []int64 // of each series row
+	for rows.Next() {
+		var rk int64
+		var bucket sql.NullInt64
+		vals := make([]any, len(q.Breakdowns)+len(q.Calculations))
+		dest := []any{&rk, &bucket}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return query.Result{}, fmt.Errorf("query: scan: %w", err)
+		}
+		row := query.Row{Values: normalizeValues(vals[len(q.Breakdowns):])}
+		if !bucket.Valid {
+			row.Group = normalizeValues(vals[:len(q.Breakdowns)])
+			groups[rk] = row.Group
+			res.Results = append(res.Results, row)
+			continue
+		}
+		row.Group = groups[rk]
+		row.Time = q.Start.Add(time.Duration(bucket.Int64) * q.Granularity).UTC()
+		res.Series = append(res.Series, row)
+		ranks = append(ranks, rk)
+	}
+	if err := rows.Err(); err != nil {
+		return query.Result{}, fmt.Errorf("query: %w", err)
+	}
+	if err := s.heatmaps(ctx, project, q, &res, ranks); err != nil {
+		return query.Result{}, err
+	}
+	return res, nil
+}
+
+func prefix(cols []string) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	return strings.Join(cols, ", ") + ", "
+}
+
+// normalizeValues maps the driver's integer and float types onto int64 and
+// float64, the types of query.Row.
+func normalizeValues(vs []any) []any {
+	for i, v := range vs {
+		switch x := v.(type) {
+		case int32:
+			vs[i] = int64(x)
+		case uint64:
+			vs[i] = int64(x)
+		case uint32:
+			vs[i] = int64(x)
+		case float32:
+			vs[i] = float64(x)
+		}
+	}
+	return vs
+}

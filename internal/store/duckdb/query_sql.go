@@ -1,0 +1,170 @@
+package duckdb
+
+import (
+	"fmt"
+	"strings"
+
+	"lookout/internal/query"
+)
+
+// sqlb builds one SQL statement whose every value, column and attribute
+// name included, is a numbered bound parameter ($1, $2, ...). Only
+// fragments written in this file and numbers that query.Validate checked
+// (quantiles, bucket counts) are spliced into the text.
+type sqlb struct{ args []any }
+
+// arg binds v and returns its placeholder.
+func (b *sqlb) arg(v any) string {
+	b.args = append(b.args, v)
+	return fmt.Sprintf("$%d", len(b.args))
+}
+
+// column is how one query column reads from a span row: as its native type
+// (breakdowns, distinct counts), as text (string comparisons) and as a
+// number (numeric comparisons and aggregates). Each is NULL when the span
+// lacks the column.
+type column struct {
+	native, text, num string
+}
+
+var kindNames = "CASE kind WHEN 0 THEN 'unspecified' WHEN 1 THEN 'internal' WHEN 2 THEN 'server' " +
+	"WHEN 3 THEN 'client' WHEN 4 THEN 'producer' WHEN 5 THEN 'consumer' ELSE CAST(kind AS VARCHAR) END"
+
+func hexID(col string) string { return "lower(lpad(to_hex(" + col + "), 16, '0'))" }
+
+// spanColumns maps the span fields of query.SpanFields to SQL.
+var spanColumns = map[string]column{
+	query.ColDuration:      {native: "(duration_ns / 1e6)", num: "(duration_ns / 1e6)"},
+	query.ColName:          {native: "name"},
+	query.ColService:       {native: "service"},
+	query.ColStatusCode:    {native: "status_code", num: "CAST(status_code AS DOUBLE)"},
+	query.ColStatusMessage: {native: "NULLIF(status_message, '')"},
+	query.ColError:         {native: "(status_code = 2)", text: "CAST(status_code = 2 AS VARCHAR)", num: "CAST(status_code = 2 AS DOUBLE)"},
+	query.ColKind:          {native: kindNames},
+	query.ColTraceID:       {native: "(" + hexID("trace_hi") + " || " + hexID("trace_lo") + ")"},
+	query.ColSpanID:        {native: hexID("span_id")},
+	query.ColParentID:      {native: "CASE WHEN parent_span_id = 0 THEN NULL ELSE " + hexID("parent_span_id") + " END"},
+	query.ColLibraryName:   {native: "NULLIF(scope_name, '')"},
+	query.ColLibraryVer:    {native: "NULLIF(scope_version, '')"},
+}
+
+// col returns the SQL of a column: a span field, else the span attribute of
+// that key, else the resource attribute.
+func (b *sqlb) col(name string) column {
+	if c, ok := spanColumns[name]; ok {
+		if c.text == "" {
+			c.text = "CAST(" + c.native + " AS VARCHAR)"
+		}
+		if c.num == "" {
+			c.num = "TRY_CAST(" + c.native + " AS DOUBLE)"
+		}
+		return c
+	}
+	text := fmt.Sprintf("coalesce(attr_values[list_position(attr_keys, %s)], res_values[list_position(res_keys, %s)])",
+		b.arg(name), b.arg(name))
+	return column{native: text, text: text, num: "TRY_CAST(" + text + " AS DOUBLE)"}
+}
+
+// filters returns the condition of a filter list, "true" when empty.
+func (b *sqlb) filters(fs []query.Filter, comb query.Combination) string {
+	if len(fs) == 0 {
+		return "true"
+	}
+	conds := make([]string, len(fs))
+	for i, f := range fs {
+		conds[i] = b.filter(f)
+	}
+	sep := " AND "
+	if comb == query.Or {
+		sep = " OR "
+	}
+	return "(" + strings.Join(conds, sep) + ")"
+}
+
+// filter compiles one filter. A negated operator is the negation of its
+// positive form with NULL read as false, so spans lacking the column match.
+func (b *sqlb) filter(f query.Filter) string {
+	c := b.col(f.Column)
+	pos := func(op query.FilterOp) string {
+		switch op {
+		case query.FilterExists:
+			return c.text + " IS NOT NULL"
+		case query.FilterEq, query.FilterGt, query.FilterGe, query.FilterLt, query.FilterLe:
+			return b.compare(c, string(op), f.Values[0])
+		case query.FilterContains:
+			return "contains(" + c.text + ", " + b.arg(f.Values[0]) + ")"
+		case query.FilterStartsWith:
+			return "starts_with(" + c.text + ", " + b.arg(f.Values[0]) + ")"
+		case query.FilterIn:
+			parts := make([]string, len(f.Values))
+			for i, v := range f.Values {
+				parts[i] = b.compare(c, "=", v)
+			}
+			return "(" + strings.Join(parts, " OR ") + ")"
+		}
+		return "false"
+	}
+	switch f.Op {
+	case query.FilterNe:
+		return "NOT coalesce(" + pos(query.FilterEq) + ", false)"
+	case query.FilterDoesNotExist:
+		return c.text + " IS NULL"
+	case query.FilterDoesNotContain:
+		return "NOT coalesce(" + pos(query.FilterContains) + ", false)"
+	case query.FilterDoesNotStartWith:
+		return "NOT coalesce(" + pos(query.FilterStartsWith) + ", false)"
+	case query.FilterNotIn:
+		return "NOT coalesce(" + pos(query.FilterIn) + ", false)"
+	}
+	return "coalesce(" + pos(f.Op) + ", false)"
+}
+
+// compare compares the column with v: as numbers when v is a number, as
+// "true"/"false" text when a bool, else as text.
+func (b *sqlb) compare(c column, op string, v any) string {
+	switch x := v.(type) {
+	case float64:
+		return c.num + " " + op + " " + b.arg(x)
+	case bool:
+		return c.text + " " + op + " " + b.arg(fmt.Sprint(x))
+	default:
+		return c.text + " " + op + " " + b.arg(fmt.Sprint(x))
+	}
+}
+
+// scope returns the condition every query starts from: the project, the
+// start-time range and the dataset.
+func (b *sqlb) scope(project string, q query.Query) string {
+	s := "project = " + b.arg(project) + " AND start_ns >= " + b.arg(q.Start.UnixNano()) +
+		" AND start_ns < " + b.arg(q.End.UnixNano())
+	if q.Dataset != "" && q.Dataset != query.DatasetAll {
+		s += " AND service = " + b.arg(q.Dataset)
+	}
+	return s
+}
+
+// aggregate returns the SQL aggregate of calculation i over the base
+// columns v<i>; HEATMAP has none here (see heatmaps).
+func aggregate(c query.Calculation, i int) string {
+	v := fmt.Sprintf("v%d", i)
+	switch c.Op {
+	case query.OpCount:
+		return "count(*)"
+	case query.OpCountDistinct:
+		return "count(DISTINCT " + v + ")"
+	case query.OpSum:
+		return "sum(" + v + ")"
+	case query.OpAvg:
+		return "avg(" + v + ")"
+	case query.OpMin:
+		return "min(" + v + ")"
+	case query.OpMax:
+		return "max(" + v + ")"
+	case query.OpHeatmap:
+		return "NULL"
+	}
+	q, _ := c.Op.Percentile()
+	return fmt.Sprintf("quantile_cont(%s, %s)", v, formatQuantile(q))
+}
+
+func formatQuantile(q float64) string { return fmt.Sprintf("%.6f", q) }

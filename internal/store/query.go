@@ -1,0 +1,25 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"lookout/internal/query"
+)
+
+// Querier runs the one query model over stored spans. Every method honours
+// ctx: cancelling it stops the backend's work and returns ctx's error
+// (wrapped). A backend applies its own time budget when ctx has no deadline.
+type Querier interface {
+	// Query aggregates the spans of project that q selects. q must be valid
+	// (query.Query.Normalize); an invalid one gives an error wrapping a
+	// *query.FieldError.
+	Query(ctx context.Context, project string, q query.Query) (query.Result, error)
+	// Columns lists the queryable columns of a dataset (a service name or
+	// query.DatasetAll): the span fields, then the attribute keys seen on
+	// spans that started in [start, end), most frequent first.
+	Columns(ctx context.Context, project, dataset string, start, end time.Time) ([]query.Column, error)
+	// BubbleUp compares the spans of q that sel selects with q's other
+	// spans (q's calculations, breakdowns and orders are ignored).
+	BubbleUp(ctx context.Context, project string, q query.Query, sel query.Selection) (query.BubbleUpResult, error)
+}
