@@ -29,6 +29,7 @@ import (
 	"lookout/internal/store/metaduck"
 	"lookout/internal/tally"
 	"lookout/internal/tracelint"
+	"lookout/ui"
 )
 
 // Config is the whole program's configuration.
@@ -201,6 +202,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// told apart by its X-Amz-Target header.
 	mux.Handle("POST /", s.cwlogs)
 	mux.Handle("GET /api/cwlogs/groups", s.cwlogs.GroupsHandler())
+	mux.Handle("GET /", ui.Handler()) // the web UI; every other route is more specific
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
 	mux.Handle("GET /api/status", statusSource{
 		store: st, tally: tl, version: cfg.Version, started: time.Now(),

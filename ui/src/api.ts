@@ -1,0 +1,226 @@
+// Typed access to Lookout's JSON API (same origin). Shapes: docs/api.md,
+// docs/errors.md, docs/xray-api.md, docs/cloudwatch-logs.md.
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = "lookout.rollbarToken";
+
+/** rollbarToken is the read token sent to the Rollbar API once any token exists. */
+export function rollbarToken(): string {
+  return localStorage.getItem(TOKEN_KEY) ?? "";
+}
+export function setRollbarToken(t: string): void {
+  if (t) localStorage.setItem(TOKEN_KEY, t);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+export async function getJSON<T>(path: string, params: Record<string, string | undefined> = {}, init: RequestInit = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const qs = q.toString();
+  const headers = new Headers(init.headers);
+  headers.set("Accept", "application/json");
+  if (path.startsWith("/api/1/") && rollbarToken()) headers.set("X-Rollbar-Access-Token", rollbarToken());
+  const res = await fetch(path + (qs ? "?" + qs : ""), { ...init, headers });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Logs are streamed; a broken stream shows as a parse error below.
+  }
+  if (!res.ok) {
+    const b = body as { error?: string; message?: string } | null;
+    throw new ApiError(res.status, `${res.status}: ${b?.error ?? b?.message ?? text.slice(0, 200)}`);
+  }
+  if (body === null && text) throw new ApiError(res.status, "invalid JSON from " + path);
+  return body as T;
+}
+
+/** rollbar unwraps Rollbar's {"err":0,"result":...} envelope. */
+export async function rollbar<T>(path: string, params: Record<string, string | undefined> = {}, init: RequestInit = {}): Promise<T> {
+  const b = await getJSON<{ err: number; result: T; message?: string }>(path, params, init);
+  if (b.err !== 0) throw new ApiError(200, b.message ?? "rollbar error");
+  return b.result;
+}
+
+// --- traces
+
+export interface TraceHit {
+  traceID: string;
+  rootServiceName: string;
+  rootTraceName: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+}
+
+export interface Service {
+  name: string;
+  spanCount: number;
+  logCount: number;
+}
+
+export interface AnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  bytesValue?: string;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+}
+export interface KeyValue {
+  key: string;
+  value?: AnyValue;
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes?: KeyValue[];
+  events?: { timeUnixNano: string; name: string; attributes?: KeyValue[] }[];
+  links?: { traceId: string; spanId: string }[];
+  status?: { code?: number; message?: string };
+}
+
+export interface TraceData {
+  resourceSpans?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeSpans?: { scope?: { name?: string; version?: string }; spans?: OtlpSpan[] }[];
+  }[];
+}
+
+export interface LintFinding {
+  rule: string;
+  severity: string;
+  spanId?: string;
+  name?: string;
+  service?: string;
+  path?: string;
+  parentId?: string;
+  message: string;
+  skewMillis?: number;
+  [k: string]: unknown;
+}
+export interface LintReport {
+  traceId: string;
+  spans: number;
+  replaced: number;
+  findings: LintFinding[] | null;
+}
+
+export interface TraceError {
+  occurrenceId: number;
+  itemId: number;
+  counter: number;
+  project: string;
+  timestamp: string;
+  level: string;
+  environment: string;
+  title: string;
+  class?: string;
+  message?: string;
+  itemStatus: string;
+}
+
+// --- logs
+
+export interface LogLine {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  body: unknown;
+  eventName?: string;
+  attributes?: Record<string, unknown>;
+  traceID?: string;
+  spanID?: string;
+  service: string;
+  logGroup?: string;
+  logStream?: string;
+  resource?: Record<string, unknown>;
+}
+
+// --- errors
+
+export const LEVELS = ["critical", "error", "warning", "info", "debug"] as const;
+
+export interface Item {
+  id: number;
+  counter: number;
+  environment: string;
+  environments: string[] | null;
+  title: string;
+  level: string;
+  status: string;
+  first_occurrence_timestamp: number;
+  last_occurrence_timestamp: number;
+  total_occurrences: number;
+  last_resolved_timestamp: number | null;
+  resolved_in_version: string | null;
+  level_lock: number;
+  title_lock: number;
+  notifier_level: string | null;
+  platform?: string;
+  framework?: string;
+  hash?: string;
+}
+export interface ItemList {
+  items: Item[];
+  total_count: number;
+  page: number;
+  level_counts: Record<string, number>;
+  hidden_by_level_filter: Record<string, number>;
+}
+export interface Instance {
+  id: number;
+  item_id: number;
+  timestamp: number;
+  data: Record<string, unknown>;
+}
+
+// --- log groups and status
+
+export interface LogGroup {
+  name: string;
+  creationTime: number;
+  retentionInDays?: number;
+  storedBytes: number;
+  warning?: string;
+}
+
+export interface StreamStatus {
+  project: string;
+  kind: string;
+  service: string;
+  storedRows: number;
+  storedBytes: number;
+  newestItem?: string;
+  acceptedSinceStart: number;
+  lastAccepted?: string;
+  silentForSeconds?: number;
+  rejected?: Record<string, { count: number; lastMessage: string; last: string }>;
+}
+export interface Status {
+  version: string;
+  startedAt: string;
+  retention: string;
+  budgetBytes: number;
+  storeBytes: number;
+  partitions: { name: string; start: string; end: string; bytes: number }[] | null;
+  streams: StreamStatus[] | null;
+}

@@ -1,0 +1,47 @@
+import "./style.css";
+import { errorBox, mount } from "./dom";
+import { current } from "./router";
+import { tracesPage } from "./pages/traces";
+import { tracePage } from "./pages/trace";
+import { logsPage } from "./pages/logs";
+import { errorsPage, itemPage } from "./pages/errors";
+import { groupsPage } from "./pages/groups";
+import { statusPage } from "./pages/status";
+
+const app = document.getElementById("app")!;
+let generation = 0;
+
+/** render draws the page of the current hash; a newer navigation wins. */
+async function render(): Promise<void> {
+  const gen = ++generation;
+  const { parts, params } = current();
+  const [page = "traces", id] = parts;
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("#nav a")) {
+    const p = a.dataset.page;
+    a.classList.toggle("active", p === page || (p === "traces" && page === "trace") || (p === "errors" && page === "item"));
+  }
+  const alive = () => gen === generation;
+  try {
+    switch (page) {
+      case "traces":
+        return await tracesPage(app, params, alive);
+      case "trace":
+        return await tracePage(app, id ?? "", params, alive);
+      case "logs":
+        return await logsPage(app, params, alive);
+      case "errors":
+        return id ? await itemPage(app, id, alive) : await errorsPage(app, params, alive);
+      case "groups":
+        return await groupsPage(app, alive);
+      case "status":
+        return await statusPage(app, alive);
+      default:
+        mount(app, errorBox(`unknown page "${page}"`));
+    }
+  } catch (err) {
+    if (alive()) mount(app, errorBox(err));
+  }
+}
+
+addEventListener("hashchange", () => void render());
+void render();

@@ -1,0 +1,93 @@
+import { getJSON, type LogLine } from "../api";
+import { errorBox, field, h, loading, mount, nanoTime, table, time } from "../dom";
+import { go, href } from "../router";
+
+const SEVERITIES = ["", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+
+/** sevClass buckets an OTel severity number (1–24) for colouring. */
+function sevClass(n: number): string {
+  if (n >= 17) return "error";
+  if (n >= 13) return "warning";
+  if (n >= 9) return "info";
+  return "debug";
+}
+
+function bodyText(b: unknown): string {
+  return typeof b === "string" ? b : JSON.stringify(b);
+}
+
+/** logRows renders log lines; each line with a trace id links to its trace. */
+export function logRows(logs: LogLine[], withTrace = true): HTMLElement {
+  const rows = logs.map((l) => {
+    const attrs = Object.entries(l.attributes ?? {});
+    const extra = h(
+      "div",
+      { class: "log-extra", hidden: true },
+      attrs.map(([k, v]) => h("span", { class: "kvpair" }, k, "=", typeof v === "string" ? v : JSON.stringify(v))),
+      l.logGroup ? h("span", { class: "kvpair" }, "logGroup=", l.logGroup, " logStream=", l.logStream ?? "") : null,
+      l.spanID ? h("span", { class: "kvpair" }, "spanID=", l.spanID) : null,
+    );
+    const msg = h("td", { class: "log-body" }, bodyText(l.body), extra);
+    msg.addEventListener("click", () => (extra.hidden = !extra.hidden));
+    return h(
+      "tr",
+      { class: "log-line" },
+      h("td", { class: "nowrap mono small" }, time(nanoTime(l.timeUnixNano))),
+      h("td", null, h("span", { class: "badge " + sevClass(l.severityNumber) }, l.severityText || String(l.severityNumber || "–"))),
+      h("td", { class: "nowrap" }, l.service || l.logGroup || ""),
+      msg,
+      withTrace ? h("td", { class: "mono small" }, l.traceID ? h("a", { href: href("trace/" + l.traceID), class: "trace-link" }, l.traceID.slice(0, 12) + "…") : "") : null,
+    );
+  });
+  return table(withTrace ? ["Time", "Severity", "Service", "Body (click for attributes)", "Trace"] : ["Time", "Severity", "Service", "Body (click for attributes)"], rows, "logs");
+}
+
+/** logsPage: log search by service, minimum severity, text and trace id. */
+export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
+  const p = (k: string, d = "") => params.get(k) ?? d;
+  const service = h("input", { name: "service", value: p("service"), size: 14, placeholder: "any" });
+  const sev = h("select", { name: "severity" }, SEVERITIES.map((s) => h("option", { value: s }, s || "any")));
+  sev.value = p("severity");
+  const q = h("input", { name: "q", value: p("q"), size: 24, placeholder: "text in body" });
+  const trace = h("input", { name: "traceID", value: p("traceID"), size: 34, placeholder: "trace id" });
+  const start = h("input", { name: "start", value: p("start", "1h"), size: 10 });
+  const end = h("input", { name: "end", value: p("end"), size: 10, placeholder: "now" });
+  const order = h("select", { name: "order" }, h("option", { value: "desc" }, "newest first"), h("option", { value: "asc" }, "oldest first"));
+  order.value = p("order", "desc");
+  const limit = h("input", { name: "limit", value: p("limit", "200"), size: 4 });
+  const form = h(
+    "form",
+    {
+      class: "toolbar",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        go("logs", {
+          service: service.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
+          start: start.value.trim(), end: end.value.trim(), order: order.value, limit: limit.value.trim(),
+        });
+      },
+    },
+    field("Service", service),
+    field("Min severity", sev),
+    field("Text", q),
+    field("Trace id", trace),
+    field("From", start),
+    field("To", end),
+    field("Order", order),
+    field("Limit", limit),
+    h("button", { type: "submit" }, "Search"),
+  );
+  const results = h("div", null, loading());
+  mount(root, h("h1", null, "Logs"), form, results);
+  try {
+    const r = await getJSON<{ logs: LogLine[] | null }>("/api/logs", {
+      service: p("service"), severity: p("severity"), q: p("q"), traceID: p("traceID"),
+      start: p("start", "1h"), end: p("end"), order: p("order"), limit: p("limit", "200"),
+    });
+    if (!alive()) return;
+    const logs = r.logs ?? [];
+    mount(results, h("div", { class: "muted small" }, `${logs.length} line${logs.length === 1 ? "" : "s"}`), logs.length ? logRows(logs) : h("p", { class: "empty" }, "No log lines match."));
+  } catch (err) {
+    if (alive()) mount(results, errorBox(err));
+  }
+}
