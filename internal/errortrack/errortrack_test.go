@@ -26,14 +26,14 @@ func TestNormaliseMessage(t *testing.T) {
 
 func TestInProject(t *testing.T) {
 	cases := map[string]bool{
-		"/app/main.go":                                   true,
-		"app/views.py":                                   true,
-		"/usr/local/go/src/runtime/proc.go":              false,
+		"/app/main.go":                      true,
+		"app/views.py":                      true,
+		"/usr/local/go/src/runtime/proc.go": false,
 		"github.com/rollbar/rollbar-go@v1.4.5/client.go": false,
 		"/srv/app/node_modules/express/lib/router.js":    false,
 		"/usr/lib/python3/dist-packages/flask/app.py":    false,
 		"/venv/lib/python3.12/site-packages/x.py":        false,
-		"":                                               false,
+		"": false,
 	}
 	for f, want := range cases {
 		if got := InProject(f); got != want {

@@ -72,6 +72,11 @@ type ErrorReader interface {
 	// OccurrencesByTrace returns the project's occurrences linked to a
 	// trace, oldest first, at most limit.
 	OccurrencesByTrace(ctx context.Context, project string, trace model.TraceID, limit int) ([]model.ErrorOccurrence, error)
+	// RecentCounts counts, for each of the project's items in ids, the
+	// stored occurrences whose timestamp is at or after each of since:
+	// counts[id][k] is the count since since[k]. Items without any such
+	// occurrence are absent (zeros). Only retained occurrences count.
+	RecentCounts(ctx context.Context, project string, ids []int64, since []time.Time) (map[int64][]int64, error)
 }
 
 // ProjectStore keeps projects and their hashed access tokens.

@@ -71,6 +71,11 @@ func TestRollbarGo(t *testing.T) {
 	for _, it := range items.Result.Items {
 		if it["total_occurrences"].(float64) == 3 {
 			grouped++
+			// Just reported by the real client: all three are recent.
+			if it["occurrences_last_hour"] != 3.0 || it["occurrences_last_24h"] != 3.0 {
+				t.Errorf("recent counts: last hour %v, last 24h %v, want 3, 3",
+					it["occurrences_last_hour"], it["occurrences_last_24h"])
+			}
 			var inst struct {
 				Result struct {
 					Instances []map[string]any `json:"instances"`

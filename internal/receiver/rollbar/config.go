@@ -25,6 +25,11 @@ type Config struct {
 	// MaxBatch caps the occurrences the writer commits in one transaction.
 	// Default 256.
 	MaxBatch int
+	// BatchWait is how long, under load (the previous commit held more
+	// than one occurrence), the writer waits for a batch to fill before
+	// committing it: fewer, larger commits. A lone report is committed at
+	// once. Default 5 ms; 0 never waits.
+	BatchWait time.Duration
 	// Retention deletes occurrences received longer ago than this (items
 	// stay, with their counts); swept hourly. 0 keeps them forever.
 	// Default 7 days.
@@ -46,6 +51,7 @@ func DefaultConfig() Config {
 		QueueOccurrences: 1024,
 		MaxQueueBytes:    64 << 20,
 		MaxBatch:         256,
+		BatchWait:        5 * time.Millisecond,
 		Retention:        7 * 24 * time.Hour,
 		OpenLoopback:     true,
 	}
@@ -62,6 +68,8 @@ func (c Config) Validate() error {
 		return errors.New("rollbar: MaxQueueBytes must be at least MaxBodyBytes")
 	case c.MaxBatch <= 0:
 		return errors.New("rollbar: MaxBatch must be positive")
+	case c.BatchWait < 0 || c.BatchWait > time.Second:
+		return errors.New("rollbar: BatchWait must be between 0 and 1s")
 	case c.Retention < 0:
 		return errors.New("rollbar: Retention must not be negative")
 	}

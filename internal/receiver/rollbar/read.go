@@ -87,9 +87,9 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 	if err != nil {
 		return storeError(err)
 	}
-	items := make([]itemJSON, len(res.Items))
-	for i, it := range res.Items {
-		items[i] = toItemJSON(it)
+	items, aerr := r.itemsJSON(req, project, res.Items...)
+	if aerr != nil {
+		return aerr
 	}
 	counts, hidden := map[string]int64{}, map[string]int64{}
 	for _, l := range model.Levels {
@@ -114,8 +114,35 @@ func (r *Receiver) getItem(w http.ResponseWriter, req *http.Request, project str
 	if err != nil {
 		return storeError(err)
 	}
-	writeResult(w, http.StatusOK, toItemJSON(it))
+	out, aerr := r.itemsJSON(req, project, it)
+	if aerr != nil {
+		return aerr
+	}
+	writeResult(w, http.StatusOK, out[0])
 	return nil
+}
+
+// itemsJSON renders items with their recent counts, as of the receiver's
+// clock.
+func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.Item) ([]itemJSON, *apiError) {
+	out := make([]itemJSON, len(items))
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		out[i], ids[i] = toItemJSON(it), it.ID
+	}
+	now := r.now()
+	since := make([]time.Time, len(recentWindows))
+	for k, d := range recentWindows {
+		since[k] = now.Add(-d)
+	}
+	counts, err := r.store.RecentCounts(req.Context(), project, ids, since)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	for i := range out {
+		out[i].fillRecent(counts[out[i].ID])
+	}
+	return out, nil
 }
 
 // itemByCounter answers 301 to the item's URL, as Rollbar does.
@@ -201,7 +228,11 @@ func (r *Receiver) patchItem(w http.ResponseWriter, req *http.Request, project s
 	case err != nil:
 		return storeError(err)
 	}
-	writeResult(w, http.StatusOK, toItemJSON(it))
+	out, aerr := r.itemsJSON(req, project, it)
+	if aerr != nil {
+		return aerr
+	}
+	writeResult(w, http.StatusOK, out[0])
 	return nil
 }
 

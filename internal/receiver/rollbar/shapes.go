@@ -2,12 +2,15 @@ package rollbar
 
 import (
 	"encoding/json"
+	"time"
 
 	"lookout/internal/model"
 )
 
 // itemJSON is an item in Rollbar's read-API shape, plus Lookout's
-// environments and notifier_level.
+// environments, notifier_level and recent counts (occurrences whose
+// timestamp falls in the last hour and the last 24 hours, counted at read
+// time from the stored occurrences).
 type itemJSON struct {
 	ID                       int64    `json:"id"`
 	ProjectID                int64    `json:"project_id"`
@@ -25,6 +28,8 @@ type itemJSON struct {
 	LastOccurrenceID         int64    `json:"last_occurrence_id"`
 	LastOccurrenceTimestamp  *int64   `json:"last_occurrence_timestamp"`
 	TotalOccurrences         int64    `json:"total_occurrences"`
+	OccurrencesLastHour      int64    `json:"occurrences_last_hour"`
+	OccurrencesLast24h       int64    `json:"occurrences_last_24h"`
 	UniqueOccurrences        *int64   `json:"unique_occurrences"`
 	LastActivatedTimestamp   *int64   `json:"last_activated_timestamp"`
 	LastResolvedTimestamp    *int64   `json:"last_resolved_timestamp"`
@@ -35,6 +40,18 @@ type itemJSON struct {
 	TitleLock                int      `json:"title_lock"`
 	IntegrationsData         any      `json:"integrations_data"`
 	NotifierLevel            *string  `json:"notifier_level"`
+}
+
+// recentWindows are the spans of itemJSON's recent counts, in the order
+// fillRecent reads them.
+var recentWindows = []time.Duration{time.Hour, 24 * time.Hour}
+
+// fillRecent sets an item's recent counts from counts (one per
+// recentWindows entry, nil for none).
+func (j *itemJSON) fillRecent(counts []int64) {
+	if len(counts) == len(recentWindows) {
+		j.OccurrencesLastHour, j.OccurrencesLast24h = counts[0], counts[1]
+	}
 }
 
 func toItemJSON(it model.Item) itemJSON {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"lookout/internal/model"
 	"lookout/internal/store"
@@ -163,4 +164,49 @@ func notFound(err error, format string, args ...any) error {
 		return fmt.Errorf(format+": %w", append(args, store.ErrNotFound)...)
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// RecentCounts implements store.ErrorReader with one scan of the items'
+// occurrences since the oldest bound (err_occ_item index).
+func (s *Store) RecentCounts(ctx context.Context, project string, ids []int64, since []time.Time) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(ids) == 0 || len(since) == 0 {
+		return out, nil
+	}
+	var cols []string
+	var args []any
+	oldest := since[0]
+	for _, t := range since {
+		cols = append(cols, "count(*) FILTER (WHERE ts_ns >= ?)")
+		args = append(args, t.UnixNano())
+		if t.Before(oldest) {
+			oldest = t
+		}
+	}
+	args = append(args, project, oldest.UnixNano())
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT item_id, `+strings.Join(cols, ", ")+` FROM err_occurrences
+		WHERE project = ? AND ts_ns >= ? AND item_id IN (`+placeholders(len(ids))+`) GROUP BY item_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("recent counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		counts := make([]int64, len(since))
+		dest := []any{&id}
+		for k := range counts {
+			dest = append(dest, &counts[k])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("recent counts: %w", err)
+		}
+		out[id] = counts
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("recent counts: %w", err)
+	}
+	return out, nil
 }
