@@ -23,3 +23,13 @@ type Querier interface {
 	// spans (q's calculations, breakdowns and orders are ignored).
 	BubbleUp(ctx context.Context, project string, q query.Query, sel query.Selection) (query.BubbleUpResult, error)
 }
+
+// TraceFinder selects whole traces with the query model's trace-level
+// filters. Like Querier, it honours ctx and applies a time budget.
+type TraceFinder interface {
+	// FindTraces returns the traces of project that q selects, newest first
+	// (see query.TraceQuery), at most q.Limit. q must be valid
+	// (query.TraceQuery.Normalize); an invalid one gives an error wrapping a
+	// *query.FieldError.
+	FindTraces(ctx context.Context, project string, q query.TraceQuery) ([]query.TraceRef, error)
+}

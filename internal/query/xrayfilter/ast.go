@@ -3,10 +3,11 @@
 // them against a trace's facts. Parse reports the byte position of the
 // first fault; a parsed Expr is type-checked, so Match never fails.
 //
-// The shared query model (lookout/internal/query) filters spans with a flat
-// AND/OR list; X-Ray expressions are trace-level predicates with nesting,
-// negation and per-service sub-filters, so they are evaluated here over
-// Trace facts the caller builds from candidate traces.
+// Compile translates an expression into the query model's trace-level
+// filters (lookout/internal/query.TraceFilter) as a bracket: a filter that
+// selects every matching trace and one that selects only matching traces.
+// A store selects the candidates; Match, over Trace facts the caller builds
+// from their spans, decides what the store could not (the residual).
 package xrayfilter
 
 import (

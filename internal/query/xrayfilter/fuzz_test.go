@@ -2,12 +2,16 @@ package xrayfilter
 
 import (
 	"errors"
+	"strings"
 	"testing"
+
+	"lookout/internal/query"
 )
 
 // FuzzParse: Parse never panics, fails only with *Error at a position within
 // the input, and what it accepts prints to an expression that parses to the
-// same canonical form and evaluates without panicking.
+// same canonical form, evaluates without panicking and compiles to a valid
+// query-model filter.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`responsetime > 5`, `duration >= 5 AND duration <= 8`, `ok !partial duration < 3`,
@@ -29,6 +33,17 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		_ = Match(e, tr)
+		c := Compile(e)
+		for _, w := range []*query.TraceFilter{c.Where, c.Sure} {
+			q := query.TraceQuery{Start: testT0, End: testT0.Add(1), Where: w}
+			if err := q.Normalize(); err != nil {
+				// Only nesting deeper than the query model allows may fail.
+				var fe *query.FieldError
+				if !errors.As(err, &fe) || !strings.Contains(fe.Error(), "nested deeper") {
+					t.Fatalf("Compile(%q): %s: %v", s, w, err)
+				}
+			}
+		}
 		canon := e.String()
 		again, err := Parse(canon)
 		if err != nil {

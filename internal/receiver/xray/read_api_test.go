@@ -61,7 +61,8 @@ func ids(s []types.TraceSummary) []string {
 func TestGetTraceSummariesFilters(t *testing.T) {
 	src := &memSource{}
 	loadSDKDocs(t, src)
-	c, _ := newReadServer(t, src, nil)
+	mc, _ := newReadServer(t, src, nil)
+	dc, _ := newReadServer(t, openCompileStore(t, src.spans), nil) // the compiled path
 	all := []string{cartTrace, checkoutTrace, leakTrace, missingTrace, reportTrace}
 	slices.Sort(all)
 	cases := []struct {
@@ -85,11 +86,12 @@ func TestGetTraceSummariesFilters(t *testing.T) {
 		{`ok AND duration < 100 AND !partial AND !service("inventory")`, []string{reportTrace}},
 	}
 	for _, tc := range cases {
-		got := ids(summaries(t, c, tc.filter))
 		want := slices.Clone(tc.want)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("filter %q: got %v, want %v", tc.filter, got, want)
+		for path, c := range map[string]*awsxray.Client{"go": mc, "compiled": dc} {
+			if got := ids(summaries(t, c, tc.filter)); !slices.Equal(got, want) {
+				t.Errorf("%s path, filter %q: got %v, want %v", path, tc.filter, got, want)
+			}
 		}
 	}
 }

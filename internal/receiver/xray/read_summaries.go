@@ -134,8 +134,15 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 	}
 	project := a.project(r)
 	out := summariesResponse{TraceSummaries: []traceSummary{}, ApproximateTime: epochOf(end.UnixNano())}
+	cands := a.candidates(project, start, end, filter)
+	batch := a.cfg.ScanBatch
+	if !cands.residual && rate >= 1 {
+		// Every candidate becomes a summary: read one page (and one more, to
+		// know whether another page follows).
+		batch = min(batch, a.cfg.PageSize+1)
+	}
 	for scanned := 0; ; {
-		ids, starts, err := a.src.TraceStarts(r.Context(), project, "", start, end, after, afterStart, a.cfg.ScanBatch)
+		ids, starts, err := cands.next(r.Context(), after, afterStart, batch)
 		if err != nil {
 			a.storeError(w, r, "GetTraceSummaries", err)
 			return
@@ -153,17 +160,17 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			v := viewOf(id, spans[i])
-			if filter != nil && !xrayfilter.Match(filter, &v.facts) {
+			if cands.residual && !xrayfilter.Match(filter, &v.facts) {
 				continue
 			}
 			out.TraceSummaries = append(out.TraceSummaries, v.summary())
-			if len(out.TraceSummaries) == a.cfg.PageSize && (i < len(ids)-1 || len(ids) == a.cfg.ScanBatch) {
+			if len(out.TraceSummaries) == a.cfg.PageSize && (i < len(ids)-1 || len(ids) == batch) {
 				out.NextToken = makeToken(after, afterStart, digest)
 				writeJSON(w, out)
 				return
 			}
 		}
-		if len(ids) < a.cfg.ScanBatch {
+		if len(ids) < batch {
 			break
 		}
 		if scanned >= a.cfg.ScanLimit {

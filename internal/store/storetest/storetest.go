@@ -48,6 +48,7 @@ func RunAll(t *testing.T, b Backend) {
 		{"Logs", logCases},
 		{"Admin", adminCases},
 		{"Query", queryCases},
+		{"QueryTrace", func(Backend) []testCase { return traceQueryCases() }},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
