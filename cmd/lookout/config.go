@@ -13,6 +13,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffyaml"
 	promodel "github.com/prometheus/common/model"
 
+	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/server"
 )
 
@@ -41,6 +42,8 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
+	fs.Func("aws-access-keys", "CloudWatch Logs API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
+		func(v string) (err error) { s.AWSAccessKeys, err = cwlogs.ParseAccessKeys(v); return err })
 	fs.Func("log-level", "debug, info, warn or error", func(v string) error { return c.logLevel.UnmarshalText([]byte(v)) })
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	fs.String("config", "", "optional YAML file with the same keys as the flags (data-dir: ...)")

@@ -50,6 +50,10 @@ type Config struct {
 	XRay     xray.Config
 	Pipeline pipeline.Config
 
+	// AWSAccessKeys verify SigV4 on the CloudWatch Logs API and pick each
+	// request's project; empty: unsigned requests from loopback only.
+	AWSAccessKeys map[string]cwlogs.AccessKey
+
 	Version string
 	Logger  *slog.Logger
 }
@@ -194,7 +198,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.rollbar.Register(mux)
 	ccfg := cwlogs.DefaultConfig()
-	ccfg.Logger = s.log
+	ccfg.Logger, ccfg.Keys = s.log, cfg.AWSAccessKeys
 	if s.cwlogs, err = cwlogs.New(ccfg, s.pipeline, s.meta, st); err != nil {
 		return fail(err)
 	}

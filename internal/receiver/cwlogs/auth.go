@@ -4,12 +4,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"lookout/internal/model"
 )
 
 // credential is what a SigV4 Authorization header says about its signer:
@@ -49,21 +52,26 @@ func parseAuthorization(auth string) (credential, bool) {
 const maxClockSkew = 15 * time.Minute
 
 // authenticate reads the caller's access key id and region from the SigV4
-// header and, when Config.Keys is set, verifies the signature by signing
-// the same request again with aws-sdk-go-v2's signer.
+// header. When Config.Keys is set, it verifies the signature by signing the
+// same request again with aws-sdk-go-v2's signer and takes the key's
+// project; otherwise it serves loopback clients only, in the default project.
 func (h *Handler) authenticate(r *http.Request, body []byte) (*call, error) {
 	cred, ok := parseAuthorization(r.Header.Get("Authorization"))
-	c := &call{project: projectFor(cred.accessKeyID), region: h.cfg.Region}
+	c := &call{project: model.DefaultProject, region: h.cfg.Region}
 	if ok && cred.region != "" {
 		c.region = cred.region
 	}
 	if len(h.cfg.Keys) == 0 {
+		if !isLoopback(r.RemoteAddr) {
+			return nil, &apiError{"AccessDeniedException", http.StatusBadRequest,
+				"no AWS access keys are configured: Lookout serves the CloudWatch Logs API only to loopback clients; set --aws-access-keys to accept others"}
+		}
 		return c, nil
 	}
 	if !ok {
 		return nil, newAPIError("MissingAuthenticationTokenException", "Request is missing Authentication Token")
 	}
-	secret, known := h.cfg.Keys[cred.accessKeyID]
+	key, known := h.cfg.Keys[cred.accessKeyID]
 	if !known {
 		return nil, newAPIError("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
@@ -74,7 +82,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*call, error) {
 	if d := h.now().Sub(signed); d > maxClockSkew || d < -maxClockSkew {
 		return nil, newAPIError("InvalidSignatureException", "Signature expired: %s is more than 15 minutes from the server time", signed.Format(time.RFC3339))
 	}
-	want, err := resign(r, body, cred, secret, signed)
+	want, err := resign(r, body, cred, key.Secret, signed)
 	if err != nil {
 		return nil, newAPIError("IncompleteSignatureException", "cannot verify the signature: %v", err)
 	}
@@ -82,7 +90,18 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*call, error) {
 		return nil, newAPIError("InvalidSignatureException",
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
+	c.project = key.Project
 	return c, nil
+}
+
+// isLoopback reports whether a request's RemoteAddr is a loopback address.
+func isLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // resign signs a copy of r that holds only the headers the client signed and

@@ -2,6 +2,7 @@ package cwlogs
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -24,10 +25,13 @@ type Config struct {
 	// RetentionInterval is how often Run deletes events older than their
 	// group's retention. Default 10 minutes.
 	RetentionInterval time.Duration
-	// Keys maps AWS access key ids to secret keys. When it is set, every
-	// request must carry a valid SigV4 signature by one of them; when empty,
-	// any key is accepted unverified (local, loopback use).
-	Keys map[string]string
+	// Keys maps AWS access key ids to their secrets and projects
+	// (ParseAccessKeys reads them from a setting). When it is set, every
+	// request must carry a valid SigV4 signature by one of them and goes to
+	// that key's project. When empty, requests from loopback addresses are
+	// served unverified, whatever their key, in model.DefaultProject, and
+	// all others are refused (AccessDeniedException).
+	Keys map[string]AccessKey
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
@@ -58,6 +62,11 @@ func (c Config) Validate() error {
 		return errors.New("cwlogs: FilterScanEvents must be positive")
 	case c.RetentionInterval <= 0:
 		return errors.New("cwlogs: RetentionInterval must be positive")
+	}
+	for id, k := range c.Keys {
+		if k.Secret == "" || k.Project == "" {
+			return fmt.Errorf("cwlogs: access key %q needs a secret and a project", id)
+		}
 	}
 	return nil
 }

@@ -3,14 +3,23 @@ package cwlogs
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
+	"time"
 
 	"lookout/internal/query/cwpattern"
 	"lookout/internal/store"
 )
 
 const maxFilterStreams = 100
+
+// prefilteredEvents is a store that can also apply a filter pattern's
+// prefilter in its query (the DuckDB store does); FilterLogEvents still
+// runs Pattern.Match on what it returns.
+type prefilteredEvents interface {
+	GroupEventsPrefiltered(ctx context.Context, q store.GroupEventQuery, f *cwpattern.Prefilter) iter.Seq2[store.GroupEvent, error]
+}
 
 type filterInput struct {
 	LogGroupName        *string  `json:"logGroupName"`
@@ -116,18 +125,45 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 		return nil, groupErr(err)
 	}
 	out := filterOutput{Events: []filteredEvent{}}
+	events := h.events.GroupEvents
+	pre := pattern.Prefilter()
+	pf, ok := h.events.(prefilteredEvents)
+	if !ok {
+		pre = nil
+	}
+	if pre != nil && pattern.Kind() == cwpattern.KindJSON && !narrow(start, end, h.now()) {
+		// DuckDB parses every message of the range for a JSON test before
+		// it can sort out a page (~10 s over 10M events): read in windows.
+		q.Contains = nil
+		var next *store.EventPosition
+		if out.Events, next, err = h.filterWindowed(ctx, pf, pre, pattern, q, limit); err != nil {
+			return nil, err
+		}
+		if next != nil {
+			out.NextToken = filterToken(*next)
+		}
+		out.SearchedLogStreams, err = h.searched(ctx, c, group, in, next == nil)
+		return out, err
+	}
+	if pre != nil {
+		q.Contains = nil // the prefilter holds them
+		events = func(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
+			return pf.GroupEventsPrefiltered(ctx, q, pre)
+		}
+	}
 	// Read in chunks, each resuming after the last: DuckDB then sorts
 	// small top-N sets instead of the whole scan budget. A pattern the
-	// store filters exactly (terms pushed down) needs chunks of a page.
+	// store filters (terms and JSON equalities pushed down) needs chunks
+	// of a page.
 	chunk := max(limit, 1000)
-	if pattern.Kind() != cwpattern.KindAll && pattern.Required() == nil {
+	if pattern.Kind() != cwpattern.KindAll && pattern.Required() == nil && pre == nil {
 		chunk = max(limit, 10_000)
 	}
 	scanned, bytes, full, more := 0, 0, false, true
 	for more && !full && scanned < h.cfg.FilterScanEvents {
 		q.Limit = min(chunk, h.cfg.FilterScanEvents-scanned)
 		read := 0
-		for e, err := range h.events.GroupEvents(ctx, q) {
+		for e, err := range events(ctx, q) {
 			if err != nil {
 				return nil, err
 			}
@@ -155,6 +191,19 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 	}
 	out.SearchedLogStreams, err = h.searched(ctx, c, group, in, out.NextToken == "")
 	return out, err
+}
+
+// maxPushedSpan is the widest time range over which JSON tests run in the
+// store rather than in Go.
+const maxPushedSpan = 24 * time.Hour
+
+// narrow reports whether [start, end) (ns, 0: unbounded; end defaults to
+// now) spans at most maxPushedSpan.
+func narrow(start, end int64, now time.Time) bool {
+	if end == 0 {
+		end = now.UnixNano()
+	}
+	return start != 0 && end-start <= int64(maxPushedSpan)
 }
 
 // searched lists the streams the search covered (deprecated in the API;

@@ -167,14 +167,6 @@ func decode(body []byte, v any) error {
 	return nil
 }
 
-// projectFor picks the project of a request from its access key id.
-// Everything goes to model.DefaultProject for now; mapping keys to projects
-// belongs here.
-func projectFor(accessKeyID string) string {
-	_ = accessKeyID
-	return model.DefaultProject
-}
-
 // requestID makes an id in the UUID form AWS uses.
 func requestID() string {
 	var b [16]byte

@@ -3,6 +3,7 @@ package cwlogs
 import (
 	"encoding/base64"
 	"strings"
+	"unicode/utf8"
 )
 
 // Name rules of the service. Messages follow its validation wording, which
@@ -86,7 +87,9 @@ func pageToken(s string) string { return base64.RawURLEncoding.EncodeToString([]
 
 func readPageToken(tok string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
+	// Tokens this server makes hold UTF-8 names and digits; other bytes
+	// would fail the store's parameter binding.
+	if err != nil || len(b) == 0 || !utf8.Valid(b) {
 		return "", invalidParam("The specified nextToken is invalid.")
 	}
 	return string(b), nil

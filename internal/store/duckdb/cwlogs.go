@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"lookout/internal/query/cwpattern"
 	"lookout/internal/store"
 )
 
@@ -21,6 +22,10 @@ var _ store.LogGroupEvents = (*Store)(nil)
 // GroupEvents streams the events of q.Group that satisfy q, in position
 // order. Time, stream and substring conditions run in DuckDB.
 func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
+	return s.groupEvents(ctx, q, nil)
+}
+
+func (s *Store) groupEvents(ctx context.Context, q store.GroupEventQuery, f *cwpattern.Prefilter) iter.Seq2[store.GroupEvent, error] {
 	return func(yield func(store.GroupEvent, error) bool) {
 		release, err := s.acquire()
 		if err != nil {
@@ -28,7 +33,7 @@ func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.S
 			return
 		}
 		defer release()
-		query, args := groupEventsQuery(q)
+		query, args := groupEventsQuery(q, f)
 		rows, err := s.db.QueryContext(ctx, query, args...)
 		if err != nil {
 			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
@@ -51,7 +56,7 @@ func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.S
 	}
 }
 
-func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
+func groupEventsQuery(q store.GroupEventQuery, f *cwpattern.Prefilter) (string, []any) {
 	w := &where{}
 	w.add("project = ?", q.Project)
 	w.add("log_group = ?", q.Group)
@@ -84,6 +89,11 @@ func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
 	}
 	for _, c := range q.Contains {
 		w.add("contains(body_text, ?)", c)
+	}
+	if f != nil {
+		if cond, args := prefilterSQL(f); cond != "" {
+			w.add(cond, args...)
+		}
 	}
 	order := "time_ns, observed_ns, log_stream"
 	if q.Descending {
