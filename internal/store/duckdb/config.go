@@ -73,5 +73,12 @@ func (c Config) dsn() string {
 		v.Set("checkpoint_threshold", c.CheckpointThreshold)
 	}
 	v.Set("temp_directory", filepath.Join(c.Dir, "tmp"))
-	return "?" + v.Encode()
+	return c.catalogPath() + "?" + v.Encode()
 }
+
+// catalogPath is the main database the partitions are attached to. It holds
+// only the views over them and is recreated at every open. It is a file in
+// Dir rather than DuckDB's in-memory database because DuckDB caches database
+// instances by path: every in-memory store of a process would share one
+// catalog, and two stores (tests, benchmarks) would see each other's views.
+func (c Config) catalogPath() string { return filepath.Join(c.Dir, "catalog.duckdb") }

@@ -102,8 +102,8 @@ func createTables(db string) []string {
 // createMain creates the empty in-memory tables the views start from.
 func createMain() []string {
 	return []string{
-		"CREATE TABLE IF NOT EXISTS memory.main.empty_spans " + spansDDL,
-		"CREATE TABLE IF NOT EXISTS memory.main.empty_logs " + logsDDL,
+		"CREATE TABLE IF NOT EXISTS catalog.main.empty_spans " + spansDDL,
+		"CREATE TABLE IF NOT EXISTS catalog.main.empty_logs " + logsDDL,
 	}
 }
 
@@ -112,7 +112,7 @@ func createMain() []string {
 func viewStatements(catalogs []string) []string {
 	build := func(view, table, empty string) string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW memory.main.%s AS SELECT * FROM memory.main.%s", view, empty)
+		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW catalog.main.%s AS SELECT * FROM catalog.main.%s", view, empty)
 		for _, c := range catalogs {
 			fmt.Fprintf(&b, " UNION ALL SELECT * FROM %s.main.%s", c, table)
 		}

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -59,6 +60,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{cfg: cfg, partsDir: filepath.Join(cfg.Dir, "parts"), parts: map[string]*part{}, gen: &generation{}}
 	for _, d := range []string{s.partsDir, filepath.Join(cfg.Dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("duckdb store: %w", err)
+		}
+	}
+	for _, f := range []string{cfg.catalogPath(), cfg.catalogPath() + ".wal"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("duckdb store: %w", err)
 		}
 	}
