@@ -236,7 +236,7 @@ func (s *Store) retry(ctx context.Context, fn func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := fn()
 		if err == nil || !isConflict(err) || attempt == 12 {
-			return err
+			return s.durable(err)
 		}
 		select {
 		case <-ctx.Done():

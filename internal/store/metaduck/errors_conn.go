@@ -46,7 +46,7 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx *txConn) error) error 
 		err := fn(tx)
 		if err == nil {
 			if err = tx.exec("COMMIT"); err == nil {
-				return nil
+				return s.syncWAL()
 			}
 			err = fmt.Errorf("commit: %w", err)
 		}

@@ -35,7 +35,7 @@ func (s *Store) UpdateItem(ctx context.Context, project string, id int64, edit f
 	if err := updateItem(ctx, tx, &it); err != nil {
 		return model.Item{}, fmt.Errorf("update item %d: %w", id, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.durable(tx.Commit()); err != nil {
 		return model.Item{}, fmt.Errorf("update item %d: commit: %w", id, err)
 	}
 	return it, nil

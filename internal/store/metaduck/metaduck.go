@@ -38,6 +38,10 @@ type Store struct {
 	// updated, and counters and uuids stay unique without UNIQUE
 	// constraints, which DuckDB checks eagerly within a transaction.
 	errorWrites sync.Mutex
+
+	path  string      // the database file
+	walMu sync.Mutex  // guards wal
+	wal   os.FileInfo // the WAL file whose directory entry was last synced
 }
 
 // Open opens or creates the database and brings its schema up to date.
@@ -52,7 +56,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metaduck: open %s: %w", cfg.Path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, path: cfg.Path}
 	for _, ddl := range schema() {
 		if _, err := db.ExecContext(ctx, ddl); err != nil {
 			db.Close()

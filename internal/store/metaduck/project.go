@@ -24,7 +24,7 @@ func (s *Store) CreateProject(ctx context.Context, name string) (model.Project, 
 	p := model.Project{Name: name, Created: time.Now().UTC()}
 	err := s.db.QueryRowContext(ctx, `INSERT INTO err_projects VALUES (nextval('err_project_ids'), ?, ?) RETURNING id`,
 		name, p.Created.UnixNano()).Scan(&p.ID)
-	if err != nil {
+	if err = s.durable(err); err != nil {
 		return model.Project{}, fmt.Errorf("create project %q: %w", name, err)
 	}
 	return p, nil
@@ -72,7 +72,7 @@ func (s *Store) CreateToken(ctx context.Context, t model.AccessToken) error {
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO err_tokens VALUES (?, ?, ?, ?, ?)`,
 		t.Hash, t.Project, t.Name, strings.Join(t.Scopes, ","), t.Created.UnixNano())
-	if err != nil {
+	if err = s.durable(err); err != nil {
 		return fmt.Errorf("create token for project %q: %w", t.Project, err)
 	}
 	return nil
