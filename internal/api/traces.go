@@ -63,7 +63,7 @@ func writeTrace(w http.ResponseWriter, r *http.Request, spans []model.Span, wrap
 		writeBody(w, http.StatusOK, contentTypeProtobuf, body)
 		return nil
 	}
-	body, err := marshalOTLPJSON(td)
+	body, err := otlpconv.MarshalJSON(td)
 	if err != nil {
 		return fmt.Errorf("trace json: %w", err)
 	}

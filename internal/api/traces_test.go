@@ -90,7 +90,7 @@ func compareSpans(t *testing.T, td *tracepb.TracesData, id model.TraceID) {
 }
 
 // decodeOTLPJSON reads OTLP/JSON with hex ids, the inverse of
-// marshalOTLPJSON, through protojson, which wants base64 ids.
+// otlpconv.MarshalJSON, through protojson, which wants base64 ids.
 func decodeOTLPJSON(t *testing.T, body []byte) *tracepb.TracesData {
 	t.Helper()
 	var doc any
@@ -101,7 +101,7 @@ func decodeOTLPJSON(t *testing.T, body []byte) *tracepb.TracesData {
 	unhex = func(v any) {
 		switch v := v.(type) {
 		case map[string]any:
-			for _, k := range otlpIDFields {
+			for _, k := range []string{"traceId", "spanId", "parentSpanId"} {
 				if s, ok := v[k].(string); ok {
 					b, err := hex.DecodeString(s)
 					if err != nil {

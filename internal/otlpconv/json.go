@@ -1,4 +1,4 @@
-package api
+package otlpconv
 
 import (
 	"bytes"
@@ -15,12 +15,12 @@ import (
 // messages (spans, links, log records).
 var otlpIDFields = [...]string{"traceId", "spanId", "parentSpanId"}
 
-// marshalOTLPJSON encodes an OTLP message in the OTLP/JSON mapping: keys in
+// MarshalJSON encodes an OTLP message in the OTLP/JSON mapping: keys in
 // lowerCamelCase, enums as integers, 64-bit integers as strings, and trace and
 // span ids as hex strings (where protojson would write base64). Other bytes
 // values (attributes of kind bytes) stay base64, as the mapping says. The
 // output is compact and its object keys are sorted, so it is stable.
-func marshalOTLPJSON(m proto.Message) ([]byte, error) {
+func MarshalJSON(m proto.Message) ([]byte, error) {
 	raw, err := protojson.MarshalOptions{UseEnumNumbers: true}.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("otlp json: %w", err)
