@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"lookout/bench/benchkit"
 	"os"
 	"os/signal"
 	"strings"
@@ -117,13 +118,13 @@ func run(ctx context.Context, o options) (*report, error) {
 			defer os.RemoveAll(d)
 		}
 	}
-	srv := &server{Pid: o.pid, HTTP: o.api, OTLPGRPC: o.endpoint, OTLPHTTP: o.endpoint}
+	srv := &benchkit.Server{Pid: o.pid, HTTP: o.api, OTLPGRPC: o.endpoint, OTLPHTTP: o.endpoint}
 	if o.lookout != "" {
 		var err error
-		if srv, err = startLookout(o.lookout, o.dataDir, strings.Fields(o.lookoutArgs)); err != nil {
+		if srv, err = benchkit.Start(o.lookout, o.dataDir, strings.Fields(o.lookoutArgs)...); err != nil {
 			return nil, err
 		}
-		defer srv.kill() // no-op after a clean stop
+		defer srv.Kill() // no-op after a clean stop
 		r.Ready = srv.Ready
 		log.Printf("lookout pid %d ready in %s: http %s, otlp grpc %s, otlp http %s, data %s",
 			srv.Pid, srv.Ready.Round(time.Millisecond), srv.HTTP, srv.OTLPGRPC, srv.OTLPHTTP, o.dataDir)
@@ -140,11 +141,11 @@ func run(ctx context.Context, o options) (*report, error) {
 	}
 	if srv.Cmd != nil {
 		t0 := time.Now()
-		if err := srv.stop(); err != nil {
+		if err := srv.Stop(); err != nil {
 			return r, err
 		}
 		r.Stop = time.Since(t0)
-		r.DiskClosed, _, _, _ = diskUsage(o.dataDir, stateFile)
+		r.DiskClosed, _, _, _ = benchkit.DiskUsage(o.dataDir, stateFile)
 	}
 	if o.keep || o.queryOnly || o.lookout == "" {
 		log.Printf("data directory kept: %s", o.dataDir)
@@ -154,20 +155,20 @@ func run(ctx context.Context, o options) (*report, error) {
 
 // cpuNow returns the server's CPU seconds: from /proc when its pid is known,
 // else from its process_cpu_seconds_total.
-func cpuNow(srv *server, m samples) float64 {
+func cpuNow(srv *benchkit.Server, m benchkit.Samples) float64 {
 	if srv.Pid > 0 {
-		if c, err := procCPU(srv.Pid); err == nil {
+		if c, err := benchkit.ProcCPU(srv.Pid); err == nil {
 			return c
 		}
 	}
-	return m.get("process_cpu_seconds_total")
+	return m.Get("process_cpu_seconds_total")
 }
 
-func peakRSS(srv *server) int64 {
+func peakRSS(srv *benchkit.Server) int64 {
 	if srv.Pid <= 0 {
 		return 0
 	}
-	v, _ := procStatus(srv.Pid, "VmHWM")
+	v, _ := benchkit.ProcStatus(srv.Pid, "VmHWM")
 	return v
 }
 

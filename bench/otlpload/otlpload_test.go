@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
@@ -107,39 +105,6 @@ func TestClassify(t *testing.T) {
 	}
 	if n, ok := partialRejected(errors.New("traces export: OTLP partial success: too old (12 spans rejected)")); !ok || n != 12 {
 		t.Errorf("partialRejected = %d, %v", n, ok)
-	}
-}
-
-func TestScrape(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprint(w, "# HELP x\nlookout_items_accepted_total{kind=\"log\"} 3\nlookout_items_accepted_total{kind=\"span\"} 1.5e+06\n"+
-			"process_cpu_seconds_total 12.5\n")
-	}))
-	defer srv.Close()
-	m, err := scrape(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := m.get("lookout_items_accepted_total", `kind="span"`); got != 1.5e6 {
-		t.Errorf("accepted spans = %v", got)
-	}
-	if got := m.get("lookout_items_accepted_total"); got != 1.5e6+3 {
-		t.Errorf("accepted, all kinds = %v", got)
-	}
-	if got := m.get("process_cpu_seconds_total"); got != 12.5 {
-		t.Errorf("cpu = %v", got)
-	}
-}
-
-func TestProc(t *testing.T) {
-	if _, err := procCPU(os.Getpid()); err != nil {
-		t.Error(err)
-	}
-	if hwm, err := procStatus(os.Getpid(), "VmHWM"); err != nil || hwm <= 0 {
-		t.Errorf("VmHWM = %d, %v", hwm, err)
-	}
-	if machineBusy() <= 0 {
-		t.Error("machineBusy is 0")
 	}
 }
 

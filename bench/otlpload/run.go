@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"lookout/bench/benchkit"
 	"runtime"
 	"time"
 )
 
 // loadAndQuery sends the spans, reads the server's figures, then times
 // queries on what was stored.
-func loadAndQuery(ctx context.Context, o options, srv *server, r *report) error {
+func loadAndQuery(ctx context.Context, o options, srv *benchkit.Server, r *report) error {
 	now := time.Now()
 	gen := genConfig{SpansPerTrace: o.spt, Now: now, Spread: o.spread, Shuffled: o.shuffled, Lateness: o.lateness}
 	cfg := loadConfig{
@@ -19,15 +20,15 @@ func loadAndQuery(ctx context.Context, o options, srv *server, r *report) error 
 		MaxAttempts: o.maxAttempts, Gen: gen, Seed: o.seed,
 	}
 	r.Batch = max(1, o.batch/o.spt) * o.spt
-	m0, err := scrape(srv.HTTP)
+	m0, err := benchkit.Scrape(srv.HTTP)
 	if err != nil {
 		return fmt.Errorf("metrics before load: %w", err)
 	}
-	cpu0, dcpu0, busy0 := cpuNow(srv, m0), driverCPU(), machineBusy()
+	cpu0, dcpu0, busy0 := cpuNow(srv, m0), driverCPU(), benchkit.MachineBusy()
 	last, lastT := int64(0), time.Now()
 	cfg.Progress = func(acked int64) {
 		t := time.Now()
-		rss, _ := procStatus(srv.Pid, "VmRSS")
+		rss, _ := benchkit.ProcStatus(srv.Pid, "VmRSS")
 		log.Printf("acked %s spans (%s/s now), server RSS %s", group(acked),
 			group(int64(float64(acked-last)/t.Sub(lastT).Seconds())), mib(rss))
 		last, lastT = acked, t
@@ -39,23 +40,23 @@ func loadAndQuery(ctx context.Context, o options, srv *server, r *report) error 
 	}
 	r.Load = res
 	r.DriverCPU = driverCPU() - dcpu0
-	busy := machineBusy() - busy0
-	m1, err := scrape(srv.HTTP)
+	busy := benchkit.MachineBusy() - busy0
+	m1, err := benchkit.Scrape(srv.HTTP)
 	if err != nil {
 		return fmt.Errorf("metrics after load: %w", err)
 	}
 	r.ServerCPU = cpuNow(srv, m1) - cpu0
 	r.OtherCPU = busy - r.ServerCPU - r.DriverCPU
 	span := `kind="span"`
-	r.Accepted = m1.get("lookout_items_accepted_total", span) - m0.get("lookout_items_accepted_total", span)
-	r.Received = m1.get("lookout_items_received_total", span) - m0.get("lookout_items_received_total", span)
-	r.Refused = m1.get("lookout_items_rejected_total", span) - m0.get("lookout_items_rejected_total", span)
-	r.Commits = m1.get("lookout_commit_duration_seconds_count") - m0.get("lookout_commit_duration_seconds_count")
-	r.CommitSec = m1.get("lookout_commit_duration_seconds_sum") - m0.get("lookout_commit_duration_seconds_sum")
+	r.Accepted = m1.Get("lookout_items_accepted_total", span) - m0.Get("lookout_items_accepted_total", span)
+	r.Received = m1.Get("lookout_items_received_total", span) - m0.Get("lookout_items_received_total", span)
+	r.Refused = m1.Get("lookout_items_rejected_total", span) - m0.Get("lookout_items_rejected_total", span)
+	r.Commits = m1.Get("lookout_commit_duration_seconds_count") - m0.Get("lookout_commit_duration_seconds_count")
+	r.CommitSec = m1.Get("lookout_commit_duration_seconds_sum") - m0.Get("lookout_commit_duration_seconds_sum")
 	r.PeakRSS = peakRSS(srv)
-	r.StoredSpans = int64(m1.get("lookout_items_accepted_total", span))
+	r.StoredSpans = int64(m1.Get("lookout_items_accepted_total", span))
 	if o.dataDir != "" {
-		r.DiskLive, r.DiskApparent, r.Files, _ = diskUsage(o.dataDir, stateFile)
+		r.DiskLive, r.DiskApparent, r.Files, _ = benchkit.DiskUsage(o.dataDir, stateFile)
 	}
 	log.Printf("load done: %s spans acknowledged in %s; server accepted %s", group(res.AckedSpans),
 		res.Wall.Round(time.Millisecond), group(int64(r.Accepted)))
@@ -73,39 +74,39 @@ func loadAndQuery(ctx context.Context, o options, srv *server, r *report) error 
 			return err
 		}
 	}
-	cpuQ, dq, busyQ, tq := cpuNow(srv, m1), driverCPU(), machineBusy(), time.Now()
+	cpuQ, dq, busyQ, tq := cpuNow(srv, m1), driverCPU(), benchkit.MachineBusy(), time.Now()
 	r.Queries = runQueries(queryConfig{
 		Base: srv.HTTP, TraceIDs: ids, SpansPerTrace: o.spt, TraceQueries: o.traceQueries,
 		AbsentQueries: o.absentQueries, SearchRepeats: o.searchRepeats, Warmup: o.warmup,
 		Start: now.Add(-o.spread - o.lateness), End: now, Seed: o.seed,
 	})
 	r.PeakRSSQuery = peakRSS(srv)
-	r.Notes = append(r.Notes, queryNote(cpuNow(srv, nil)-cpuQ, driverCPU()-dq, machineBusy()-busyQ, time.Since(tq)))
+	r.Notes = append(r.Notes, queryNote(cpuNow(srv, nil)-cpuQ, driverCPU()-dq, benchkit.MachineBusy()-busyQ, time.Since(tq)))
 	return nil
 }
 
 // queryOnly times queries on a data directory loaded by an earlier run.
-func queryOnly(o options, srv *server, r *report) error {
+func queryOnly(o options, srv *benchkit.Server, r *report) error {
 	st, ids, err := loadState(o.dataDir)
 	if err != nil {
 		return err
 	}
-	m, err := scrape(srv.HTTP)
+	m, err := benchkit.Scrape(srv.HTTP)
 	if err != nil {
 		return err
 	}
 	r.StoredSpans = st.AckedSpans
 	r.PeakRSS = peakRSS(srv)
-	r.DiskLive, r.DiskApparent, r.Files, _ = diskUsage(o.dataDir, stateFile)
+	r.DiskLive, r.DiskApparent, r.Files, _ = benchkit.DiskUsage(o.dataDir, stateFile)
 	r.Notes = append(r.Notes, fmt.Sprintf("data loaded %s by: `%s`", st.Created.UTC().Format(time.RFC3339), st.Command))
-	cpu0, d0, busy0, t0 := cpuNow(srv, m), driverCPU(), machineBusy(), time.Now()
+	cpu0, d0, busy0, t0 := cpuNow(srv, m), driverCPU(), benchkit.MachineBusy(), time.Now()
 	r.Queries = runQueries(queryConfig{
 		Base: srv.HTTP, TraceIDs: ids, SpansPerTrace: st.SpansPerTrace, TraceQueries: o.traceQueries,
 		AbsentQueries: o.absentQueries, SearchRepeats: o.searchRepeats, Warmup: o.warmup,
 		Start: st.Start, End: st.End, Seed: o.seed,
 	})
 	r.ServerCPU = cpuNow(srv, nil) - cpu0
-	r.Notes = append(r.Notes, queryNote(r.ServerCPU, driverCPU()-d0, machineBusy()-busy0, time.Since(t0)))
+	r.Notes = append(r.Notes, queryNote(r.ServerCPU, driverCPU()-d0, benchkit.MachineBusy()-busy0, time.Since(t0)))
 	r.PeakRSSQuery = peakRSS(srv)
 	return nil
 }

@@ -11,23 +11,18 @@
 package main
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"lookout/bench/benchkit"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 )
 
@@ -88,12 +83,19 @@ func run(bin, dataDir string, rates []int, dur, idle time.Duration) error {
 		defer os.RemoveAll(d)
 		dataDir = d
 	}
-	srv, err := startLookout(bin, dataDir)
+	srv, err := benchkit.Start(bin, dataDir)
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
-	fmt.Fprintf(os.Stderr, "lookout pid %d: http %s, xray udp %s, data %s\n", srv.pid(), srv.HTTP, srv.XRayUDP, dataDir)
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stop lookout:", err)
+		}
+	}()
+	if srv.XRayUDP == "" {
+		return errors.New("lookout started without an X-Ray UDP address")
+	}
+	fmt.Fprintf(os.Stderr, "lookout pid %d: http %s, xray udp %s, data %s\n", srv.Pid, srv.HTTP, srv.XRayUDP, dataDir)
 
 	conn, err := net.Dial("udp", srv.XRayUDP)
 	if err != nil {
@@ -104,7 +106,7 @@ func run(bin, dataDir string, rates []int, dur, idle time.Duration) error {
 	gen := newGenerator()
 	var steps []step
 	for _, rate := range rates {
-		before, err := scrape(srv.HTTP)
+		before, err := benchkit.Scrape(srv.HTTP)
 		if err != nil {
 			return err
 		}
@@ -127,16 +129,16 @@ func run(bin, dataDir string, rates []int, dur, idle time.Duration) error {
 			Rate:      rate,
 			Sent:      sent,
 			SendTime:  sendTime,
-			Received:  after.sum("lookout_xray_segments_received_total", "transport", "udp") - before.sum("lookout_xray_segments_received_total", "transport", "udp"),
-			Parsed:    after.sum("lookout_xray_segments_parsed_total", "transport", "udp") - before.sum("lookout_xray_segments_parsed_total", "transport", "udp"),
-			Stored:    after.sum("lookout_items_accepted_total", "kind", "span") - before.sum("lookout_items_accepted_total", "kind", "span"),
-			Failed:    after.sum("lookout_xray_udp_spans_failed_total", "", "") - before.sum("lookout_xray_udp_spans_failed_total", "", ""),
+			Received:  after.Get("lookout_xray_segments_received_total", `transport="udp"`) - before.Get("lookout_xray_segments_received_total", `transport="udp"`),
+			Parsed:    after.Get("lookout_xray_segments_parsed_total", `transport="udp"`) - before.Get("lookout_xray_segments_parsed_total", `transport="udp"`),
+			Stored:    after.Get("lookout_items_accepted_total", `kind="span"`) - before.Get("lookout_items_accepted_total", `kind="span"`),
+			Failed:    after.Get("lookout_xray_udp_spans_failed_total") - before.Get("lookout_xray_udp_spans_failed_total"),
 			Rejected:  map[string]float64{},
 			RcvbufErr: rcvbufErrors() - rb0,
 			Drain:     drain,
 		}
-		for reason, v := range after.byLabel("lookout_xray_segments_rejected_total", "reason", "transport", "udp") {
-			if d := v - before.byLabel("lookout_xray_segments_rejected_total", "reason", "transport", "udp")[reason]; d > 0 {
+		for reason, v := range after.ByLabel("lookout_xray_segments_rejected_total", "reason", `transport="udp"`) {
+			if d := v - before.ByLabel("lookout_xray_segments_rejected_total", "reason", `transport="udp"`)[reason]; d > 0 {
 				st.Rejected[reason] = d
 			}
 		}
@@ -144,7 +146,7 @@ func run(bin, dataDir string, rates []int, dur, idle time.Duration) error {
 		fmt.Fprintf(os.Stderr, "rate %d/s: sent %d in %s, received %.0f, stored %.0f, rejected %.0f, kernel lost %.0f\n",
 			rate, sent, sendTime.Round(time.Millisecond), st.Received, st.Stored, st.rejectedTotal(), float64(sent)-st.Received)
 	}
-	cpu, _ := procCPU(srv.pid())
+	cpu, _ := benchkit.ProcCPU(srv.Pid)
 	report(os.Stdout, steps, cpu)
 	return nil
 }
@@ -304,105 +306,27 @@ func (g *generator) next() []byte {
 	return b
 }
 
-// metrics is one scrape of /metrics: series text (name{labels}) to value.
-type metrics map[string]float64
-
-func scrape(base string) (metrics, error) {
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("/metrics: %s", resp.Status)
-	}
-	m := metrics{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		if i < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			continue
-		}
-		m[line[:i]] = v
-	}
-	return m, sc.Err()
-}
-
-// series splits `name{a="x",b="y"}` into its name and labels.
-func series(s string) (string, map[string]string) {
-	name, rest, ok := strings.Cut(s, "{")
-	labels := map[string]string{}
-	if !ok {
-		return name, labels
-	}
-	rest = strings.TrimSuffix(rest, "}")
-	for rest != "" {
-		k, r, ok := strings.Cut(rest, `="`)
-		if !ok {
-			break
-		}
-		// Values here hold no escaped quotes.
-		v, r2, _ := strings.Cut(r, `"`)
-		labels[k] = v
-		rest = strings.TrimPrefix(r2, ",")
-	}
-	return name, labels
-}
-
-// sum adds every series of name whose label key equals val (key "" : all).
-func (m metrics) sum(name, key, val string) float64 {
-	var n float64
-	for s, v := range m {
-		nm, l := series(s)
-		if nm == name && (key == "" || l[key] == val) {
-			n += v
-		}
-	}
-	return n
-}
-
-// byLabel sums the series of name with label key=val by the value of label by.
-func (m metrics) byLabel(name, by, key, val string) map[string]float64 {
-	out := map[string]float64{}
-	for s, v := range m {
-		nm, l := series(s)
-		if nm == name && l[key] == val {
-			out[l[by]] += v
-		}
-	}
-	return out
-}
-
 // waitIdle scrapes until the X-Ray and pipeline counters stayed unchanged
 // for idle and no UDP document waits for a commit.
-func waitIdle(base string, idle, limit time.Duration) (metrics, error) {
-	key := func(m metrics) string {
-		return fmt.Sprint(m.sum("lookout_xray_segments_received_total", "", ""),
-			m.sum("lookout_xray_segments_parsed_total", "", ""),
-			m.sum("lookout_xray_segments_rejected_total", "", ""),
-			m.sum("lookout_xray_udp_spans_committed_total", "", ""),
-			m.sum("lookout_xray_udp_spans_failed_total", "", ""),
-			m.sum("lookout_items_accepted_total", "", ""))
+func waitIdle(base string, idle, limit time.Duration) (benchkit.Samples, error) {
+	key := func(m benchkit.Samples) string {
+		return fmt.Sprint(m.Get("lookout_xray_segments_received_total"),
+			m.Get("lookout_xray_segments_parsed_total"),
+			m.Get("lookout_xray_segments_rejected_total"),
+			m.Get("lookout_xray_udp_spans_committed_total"),
+			m.Get("lookout_xray_udp_spans_failed_total"),
+			m.Get("lookout_items_accepted_total"))
 	}
 	deadline := time.Now().Add(limit)
 	var last string
 	since := time.Now()
 	for {
-		m, err := scrape(base)
+		m, err := benchkit.Scrape(base)
 		if err != nil {
 			return nil, err
 		}
 		k := key(m)
-		if k != last || m.sum("lookout_xray_udp_queue_bytes", "", "") != 0 {
+		if k != last || m.Get("lookout_xray_udp_queue_bytes") != 0 {
 			last, since = k, time.Now()
 		} else if time.Since(since) >= idle {
 			return m, nil
@@ -438,122 +362,4 @@ func rcvbufErrors() int64 {
 		}
 	}
 	return -1
-}
-
-// server is the lookout under test, started the way bench/otlpload does.
-type server struct {
-	cmd     *exec.Cmd
-	HTTP    string // base URL
-	XRayUDP string // host:port
-	done    chan struct{}
-	mu      sync.Mutex
-	tail    []string
-}
-
-func (s *server) pid() int { return s.cmd.Process.Pid }
-
-func startLookout(bin, dataDir string) (*server, error) {
-	cmd := exec.Command(bin, "serve",
-		"--data-dir", dataDir,
-		"--http-addr", "127.0.0.1:0",
-		"--otlp-grpc-addr", "127.0.0.1:0",
-		"--otlp-http-addr", "127.0.0.1:0",
-		"--xray-addr", "127.0.0.1:0",
-		"--log-format", "json")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
-	started := make(chan map[string]any, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.tail = append(s.tail, line)
-			if len(s.tail) > 50 {
-				s.tail = s.tail[1:]
-			}
-			s.mu.Unlock()
-			var rec map[string]any
-			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "lookout started" {
-				select {
-				case started <- rec:
-				default:
-				}
-			}
-		}
-		_, _ = io.Copy(io.Discard, stderr)
-	}()
-	go func() { _ = cmd.Wait(); close(s.done) }()
-	select {
-	case rec := <-started:
-		str := func(k string) string { v, _ := rec[k].(string); return v }
-		s.HTTP, s.XRayUDP = "http://"+str("http"), str("xray_udp")
-	case <-s.done:
-		return nil, fmt.Errorf("lookout exited before starting:\n%s", s.logTail())
-	case <-time.After(5 * time.Minute):
-		s.kill()
-		return nil, fmt.Errorf("lookout did not start within 5m:\n%s", s.logTail())
-	}
-	if s.XRayUDP == "" {
-		s.kill()
-		return nil, errors.New("lookout started without an X-Ray UDP address")
-	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		resp, err := http.Get(s.HTTP + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			s.kill()
-			return nil, fmt.Errorf("%s/readyz not 200 after 1m: %v", s.HTTP, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (s *server) logTail() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Join(s.tail, "\n")
-}
-
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(2 * time.Minute):
-		s.kill()
-	}
-}
-
-func (s *server) kill() {
-	_ = s.cmd.Process.Kill()
-	<-s.done
-}
-
-// procCPU returns the user+system CPU seconds pid used so far (USER_HZ 100).
-func procCPU(pid int) (float64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: short line", pid)
-	}
-	ut, _ := strconv.ParseFloat(f[11], 64)
-	st, _ := strconv.ParseFloat(f[12], 64)
-	return (ut + st) / 100, nil
 }

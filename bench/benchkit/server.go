@@ -1,4 +1,7 @@
-package main
+// Package benchkit is what the benchmark drivers share: starting a lookout
+// binary on kernel-chosen ports, reading its own figures from /metrics and
+// /proc, and measuring its data directory.
+package benchkit
 
 import (
 	"bufio"
@@ -16,14 +19,15 @@ import (
 	"time"
 )
 
-// server is the lookout under test: one this driver started, or one already
-// running (then Cmd is nil and Pid may be 0, unknown).
-type server struct {
+// Server is the lookout under test: one Start started, or one already
+// running that a driver describes itself (then Cmd is nil and Pid may be 0).
+type Server struct {
 	Cmd      *exec.Cmd
 	Pid      int
 	HTTP     string        // base URL of the main port
 	OTLPGRPC string        // host:port
 	OTLPHTTP string        // base URL
+	XRayUDP  string        // host:port of the X-Ray daemon protocol
 	Ready    time.Duration // from exec to /readyz answering 200
 
 	done  chan struct{}
@@ -31,15 +35,16 @@ type server struct {
 	tail  []string // last lines of its log
 }
 
-// startLookout runs `bin serve` on dataDir with every port chosen by the
+// Start runs `bin serve` on dataDir with every port chosen by the
 // kernel, reads the addresses from its "lookout started" log line and waits
 // for /readyz.
-func startLookout(bin, dataDir string, extra []string) (*server, error) {
+func Start(bin, dataDir string, extra ...string) (*Server, error) {
 	args := append([]string{"serve",
 		"--data-dir", dataDir,
 		"--http-addr", "127.0.0.1:0",
 		"--otlp-grpc-addr", "127.0.0.1:0",
 		"--otlp-http-addr", "127.0.0.1:0",
+		"--xray-addr", "127.0.0.1:0",
 		"--log-format", "json",
 		"--retention", "7d",
 		"--max-disk", "0",
@@ -53,7 +58,7 @@ func startLookout(bin, dataDir string, extra []string) (*server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &server{Cmd: cmd, Pid: cmd.Process.Pid, done: make(chan struct{})}
+	s := &Server{Cmd: cmd, Pid: cmd.Process.Pid, done: make(chan struct{})}
 	started := make(chan map[string]any, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -79,14 +84,15 @@ func startLookout(bin, dataDir string, extra []string) (*server, error) {
 	case rec := <-started:
 		str := func(k string) string { v, _ := rec[k].(string); return v }
 		s.HTTP, s.OTLPGRPC, s.OTLPHTTP = "http://"+str("http"), str("otlp_grpc"), "http://"+str("otlp_http")
+		s.XRayUDP = str("xray_udp")
 	case <-s.done:
-		return nil, fmt.Errorf("lookout exited before starting:\n%s", s.logTail())
+		return nil, fmt.Errorf("lookout exited before starting:\n%s", s.LogTail())
 	case <-time.After(10 * time.Minute):
-		s.kill()
-		return nil, fmt.Errorf("lookout did not start within 10m:\n%s", s.logTail())
+		s.Kill()
+		return nil, fmt.Errorf("lookout did not start within 10m:\n%s", s.LogTail())
 	}
 	if err := waitReady(s.HTTP, time.Minute); err != nil {
-		s.kill()
+		s.Kill()
 		return nil, err
 	}
 	s.Ready = time.Since(t0)
@@ -110,14 +116,15 @@ func waitReady(base string, limit time.Duration) error {
 	}
 }
 
-func (s *server) logTail() string {
+// LogTail returns the last lines the server logged.
+func (s *Server) LogTail() string {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	return strings.Join(s.tail, "\n")
 }
 
-// stop sends SIGTERM and waits for a clean exit.
-func (s *server) stop() error {
+// Stop sends SIGTERM and waits for a clean exit.
+func (s *Server) Stop() error {
 	if s.Cmd == nil {
 		return nil
 	}
@@ -127,16 +134,17 @@ func (s *server) stop() error {
 	select {
 	case <-s.done:
 	case <-time.After(5 * time.Minute):
-		s.kill()
+		s.Kill()
 		return errors.New("lookout did not stop within 5m of SIGTERM")
 	}
 	if st := s.Cmd.ProcessState; st != nil && !st.Success() {
-		return fmt.Errorf("lookout exited with %s:\n%s", st, s.logTail())
+		return fmt.Errorf("lookout exited with %s:\n%s", st, s.LogTail())
 	}
 	return nil
 }
 
-func (s *server) kill() {
+// Kill ends the process with SIGKILL and waits for it.
+func (s *Server) Kill() {
 	if s.Cmd != nil {
 		_ = s.Cmd.Process.Kill()
 		<-s.done
@@ -146,8 +154,8 @@ func (s *server) kill() {
 // userHZ is the kernel's clock tick for /proc times (USER_HZ, 100 on Linux).
 const userHZ = 100
 
-// procCPU returns the user+system CPU seconds the process used so far.
-func procCPU(pid int) (float64, error) {
+// ProcCPU returns the user+system CPU seconds the process used so far.
+func ProcCPU(pid int) (float64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
@@ -167,8 +175,8 @@ func procCPU(pid int) (float64, error) {
 	return (ut + st) / userHZ, nil
 }
 
-// procStatus returns a /proc/PID/status memory figure (VmHWM, VmRSS) in bytes.
-func procStatus(pid int, field string) (int64, error) {
+// ProcStatus returns a /proc/PID/status memory figure (VmHWM, VmRSS) in bytes.
+func ProcStatus(pid int, field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -185,10 +193,10 @@ func procStatus(pid int, field string) (int64, error) {
 	return 0, fmt.Errorf("/proc/%d/status: no %s", pid, field)
 }
 
-// machineBusy returns the CPU seconds all processes on the machine have used
+// MachineBusy returns the CPU seconds all processes on the machine have used
 // since boot (user, nice, system, irq, softirq, steal), to tell how much of
 // the machine others took during a run.
-func machineBusy() float64 {
+func MachineBusy() float64 {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
 		return 0

@@ -1,4 +1,4 @@
-package main
+package benchkit
 
 import (
 	"bufio"
@@ -11,12 +11,12 @@ import (
 	"syscall"
 )
 
-// samples are the series of one /metrics scrape, keyed by name and labels as
+// Samples are the series of one /metrics Scrape, keyed by name and labels as
 // exposed (`lookout_items_accepted_total{kind="span"}`).
-type samples map[string]float64
+type Samples map[string]float64
 
-// scrape reads the Prometheus text exposition at base/metrics.
-func scrape(base string) (samples, error) {
+// Scrape reads the Prometheus text exposition at base/metrics.
+func Scrape(base string) (Samples, error) {
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func scrape(base string) (samples, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s/metrics: %s", base, resp.Status)
 	}
-	out := samples{}
+	out := Samples{}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -46,31 +46,53 @@ func scrape(base string) (samples, error) {
 	return out, sc.Err()
 }
 
-// get returns the series of that name whose labels contain every given
+// Get returns the series of that name whose labels contain every given
 // `k="v"` pair, summed when several match.
-func (s samples) get(name string, labels ...string) float64 {
+func (s Samples) Get(name string, labels ...string) float64 {
 	var sum float64
 	for k, v := range s {
 		n, lab, _ := strings.Cut(k, "{")
 		if n != name {
 			continue
 		}
-		ok := true
-		for _, l := range labels {
-			if !strings.Contains(lab, l) {
-				ok = false
-			}
-		}
-		if ok {
+		if hasLabels(lab, labels) {
 			sum += v
 		}
 	}
 	return sum
 }
 
-// diskUsage sums the regular files under dir: allocated bytes (as du counts
+// ByLabel sums the series of name that carry every given `k="v"` pair,
+// grouped by the value of label by.
+func (s Samples) ByLabel(name, by string, labels ...string) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range s {
+		n, lab, _ := strings.Cut(k, "{")
+		if n != name || !hasLabels(lab, labels) {
+			continue
+		}
+		_, val, ok := strings.Cut(lab, by+`="`)
+		if !ok {
+			continue
+		}
+		val, _, _ = strings.Cut(val, `"`)
+		out[val] += v
+	}
+	return out
+}
+
+func hasLabels(lab string, labels []string) bool {
+	for _, l := range labels {
+		if !strings.Contains(lab, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// DiskUsage sums the regular files under dir: allocated bytes (as du counts
 // them) and apparent sizes. Files named in skip are left out.
-func diskUsage(dir string, skip ...string) (allocated, apparent int64, files int, err error) {
+func DiskUsage(dir string, skip ...string) (allocated, apparent int64, files int, err error) {
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
