@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"iter"
+	"lookout/internal/query"
 )
 
 // LogGroup is the metadata of one CloudWatch Logs log group. Times are epoch
@@ -129,8 +130,11 @@ type GroupEventQuery struct {
 	After        *EventPosition
 	Before       *EventPosition
 	Contains     []string
-	Descending   bool
-	Limit        int // 0: no limit
+	// Match, when set, is a condition on the message the store evaluates
+	// too (a filter pattern compiled to the query layer's TextMatch).
+	Match      *query.TextMatch
+	Descending bool
+	Limit      int // 0: no limit
 }
 
 // LogGroupEvents reads and expires the events of CloudWatch log groups.

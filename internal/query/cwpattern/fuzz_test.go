@@ -1,6 +1,7 @@
 package cwpattern
 
 import (
+	"lookout/internal/query"
 	"strings"
 	"testing"
 )
@@ -26,21 +27,21 @@ func FuzzParse(f *testing.F) {
 }
 
 // holds evaluates a prefilter's substring tests (JSON tests count as true).
-func holds(p *Prefilter, msg string) bool {
+func holds(p *query.TextMatch, msg string) bool {
 	if p == nil {
 		return true
 	}
 	switch p.Op {
-	case PreAnd, PreOr:
+	case query.MatchAnd, query.MatchOr:
 		for _, c := range p.Children {
-			if h := holds(c, msg); h == (p.Op == PreOr) {
+			if h := holds(c, msg); h == (p.Op == query.MatchOr) {
 				return h
 			}
 		}
-		return p.Op == PreAnd
-	case PreContains:
+		return p.Op == query.MatchAnd
+	case query.MatchContains:
 		return strings.Contains(msg, p.Text)
-	case PreNotContains:
+	case query.MatchNotContains:
 		return !strings.Contains(msg, p.Text)
 	}
 	return true

@@ -2,12 +2,13 @@ package cwpattern
 
 import (
 	"fmt"
+	"lookout/internal/query"
 	"strings"
 	"testing"
 )
 
 // show renders a prefilter compactly for the table below.
-func show(p *Prefilter) string {
+func show(p *query.TextMatch) string {
 	if p == nil {
 		return "<none>"
 	}
@@ -27,17 +28,17 @@ func show(p *Prefilter) string {
 		parts = append(parts, show(c))
 	}
 	switch p.Op {
-	case PreAnd:
+	case query.MatchAnd:
 		return "and(" + strings.Join(parts, " ") + ")"
-	case PreOr:
+	case query.MatchOr:
 		return "or(" + strings.Join(parts, " ") + ")"
-	case PreContains:
+	case query.MatchContains:
 		return fmt.Sprintf("%q", p.Text)
-	case PreNotContains:
+	case query.MatchNotContains:
 		return fmt.Sprintf("-%q", p.Text)
-	case PreJSONString:
+	case query.MatchJSONString:
 		return fmt.Sprintf("%s=%q", path(), p.Text)
-	case PreJSONNumber:
+	case query.MatchJSONNumber:
 		return fmt.Sprintf("%s=%g", path(), p.Num)
 	}
 	return "?"

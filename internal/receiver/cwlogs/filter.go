@@ -3,7 +3,6 @@ package cwlogs
 import (
 	"context"
 	"fmt"
-	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -13,13 +12,6 @@ import (
 )
 
 const maxFilterStreams = 100
-
-// prefilteredEvents is a store that can also apply a filter pattern's
-// prefilter in its query (the DuckDB store does); FilterLogEvents still
-// runs Pattern.Match on what it returns.
-type prefilteredEvents interface {
-	GroupEventsPrefiltered(ctx context.Context, q store.GroupEventQuery, f *cwpattern.Prefilter) iter.Seq2[store.GroupEvent, error]
-}
 
 type filterInput struct {
 	LogGroupName        *string  `json:"logGroupName"`
@@ -125,18 +117,14 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 		return nil, groupErr(err)
 	}
 	out := filterOutput{Events: []filteredEvent{}}
-	events := h.events.GroupEvents
 	pre := pattern.Prefilter()
-	pf, ok := h.events.(prefilteredEvents)
-	if !ok {
-		pre = nil
-	}
 	if pre != nil && pattern.Kind() == cwpattern.KindJSON && !narrow(start, end, h.now()) {
 		// DuckDB parses every message of the range for a JSON test before
 		// it can sort out a page (~10 s over 10M events): read in windows.
 		q.Contains = nil
 		var next *store.EventPosition
-		if out.Events, next, err = h.filterWindowed(ctx, pf, pre, pattern, q, limit); err != nil {
+		q.Match = pre
+		if out.Events, next, err = h.filterWindowed(ctx, pattern, q, limit); err != nil {
 			return nil, err
 		}
 		if next != nil {
@@ -146,10 +134,7 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 		return out, err
 	}
 	if pre != nil {
-		q.Contains = nil // the prefilter holds them
-		events = func(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
-			return pf.GroupEventsPrefiltered(ctx, q, pre)
-		}
+		q.Contains, q.Match = nil, pre // the prefilter holds the terms
 	}
 	// Read in chunks, each resuming after the last: DuckDB then sorts
 	// small top-N sets instead of the whole scan budget. A pattern the
@@ -163,7 +148,7 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 	for more && !full && scanned < h.cfg.FilterScanEvents {
 		q.Limit = min(chunk, h.cfg.FilterScanEvents-scanned)
 		read := 0
-		for e, err := range events(ctx, q) {
+		for e, err := range h.events.GroupEvents(ctx, q) {
 			if err != nil {
 				return nil, err
 			}

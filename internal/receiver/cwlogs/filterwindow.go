@@ -19,8 +19,8 @@ var windowBudget = 2 * time.Second
 // only one window's messages (a JSON test cannot stop early: the page is a
 // top-N). It returns the matches and, when more may follow, the position
 // to resume after.
-func (h *Handler) filterWindowed(ctx context.Context, pf prefilteredEvents, pre *cwpattern.Prefilter,
-	pattern *cwpattern.Pattern, q store.GroupEventQuery, limit int) ([]filteredEvent, *store.EventPosition, error) {
+func (h *Handler) filterWindowed(ctx context.Context, pattern *cwpattern.Pattern, q store.GroupEventQuery,
+	limit int) ([]filteredEvent, *store.EventPosition, error) {
 	lo, hi := q.StartNano, q.EndNano
 	if q.After != nil {
 		lo = max(lo, q.After.TimeNano)
@@ -42,7 +42,7 @@ func (h *Handler) filterWindowed(ctx context.Context, pf prefilteredEvents, pre 
 		for {
 			q.Limit = limit - len(out)
 			read := 0
-			for e, err := range pf.GroupEventsPrefiltered(ctx, q, pre) {
+			for e, err := range h.events.GroupEvents(ctx, q) {
 				if err != nil {
 					return nil, nil, err
 				}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"lookout/internal/query/cwpattern"
 	"lookout/internal/store"
 )
 
@@ -20,12 +19,8 @@ import (
 var _ store.LogGroupEvents = (*Store)(nil)
 
 // GroupEvents streams the events of q.Group that satisfy q, in position
-// order. Time, stream and substring conditions run in DuckDB.
+// order. Every condition, q.Match included, runs in DuckDB.
 func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
-	return s.groupEvents(ctx, q, nil)
-}
-
-func (s *Store) groupEvents(ctx context.Context, q store.GroupEventQuery, f *cwpattern.Prefilter) iter.Seq2[store.GroupEvent, error] {
 	return func(yield func(store.GroupEvent, error) bool) {
 		release, err := s.acquire()
 		if err != nil {
@@ -33,7 +28,7 @@ func (s *Store) groupEvents(ctx context.Context, q store.GroupEventQuery, f *cwp
 			return
 		}
 		defer release()
-		query, args := groupEventsQuery(q, f)
+		query, args := groupEventsQuery(q)
 		rows, err := s.db.QueryContext(ctx, query, args...)
 		if err != nil {
 			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
@@ -56,7 +51,7 @@ func (s *Store) groupEvents(ctx context.Context, q store.GroupEventQuery, f *cwp
 	}
 }
 
-func groupEventsQuery(q store.GroupEventQuery, f *cwpattern.Prefilter) (string, []any) {
+func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
 	w := &where{}
 	w.add("project = ?", q.Project)
 	w.add("log_group = ?", q.Group)
@@ -90,8 +85,8 @@ func groupEventsQuery(q store.GroupEventQuery, f *cwpattern.Prefilter) (string, 
 	for _, c := range q.Contains {
 		w.add("contains(body_text, ?)", c)
 	}
-	if f != nil {
-		if cond, args := prefilterSQL(f); cond != "" {
+	if q.Match != nil {
+		if cond, args := prefilterSQL(q.Match); cond != "" {
 			w.add(cond, args...)
 		}
 	}

@@ -1,35 +1,23 @@
 package duckdb
 
 import (
-	"context"
-	"iter"
 	"strconv"
 	"strings"
 
-	"lookout/internal/query/cwpattern"
-	"lookout/internal/store"
+	"lookout/internal/query"
 )
 
-// GroupEventsPrefiltered is GroupEvents that also applies a CloudWatch
-// filter pattern's prefilter in DuckDB: substring tests with contains, JSON
-// equality tests with json_extract_string. What it returns is a superset of
-// what the pattern matches (the caller still runs Match), so that DuckDB,
-// not Go, discards most non-matching rows.
-func (s *Store) GroupEventsPrefiltered(ctx context.Context, q store.GroupEventQuery, f *cwpattern.Prefilter) iter.Seq2[store.GroupEvent, error] {
-	return s.groupEvents(ctx, q, f)
-}
-
-// prefilterSQL renders f as one condition on body_text; "" means none
+// prefilterSQL renders a TextMatch as one condition on body_text; "" means none
 // (a node it cannot render holds for every row).
-func prefilterSQL(f *cwpattern.Prefilter) (string, []any) {
+func prefilterSQL(f *query.TextMatch) (string, []any) {
 	switch f.Op {
-	case cwpattern.PreAnd, cwpattern.PreOr:
+	case query.MatchAnd, query.MatchOr:
 		var parts []string
 		var args []any
 		for _, c := range f.Children {
 			cond, a := prefilterSQL(c)
 			if cond == "" {
-				if f.Op == cwpattern.PreOr {
+				if f.Op == query.MatchOr {
 					return "", nil // one alternative holds for every row
 				}
 				continue
@@ -40,15 +28,15 @@ func prefilterSQL(f *cwpattern.Prefilter) (string, []any) {
 			return "", nil
 		}
 		sep := " AND "
-		if f.Op == cwpattern.PreOr {
+		if f.Op == query.MatchOr {
 			sep = " OR "
 		}
 		return "(" + strings.Join(parts, sep) + ")", args
-	case cwpattern.PreContains:
+	case query.MatchContains:
 		return "contains(body_text, ?)", []any{f.Text}
-	case cwpattern.PreNotContains:
+	case query.MatchNotContains:
 		return "NOT contains(body_text, ?)", []any{f.Text}
-	case cwpattern.PreJSONString, cwpattern.PreJSONNumber:
+	case query.MatchJSONString, query.MatchJSONNumber:
 		path, ok := jsonPath(f.Path)
 		if !ok {
 			return "", nil
@@ -58,7 +46,7 @@ func prefilterSQL(f *cwpattern.Prefilter) (string, []any) {
 		val := "json_extract_string(body_text, " + path + ")"
 		test := val + " = ?"
 		args := []any{f.Text}
-		if f.Op == cwpattern.PreJSONNumber {
+		if f.Op == query.MatchJSONNumber {
 			// Go also reads hexadecimal floats, which DuckDB does not cast.
 			test = "(TRY_CAST(" + val + " AS DOUBLE) = ? OR regexp_matches(" + val + `, '^[+-]?0[xX]'))`
 			args = []any{f.Num}
@@ -79,7 +67,7 @@ func prefilterSQL(f *cwpattern.Prefilter) (string, []any) {
 
 // jsonPath renders a path as a DuckDB JSONPath string literal: $."key"[0].
 // Keys holding quotes or backslashes are not rendered (ok false).
-func jsonPath(path []cwpattern.PathElem) (string, bool) {
+func jsonPath(path []query.PathStep) (string, bool) {
 	var b strings.Builder
 	b.WriteString("'$")
 	for _, el := range path {

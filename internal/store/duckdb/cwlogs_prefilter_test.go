@@ -1,21 +1,20 @@
 package duckdb
 
 import (
+	"lookout/internal/query"
 	"testing"
-
-	"lookout/internal/query/cwpattern"
 )
 
 func TestJSONPath(t *testing.T) {
 	for _, c := range []struct {
-		path []cwpattern.PathElem
+		path []query.PathStep
 		want string
 		ok   bool
 	}{
-		{[]cwpattern.PathElem{{Key: "status", Index: -1}}, `'$."status"'`, true},
-		{[]cwpattern.PathElem{{Key: "a", Index: -1}, {Index: 2}, {Key: "it's", Index: -1}}, `'$."a"[2]."it''s"'`, true},
-		{[]cwpattern.PathElem{{Key: `say "hi"`, Index: -1}}, ``, false},
-		{[]cwpattern.PathElem{{Key: `back\slash`, Index: -1}}, ``, false},
+		{[]query.PathStep{{Key: "status", Index: -1}}, `'$."status"'`, true},
+		{[]query.PathStep{{Key: "a", Index: -1}, {Index: 2}, {Key: "it's", Index: -1}}, `'$."a"[2]."it''s"'`, true},
+		{[]query.PathStep{{Key: `say "hi"`, Index: -1}}, ``, false},
+		{[]query.PathStep{{Key: `back\slash`, Index: -1}}, ``, false},
 	} {
 		got, ok := jsonPath(c.path)
 		if got != c.want || ok != c.ok {
