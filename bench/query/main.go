@@ -13,6 +13,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"slices"
 	"time"
 
@@ -26,8 +27,14 @@ func main() {
 	dir := flag.String("dir", "/tmp/lookout-qbench", "store directory, reused across runs")
 	repeats := flag.Int("repeats", 20, "timed runs per query (after one warm-up)")
 	memory := flag.String("memory", "2GB", "DuckDB memory limit")
+	only := flag.String("only", "", "run only the queries whose name matches this regular expression")
 	flag.Parse()
-	if err := run(*spans, *dir, *repeats, *memory); err != nil {
+	pick, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "-only:", err)
+		os.Exit(2)
+	}
+	if err := run(*spans, *dir, *repeats, *memory, pick); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -35,7 +42,7 @@ func main() {
 // day0 is the first of the 24 generated hours.
 var day0 = time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)
 
-func run(n int, dir string, repeats int, memory string) error {
+func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp) error {
 	ctx := context.Background()
 	cfg := duckdb.DefaultConfig()
 	cfg.Dir, cfg.MemoryLimit = dir, memory
@@ -94,6 +101,9 @@ func run(n int, dir string, repeats int, memory string) error {
 	}
 	fmt.Printf("%-52s %10s %10s %10s\n", "query", "p50", "p99", "max")
 	for _, b := range bench {
+		if !pick.MatchString(b.name) {
+			continue
+		}
 		if err := b.f(); err != nil {
 			return fmt.Errorf("%s: %w", b.name, err)
 		}

@@ -28,6 +28,9 @@ type Config struct {
 	// in total, at the price of memory and of WAL replay time on start.
 	// Empty means DuckDB's default (16MB).
 	CheckpointThreshold string
+	// BubbleUpSample is the number of spans per side of a BubbleUp above
+	// which the side is sampled; 0 means 250,000.
+	BubbleUpSample int64
 }
 
 // DefaultConfig returns a configuration for a small box: 512MB of buffer
@@ -52,6 +55,9 @@ func (c Config) Validate() error {
 	}
 	if c.Threads < 0 {
 		return fmt.Errorf("duckdb config: threads %d: must not be negative", c.Threads)
+	}
+	if c.BubbleUpSample < 0 {
+		return fmt.Errorf("duckdb config: bubbleup sample %d: must not be negative", c.BubbleUpSample)
 	}
 	if c.ReadConns < 1 {
 		return fmt.Errorf("duckdb config: read conns %d: must be at least 1", c.ReadConns)

@@ -119,6 +119,21 @@ func (s *Store) rebuildViews(ctx context.Context) error {
 	return nil
 }
 
+// partsIn returns the catalogs of the partitions holding data of [start,
+// end), oldest first. Call it after acquire: a partition listed then stays
+// attached until the release.
+func (s *Store) partsIn(start, end time.Time) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var cs []string
+	for _, p := range s.sortedParts() {
+		if p.day.Before(end) && p.day.Add(24*time.Hour).After(start) {
+			cs = append(cs, p.catalog)
+		}
+	}
+	return cs
+}
+
 // sortedParts returns the partitions oldest first; the caller holds mu.
 func (s *Store) sortedParts() []*part {
 	ps := make([]*part, 0, len(s.parts))

@@ -25,26 +25,31 @@ func budget(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, QueryBudget)
 }
 
-// plan is the SQL shared by a query's statements: the CTEs base (one row per
-// selected span: breakdowns b<i>, calculation inputs v<i>, time bucket) and
-// top (the groups kept, ranked rk = 1, 2, ... in the query's order).
+// plan is the SQL shared by a query's statements, three CTEs: base (one row
+// per selected span: breakdowns b<i>, calculation inputs v<i>, time bucket),
+// agg (the calculations a<i> per group, total = 1, and per group and bucket,
+// total = 0, from one scan of base) and top (the groups kept, ranked rk = 1,
+// 2, ... in the query's order).
 type plan struct {
 	b    sqlb
 	with string
 	// join is the FROM clause of base joined to its group in top; aggs the
 	// calculations' aggregates over it.
 	join, aggs string
+	// matchTop is the condition joining agg rows to their group in top.
+	matchTop string
 }
 
 func newPlan(project string, q query.Query) *plan {
 	p := &plan{}
 	b := &p.b
 	var sel []string
-	var groups, joins []string
+	var groups, joins, aggJoins []string
 	for i, name := range q.Breakdowns {
 		sel = append(sel, fmt.Sprintf("%s AS b%d", b.col(name).native, i))
 		groups = append(groups, fmt.Sprintf("b%d", i))
 		joins = append(joins, fmt.Sprintf("base.b%d IS NOT DISTINCT FROM top.b%d", i, i))
+		aggJoins = append(aggJoins, fmt.Sprintf("agg.b%d IS NOT DISTINCT FROM top.b%d", i, i))
 	}
 	var aggs []string
 	for i, c := range q.Calculations {
@@ -61,11 +66,11 @@ func newPlan(project string, q query.Query) *plan {
 	sel = append(sel, fmt.Sprintf("(start_ns - %s) // %s AS bucket", b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())))
 	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
 
-	groupBy := ""
-	if len(groups) > 0 {
-		groupBy = " GROUP BY " + strings.Join(groups, ", ")
-	}
-	having := []string{"a_n > 0"}
+	// One scan computes the group totals and the series: grouping sets
+	// (groups) and (groups, bucket); GROUPING(bucket) tells them apart.
+	gs := strings.Join(groups, ", ")
+	groupBy := " GROUP BY GROUPING SETS ((" + gs + "), (" + prefix(groups) + "bucket))"
+	having := []string{"total = 1", "a_n > 0"}
 	for _, h := range q.Havings {
 		for i, c := range q.Calculations {
 			if c == h.Calculation() {
@@ -103,14 +108,16 @@ func newPlan(project string, q query.Query) *plan {
 		orders = append(orders, "a_n")
 	}
 	if len(joins) == 0 {
-		joins = append(joins, "true")
+		joins, aggJoins = []string{"true"}, []string{"true"}
 	}
 	cols := strings.Join(append(append([]string{}, groups...), aggs...), ", ")
 	p.with = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + spansView + " WHERE " + where + "),\n" +
-		"top AS (SELECT row_number() OVER (ORDER BY " + strings.Join(orders, ", ") + ") AS rk, * FROM (SELECT " +
-		cols + ", count(*) AS a_n FROM base" + groupBy + ") WHERE " + strings.Join(having, " AND ") +
-		" ORDER BY rk LIMIT " + b.arg(q.Limit) + ")\n"
+		"agg AS MATERIALIZED (SELECT " + prefix([]string{cols}) + "bucket, GROUPING(bucket) AS total, count(*) AS a_n FROM base" +
+		groupBy + "),\n" +
+		"top AS (SELECT row_number() OVER (ORDER BY " + strings.Join(orders, ", ") + ") AS rk" + prefixComma(groups) + " FROM agg WHERE " +
+		strings.Join(having, " AND ") + " ORDER BY rk LIMIT " + b.arg(q.Limit) + ")\n"
 	p.join = "base JOIN top ON " + strings.Join(joins, " AND ")
+	p.matchTop = strings.Join(aggJoins, " AND ")
 	p.aggs = strings.Join(aggs, ", ")
 	return p
 }
@@ -130,18 +137,15 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	defer release()
 
 	p := newPlan(project, q)
-	var bcols []string
+	var cols []string
 	for i := range q.Breakdowns {
-		bcols = append(bcols, fmt.Sprintf("top.b%d", i))
+		cols = append(cols, fmt.Sprintf("agg.b%d", i))
 	}
-	var aggs []string
 	for i := range q.Calculations {
-		aggs = append(aggs, fmt.Sprintf("a%d", i))
+		cols = append(cols, fmt.Sprintf("agg.a%d", i))
 	}
-	nulls := strings.Repeat("NULL, ", len(q.Breakdowns))
-	stmt := p.with + "SELECT rk, NULL::BIGINT AS bucket, " + prefix(bcols) + strings.Join(aggs, ", ") + " FROM top\n" +
-		"UNION ALL SELECT rk, bucket, " + nulls + p.aggs + " FROM " + p.join + " GROUP BY rk, bucket\n" +
-		"ORDER BY bucket NULLS FIRST, rk"
+	stmt := p.with + "SELECT top.rk, CASE WHEN agg.total = 1 THEN NULL ELSE agg.bucket END, " + strings.Join(cols, ", ") +
+		" FROM agg JOIN top ON " + p.matchTop + " ORDER BY 2 NULLS FIRST, 1"
 	rows, err := s.db.QueryContext(ctx, stmt, p.b.args...)
 	if err != nil {
 		return query.Result{}, fmt.Errorf("query: %w", err)
@@ -180,6 +184,14 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 		return query.Result{}, err
 	}
 	return res, nil
+}
+
+// prefixComma is ", c1, c2" (empty for no columns).
+func prefixComma(cols []string) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(cols, ", ")
 }
 
 func prefix(cols []string) string {
