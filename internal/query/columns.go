@@ -16,7 +16,8 @@ type Column struct {
 	Name string `json:"name"`
 	Type Type   `json:"type"`
 	// Source is "span" for the span's own fields, "attribute" for span
-	// attributes, "resource" for resource attributes.
+	// attributes, "resource" for resource attributes, "event" for the
+	// attributes and names of span events (see EventPrefix).
 	Source string `json:"source"`
 	// Description explains a span field; empty for attributes.
 	Description string `json:"description,omitempty"`
@@ -44,6 +45,12 @@ const (
 	ColLibraryName   = "library.name"
 	ColLibraryVer    = "library.version"
 )
+
+// EventPrefix starts the columns read from a span's events: event.name is
+// the events' names, event.<key> the values of attribute key on them. A
+// filter on such a column matches a span when any of its events does; a
+// breakdown or a calculation reads the first event that has the value.
+const EventPrefix = "event."
 
 // SpanFields lists the span fields every store must answer, in display order.
 var SpanFields = []Column{

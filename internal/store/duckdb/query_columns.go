@@ -18,7 +18,9 @@ const columnSample = 50_000
 // counts are scaled to the whole window, cardinality is that of the recent
 // spans (exact over them). A key's type is the type most of its values have; a key
 // that is both a span and a resource attribute is listed once, as the span
-// attribute, which is also what a query of that column reads first.
+// attribute, which is also what a query of that column reads first. Span
+// events add event.name and event.<key> per attribute key (Source
+// "event"; counted per event that carries them).
 func (s *Store) Columns(ctx context.Context, project, dataset string, start, end time.Time) ([]query.Column, error) {
 	ctx, cancel := budget(ctx)
 	defer cancel()
@@ -43,10 +45,16 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, start, end
 	b = &sqlb{}
 	scope := b.scope(project, query.Query{Dataset: dataset, Start: start, End: end})
 	stmt := `WITH total AS (SELECT ` + b.arg(total) + `::BIGINT AS n),
-sample AS (SELECT attr_keys, attr_values, attr_types, res_keys, res_values, res_types FROM ` + spansView + ` WHERE ` + scope + `),
+sample AS (SELECT attr_keys, attr_values, attr_types, res_keys, res_values, res_types, events_json FROM ` + spansView + ` WHERE ` + scope + `),
 sampled AS (SELECT count(*) AS n FROM sample),
+events AS (SELECT ` + eventsJSON + ` AS evs FROM sample WHERE events_json <> ''),
+event_attrs AS (SELECT unnest(flatten(list_transform(evs, ev_e -> ev_e.a))) AS a FROM events),
 kv AS (SELECT 0 AS src, unnest(attr_keys) AS k, unnest(attr_values) AS v, unnest(attr_types) AS t FROM sample
-	UNION ALL SELECT 1, unnest(res_keys), unnest(res_values), unnest(res_types) FROM sample)
+	UNION ALL SELECT 1, unnest(res_keys), unnest(res_values), unnest(res_types) FROM sample
+	UNION ALL SELECT 2, ` + b.arg(query.EventPrefix+"name") + `, unnest(list_transform(evs, ev_e -> ev_e.n)), ` + b.arg(uint8(model.KindString)) + `::UTINYINT FROM events
+	UNION ALL SELECT 2, ` + b.arg(query.EventPrefix) + ` || a.k, coalesce(a.v.s, a.v.i, a.v.d, CAST(a.v.b AS VARCHAR)),
+		(CASE WHEN a.v.i IS NOT NULL THEN ` + b.arg(uint8(model.KindInt)) + ` WHEN a.v.d IS NOT NULL THEN ` + b.arg(uint8(model.KindDouble)) +
+		` WHEN a.v.b IS NOT NULL THEN ` + b.arg(uint8(model.KindBool)) + ` ELSE ` + b.arg(uint8(model.KindString)) + ` END)::UTINYINT FROM event_attrs)
 SELECT src, k, t, count(*) AS n, count(DISTINCT v) AS card, (SELECT n FROM total), (SELECT n FROM sampled)
 FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 	rows, err := s.db.QueryContext(ctx, stmt, b.args...)
@@ -77,10 +85,7 @@ FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 			}
 			continue
 		}
-		source := "attribute"
-		if src == 1 {
-			source = "resource"
-		}
+		source := []string{"attribute", "resource", "event"}[src]
 		seen[key] = len(out)
 		out = append(out, query.Column{Name: key, Type: columnType(model.ValueKind(typ)), Source: source, Count: n, Cardinality: card})
 	}

@@ -25,6 +25,28 @@ func (b *sqlb) arg(v any) string {
 // lacks the column.
 type column struct {
 	native, text, num string
+	// list, when set, is the column's values on a span that may hold several
+	// (span events): filters match when any value does; native, text and
+	// num read the first.
+	list string
+}
+
+// eventsJSON reads events_json (see codec.go) as a list of events; NULL
+// when the span has none, so spans without events cost no JSON parsing.
+const eventsJSON = `CASE WHEN events_json <> '' THEN from_json(events_json, ` +
+	`'[{"n":"VARCHAR","a":[{"k":"VARCHAR","v":{"s":"VARCHAR","i":"VARCHAR","d":"VARCHAR","b":"BOOLEAN"}}]}]') END`
+
+// eventColumn reads event.name (the events' names) or event.<key> (the
+// values of attribute key on the span's events, in event order). Values
+// other than strings, integers, doubles and booleans are not read.
+func (b *sqlb) eventColumn(key string) column {
+	list := "list_transform(" + eventsJSON + ", ev_e -> ev_e.n)"
+	if key != "name" {
+		list = "list_transform(list_filter(flatten(list_transform(" + eventsJSON + ", ev_e -> ev_e.a)), ev_a -> ev_a.k = " +
+			b.arg(key) + "), ev_a -> coalesce(ev_a.v.s, ev_a.v.i, ev_a.v.d, CAST(ev_a.v.b AS VARCHAR)))"
+	}
+	first := "(" + list + ")[1]"
+	return column{native: first, text: first, num: "TRY_CAST(" + first + " AS DOUBLE)", list: list}
 }
 
 var kindNames = "CASE kind WHEN 0 THEN 'unspecified' WHEN 1 THEN 'internal' WHEN 2 THEN 'server' " +
@@ -60,6 +82,9 @@ func (b *sqlb) col(name string) column {
 		}
 		return c
 	}
+	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" {
+		return b.eventColumn(key)
+	}
 	text := fmt.Sprintf("coalesce(attr_values[list_position(attr_keys, %s)], res_values[list_position(res_keys, %s)])",
 		b.arg(name), b.arg(name))
 	return column{native: text, text: text, num: "TRY_CAST(" + text + " AS DOUBLE)"}
@@ -85,6 +110,38 @@ func (b *sqlb) filters(fs []query.Filter, comb query.Combination) string {
 // positive form with NULL read as false, so spans lacking the column match.
 func (b *sqlb) filter(f query.Filter) string {
 	c := b.col(f.Column)
+	if c.list != "" {
+		return b.listFilter(c.list, f)
+	}
+	return b.filterOn(c, f)
+}
+
+// listFilter compiles a filter on a multi-valued column: a positive
+// operator matches when any value does, a negated one when none matches
+// its positive form.
+func (b *sqlb) listFilter(list string, f query.Filter) string {
+	switch f.Op {
+	case query.FilterExists:
+		return "coalesce(len(" + list + ") > 0, false)"
+	case query.FilterDoesNotExist:
+		return "coalesce(len(" + list + ") = 0, true)"
+	}
+	positive := map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
+		query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn}
+	op, negated := positive[f.Op]
+	if !negated {
+		op = f.Op
+	}
+	elem := column{native: "ev_v", text: "ev_v", num: "TRY_CAST(ev_v AS DOUBLE)"}
+	match := "coalesce(len(list_filter(" + list + ", ev_v -> " + b.filterOn(elem, query.Filter{Column: f.Column, Op: op, Values: f.Values}) + ")) > 0, false)"
+	if negated {
+		return "NOT " + match
+	}
+	return match
+}
+
+// filterOn compiles a filter on a single-valued column.
+func (b *sqlb) filterOn(c column, f query.Filter) string {
 	pos := func(op query.FilterOp) string {
 		switch op {
 		case query.FilterExists:

@@ -117,6 +117,24 @@ func queryCases(Backend) []testCase {
 			q.Granularity, q.Calculations = time.Minute, calcs("COUNT", "", "P99", dur)
 		})},
 		{"Empty", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("tier", "=", "platinum")} })},
+		{"EventBreakdown", hourQuery(func(q *query.Query) {
+			q.Calculations, q.Breakdowns = calcs("COUNT", "", "P50", dur), []string{"event.exception.type", "event.name"}
+		})},
+		{"EventFilterAnyEvent", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("event.name", "=", "exception")}, []string{query.ColError}
+		})},
+		{"EventFilterNegated", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("event.name", "!=", "retry")} })},
+		{"EventFilterNumber", hourQuery(func(q *query.Query) {
+			q.Filters = []query.Filter{flt("event.attempt", ">=", 3.0)}
+			q.Calculations = calcs("COUNT", "", "MAX", "event.attempt")
+		})},
+		{"EventFilterBoolIn", hourQuery(func(q *query.Query) {
+			q.Filters = []query.Filter{flt("event.exception.escaped", "=", true), flt("event.exception.type", "in", "IOError", "Timeout")}
+		})},
+		{"EventExists", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("event.attempt", "exists")}, []string{"event.attempt"}
+		})},
+		{"EventDoesNotExist", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("event.exception.type", "does-not-exist")} })},
 	}
 	var cases []testCase
 	cases = append(cases, testCase{name: "Aggregates", run: func(t *testing.T, b Backend) {

@@ -18,6 +18,8 @@ import (
 //	status    error 6% (http.status_code 500), else ok or unset (200, some 404)
 //	attrs     http.method, http.status_code (int), tier gold 10% / free,
 //	          retry (bool) on some, region (resource), host.name (resource)
+//	events    errors: "exception" (exception.type, exception.escaped); every
+//	          7th span: "retry" (attempt, int), before the exception
 func queryFixture(n int) (in []model.Span, noise []model.Span) {
 	r := rand.New(rand.NewPCG(7, 11))
 	services := []string{"api", "api", "api", "api", "api", "web", "web", "web", "worker", "worker"}
@@ -57,6 +59,7 @@ func queryFixture(n int) (in []model.Span, noise []model.Span) {
 			Attributes: attrs, StatusCode: status,
 			Resource: resource(svc, str("region", []string{"eu", "us"}[i%2]), str("host.name", fmt.Sprintf("host-%d", i%5))),
 		}
+		sp.Events = fixtureEvents(i, start, status == model.StatusError)
 		return sp
 	}
 	for i := range n {
@@ -68,4 +71,21 @@ func queryFixture(n int) (in []model.Span, noise []model.Span) {
 		noise = append(noise, mk(n+100+i, "p1", time.Hour+time.Duration(r.Int64N(int64(time.Hour)))))
 	}
 	return in, noise
+}
+
+// fixtureEvents returns the events of span i (no randomness: the other
+// columns keep their values whatever the events are).
+func fixtureEvents(i int, start time.Duration, failed bool) []model.SpanEvent {
+	var evs []model.SpanEvent
+	if i%7 == 0 {
+		evs = append(evs, model.SpanEvent{TimeUnixNano: at(start), Name: "retry",
+			Attributes: model.Attributes{kv("attempt", model.IntValue(int64(i%4+1)))}})
+	}
+	if failed {
+		evs = append(evs, model.SpanEvent{TimeUnixNano: at(start), Name: "exception", Attributes: model.Attributes{
+			str("exception.type", []string{"IOError", "Timeout", "KeyError"}[i%3]),
+			kv("exception.escaped", model.BoolValue(i%2 == 0)),
+		}})
+	}
+	return evs
 }

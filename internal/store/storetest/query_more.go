@@ -122,12 +122,16 @@ func queryMoreCases() []testCase {
 				byName[c.Name] = c
 			}
 			for name, want := range map[string]query.Column{
-				dur:                {Type: query.TypeFloat, Source: "span"},
-				"http.status_code": {Type: query.TypeInteger, Source: "attribute", Count: querySpans, Cardinality: 3},
-				"tier":             {Type: query.TypeString, Source: "attribute", Count: querySpans, Cardinality: 2},
-				"retry":            {Type: query.TypeBoolean, Source: "attribute", Cardinality: 2},
-				"region":           {Type: query.TypeString, Source: "resource", Count: querySpans, Cardinality: 2},
-				"host.name":        {Type: query.TypeString, Source: "resource", Count: querySpans, Cardinality: 5},
+				dur:                       {Type: query.TypeFloat, Source: "span"},
+				"http.status_code":        {Type: query.TypeInteger, Source: "attribute", Count: querySpans, Cardinality: 3},
+				"tier":                    {Type: query.TypeString, Source: "attribute", Count: querySpans, Cardinality: 2},
+				"retry":                   {Type: query.TypeBoolean, Source: "attribute", Cardinality: 2},
+				"region":                  {Type: query.TypeString, Source: "resource", Count: querySpans, Cardinality: 2},
+				"host.name":               {Type: query.TypeString, Source: "resource", Count: querySpans, Cardinality: 5},
+				"event.name":              {Type: query.TypeString, Source: "event", Cardinality: 2},
+				"event.exception.type":    {Type: query.TypeString, Source: "event", Cardinality: 3},
+				"event.exception.escaped": {Type: query.TypeBoolean, Source: "event", Cardinality: 2},
+				"event.attempt":           {Type: query.TypeInteger, Source: "event", Cardinality: 4},
 			} {
 				got := byName[name]
 				if got.Type != want.Type || got.Source != want.Source || want.Count > 0 && got.Count != want.Count ||

@@ -38,6 +38,12 @@ func oracleCol(s model.Span, name string) any {
 		}
 		return s.ParentSpanID.String()
 	}
+	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok {
+		if vs := oracleEventValues(s, key); len(vs) > 0 {
+			return vs[0]
+		}
+		return nil
+	}
 	if v, ok := s.Attributes.Get(name); ok {
 		return v.AsString()
 	}
@@ -105,8 +111,42 @@ func oracleCompare(v any, op query.FilterOp, want any) bool {
 	return false
 }
 
+// negatedOps maps each negated filter operator to its positive form.
+var negatedOps = map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
+	query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn, query.FilterDoesNotExist: query.FilterExists}
+
 func oracleFilter(s model.Span, f query.Filter) bool {
-	v := oracleCol(s, f.Column)
+	key, ok := strings.CutPrefix(f.Column, query.EventPrefix)
+	if !ok {
+		return oracleFilterValue(oracleCol(s, f.Column), f)
+	}
+	// Event columns hold several values: a positive operator matches when
+	// any does, a negated one when none matches the positive form.
+	pos, negated := negatedOps[f.Op]
+	if !negated {
+		pos = f.Op
+	}
+	any := slices.ContainsFunc(oracleEventValues(s, key), func(v any) bool {
+		return oracleFilterValue(v, query.Filter{Column: f.Column, Op: pos, Values: f.Values})
+	})
+	return any != negated
+}
+
+// oracleEventValues returns event.<key> of a span: the event names for
+// "name", else the values of attribute key on its events, in order.
+func oracleEventValues(s model.Span, key string) []any {
+	var out []any
+	for _, e := range s.Events {
+		if key == "name" {
+			out = append(out, e.Name)
+		} else if v, ok := e.Attributes.Get(key); ok {
+			out = append(out, v.AsString())
+		}
+	}
+	return out
+}
+
+func oracleFilterValue(v any, f query.Filter) bool {
 	t, has := oracleText(v)
 	switch f.Op {
 	case query.FilterExists:
