@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -30,6 +31,9 @@ type Source interface {
 	// ServerSpanNames counts SERVER spans by service, name, instance and
 	// request host.
 	ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]duckdb.NameCount, error)
+	// Logs streams log events; the lints read the X-Ray receiver's records
+	// of refused documents with it.
+	Logs(ctx context.Context, q store.LogQuery) iter.Seq2[model.LogEvent, error]
 }
 
 var _ Source = (*duckdb.Store)(nil)
@@ -39,6 +43,9 @@ type HandlerConfig struct {
 	Lint Config
 	// MaxTraces bounds the traces one service lint examines. Default 2,000.
 	MaxTraces int
+	// MaxRejected bounds the records of refused documents one lint reads
+	// (a trace's, or a service's over the window). Default 10,000.
+	MaxRejected int
 	// Project maps a request to its project; nil: model.DefaultProject.
 	Project func(*http.Request) string
 	Logger  *slog.Logger // nil: slog.Default()
@@ -46,7 +53,7 @@ type HandlerConfig struct {
 
 // DefaultHandlerConfig returns the defaults documented on HandlerConfig.
 func DefaultHandlerConfig() HandlerConfig {
-	return HandlerConfig{Lint: DefaultConfig(), MaxTraces: 2000}
+	return HandlerConfig{Lint: DefaultConfig(), MaxTraces: 2000, MaxRejected: 10_000}
 }
 
 // Handlers serves trace lint and segment naming as Lookout JSON.
@@ -61,8 +68,8 @@ func NewHandlers(cfg HandlerConfig, src Source) (*Handlers, error) {
 	if err := cfg.Lint.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.MaxTraces <= 0 {
-		return nil, errors.New("tracelint: MaxTraces must be positive")
+	if cfg.MaxTraces <= 0 || cfg.MaxRejected <= 0 {
+		return nil, errors.New("tracelint: MaxTraces and MaxRejected must be positive")
 	}
 	if src == nil {
 		return nil, errors.New("tracelint: nil source")
@@ -98,27 +105,43 @@ func (h *Handlers) traceLint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	spans, err := h.src.Trace(r.Context(), h.project(r), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("trace %s not found", id))
+	project := h.project(r)
+	spans, err := h.src.Trace(r.Context(), project, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		h.fail(w, "trace lint", err)
 		return
 	}
+	// A trace whose documents were all refused has no spans, only these.
+	rejected, _, _, err := h.rejectedFindings(r.Context(),
+		store.LogQuery{Project: project, TraceID: id, Limit: h.cfg.MaxRejected}, h.cfg.MaxRejected)
 	if err != nil {
 		h.fail(w, "trace lint", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, Check(h.cfg.Lint, spans))
+	if len(spans) == 0 && len(rejected) == 0 {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("trace %s not found", id))
+		return
+	}
+	rep := Check(h.cfg.Lint, spans)
+	rep.TraceID = id.String()
+	rep.Findings = append(rep.Findings, rejected...)
+	writeJSON(w, http.StatusOK, rep)
 }
 
-// ServiceReport is the lint of a service's recent traces.
+// ServiceReport is the lint of a service's recent traces, and of the
+// documents of the service the X-Ray receiver refused in the window.
 type ServiceReport struct {
 	Service       string         `json:"service"`
 	Start         time.Time      `json:"start"`
 	End           time.Time      `json:"end"`
 	TracesChecked int            `json:"tracesChecked"`
 	Truncated     bool           `json:"truncated"` // more traces exist than were checked
-	Counts        map[string]int `json:"counts"`    // findings per rule
+	Counts        map[string]int `json:"counts"`    // findings per rule, rejected-document included
 	Traces        []Report       `json:"traces"`    // traces with findings, newest first
+	// Rejected lists refused documents, newest first (up to 100);
+	// RejectedTruncated says the count stopped at MaxRejected records.
+	Rejected          []Finding `json:"rejected"`
+	RejectedTruncated bool      `json:"rejectedTruncated"`
 }
 
 func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +160,7 @@ func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
 		limit = min(n, limit)
 	}
 	service, project := r.PathValue("service"), h.project(r)
-	rep := ServiceReport{Service: service, Start: start, End: end, Counts: map[string]int{}, Traces: []Report{}}
+	rep := ServiceReport{Service: service, Start: start, End: end, Counts: map[string]int{}, Traces: []Report{}, Rejected: []Finding{}}
 	var after model.TraceID
 	var afterStart int64
 	for rep.TracesChecked < limit {
@@ -158,7 +181,7 @@ func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
 			for _, f := range tr.Findings {
 				rep.Counts[f.Rule]++
 			}
-			if len(tr.Findings) > 0 && len(rep.Traces) < 100 {
+			if len(tr.Findings) > 0 && len(rep.Traces) < maxListed {
 				rep.Traces = append(rep.Traces, tr)
 			}
 		}
@@ -167,8 +190,22 @@ func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	rejected, n, truncated, err := h.rejectedFindings(r.Context(), store.LogQuery{Project: project, Start: start, End: end,
+		Service: service, Limit: h.cfg.MaxRejected, Descending: true}, maxListed)
+	if err != nil {
+		h.fail(w, "service lint", err)
+		return
+	}
+	rep.Rejected, rep.RejectedTruncated = rejected, truncated
+	if n > 0 {
+		rep.Counts[RuleRejectedDocument] = n
+	}
 	writeJSON(w, http.StatusOK, rep)
 }
+
+// maxListed bounds the traces, and the refused documents, one service lint
+// lists.
+const maxListed = 100
 
 func (h *Handlers) fail(w http.ResponseWriter, op string, err error) {
 	h.log.Error("tracelint", "op", op, "err", err)

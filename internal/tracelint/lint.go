@@ -16,6 +16,7 @@ const (
 	RuleOrphan            = "orphan"              // the parent never arrived
 	RuleMissingDownstream = "missing-downstream"  // a traced call whose callee's segment never came
 	RuleClockSkew         = "clock-skew"          // a callee's segment outside its caller's call
+	// RuleRejectedDocument (rejected.go): a document the receiver refused.
 )
 
 // Config tunes the rules.
@@ -60,6 +61,8 @@ type Finding struct {
 	// SkewMillis is the clock offset found by clock-skew, in milliseconds.
 	SkewMillis float64 `json:"skewMillis,omitempty"`
 	Message    string  `json:"message"`
+	// Document is the refused document of a rejected-document finding.
+	Document *RejectedDocument `json:"document,omitempty"`
 }
 
 // Report is the lint result of one trace.

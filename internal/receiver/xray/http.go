@@ -33,9 +33,10 @@ type putResponse struct {
 }
 
 // Handler serves PutTraceSegments (POST /TraceSegments, REST-JSON) in the
-// shape AWS clients expect. It answers after the valid documents were
-// committed, listing refused ones in UnprocessedTraceSegments with an
-// ErrorCode and a message naming the fault. Errors come as
+// shape AWS clients expect. It answers after the valid documents, and a
+// record of each refused one (see rejectedEvent), were committed, listing
+// refused ones in UnprocessedTraceSegments with an ErrorCode and a message
+// naming the fault. Errors come as
 // X-Amzn-ErrorType + {"message": ...}: InvalidRequestException (400) for a
 // malformed request, ThrottledException (429) or ServiceUnavailableException
 // (503) when the sink asks to retry. Mount it at PutTraceSegmentsPath; it
@@ -71,12 +72,15 @@ func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 	project := projectFor(accessKeyID(req.Header.Get("Authorization")))
 	out := putResponse{UnprocessedTraceSegments: []unprocessed{}}
 	var spans []model.Span
+	var rejected []model.LogEvent // records of the refused documents, committed with the spans
 	var owners []owner
 	for _, doc := range *in.TraceSegmentDocuments {
 		r.m.received.WithLabelValues("http").Inc()
 		d, e := parseDocument([]byte(doc))
 		if e != nil {
-			r.refuse("http", project, e)
+			if ev, keep := r.refuse("http", project, e, []byte(strings.TrimSpace(doc))); keep {
+				rejected = append(rejected, ev)
+			}
 			out.UnprocessedTraceSegments = append(out.UnprocessedTraceSegments, unprocessed{ID: e.id, ErrorCode: e.code, Message: e.msg})
 			continue
 		}
@@ -84,8 +88,8 @@ func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 		owners = append(owners, owner{id: d.ID, first: len(spans)})
 		spans = append(spans, mapDocument(project, d, strings.TrimSpace(doc))...) // valid UTF-8: json decoded it
 	}
-	if len(spans) > 0 {
-		res, err := r.sink.Submit(req.Context(), &model.Batch{Spans: spans})
+	if len(spans)+len(rejected) > 0 {
+		res, err := r.sink.Submit(req.Context(), &model.Batch{Spans: spans, Logs: rejected})
 		if err != nil {
 			submitError(w, err)
 			return

@@ -1,8 +1,10 @@
 // Package xray receives AWS X-Ray segment documents — over the daemon's UDP
 // protocol and through the PutTraceSegments API — and turns each into spans
-// of the shared model (docs/xray-mapping.md has the mapping). UDP documents
-// are grouped into batches before they are handed to the sink; an API
-// request is answered after its documents were committed.
+// of the shared model (docs/xray-mapping.md has the mapping). A refused
+// document becomes a log event recording why (rejected.go), committed with
+// the spans. UDP documents are grouped into batches before they are handed
+// to the sink; an API request is answered after its documents were
+// committed.
 package xray
 
 import (
@@ -13,6 +15,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
@@ -22,7 +25,8 @@ import (
 // before returning (items listed in the result's Rejected were refused);
 // on error nothing is guaranteed committed and pipeline.IsRetryable tells
 // whether a resend may succeed. Rejected records items refused before
-// submission (kind "span"; n items; service empty when unknown).
+// submission (kind "span", or "log" for records of refused documents lost
+// at shutdown; n items; service empty when unknown).
 // *pipeline.Pipeline implements it.
 type Sink interface {
 	Submit(ctx context.Context, b *model.Batch) (pipeline.Result, error)
@@ -195,24 +199,42 @@ func projectFor(accessKeyID string) string {
 	return model.DefaultProject
 }
 
-// refuse counts a document that could not be used.
-func (r *Receiver) refuse(transport, project string, e *docError) {
+// refuse counts a document that could not be used and, when the refusal
+// is about its content, returns the log event that keeps it (see
+// rejectedEvent) for the caller to submit. transport is the metric label;
+// raw is the document or datagram as received.
+func (r *Receiver) refuse(transport, project string, e *docError, raw []byte) (model.LogEvent, bool) {
 	r.m.rejected.WithLabelValues(transport, e.reason).Inc()
 	r.sink.Rejected(kindSpan, project, e.service, e.reason, e.msg, 1)
 	r.log.Debug("xray: segment document rejected", "transport", transport, "reason", e.reason, "err", e.msg)
+	if !keepsRejection(e.reason) {
+		return model.LogEvent{}, false
+	}
+	name := TransportUDP
+	if transport == "http" {
+		name = TransportAPI
+	}
+	return rejectedEvent(project, name, e, raw, time.Now()), true
 }
 
-// refuseSpans counts spans given up after parsing, per service.
-func (r *Receiver) refuseSpans(spans []model.Span, reason, msg string) {
-	type key struct{ project, service string }
+// refuseBatch counts the items of a batch given up after parsing, per
+// project, kind and service.
+func (r *Receiver) refuseBatch(b batch, reason, msg string) {
+	type key struct{ kind, project, service string }
 	counts := map[key]int{}
-	for i := range spans {
-		counts[key{spans[i].Project, spans[i].Service()}]++
+	for i := range b.spans {
+		counts[key{kindSpan, b.spans[i].Project, b.spans[i].Service()}]++
+	}
+	for i := range b.logs {
+		counts[key{kindLog, b.logs[i].Project, b.logs[i].Service()}]++
 	}
 	for k, n := range counts {
-		r.sink.Rejected(kindSpan, k.project, k.service, reason, msg, n)
+		r.sink.Rejected(k.kind, k.project, k.service, reason, msg, n)
 	}
 }
 
-// kindSpan is the item kind the pipeline and the tally count spans under.
-const kindSpan = "span"
+// The item kinds the pipeline and the tally count under.
+const (
+	kindSpan = "span"
+	kindLog  = "log" // the records of rejected documents
+)

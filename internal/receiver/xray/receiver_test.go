@@ -57,16 +57,23 @@ func TestShutdownDeadline(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = r.Serve() })
-	send(t, dial(t, r), segmentDatagram(1))
-	waitFor(t, "a retry", func() bool { return counter(r.m.retries) > 0 })
+	send(t, dial(t, r), segmentDatagram(1), datagram([]byte(`{not json`)))
+	waitFor(t, "a retry", func() bool { return counter(r.m.retries) > 0 && counter(r.m.received.WithLabelValues("udp")) == 2 })
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if err := r.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("shutdown: %v, want deadline exceeded", err)
 	}
 	wg.Wait()
-	if sink.Reasons()["shutting_down"] != 1 || counter(r.m.spansFailed) != 1 {
-		t.Errorf("refusals %v, failed %v", sink.Reasons(), counter(r.m.spansFailed))
+	// The span and the record of the refused document are both counted.
+	kinds := map[string]int{}
+	for _, f := range sink.Refusals() {
+		if f.Reason == "shutting_down" {
+			kinds[f.Kind] += f.N
+		}
+	}
+	if kinds[kindSpan] != 1 || kinds[kindLog] != 1 || counter(r.m.spansFailed) != 1 {
+		t.Errorf("refusals %v, failed %v", sink.Refusals(), counter(r.m.spansFailed))
 	}
 }
 

@@ -103,8 +103,10 @@ func (c *cause) UnmarshalJSON(b []byte) error {
 type docError struct {
 	reason  string
 	code    string
-	id      string // the document's id when it could be read
-	service string // the segment's name when it could be read
+	id      string        // the document's id when it could be read
+	service string        // the segment's name when it could be read
+	trace   model.TraceID // the document's trace when its trace_id parsed
+	span    model.SpanID  // the document's id when it parsed
 	msg     string
 }
 
@@ -172,7 +174,12 @@ func parseDocument(body []byte) (*document, *docError) {
 	}
 	var d document
 	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, reject("invalid_json", "segment document: %s", describeJSONError(err))
+		e := reject("invalid_json", "segment document: %s", describeJSONError(err))
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			e.identify(&d) // a field of the wrong type: the others were decoded
+		}
+		return nil, e
 	}
 	t, terr := model.ParseXRayTraceID(d.TraceID)
 	e := d.validate(t, model.SpanID{}, "", true)
@@ -180,13 +187,25 @@ func parseDocument(body []byte) (*document, *docError) {
 		e = reject("bad_trace_id", "segment %s: trace_id %.40q: want 1-<8 hex>-<24 hex>", d.ID, d.TraceID)
 	}
 	if e != nil {
-		e.id = d.ID
-		if d.Type != "subsegment" {
-			e.service = d.Name
-		}
+		e.identify(&d)
 		return nil, e
 	}
 	return &d, nil
+}
+
+// identify records what could be read of a refused document, so that the
+// refusal is listed with its trace and service.
+func (e *docError) identify(d *document) {
+	e.id = d.ID
+	if d.Type != "subsegment" {
+		e.service = d.Name
+	}
+	if id, err := model.ParseSpanID(d.ID); err == nil {
+		e.span = id
+	}
+	if t, err := model.ParseXRayTraceID(d.TraceID); err == nil {
+		e.trace = t
+	}
 }
 
 // validate checks the required fields of d and, recursively, of its

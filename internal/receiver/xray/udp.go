@@ -15,17 +15,24 @@ import (
 // submitAll (sink). Every stage is bounded; bytes held are counted from the
 // read until the submit returns.
 
-// queued is one parsed datagram waiting for a batch.
+// queued is one parsed datagram waiting for a batch: its spans, or the
+// record of its refusal.
 type queued struct {
-	spans []model.Span
-	size  int64 // datagram bytes, held against MaxQueueBytes
+	spans    []model.Span
+	rejected []model.LogEvent
+	size     int64 // datagram bytes, held against MaxQueueBytes
 }
 
 // batch is what one Submit carries.
 type batch struct {
 	spans []model.Span
+	logs  []model.LogEvent // records of refused documents
 	size  int64
 }
+
+// items counts what MaxBatchSpans bounds: spans, and a refused document as
+// one item.
+func (b *batch) items() int { return len(b.spans) + len(b.logs) }
 
 // read takes datagrams off the socket until it is closed, and hands copies
 // to the parser without waiting. Keeping this loop short drains the socket
@@ -42,10 +49,8 @@ func (r *Receiver) read(conn *net.UDPConn, raw chan<- []byte) error {
 			return fmt.Errorf("xray udp read: %w", err)
 		}
 		r.m.received.WithLabelValues("udp").Inc()
-		if n > MaxDocumentBytes {
-			r.refuse("udp", projectFor(""), reject("oversize", "datagram of more than %d bytes", MaxDocumentBytes))
-			continue
-		}
+		// An oversize datagram goes on to parse too, which refuses it and
+		// keeps its excerpt; it is held like any other meanwhile.
 		if r.hold(int64(n)) {
 			select {
 			case raw <- bytes.Clone(buf[:n]):
@@ -74,20 +79,27 @@ func (r *Receiver) release(n int64) {
 	r.m.queueBytes.Sub(float64(n))
 }
 
-// parse turns datagrams into spans for the collector, waiting when the
-// queue is full (the reader drops meanwhile). It closes the queue at the end.
+// parse turns datagrams into spans, or a refused one into the record of
+// its refusal, for the collector, waiting when the queue is full (the
+// reader drops meanwhile). It closes the queue at the end.
 func (r *Receiver) parse(raw <-chan []byte) {
 	defer close(r.queue)
 	project := projectFor("")
 	for b := range raw {
+		doc := b
 		body, e := splitDatagram(b)
 		var d *document
 		if e == nil {
+			doc = body
 			d, e = parseDocument(body)
 		}
 		if e != nil {
-			r.release(int64(len(b)))
-			r.refuse("udp", project, e)
+			ev, keep := r.refuse("udp", project, e, doc)
+			if !keep {
+				r.release(int64(len(b)))
+				continue
+			}
+			r.queue <- queued{rejected: []model.LogEvent{ev}, size: int64(len(b))}
 			continue
 		}
 		r.m.parsed.WithLabelValues("udp").Inc()
@@ -97,7 +109,7 @@ func (r *Receiver) parse(raw <-chan []byte) {
 }
 
 // collect groups queued documents into batches of up to MaxBatchSpans
-// spans, sending a smaller one MaxBatchDelay after its first span came. It
+// items, sending a smaller one MaxBatchDelay after its first item came. It
 // keeps filling the next batch while the submitter is busy. When the queue
 // is closed it sends what it holds and closes out.
 func (r *Receiver) collect(out chan<- batch) {
@@ -108,8 +120,8 @@ func (r *Receiver) collect(out chan<- batch) {
 	due := false
 	in := r.queue
 	for {
-		full := len(cur.spans) >= r.cfg.MaxBatchSpans
-		if in == nil && len(cur.spans) == 0 {
+		full := cur.items() >= r.cfg.MaxBatchSpans
+		if in == nil && cur.items() == 0 {
 			return
 		}
 		recv := in
@@ -117,7 +129,7 @@ func (r *Receiver) collect(out chan<- batch) {
 			recv = nil
 		}
 		var send chan<- batch
-		if len(cur.spans) > 0 && (due || full || in == nil) {
+		if cur.items() > 0 && (due || full || in == nil) {
 			send = out
 		}
 		select {
@@ -126,12 +138,15 @@ func (r *Receiver) collect(out chan<- batch) {
 				in = nil
 				continue
 			}
-			if len(cur.spans) == 0 {
-				cur.spans = make([]model.Span, 0, max(r.cfg.MaxBatchSpans, len(q.spans)))
+			if cur.items() == 0 {
 				timer.Reset(r.cfg.MaxBatchDelay)
 				due = false
 			}
+			if cur.spans == nil && len(q.spans) > 0 {
+				cur.spans = make([]model.Span, 0, max(r.cfg.MaxBatchSpans, len(q.spans)))
+			}
 			cur.spans = append(cur.spans, q.spans...)
+			cur.logs = append(cur.logs, q.rejected...)
 			cur.size += q.size
 		case send <- cur:
 			cur = batch{}
@@ -157,7 +172,7 @@ func (r *Receiver) submitAll(in <-chan batch) {
 // fills and new datagrams are dropped, which bounds memory.
 func (r *Receiver) submit(b batch) {
 	backoff := r.cfg.RetryBackoff
-	mb := &model.Batch{Spans: b.spans}
+	mb := &model.Batch{Spans: b.spans, Logs: b.logs}
 	for {
 		if err := r.stopCtx.Err(); err != nil {
 			r.giveUp(b, err)
@@ -165,7 +180,7 @@ func (r *Receiver) submit(b batch) {
 		}
 		res, err := r.sink.Submit(r.stopCtx, mb)
 		if err == nil {
-			r.m.spansCommitted.Add(float64(len(b.spans) - len(res.Rejected)))
+			r.m.spansCommitted.Add(float64(len(b.spans) - spansRefused(res.Rejected)))
 			return
 		}
 		if !pipeline.IsRetryable(err) || r.stopCtx.Err() != nil {
@@ -185,12 +200,27 @@ func (r *Receiver) submit(b batch) {
 	}
 }
 
+// spansRefused counts the spans among the sink's refusals.
+func spansRefused(rej []pipeline.Rejection) int {
+	n := 0
+	for _, x := range rej {
+		if x.Kind == kindSpan {
+			n++
+		}
+	}
+	return n
+}
+
 // giveUp counts a batch that will not be committed. A sink error was
 // already counted by the sink; one cut short by Shutdown is counted here.
 func (r *Receiver) giveUp(b batch, err error) {
 	r.m.spansFailed.Add(float64(len(b.spans)))
-	r.log.Warn("xray: spans not committed", "spans", len(b.spans), "err", err)
+	r.log.Warn("xray: spans not committed", "spans", len(b.spans), "rejected_documents", len(b.logs), "err", err)
 	if r.stopCtx.Err() != nil {
-		r.refuseSpans(b.spans, "shutting_down", fmt.Sprintf("%d spans not committed before shutdown: %v", len(b.spans), err))
+		what := fmt.Sprintf("%d spans", len(b.spans))
+		if len(b.logs) > 0 {
+			what += fmt.Sprintf(" and %d records of rejected documents", len(b.logs))
+		}
+		r.refuseBatch(b, "shutting_down", fmt.Sprintf("%s not committed before shutdown: %v", what, err))
 	}
 }

@@ -242,7 +242,7 @@ func TestOversizeDatagram(t *testing.T) {
 	if _, err := c.Write(big); err != nil {
 		t.Skipf("loopback refuses a %d-byte datagram: %v", len(big), err)
 	}
-	waitFor(t, "oversize", func() bool { return sink.Reasons()["oversize"] == 1 })
+	waitFor(t, "oversize", func() bool { return sink.Reasons()["oversize"] == 1 && len(sink.Logs()) == 1 })
 }
 
 // blockingSink holds every Submit until released.
@@ -277,6 +277,9 @@ func TestOverloadedDrops(t *testing.T) {
 	close(sink.release)
 	waitFor(t, "the kept ones", func() bool { return len(sink.Spans())+dropped == 50 })
 	waitFor(t, "queue drained", func() bool { return r.queuedBytes.Load() == 0 })
+	if n := len(sink.Logs()); n != 0 {
+		t.Errorf("%d records of dropped datagrams: overload must not store what it had no room for", n)
+	}
 }
 
 // TestRetry: retryable sink errors are retried; the spans arrive once.

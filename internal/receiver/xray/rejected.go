@@ -1,0 +1,92 @@
+package xray
+
+import (
+	"time"
+	"unicode/utf8"
+
+	"lookout/internal/model"
+)
+
+// A document refused for what it contains is not only counted: it is kept
+// as a WARN log event of its trace (when its trace_id could be read) and of
+// its service, committed with the spans of the same request or UDP batch.
+// Readers (tracelint) find these events by the body prefix and attributes
+// below; docs/xray-mapping.md describes them.
+const (
+	// RejectedBodyPrefix starts the body of every such event, followed by
+	// " (<reason>): <message>".
+	RejectedBodyPrefix = "X-Ray segment document rejected"
+	// AttrRejectedReason is the refusal reason (the metric label).
+	AttrRejectedReason = "xray.rejected.reason"
+	// AttrRejectedErrorCode is the ErrorCode PutTraceSegments reports.
+	AttrRejectedErrorCode = "xray.rejected.error_code"
+	// AttrRejectedTransport is TransportUDP or TransportAPI.
+	AttrRejectedTransport = "xray.rejected.transport"
+	// AttrDocumentID is the document's id as sent, when it had one.
+	AttrDocumentID = "xray.document.id"
+	// AttrDocumentExcerpt is the first ExcerptBytes of the document as sent
+	// (of the datagram when its header was wrong or it was too large).
+	AttrDocumentExcerpt = "xray.document.excerpt"
+)
+
+// Values of AttrRejectedTransport.
+const (
+	TransportUDP = "udp" // the daemon protocol
+	TransportAPI = "api" // PutTraceSegments
+)
+
+// ExcerptBytes bounds the document excerpt, and the id and service name
+// copied from a refused document, which can be as long as the document.
+const ExcerptBytes = 1 << 10
+
+// severityWarn is OTLP's WARN: the sender's data was lost, the server is fine.
+const severityWarn = 13
+
+// keepsRejection tells whether a refusal is about the document itself.
+// Documents dropped for want of room (overloaded, shutting down) are not
+// kept: storing them would take the room they were refused for.
+func keepsRejection(reason string) bool {
+	return reason != "overloaded" && reason != "shutting_down"
+}
+
+// rejectedEvent is the log event that keeps a refused document readable.
+// raw is the document (or datagram) as received.
+func rejectedEvent(project, transport string, e *docError, raw []byte, now time.Time) model.LogEvent {
+	var a attrs = make([]model.KeyValue, 0, 5)
+	a.str(AttrRejectedReason, e.reason)
+	a.str(AttrRejectedErrorCode, e.code)
+	a.str(AttrRejectedTransport, transport)
+	a.str(AttrDocumentID, clip([]byte(e.id)))
+	a.add(AttrDocumentExcerpt, model.StringValue(clip(raw)))
+	var res attrs
+	res.str("service.name", clip([]byte(e.service)))
+	return model.LogEvent{
+		Project:              project,
+		TimeUnixNano:         now.UnixNano(),
+		ObservedTimeUnixNano: now.UnixNano(),
+		SeverityNumber:       severityWarn,
+		SeverityText:         "WARN",
+		Body:                 model.StringValue(RejectedBodyPrefix + " (" + e.reason + "): " + e.msg),
+		Attributes:           model.Attributes(a),
+		TraceID:              e.trace,
+		SpanID:               e.span,
+		Resource:             model.Resource{Attributes: model.Attributes(res)},
+		Scope:                scope,
+	}
+}
+
+// clip returns the first ExcerptBytes of b as text: a rune cut at the end
+// is dropped, invalid UTF-8 elsewhere becomes U+FFFD.
+func clip(b []byte) string {
+	if len(b) > ExcerptBytes {
+		b = b[:ExcerptBytes]
+		last := len(b) - 1
+		for last > 0 && last > len(b)-utf8.UTFMax && !utf8.RuneStart(b[last]) {
+			last--
+		}
+		if !utf8.FullRune(b[last:]) {
+			b = b[:last]
+		}
+	}
+	return text(b)
+}
