@@ -95,7 +95,7 @@ func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp) err
 			return err
 		}},
 		{"Columns, 24h", func() error {
-			_, err := st.Columns(ctx, model.DefaultProject, query.DatasetAll, day.Start, day.End)
+			_, err := st.Columns(ctx, model.DefaultProject, query.DatasetAll, query.SourceSpans, day.Start, day.End)
 			return err
 		}},
 	}

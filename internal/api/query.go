@@ -25,6 +25,7 @@ type queryReply struct {
 // querySummary echoes what the query ran on after defaults were applied.
 type querySummary struct {
 	Dataset      string   `json:"dataset"`
+	Source       string   `json:"source"`
 	StartTime    int64    `json:"start_time"`
 	EndTime      int64    `json:"end_time"`
 	Granularity  int64    `json:"granularity"`
@@ -67,7 +68,7 @@ func specError(err error) error {
 	return badRequest("body", err)
 }
 
-// queryRun answers POST /api/query[?dataset=]: a Honeycomb query
+// queryRun answers POST /api/query[?dataset=&source=]: a Honeycomb query
 // specification in, totals per group and time series out.
 func (a *API) queryRun(w http.ResponseWriter, r *http.Request) error {
 	if a.cfg.Query == nil {
@@ -84,6 +85,12 @@ func (a *API) queryRun(w http.ResponseWriter, r *http.Request) error {
 	if ds := r.URL.Query().Get("dataset"); ds != "" {
 		q.Dataset = ds
 	}
+	if src := r.URL.Query().Get("source"); src != "" {
+		q.Source = query.Source(src)
+		if err := q.Validate(); err != nil {
+			return specError(err)
+		}
+	}
 	res, err := a.cfg.Query.Query(r.Context(), a.project(r), q)
 	if err != nil {
 		return storeError(err)
@@ -93,7 +100,7 @@ func (a *API) queryRun(w http.ResponseWriter, r *http.Request) error {
 
 func queryJSON(q query.Query, res query.Result) queryReply {
 	rep := queryReply{
-		Query: querySummary{Dataset: q.Dataset, StartTime: q.Start.Unix(), EndTime: q.End.Unix(),
+		Query: querySummary{Dataset: q.Dataset, Source: string(q.Source), StartTime: q.Start.Unix(), EndTime: q.End.Unix(),
 			Granularity: int64(q.Granularity / time.Second), Breakdowns: q.Breakdowns},
 		Results: []resultRow{}, Series: []seriesRow{},
 	}
@@ -125,8 +132,8 @@ func queryJSON(q query.Query, res query.Result) queryReply {
 	return rep
 }
 
-// columnsList answers GET /api/columns?dataset=&start=&end=: the span
-// fields and the attribute keys seen in the window (default: the default
+// columnsList answers GET /api/columns?dataset=&source=&start=&end=: the
+// span (or log) fields and the attribute keys seen in the window (default: the default
 // search window), with types, counts and estimated cardinality.
 func (a *API) columnsList(w http.ResponseWriter, r *http.Request) error {
 	if a.cfg.Query == nil {
@@ -140,9 +147,17 @@ func (a *API) columnsList(w http.ResponseWriter, r *http.Request) error {
 	if ds == "" {
 		ds = query.DatasetAll
 	}
-	cols, err := a.cfg.Query.Columns(r.Context(), a.project(r), ds, start, end)
+	src := query.Source(r.URL.Query().Get("source"))
+	switch src {
+	case "":
+		src = query.SourceSpans
+	case query.SourceSpans, query.SourceLogs:
+	default:
+		return badRequest("source", fmt.Errorf("%q: want spans or logs", src))
+	}
+	cols, err := a.cfg.Query.Columns(r.Context(), a.project(r), ds, src, start, end)
 	if err != nil {
 		return storeError(fmt.Errorf("dataset %q: %w", ds, err))
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"dataset": ds, "columns": cols})
+	return writeJSON(w, http.StatusOK, map[string]any{"dataset": ds, "source": src, "columns": cols})
 }

@@ -72,6 +72,16 @@ func TestQueryScenarios(t *testing.T) {
 			body: `{"filters":[{"column":"name","op":"=","value":"nope"}]}`, json: `{"results":[],"series":[]}`},
 		{name: "BadOp", method: post, url: "/api/query", status: 400,
 			body: `{"calculations":[{"op":"P12X","column":"duration_ms"}]}`, json: `{"error":"calculations[0]: op \"P12X\": want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP or a percentile such as P99"}`},
+		{name: "LogsBySeverity", method: post, url: "/api/query?source=logs", status: 200,
+			body: `{"filters":[{"column":"severity_number","op":">=","value":13}],"breakdowns":["severity_text","log.group"],
+				"orders":[{"column":"severity_text","order":"ascending"}]}`,
+			json: `{"query":{"source":"logs"},"results":[{"data":{"severity_text":"ERROR","log.group":"/aws/lambda/pay","COUNT":1}},
+				{"data":{"severity_text":"FATAL","log.group":null,"COUNT":1}},{"data":{"severity_text":"WARN","log.group":null,"COUNT":1}}]}`},
+		{name: "LogsSourceInBody", method: post, url: "/api/query", status: 200,
+			body: `{"source":"logs","filters":[{"column":"user.id","op":"=","value":42}]}`,
+			json: `{"query":{"source":"logs"},"results":[{"data":{"COUNT":1}}]}`},
+		{name: "BadSource", method: post, url: "/api/query?source=metrics", body: `{}`, status: 400,
+			json: `{"error":"source: \"metrics\": want spans or logs"}`},
 		{name: "BadFilterOp", method: post, url: "/api/query", status: 400,
 			body: `{"filters":[{"column":"x","op":"~"}]}`, contains: []string{`filters[0].op`}},
 		{name: "MissingFilterValue", method: post, url: "/api/query", status: 400,
@@ -99,6 +109,10 @@ func TestColumnsScenarios(t *testing.T) {
 		{name: "Dataset", url: "/api/columns?dataset=payment", status: 200, json: `{"dataset":"payment"}`,
 			contains: []string{`"name":"http.status_code","type":"integer"`}, notContains: []string{`db.system`}},
 		{name: "BadStart", url: "/api/columns?start=yesterday", status: 400, contains: []string{`start`}},
+		{name: "Logs", url: "/api/columns?source=logs", status: 200, json: `{"source":"logs"}`,
+			contains: []string{`{"name":"severity_text","type":"string","source":"log"`, `"name":"user.id","type":"integer","source":"attribute"`},
+			notContains: []string{`duration_ms`}},
+		{name: "BadSource", url: "/api/columns?source=metrics", status: 400, contains: []string{`source`}},
 	})
 }
 
@@ -117,6 +131,8 @@ func TestBubbleUpScenarios(t *testing.T) {
 			body: `{"query":{},"selection":{}}`, contains: []string{`selection: selects nothing`}},
 		{name: "BadQuery", method: post, url: "/api/bubbleup", status: 400,
 			body: `{"query":{"limit":-1},"selection":{"column":"duration_ms","min":1}}`, contains: []string{`query.limit`}},
+		{name: "LogsNotSupported", method: post, url: "/api/bubbleup", status: 400,
+			body: `{"query":{"source":"logs"},"selection":{"column":"severity_number","min":17}}`, contains: []string{`query.source`}},
 		{name: "RangeWithoutColumn", method: post, url: "/api/bubbleup", status: 400,
 			body: `{"query":{},"selection":{"min":1}}`, contains: []string{`selection.column`}},
 	})

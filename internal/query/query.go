@@ -31,7 +31,10 @@ const (
 // calculation and a positive granularity.
 type Query struct {
 	// Dataset is a service name, or DatasetAll (also meant by "").
-	Dataset           string
+	Dataset string
+	// Source is what is read: SourceSpans (also meant by "") or SourceLogs.
+	// For logs, Start and End bound the event time.
+	Source            Source
 	Start, End        time.Time
 	Granularity       time.Duration
 	Calculations      []Calculation

@@ -16,9 +16,11 @@ const DefaultTimeRange = 2 * time.Hour
 
 // Spec is Honeycomb's Query Specification, the JSON form of a Query. Times
 // are Unix seconds and durations seconds. Dataset is Lookout's addition
-// (Honeycomb puts it in the URL).
+// (Honeycomb puts it in the URL), as is Source ("spans", the default, or
+// "logs").
 type Spec struct {
 	Dataset           string            `json:"dataset,omitempty"`
+	Source            string            `json:"source,omitempty"`
 	TimeRange         *int64            `json:"time_range,omitempty"`
 	StartTime         *int64            `json:"start_time,omitempty"`
 	EndTime           *int64            `json:"end_time,omitempty"`
@@ -96,7 +98,7 @@ func decodeStrict(data []byte, v any) error {
 
 // Query compiles the specification into a normalized, valid Query.
 func (s Spec) Query(now time.Time) (Query, error) {
-	q := Query{Dataset: s.Dataset, Breakdowns: s.Breakdowns, FilterCombination: Combination(strings.ToUpper(s.FilterCombination))}
+	q := Query{Dataset: s.Dataset, Source: Source(strings.ToLower(s.Source)), Breakdowns: s.Breakdowns, FilterCombination: Combination(strings.ToUpper(s.FilterCombination))}
 	var err error
 	if q.Start, q.End, err = timeRange(s.TimeRange, s.StartTime, s.EndTime, now); err != nil {
 		return Query{}, err

@@ -40,6 +40,9 @@ func ParseBubbleUp(data []byte, now time.Time) (Query, Selection, error) {
 		}
 		return Query{}, Selection{}, err
 	}
+	if q.Source == SourceLogs {
+		return Query{}, Selection{}, fieldErr("query.source", "BubbleUp compares spans; logs are not supported yet")
+	}
 	sel, err := s.Selection.Selection()
 	if err != nil {
 		return Query{}, Selection{}, err

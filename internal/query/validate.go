@@ -27,6 +27,9 @@ func (q *Query) Normalize() error {
 	if q.Dataset == "" {
 		q.Dataset = DatasetAll
 	}
+	if q.Source == "" {
+		q.Source = SourceSpans
+	}
 	if len(q.Calculations) == 0 {
 		q.Calculations = []Calculation{{Op: OpCount}}
 	}
@@ -71,6 +74,8 @@ func (q *Query) Validate() error {
 		return fieldErr("limit", "%d: must be within 1..%d", q.Limit, MaxLimit)
 	case q.FilterCombination != And && q.FilterCombination != Or:
 		return fieldErr("filter_combination", "%q: want AND or OR", q.FilterCombination)
+	case q.Source != "" && q.Source != SourceSpans && q.Source != SourceLogs:
+		return fieldErr("source", "%q: want spans or logs", q.Source)
 	}
 	if len(q.Calculations) == 0 {
 		return fieldErr("calculations", "empty")

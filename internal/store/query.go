@@ -16,9 +16,9 @@ type Querier interface {
 	// *query.FieldError.
 	Query(ctx context.Context, project string, q query.Query) (query.Result, error)
 	// Columns lists the queryable columns of a dataset (a service name or
-	// query.DatasetAll): the span fields, then the attribute keys seen on
-	// spans that started in [start, end), most frequent first.
-	Columns(ctx context.Context, project, dataset string, start, end time.Time) ([]query.Column, error)
+	// query.DatasetAll) and source: the source's fields, then the attribute
+	// keys seen on its records of [start, end), most frequent first.
+	Columns(ctx context.Context, project, dataset string, src query.Source, start, end time.Time) ([]query.Column, error)
 	// BubbleUp compares the spans of q that sel selects with q's other
 	// spans (q's calculations, breakdowns and orders are ignored).
 	BubbleUp(ctx context.Context, project string, q query.Query, sel query.Selection) (query.BubbleUpResult, error)

@@ -41,7 +41,7 @@ type plan struct {
 }
 
 func newPlan(project string, q query.Query) *plan {
-	p := &plan{}
+	p := &plan{b: *sqlFor(q.Source)}
 	b := &p.b
 	var sel []string
 	var groups, joins, aggJoins []string
@@ -63,7 +63,7 @@ func newPlan(project string, q query.Query) *plan {
 		}
 		aggs = append(aggs, fmt.Sprintf("%s AS a%d", aggregate(c, i), i))
 	}
-	sel = append(sel, fmt.Sprintf("(start_ns - %s) // %s AS bucket", b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())))
+	sel = append(sel, fmt.Sprintf("(%s - %s) // %s AS bucket", b.table().time, b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())))
 	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
 
 	// One scan computes the group totals and the series: grouping sets
@@ -111,7 +111,7 @@ func newPlan(project string, q query.Query) *plan {
 		joins, aggJoins = []string{"true"}, []string{"true"}
 	}
 	cols := strings.Join(append(append([]string{}, groups...), aggs...), ", ")
-	p.with = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + spansView + " WHERE " + where + "),\n" +
+	p.with = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + b.table().view + " WHERE " + where + "),\n" +
 		"agg AS MATERIALIZED (SELECT " + prefix([]string{cols}) + "bucket, GROUPING(bucket) AS total, count(*) AS a_n FROM base" +
 		groupBy + "),\n" +
 		"top AS (SELECT row_number() OVER (ORDER BY " + strings.Join(orders, ", ") + ") AS rk" + prefixComma(groups) + " FROM agg WHERE " +

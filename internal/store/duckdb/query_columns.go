@@ -21,7 +21,7 @@ const columnSample = 50_000
 // attribute, which is also what a query of that column reads first. Span
 // events add event.name and event.<key> per attribute key (Source
 // "event"; counted per event that carries them).
-func (s *Store) Columns(ctx context.Context, project, dataset string, start, end time.Time) ([]query.Column, error) {
+func (s *Store) Columns(ctx context.Context, project, dataset string, src query.Source, start, end time.Time) ([]query.Column, error) {
 	ctx, cancel := budget(ctx)
 	defer cancel()
 	release, err := s.acquire()
@@ -32,9 +32,9 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, start, end
 
 	// The sample is the most recent spans: the end of the window, shortened
 	// in proportion to the span count (cheap: start_ns alone is read).
-	b := &sqlb{}
+	b := sqlFor(src)
 	var total int64
-	err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+spansView+" WHERE "+
+	err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+b.table().view+" WHERE "+
 		b.scope(project, query.Query{Dataset: dataset, Start: start, End: end}), b.args...).Scan(&total)
 	if err != nil {
 		return nil, fmt.Errorf("columns: %w", err)
@@ -42,10 +42,15 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, start, end
 	if total > columnSample {
 		start = end.Add(-time.Duration(float64(end.Sub(start)) * columnSample / float64(total)))
 	}
-	b = &sqlb{}
+	b = sqlFor(src)
 	scope := b.scope(project, query.Query{Dataset: dataset, Start: start, End: end})
+	// Logs have no span events: their sample reads an empty events column.
+	events, view := "events_json", b.table().view
+	if !b.table().events {
+		events = "''"
+	}
 	stmt := `WITH total AS (SELECT ` + b.arg(total) + `::BIGINT AS n),
-sample AS (SELECT attr_keys, attr_values, attr_types, res_keys, res_values, res_types, events_json FROM ` + spansView + ` WHERE ` + scope + `),
+sample AS (SELECT attr_keys, attr_values, attr_types, res_keys, res_values, res_types, ` + events + ` AS events_json FROM ` + view + ` WHERE ` + scope + `),
 sampled AS (SELECT count(*) AS n FROM sample),
 events AS (SELECT ` + eventsJSON + ` AS evs FROM sample WHERE events_json <> ''),
 event_attrs AS (SELECT unnest(flatten(list_transform(evs, ev_e -> ev_e.a))) AS a FROM events),
@@ -62,7 +67,7 @@ FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 		return nil, fmt.Errorf("columns: %w", err)
 	}
 	defer rows.Close()
-	out := append([]query.Column{}, query.SpanFields...)
+	out := append([]query.Column{}, query.Fields(src)...)
 	seen := map[string]int{}
 	for _, c := range out {
 		seen[c.Name] = -1

@@ -10,8 +10,41 @@ import (
 // sqlb builds one SQL statement whose every value, column and attribute
 // name included, is a numbered bound parameter ($1, $2, ...). Only
 // fragments written in this file and numbers that query.Validate checked
-// (quantiles, bucket counts) are spliced into the text.
-type sqlb struct{ args []any }
+// (quantiles, bucket counts) are spliced into the text. It reads spans
+// unless its table says otherwise.
+type sqlb struct {
+	args []any
+	t    *table
+}
+
+// table is how a query source is read: the view, the time column that the
+// time range and buckets use, the fields, and whether event.* columns read
+// span events.
+type table struct {
+	view, time string
+	fields     map[string]column
+	events     bool
+}
+
+var (
+	spanTable = &table{view: spansView, time: "start_ns", fields: spanColumns, events: true}
+	logTable  = &table{view: logsView, time: "time_ns", fields: logColumns}
+)
+
+// sqlFor returns a builder for the source's table.
+func sqlFor(src query.Source) *sqlb {
+	if src == query.SourceLogs {
+		return &sqlb{t: logTable}
+	}
+	return &sqlb{t: spanTable}
+}
+
+func (b *sqlb) table() *table {
+	if b.t == nil {
+		return spanTable
+	}
+	return b.t
+}
 
 // arg binds v and returns its placeholder.
 func (b *sqlb) arg(v any) string {
@@ -70,10 +103,26 @@ var spanColumns = map[string]column{
 	query.ColLibraryVer:    {native: "NULLIF(scope_version, '')"},
 }
 
-// col returns the SQL of a column: a span field, else the span attribute of
-// that key, else the resource attribute.
+// logColumns maps the log fields of query.LogFields to SQL.
+var logColumns = map[string]column{
+	query.ColService:        {native: "service"},
+	query.ColSeverityText:   {native: "NULLIF(severity_text, '')"},
+	query.ColSeverityNumber: {native: "severity_number", num: "CAST(severity_number AS DOUBLE)"},
+	query.ColBody:           {native: "body_text"},
+	query.ColLogGroup:       {native: "NULLIF(log_group, '')"},
+	query.ColLogStream:      {native: "NULLIF(log_stream, '')"},
+	query.ColEventName:      {native: "NULLIF(event_name, '')"},
+	query.ColTraceID:        {native: "CASE WHEN trace_hi = 0 AND trace_lo = 0 THEN NULL ELSE " + hexID("trace_hi") + " || " + hexID("trace_lo") + " END"},
+	query.ColSpanID:         {native: "CASE WHEN span_id = 0 THEN NULL ELSE " + hexID("span_id") + " END"},
+	query.ColLibraryName:    {native: "NULLIF(scope_name, '')"},
+	query.ColLibraryVer:     {native: "NULLIF(scope_version, '')"},
+}
+
+// col returns the SQL of a column: a field of the table, else (spans) an
+// event column, else the record's attribute of that key, else the resource
+// attribute.
 func (b *sqlb) col(name string) column {
-	if c, ok := spanColumns[name]; ok {
+	if c, ok := b.table().fields[name]; ok {
 		if c.text == "" {
 			c.text = "CAST(" + c.native + " AS VARCHAR)"
 		}
@@ -82,7 +131,7 @@ func (b *sqlb) col(name string) column {
 		}
 		return c
 	}
-	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" {
+	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" && b.table().events {
 		return b.eventColumn(key)
 	}
 	text := fmt.Sprintf("coalesce(attr_values[list_position(attr_keys, %s)], res_values[list_position(res_keys, %s)])",
@@ -190,10 +239,11 @@ func (b *sqlb) compare(c column, op string, v any) string {
 }
 
 // scope returns the condition every query starts from: the project, the
-// start-time range and the dataset.
+// time range (span start, log time) and the dataset.
 func (b *sqlb) scope(project string, q query.Query) string {
-	s := "project = " + b.arg(project) + " AND start_ns >= " + b.arg(q.Start.UnixNano()) +
-		" AND start_ns < " + b.arg(q.End.UnixNano())
+	tc := b.table().time
+	s := "project = " + b.arg(project) + " AND " + tc + " >= " + b.arg(q.Start.UnixNano()) +
+		" AND " + tc + " < " + b.arg(q.End.UnixNano())
 	if q.Dataset != "" && q.Dataset != query.DatasetAll {
 		s += " AND service = " + b.arg(q.Dataset)
 	}

@@ -145,11 +145,12 @@ func queryCases(Backend) []testCase {
 				if err != nil {
 					t.Fatalf("query: %v", err)
 				}
-				compareResults(t, c.q, got, oracleQuery(spans, c.q))
+				compareResults(t, c.q, got, oracleQuery(spanRecords(spans), c.q))
 			})
 		}
 	}})
 	cases = append(cases, queryMoreCases()...)
+	cases = append(cases, logQueryCases()...)
 	return cases
 }
 

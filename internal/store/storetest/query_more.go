@@ -24,7 +24,7 @@ func queryMoreCases() []testCase {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := oracleQuery(spans, q)
+			want := oracleQuery(spanRecords(spans), q)
 			var lo, hi float64 = 1e18, -1
 			for _, s := range spans {
 				d := float64(s.DurationNano()) / 1e6
@@ -113,7 +113,7 @@ func queryMoreCases() []testCase {
 		}},
 		{name: "Columns", run: func(t *testing.T, b Backend) {
 			qr, _ := openQuerier(t, b)
-			cols, err := qr.Columns(ctx(t), "p1", query.DatasetAll, T0, T0.Add(time.Hour))
+			cols, err := qr.Columns(ctx(t), "p1", query.DatasetAll, query.SourceSpans, T0, T0.Add(time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

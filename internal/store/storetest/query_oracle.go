@@ -9,49 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"lookout/internal/model"
 	"lookout/internal/query"
 )
 
-// The oracle answers a query.Query over in-memory spans by brute force, as
-// the documented semantics say; the conformance cases compare every backend
-// with it. It supports the columns the fixture uses.
-
-// oracleCol returns the native value of a column on a span, nil when absent.
-func oracleCol(s model.Span, name string) any {
-	switch name {
-	case query.ColDuration:
-		return float64(s.DurationNano()) / 1e6
-	case query.ColName:
-		return s.Name
-	case query.ColService:
-		return s.Service()
-	case query.ColStatusCode:
-		return int64(s.StatusCode)
-	case query.ColError:
-		return s.StatusCode == model.StatusError
-	case query.ColKind:
-		return []string{"unspecified", "internal", "server", "client", "producer", "consumer"}[s.Kind]
-	case query.ColParentID:
-		if s.ParentSpanID.IsZero() {
-			return nil
-		}
-		return s.ParentSpanID.String()
-	}
-	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok {
-		if vs := oracleEventValues(s, key); len(vs) > 0 {
-			return vs[0]
-		}
-		return nil
-	}
-	if v, ok := s.Attributes.Get(name); ok {
-		return v.AsString()
-	}
-	if v, ok := s.Resource.Attributes.Get(name); ok {
-		return v.AsString()
-	}
-	return nil
-}
+// The oracle answers a query.Query over in-memory spans or log events (see
+// record) by brute force, as the documented semantics say; the conformance
+// cases compare every backend with it. It supports the columns the
+// fixtures use.
 
 func oracleText(v any) (string, bool) {
 	if v == nil {
@@ -115,35 +79,21 @@ func oracleCompare(v any, op query.FilterOp, want any) bool {
 var negatedOps = map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
 	query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn, query.FilterDoesNotExist: query.FilterExists}
 
-func oracleFilter(s model.Span, f query.Filter) bool {
-	key, ok := strings.CutPrefix(f.Column, query.EventPrefix)
-	if !ok {
-		return oracleFilterValue(oracleCol(s, f.Column), f)
+func oracleFilter(r record, f query.Filter) bool {
+	vs, multi := r.values(f.Column)
+	if !multi {
+		return oracleFilterValue(r.col(f.Column), f)
 	}
-	// Event columns hold several values: a positive operator matches when
-	// any does, a negated one when none matches the positive form.
+	// Multi-valued columns: a positive operator matches when any value
+	// does, a negated one when none matches the positive form.
 	pos, negated := negatedOps[f.Op]
 	if !negated {
 		pos = f.Op
 	}
-	any := slices.ContainsFunc(oracleEventValues(s, key), func(v any) bool {
+	any := slices.ContainsFunc(vs, func(v any) bool {
 		return oracleFilterValue(v, query.Filter{Column: f.Column, Op: pos, Values: f.Values})
 	})
 	return any != negated
-}
-
-// oracleEventValues returns event.<key> of a span: the event names for
-// "name", else the values of attribute key on its events, in order.
-func oracleEventValues(s model.Span, key string) []any {
-	var out []any
-	for _, e := range s.Events {
-		if key == "name" {
-			out = append(out, e.Name)
-		} else if v, ok := e.Attributes.Get(key); ok {
-			out = append(out, v.AsString())
-		}
-	}
-	return out
 }
 
 func oracleFilterValue(v any, f query.Filter) bool {
@@ -170,12 +120,12 @@ func oracleFilterValue(v any, f query.Filter) bool {
 	return oracleCompare(v, f.Op, f.Values[0])
 }
 
-func oracleMatch(s model.Span, fs []query.Filter, comb query.Combination) bool {
+func oracleMatch(r record, fs []query.Filter, comb query.Combination) bool {
 	if len(fs) == 0 {
 		return true
 	}
 	for _, f := range fs {
-		if m := oracleFilter(s, f); m != (comb != query.Or) {
+		if m := oracleFilter(r, f); m != (comb != query.Or) {
 			return m
 		}
 	}
@@ -191,22 +141,22 @@ func exactQuantile(sorted []float64, q float64) float64 {
 	return sorted[int(lo)] + (pos-lo)*(sorted[int(hi)]-sorted[int(lo)])
 }
 
-func oracleCalc(spans []model.Span, c query.Calculation) any {
+func oracleCalc(rs []record, c query.Calculation) any {
 	if c.Op == query.OpCount {
-		return int64(len(spans))
+		return int64(len(rs))
 	}
 	if c.Op == query.OpCountDistinct {
 		seen := map[string]bool{}
-		for _, s := range spans {
-			if t, ok := oracleText(oracleCol(s, c.Column)); ok {
+		for _, r := range rs {
+			if t, ok := oracleText(r.col(c.Column)); ok {
 				seen[t] = true
 			}
 		}
 		return int64(len(seen))
 	}
 	var xs []float64
-	for _, s := range spans {
-		if n, ok := oracleNum(oracleCol(s, c.Column)); ok {
+	for _, r := range rs {
+		if n, ok := oracleNum(r.col(c.Column)); ok {
 			xs = append(xs, n)
 		}
 	}
@@ -232,23 +182,23 @@ func oracleCalc(spans []model.Span, c query.Calculation) any {
 	return exactQuantile(xs, q)
 }
 
-// oracleQuery answers q over spans (already restricted to the project).
-func oracleQuery(spans []model.Span, q query.Query) query.Result {
+// oracleQuery answers q over records (already restricted to the project).
+func oracleQuery(recs []record, q query.Query) query.Result {
 	type group struct {
-		key   []any
-		spans []model.Span
+		key  []any
+		recs []record
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	for _, s := range spans {
-		t := s.StartUnixNano
-		if t < q.Start.UnixNano() || t >= q.End.UnixNano() || (q.Dataset != query.DatasetAll && s.Service() != q.Dataset) ||
-			!oracleMatch(s, q.Filters, q.FilterCombination) {
+	for _, r := range recs {
+		t := r.at()
+		if t < q.Start.UnixNano() || t >= q.End.UnixNano() || (q.Dataset != query.DatasetAll && r.service() != q.Dataset) ||
+			!oracleMatch(r, q.Filters, q.FilterCombination) {
 			continue
 		}
 		var key []any
 		for _, b := range q.Breakdowns {
-			key = append(key, oracleCol(s, b))
+			key = append(key, r.col(b))
 		}
 		k := fmt.Sprint(key...)
 		g := byKey[k]
@@ -257,14 +207,14 @@ func oracleQuery(spans []model.Span, q query.Query) query.Result {
 			byKey[k] = g
 			groups = append(groups, g)
 		}
-		g.spans = append(g.spans, s)
+		g.recs = append(g.recs, r)
 	}
 	var rows []query.Row
 	for _, g := range groups {
 		row := query.Row{Group: g.key}
 		keep := true
 		for _, c := range q.Calculations {
-			row.Values = append(row.Values, oracleCalc(g.spans, c))
+			row.Values = append(row.Values, oracleCalc(g.recs, c))
 		}
 		for _, h := range q.Havings {
 			i := slices.Index(q.Calculations, h.Calculation())
@@ -280,18 +230,18 @@ func oracleQuery(spans []model.Span, q query.Query) query.Result {
 		rows = rows[:q.Limit]
 	}
 	res := query.Result{Results: rows}
-	for _, r := range rows {
-		buckets := map[int64][]model.Span{}
-		for _, s := range byKey[fmt.Sprint(r.Group...)].spans {
-			b := (s.StartUnixNano - q.Start.UnixNano()) / q.Granularity.Nanoseconds()
-			buckets[b] = append(buckets[b], s)
+	for _, row := range rows {
+		buckets := map[int64][]record{}
+		for _, r := range byKey[fmt.Sprint(row.Group...)].recs {
+			b := (r.at() - q.Start.UnixNano()) / q.Granularity.Nanoseconds()
+			buckets[b] = append(buckets[b], r)
 		}
-		for b, ss := range buckets {
-			row := query.Row{Time: q.Start.Add(time.Duration(b) * q.Granularity).UTC(), Group: r.Group}
+		for b, rs := range buckets {
+			srow := query.Row{Time: q.Start.Add(time.Duration(b) * q.Granularity).UTC(), Group: row.Group}
 			for _, c := range q.Calculations {
-				row.Values = append(row.Values, oracleCalc(ss, c))
+				srow.Values = append(srow.Values, oracleCalc(rs, c))
 			}
-			res.Series = append(res.Series, row)
+			res.Series = append(res.Series, srow)
 		}
 	}
 	return res

@@ -147,10 +147,10 @@ func oracleTrace(spans []model.Span, f *query.TraceFilter) bool {
 	case query.TraceNot:
 		return !oracleTrace(spans, f.Children[0])
 	case query.TraceSpan:
-		return slices.ContainsFunc(spans, func(s model.Span) bool { return oracleMatch(s, f.Filters, f.Combination) })
+		return slices.ContainsFunc(spans, func(s model.Span) bool { return oracleMatch(spanRecord(s), f.Filters, f.Combination) })
 	case query.TraceRoot:
 		r, ok := oracleRoot(spans)
-		return ok && oracleMatch(r, f.Filters, f.Combination)
+		return ok && oracleMatch(spanRecord(r), f.Filters, f.Combination)
 	case query.TraceMeasure:
 		var v float64
 		if f.Measure == query.MeasureRootDuration {
