@@ -31,8 +31,11 @@ func budget(ctx context.Context) (context.Context, context.CancelFunc) {
 // total = 0, from one scan of base) and top (the groups kept, ranked rk = 1,
 // 2, ... in the query's order).
 type plan struct {
-	b    sqlb
-	with string
+	b sqlb
+	// base is the WITH clause of base alone, whose arguments are the first
+	// baseArgs; with adds agg and top.
+	base, with string
+	baseArgs   int
 	// join is the FROM clause of base joined to its group in top; aggs the
 	// calculations' aggregates over it.
 	join, aggs string
@@ -65,6 +68,7 @@ func newPlan(project string, q query.Query) *plan {
 	}
 	sel = append(sel, fmt.Sprintf("(%s - %s) // %s AS bucket", b.table().time, b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())))
 	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
+	p.baseArgs = len(b.args)
 
 	// One scan computes the group totals and the series: grouping sets
 	// (groups) and (groups, bucket); GROUPING(bucket) tells them apart.
@@ -111,7 +115,8 @@ func newPlan(project string, q query.Query) *plan {
 		joins, aggJoins = []string{"true"}, []string{"true"}
 	}
 	cols := strings.Join(append(append([]string{}, groups...), aggs...), ", ")
-	p.with = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + b.table().view + " WHERE " + where + "),\n" +
+	p.base = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + b.table().view + " WHERE " + where + ")"
+	p.with = p.base + ",\n" +
 		"agg AS MATERIALIZED (SELECT " + prefix([]string{cols}) + "bucket, GROUPING(bucket) AS total, count(*) AS a_n FROM base" +
 		groupBy + "),\n" +
 		"top AS (SELECT row_number() OVER (ORDER BY " + strings.Join(orders, ", ") + ") AS rk" + prefixComma(groups) + " FROM agg WHERE " +

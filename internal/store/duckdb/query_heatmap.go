@@ -2,15 +2,15 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"strings"
 
 	"lookout/internal/query"
 )
 
-// heatmaps fills the HEATMAP calculations of res: for each, the value range
-// over the query's spans, then counts per (group, bucket, value bucket),
-// summed into the totals rows.
+// heatmaps fills the HEATMAP calculations of res: for each, from the value
+// range over the kept groups, the counts per (group, bucket, value bucket)
+// of one more scan, summed into the totals rows.
 // ranks holds the group rank (rk) of each series row.
 func (s *Store) heatmaps(ctx context.Context, project string, q query.Query, res *query.Result, ranks []int64) error {
 	for i, c := range q.Calculations {
@@ -30,21 +30,40 @@ func (s *Store) heatmap(ctx context.Context, project string, q query.Query, i in
 	hm := query.Heatmap{Name: q.Calculations[i].Name(), Buckets: query.DefaultHeatmapBuckets}
 	v := fmt.Sprintf("v%d", i)
 	p := newPlan(project, q)
-	var lo, hi sql.NullFloat64
-	err := s.db.QueryRowContext(ctx, p.with+"SELECT min("+v+"), max("+v+") FROM "+p.join, p.b.args...).Scan(&lo, &hi)
-	if err != nil {
-		return hm, err
+	p.b.args = p.b.args[:p.baseArgs] // this statement uses base alone
+	// The value range over the kept groups: the main statement left each
+	// group's {lo, hi} in the calculation's slot of its totals row.
+	found := false
+	for _, row := range res.Results {
+		lo, hi, ok := valueRange(row.Values[i])
+		if !ok {
+			continue
+		}
+		if !found || lo < hm.Min {
+			hm.Min = lo
+		}
+		if !found || hi > hm.Max {
+			hm.Max = hi
+		}
+		found = true
 	}
-	if !lo.Valid {
+	if !found {
+		for r := range res.Results {
+			res.Results[r].Values[i] = make([]int64, hm.Buckets)
+		}
+		for r := range res.Series {
+			res.Series[r].Values[i] = make([]int64, hm.Buckets)
+		}
 		return hm, nil
 	}
-	hm.Min, hm.Max = lo.Float64, hi.Float64
 	w := hm.BucketWidth()
 	vb := "0"
 	if w > 0 {
 		vb = fmt.Sprintf("least(CAST(floor((%s - %s) / %s) AS BIGINT), %d)", v, p.b.arg(hm.Min), p.b.arg(w), hm.Buckets-1)
 	}
-	stmt := p.with + "SELECT rk, bucket, " + vb + " AS vb, count(*) FROM " + p.join + " WHERE " + v +
+	// The kept groups are known: bind them as top instead of aggregating
+	// again.
+	stmt := p.base + ",\n" + p.topValues(res.Results) + "SELECT rk, bucket, " + vb + " AS vb, count(*) FROM " + p.join + " WHERE " + v +
 		" IS NOT NULL GROUP BY rk, bucket, vb"
 	rows, err := s.db.QueryContext(ctx, stmt, p.b.args...)
 	if err != nil {
@@ -85,6 +104,35 @@ func (s *Store) heatmap(ctx context.Context, project string, q query.Query, i in
 		row.Values[i] = orEmpty(series[k], hm.Buckets)
 	}
 	return hm, nil
+}
+
+// topValues returns the CTE top of the kept groups, ranked in result order,
+// as bound values.
+func (p *plan) topValues(groups []query.Row) string {
+	if len(groups) == 0 {
+		return "top AS (SELECT 1 AS rk WHERE false)\n"
+	}
+	var cols []string
+	for i := range groups[0].Group {
+		cols = append(cols, fmt.Sprintf("b%d", i))
+	}
+	var rows []string
+	for r, g := range groups {
+		vals := []string{fmt.Sprint(r + 1)}
+		for _, v := range g.Group {
+			vals = append(vals, p.b.arg(v))
+		}
+		rows = append(rows, "("+strings.Join(vals, ", ")+")")
+	}
+	return "top(rk" + prefixComma(cols) + ") AS (VALUES " + strings.Join(rows, ", ") + ")\n"
+}
+
+// valueRange reads the {lo, hi} struct of a HEATMAP's totals slot.
+func valueRange(v any) (lo, hi float64, ok bool) {
+	m, _ := v.(map[string]any)
+	lo, okLo := m["lo"].(float64)
+	hi, okHi := m["hi"].(float64)
+	return lo, hi, okLo && okHi
 }
 
 func orEmpty(c []int64, n int) []int64 {

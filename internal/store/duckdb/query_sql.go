@@ -251,7 +251,7 @@ func (b *sqlb) scope(project string, q query.Query) string {
 }
 
 // aggregate returns the SQL aggregate of calculation i over the base
-// columns v<i>; HEATMAP has none here (see heatmaps).
+// columns v<i>; for HEATMAP, the value range (see heatmaps).
 func aggregate(c query.Calculation, i int) string {
 	v := fmt.Sprintf("v%d", i)
 	switch c.Op {
@@ -268,7 +268,8 @@ func aggregate(c query.Calculation, i int) string {
 	case query.OpMax:
 		return "max(" + v + ")"
 	case query.OpHeatmap:
-		return "NULL"
+		// The value range, from which heatmap takes its buckets.
+		return "struct_pack(lo := min(" + v + "), hi := max(" + v + "))"
 	}
 	q, _ := c.Op.Percentile()
 	return fmt.Sprintf("quantile_cont(%s, %s)", v, formatQuantile(q))
