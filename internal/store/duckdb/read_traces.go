@@ -104,11 +104,18 @@ func (w *where) tag(t store.Tag) {
 	}
 }
 
+// searchReach is how far before and after a search window spans are read:
+// a trace whose spans all start more than that before the window is not
+// found, and a trace longer than that is summarised from the spans within
+// reach.
+const searchReach = time.Hour
+
 // SearchTraces implements store.TraceReader. The tags select traces by one
 // span that satisfies them all; the time window and durations then apply to
 // the whole trace (first start to last end), which the query aggregates over
-// every span of the candidate traces. The root is the parentless span that
-// starts first (ties broken by span id), else the earliest span.
+// the candidate traces' spans within searchReach of the window. The root is
+// the parentless span that starts first (ties broken by span id), else the
+// earliest span.
 func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.TraceSummary, error) {
 	release, err := s.acquire()
 	if err != nil {
@@ -116,11 +123,21 @@ func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.T
 	}
 	defer release()
 
+	// Only spans starting within searchReach of the window are read, so a
+	// search costs what its window holds rather than the whole store.
+	reach := where{}
+	reach.add("project = ?", q.Project)
+	if !q.Start.IsZero() {
+		reach.add("start_ns >= ?", q.Start.Add(-searchReach).UnixNano())
+	}
+	if !q.End.IsZero() {
+		reach.add("start_ns < ?", q.End.Add(searchReach).UnixNano())
+	}
 	var args []any
 	from := spansView
 	if len(q.Tags) > 0 {
 		hits := where{}
-		hits.add("project = ?", q.Project)
+		hits.add(reach.String(), reach.args...)
 		for _, t := range q.Tags {
 			hits.tag(t)
 		}
@@ -128,7 +145,7 @@ func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.T
 			" WHERE " + hits.String() + ") h USING (trace_hi, trace_lo))"
 		args = append(args, hits.args...)
 	}
-	args = append(args, q.Project)
+	args = append(args, reach.args...)
 	outer := where{}
 	outer.add("true")
 	if !q.End.IsZero() {
@@ -154,7 +171,7 @@ func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.T
 		count(*) AS n, count(*) FILTER (WHERE status_code = 2) AS errs,
 		arg_min(service, {'r': parent_span_id <> 0, 's': start_ns, 'i': span_id}) AS root_service,
 		arg_min(name, {'r': parent_span_id <> 0, 's': start_ns, 'i': span_id}) AS root_name
-	FROM ` + from + ` WHERE project = ? GROUP BY trace_hi, trace_lo
+	FROM ` + from + ` WHERE ` + reach.String() + ` GROUP BY trace_hi, trace_lo
 ) WHERE ` + outer.String() + ` ORDER BY ts DESC, trace_hi, trace_lo LIMIT ?`
 
 	rows, err := s.db.QueryContext(ctx, query, args...)
