@@ -1,5 +1,5 @@
 // Typed access to Lookout's JSON API (same origin). Shapes: docs/api.md,
-// docs/errors.md, docs/xray-api.md, docs/cloudwatch-logs.md.
+// docs/errors.md, docs/xray-api.md, docs/cloudwatch-logs.md, docs/query.md.
 
 export class ApiError extends Error {
   constructor(
@@ -223,4 +223,117 @@ export interface Status {
   storeBytes: number;
   partitions: { name: string; start: string; end: string; bytes: number }[] | null;
   streams: StreamStatus[] | null;
+}
+
+// --- queries (docs/query.md)
+
+/** postJSON sends a JSON body and reads a JSON answer (errors as getJSON). */
+export function postJSON<T>(path: string, params: Record<string, string | undefined>, body: unknown): Promise<T> {
+  return getJSON<T>(path, params, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+export type Scalar = string | number | boolean;
+
+export interface Calculation {
+  op: string;
+  column?: string;
+}
+export interface Filter {
+  column: string;
+  op: string;
+  value?: Scalar | Scalar[];
+}
+export interface QueryOrder {
+  op?: string;
+  column?: string;
+  order?: "ascending" | "descending";
+}
+export interface Having {
+  calculate_op: string;
+  column?: string;
+  op: string;
+  value: number;
+}
+
+/** QuerySpec is Honeycomb's query specification (times in unix seconds). */
+export interface QuerySpec {
+  time_range?: number;
+  start_time?: number;
+  end_time?: number;
+  granularity?: number;
+  calculations?: Calculation[];
+  filters?: Filter[];
+  filter_combination?: "AND" | "OR";
+  breakdowns?: string[];
+  orders?: QueryOrder[];
+  havings?: Having[];
+  limit?: number;
+}
+
+/** QueryData maps breakdowns to their values and calculations to a number, null (no numeric value) or HEATMAP counts. */
+export type QueryData = Record<string, Scalar | null | number[]>;
+
+export interface QueryResult {
+  query: { dataset: string; start_time: number; end_time: number; granularity: number; calculations: string[]; breakdowns: string[] };
+  results: { data: QueryData }[];
+  series: { time: string; data: QueryData }[];
+  heatmaps?: { name: string; min: number; max: number; buckets: number; bucket_width: number }[];
+}
+export type HeatmapAxis = NonNullable<QueryResult["heatmaps"]>[number];
+
+export interface Column {
+  name: string;
+  type: "string" | "integer" | "float" | "boolean";
+  source: "span" | "attribute" | "resource";
+  description?: string;
+  count?: number;
+  cardinality?: number;
+}
+
+/** Selection is a BubbleUp region: [start_time, end_time) × [min, max] of column, and/or filters. */
+export interface Selection {
+  start_time?: number;
+  end_time?: number;
+  column?: string;
+  min?: number;
+  max?: number;
+  filters?: Filter[];
+  filter_combination?: "AND" | "OR";
+}
+
+export interface BubbleUpValue {
+  value: Scalar | null;
+  /** upper bound of a binned value, which covers [value, max) */
+  max?: number;
+  inside: number;
+  outside: number;
+  inside_fraction: number;
+  outside_fraction: number;
+}
+export interface BubbleUpColumn {
+  column: string;
+  score: number;
+  binned?: boolean;
+  values: BubbleUpValue[];
+}
+export interface BubbleUpResult {
+  inside: number;
+  outside: number;
+  columns: BubbleUpColumn[];
+}
+
+const ds = (dataset: string) => ({ dataset: dataset || "all" });
+
+export function runQuery(dataset: string, spec: QuerySpec): Promise<QueryResult> {
+  return postJSON<QueryResult>("/api/query", ds(dataset), spec);
+}
+
+export function bubbleUp(dataset: string, q: QuerySpec, selection: Selection): Promise<BubbleUpResult> {
+  return postJSON<BubbleUpResult>("/api/bubbleup", ds(dataset), { query: q, selection });
+}
+
+/** columns lists the dataset's columns seen between start and end (as /api/search reads them). */
+export async function columns(dataset: string, start: string, end: string): Promise<Column[]> {
+  const r = await getJSON<{ columns: Column[] | null }>("/api/columns", { ...ds(dataset), start, end });
+  return r.columns ?? [];
 }

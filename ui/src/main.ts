@@ -7,6 +7,7 @@ import { logsPage } from "./pages/logs";
 import { errorsPage, itemPage } from "./pages/errors";
 import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
+import { queryPage } from "./pages/query";
 
 const app = document.getElementById("app")!;
 let generation = 0;
@@ -27,6 +28,8 @@ async function render(): Promise<void> {
         return await tracesPage(app, params, alive);
       case "trace":
         return await tracePage(app, id ?? "", params, alive);
+      case "query":
+        return await queryPage(app, params, alive);
       case "logs":
         return await logsPage(app, params, alive);
       case "errors":

@@ -2,9 +2,10 @@
 //
 // Builds ./cmd/lookout (or uses $LOOKOUT_BIN), starts it on loopback with
 // ports chosen by the kernel, sends a trace and logs over OTLP/HTTP JSON and
-// a Rollbar item, then drives Chromium (playwright-core, system browser at
+// a Rollbar item, and spans of three services whose slow spans share an
+// attribute, then drives Chromium (playwright-core, system browser at
 // $CHROMIUM or /usr/bin/chromium) through Traces, the trace view, Logs,
-// Errors, Log groups and Status. On failure it saves a screenshot under
+// Errors, Log groups, Status and Query (charts, heatmap, BubbleUp). On failure it saves a screenshot under
 // ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -23,6 +24,7 @@ const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), "lookout-ui-test-"));
 let server, context, page;
 let failed = false;
+let expected400 = 0;
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
@@ -108,6 +110,44 @@ async function sendData(addrs, ids) {
   await post(`http://${addrs.http}/`, { logGroupName: "/ui-test/shop" }, { "X-Amz-Target": "Logs_20140328.CreateLogGroup", "Content-Type": "application/x-amz-json-1.1" });
 }
 
+/**
+ * sendQueryData sends spans of a few services over the last 50 minutes with
+ * whole-millisecond durations: the slow ones (600–1099 ms) all carry
+ * db.shard=shard-7, the fast ones (5–94 ms) shard-0..4. Returns the
+ * durations sent per service.
+ */
+async function sendQueryData(addrs, plan) {
+  const now = Date.now();
+  const sent = {};
+  let k = 0;
+  const resourceSpans = plan.map(({ service, count, slow }) => {
+    sent[service] = [];
+    const spans = [];
+    for (let i = 0; i < count; i++) {
+      const isSlow = i < slow;
+      const dur = isSlow ? 600 + ((i * 37) % 500) : 5 + ((i * 13) % 90);
+      const start = now - 50 * 60_000 + ((k++ * 1_234_567) % (45 * 60_000)); // spread over 45 minutes
+      sent[service].push(dur);
+      spans.push({
+        traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), name: "GET /items", kind: 2,
+        startTimeUnixNano: String(BigInt(start) * 1_000_000n), endTimeUnixNano: String(BigInt(start + dur) * 1_000_000n),
+        attributes: [str("db.shard", isSlow ? "shard-7" : `shard-${i % 5}`), str("http.route", "/items")],
+      });
+    }
+    return { resource: { attributes: [str("service.name", service)] }, scopeSpans: [{ scope: { name: "ui-test" }, spans }] };
+  });
+  await post(`http://${addrs.otlpHTTP}/v1/traces`, { resourceSpans });
+  return sent;
+}
+
+/** p99 is DuckDB's quantile_cont(0.99): linear interpolation at rank 0.99·(n−1). */
+function p99(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const pos = 0.99 * (v.length - 1);
+  const lo = Math.floor(pos);
+  return v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (pos - lo);
+}
+
 /** see waits until an element matching selector and containing text is visible. */
 async function see(selector, text) {
   const loc = text === undefined ? page.locator(selector).first() : page.locator(selector, { hasText: text }).first();
@@ -124,6 +164,12 @@ async function run() {
   const addrs = await startLookout();
   log("lookout at", addrs.http);
   await sendData(addrs, ids);
+  const plan = [
+    { service: "qt-checkout", count: 40, slow: 8 },
+    { service: "qt-frontend", count: 25, slow: 4 },
+    { service: "qt-inventory", count: 15, slow: 3 },
+  ];
+  const sent = await sendQueryData(addrs, plan);
   log("data sent");
 
   const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -139,7 +185,12 @@ async function run() {
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    // The one 400 the test asks for (a bad granularity) is logged by the browser too.
+    if (expected400 > 0 && /status of 400/.test(m.text()) && m.location().url.includes("/api/query")) return void expected400--;
+    pageErrors.push(m.text());
+  });
   const base = `http://${addrs.http}`;
 
   // Traces: search by tags, find the trace, open it.
@@ -194,12 +245,125 @@ async function run() {
   await see("tr.stream-row", "silent for");
   log("groups and status shown");
 
+  await queryChecks(base, plan, sent);
+
   // A client-side route survives a reload through the server's index fallback.
   const res = await page.goto(`${base}/some/client/route`);
   if (res?.status() !== 200) throw new Error(`index fallback: status ${res?.status()}`);
   await see("h1", "Traces");
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));
+}
+
+/** queryChecks drives #/query: builder errors, results, charts, heatmap, BubbleUp and adding a filter. */
+async function queryChecks(base, plan, sent) {
+  await page.goto(`${base}/#/query`);
+  await see("h1", "Query");
+  await see("#nav a.active", "Query");
+  await see("#query-results tr.query-row"); // the default query: COUNT over the last hour
+
+  // A bad calculation is named next to the form; so is the server's 400.
+  await page.fill("#query-form input[name=calcs]", "COUNT, FOO(x)");
+  await page.click("#query-form button[type=submit]");
+  await see("#query-error", 'VISUALIZE: "FOO(x)"');
+  await page.fill("#query-form input[name=calcs]", "COUNT");
+  await page.fill("#query-form input[name=gran]", "1");
+  expected400 = 1;
+  await page.click("#query-form button[type=submit]");
+  await see("#query-error", "granularity");
+  await see("#query-error", "more than 2000 buckets");
+  log("query: client and server errors shown next to the form");
+
+  // The column datalist follows the list being typed: after "P99(" it offers "P99(<column>)".
+  await page.fill("#query-form input[name=calcs]", "COUNT, P99(");
+  await page.waitForFunction(() => [...document.querySelectorAll("#dl-calcs option")].some((o) => o.value === "COUNT, P99(duration_ms)"), null, { timeout: STEP_TIMEOUT_MS });
+
+  await page.fill("#query-form input[name=gran]", "");
+  await page.fill("#query-form input[name=calcs]", "P99(duration_ms), COUNT, HEATMAP(duration_ms)");
+  await page.fill("#query-form input[name=group]", "service.name");
+  await page.click("#query-form button[type=submit]");
+  await page.waitForFunction(() => location.hash.includes("group=service.name"), null, { timeout: STEP_TIMEOUT_MS });
+  await see("#query-results tr.query-row", "qt-checkout");
+  if ((await page.locator("#query-error .alert").count()) !== 0) throw new Error("query: error box left after a good run");
+
+  // The table: COUNT and P99 per service as sent.
+  const checkTable = async (want) => {
+    for (const [service, durs] of Object.entries(want)) {
+      const row = page.locator("#query-results tr.query-row", { has: page.locator("td.bd", { hasText: new RegExp(`^${service}$`) }) });
+      const count = await row.locator('td[data-calc="COUNT"]').getAttribute("data-value", { timeout: STEP_TIMEOUT_MS });
+      if (Number(count) !== durs.length) throw new Error(`query: COUNT of ${service} is ${count}, sent ${durs.length}`);
+      const p = Number(await row.locator('td[data-calc="P99(duration_ms)"]').getAttribute("data-value"));
+      if (Math.abs(p - p99(durs)) > 1e-6 * p99(durs)) throw new Error(`query: P99 of ${service} is ${p}, want ${p99(durs)}`);
+    }
+  };
+  await checkTable(sent);
+  const rows = await page.locator("#query-results tr.query-row").count();
+  if (rows !== plan.length + 1) throw new Error(`query: ${rows} groups, want ${plan.length + 1} (the trace's service too)`);
+
+  // A line chart per non-HEATMAP calculation, a line per group; the heatmap's cells add up to every span.
+  for (const calc of ["P99(duration_ms)", "COUNT"]) {
+    const n = await page.locator(`svg.line-chart[data-calc="${calc}"] g.series`).count();
+    if (n !== rows) throw new Error(`query: ${calc} chart has ${n} lines, want ${rows}`);
+    await see(`svg.line-chart[data-calc="${calc}"] text.x-start`);
+  }
+  const hm = page.locator('svg.heatmap[data-calc="HEATMAP(duration_ms)"]');
+  await hm.waitFor({ state: "visible", timeout: STEP_TIMEOUT_MS });
+  const counts = await hm.locator("rect.hm-cell").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-count"))));
+  const totalCount = await page.locator('#query-results td[data-calc="COUNT"]').evaluateAll((els) => els.reduce((a, e) => a + Number(e.getAttribute("data-value")), 0));
+  const cellSum = counts.reduce((a, b) => a + b, 0);
+  if (!counts.length || cellSum !== totalCount) throw new Error(`query: heatmap cells count ${cellSum} spans, the table ${totalCount}`);
+  const allDurs = Object.values(sent).flat();
+  const hmMax = Number(await hm.getAttribute("data-max"));
+  if (hmMax !== Math.max(...allDurs) || Number(await hm.getAttribute("data-min")) > Math.min(...allDurs)) {
+    throw new Error(`query: heatmap axis ${await hm.getAttribute("data-min")}..${hmMax}, sent ${Math.min(...allDurs)}..${Math.max(...allDurs)}`);
+  }
+  log(`query: ${rows} groups, COUNT and P99 as sent, 2 line charts, heatmap of ${cellSum} spans`);
+
+  // The query is in the URL: a reload shows it again.
+  await page.reload();
+  await see("#query-results tr.query-row", "qt-inventory");
+  if ((await page.inputValue("#query-form input[name=group]")) !== "service.name") throw new Error("query: GROUP BY lost on reload");
+
+  // BubbleUp from the form (keyboard path): every span of 500 ms or more.
+  const slowTotal = plan.reduce((a, p) => a + p.slow, 0);
+  const topColumn = async () => {
+    await see("#bubbleup-results .bu-column");
+    const inside = Number(await page.locator("#bu-inside").textContent());
+    if (inside !== slowTotal) throw new Error(`bubbleup: ${inside} spans inside, want ${slowTotal}`);
+    const cols = await page.locator("#bubbleup-results .bu-column").evaluateAll((els) => els.map((e) => e.getAttribute("data-column")));
+    const first = cols.filter((c) => c !== "duration_ms")[0];
+    if (first !== "db.shard") throw new Error(`bubbleup: the first column is ${first}, want db.shard (all: ${cols.join(", ")})`);
+    const score = await page.locator('.bu-column[data-column="db.shard"] .bu-score').textContent();
+    if (score !== "1.00") throw new Error(`bubbleup: db.shard scores ${score}, want 1.00`);
+  };
+  await page.fill("#bubbleup-form input[name=min]", "500");
+  await page.click("#bubbleup-form button[type=submit]");
+  await topColumn();
+  await see("svg.heatmap rect.hm-selection[visibility=visible]");
+  log("bubbleup (form): db.shard ranked first");
+
+  // BubbleUp by dragging over the upper half of the heatmap (values above ~550 ms).
+  await page.locator("#bubbleup-results").evaluate((el) => el.replaceChildren());
+  const plot = await hm.locator("rect.hm-plot").boundingBox();
+  await page.mouse.move(plot.x + 2, plot.y + 2);
+  await page.mouse.down();
+  await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height * 0.3, { steps: 4 });
+  await page.mouse.move(plot.x + plot.width - 2, plot.y + plot.height * 0.45, { steps: 4 });
+  await page.mouse.up();
+  const min = Number(await page.inputValue("#bubbleup-form input[name=min]"));
+  if (!(min > 94 && min < 600)) throw new Error(`bubbleup: the drag selected values from ${min}`);
+  await topColumn();
+  log(`bubbleup (drag): values ≥ ${min.toFixed(0)} ms, db.shard ranked first`);
+
+  // Clicking a value adds it to WHERE and runs the query: only the slow spans remain.
+  await page.locator('.bu-column[data-column="db.shard"] button.bu-add', { hasText: /^shard-7$/ }).click();
+  await page.waitForFunction(() => decodeURIComponent(location.hash.replace(/\+/g, " ")).includes("db.shard = shard-7"), null, { timeout: STEP_TIMEOUT_MS });
+  await see("#query-results tr.query-row", "qt-checkout");
+  if ((await page.inputValue("#query-form textarea[name=where]")).trim() !== "db.shard = shard-7") throw new Error("bubbleup: WHERE does not hold the clicked value");
+  await checkTable(Object.fromEntries(Object.entries(sent).map(([s, d]) => [s, d.filter((x) => x >= 600)])));
+  const filteredRows = await page.locator("#query-results tr.query-row").count();
+  if (filteredRows !== plan.length) throw new Error(`bubbleup filter: ${filteredRows} groups, want ${plan.length}`);
+  log("bubbleup: clicking shard-7 added the filter; counts are the slow spans");
 }
 
 async function finish(err) {
