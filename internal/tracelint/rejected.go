@@ -15,8 +15,7 @@ const RuleRejectedDocument = "rejected-document"
 
 // What the X-Ray receiver records for a refused document: a log event whose
 // body starts with RejectedBodyPrefix, with these attributes
-// (docs/xray-mapping.md; the receiver's tests check that they agree with
-// its own constants).
+// (docs/xray-mapping.md). The receiver writes them with these constants.
 const (
 	RejectedBodyPrefix    = "X-Ray segment document rejected"
 	AttrRejectedReason    = "xray.rejected.reason"

@@ -1,6 +1,7 @@
 package xray
 
 import (
+	"lookout/internal/tracelint"
 	"time"
 	"unicode/utf8"
 
@@ -10,26 +11,12 @@ import (
 // A document refused for what it contains is not only counted: it is kept
 // as a WARN log event of its trace (when its trace_id could be read) and of
 // its service, committed with the spans of the same request or UDP batch.
-// Readers (tracelint) find these events by the body prefix and attributes
-// below; docs/xray-mapping.md describes them.
-const (
-	// RejectedBodyPrefix starts the body of every such event, followed by
-	// " (<reason>): <message>".
-	RejectedBodyPrefix = "X-Ray segment document rejected"
-	// AttrRejectedReason is the refusal reason (the metric label).
-	AttrRejectedReason = "xray.rejected.reason"
-	// AttrRejectedErrorCode is the ErrorCode PutTraceSegments reports.
-	AttrRejectedErrorCode = "xray.rejected.error_code"
-	// AttrRejectedTransport is TransportUDP or TransportAPI.
-	AttrRejectedTransport = "xray.rejected.transport"
-	// AttrDocumentID is the document's id as sent, when it had one.
-	AttrDocumentID = "xray.document.id"
-	// AttrDocumentExcerpt is the first ExcerptBytes of the document as sent
-	// (of the datagram when its header was wrong or it was too large).
-	AttrDocumentExcerpt = "xray.document.excerpt"
-)
+// Its body and attributes are those tracelint reads back
+// (tracelint.RejectedBodyPrefix, tracelint.AttrRejected*); the constants
+// live there because tracelint is the package both sides import.
+// docs/xray-mapping.md describes them.
 
-// Values of AttrRejectedTransport.
+// Values of tracelint.AttrRejectedTransport.
 const (
 	TransportUDP = "udp" // the daemon protocol
 	TransportAPI = "api" // PutTraceSegments
@@ -53,11 +40,11 @@ func keepsRejection(reason string) bool {
 // raw is the document (or datagram) as received.
 func rejectedEvent(project, transport string, e *docError, raw []byte, now time.Time) model.LogEvent {
 	var a attrs = make([]model.KeyValue, 0, 5)
-	a.str(AttrRejectedReason, e.reason)
-	a.str(AttrRejectedErrorCode, e.code)
-	a.str(AttrRejectedTransport, transport)
-	a.str(AttrDocumentID, clip([]byte(e.id)))
-	a.add(AttrDocumentExcerpt, model.StringValue(clip(raw)))
+	a.str(tracelint.AttrRejectedReason, e.reason)
+	a.str(tracelint.AttrRejectedErrorCode, e.code)
+	a.str(tracelint.AttrRejectedTransport, transport)
+	a.str(tracelint.AttrDocumentID, clip([]byte(e.id)))
+	a.add(tracelint.AttrDocumentExcerpt, model.StringValue(clip(raw)))
 	var res attrs
 	res.str("service.name", clip([]byte(e.service)))
 	return model.LogEvent{
@@ -66,7 +53,7 @@ func rejectedEvent(project, transport string, e *docError, raw []byte, now time.
 		ObservedTimeUnixNano: now.UnixNano(),
 		SeverityNumber:       severityWarn,
 		SeverityText:         "WARN",
-		Body:                 model.StringValue(RejectedBodyPrefix + " (" + e.reason + "): " + e.msg),
+		Body:                 model.StringValue(tracelint.RejectedBodyPrefix + " (" + e.reason + "): " + e.msg),
 		Attributes:           model.Attributes(a),
 		TraceID:              e.trace,
 		SpanID:               e.span,

@@ -30,9 +30,9 @@ func checkEvent(t *testing.T, ev model.LogEvent, w wantEvent) {
 	t.Helper()
 	get := func(k string) string { v, _ := ev.Attributes.Get(k); return v.AsString() }
 	body := ev.Body.AsString()
-	if get(AttrRejectedReason) != w.reason || get(AttrRejectedErrorCode) != w.code || get(AttrRejectedTransport) != w.transport ||
-		get(AttrDocumentID) != w.docID || !strings.HasPrefix(get(AttrDocumentExcerpt), w.excerpt) ||
-		len(get(AttrDocumentExcerpt)) > ExcerptBytes || !utf8.ValidString(get(AttrDocumentExcerpt)) {
+	if get(tracelint.AttrRejectedReason) != w.reason || get(tracelint.AttrRejectedErrorCode) != w.code || get(tracelint.AttrRejectedTransport) != w.transport ||
+		get(tracelint.AttrDocumentID) != w.docID || !strings.HasPrefix(get(tracelint.AttrDocumentExcerpt), w.excerpt) ||
+		len(get(tracelint.AttrDocumentExcerpt)) > ExcerptBytes || !utf8.ValidString(get(tracelint.AttrDocumentExcerpt)) {
 		t.Errorf("attributes %v, want %+v", ev.Attributes, w)
 	}
 	if _, ok := ev.Resource.Attributes.Get("service.name"); ok != (w.service != "") || (ok && ev.Service() != w.service) {
@@ -41,7 +41,7 @@ func checkEvent(t *testing.T, ev model.LogEvent, w wantEvent) {
 	if ev.TraceID != w.trace || ev.SpanID != w.span {
 		t.Errorf("trace %s span %s, want %s %s", ev.TraceID, ev.SpanID, w.trace, w.span)
 	}
-	if !strings.HasPrefix(body, RejectedBodyPrefix+" ("+w.reason+"): ") || ev.SeverityNumber != 13 || ev.SeverityText != "WARN" ||
+	if !strings.HasPrefix(body, tracelint.RejectedBodyPrefix+" ("+w.reason+"): ") || ev.SeverityNumber != 13 || ev.SeverityText != "WARN" ||
 		ev.Project != model.DefaultProject || ev.Scope.Name != ScopeName {
 		t.Errorf("event %+v", ev)
 	}
@@ -100,15 +100,6 @@ func TestClip(t *testing.T) {
 // TestRejectedEventIsReadByLint: what the receiver writes, the lint reads;
 // the constants the two packages keep must agree.
 func TestRejectedEventIsReadByLint(t *testing.T) {
-	for mine, theirs := range map[string]string{
-		RejectedBodyPrefix: tracelint.RejectedBodyPrefix, AttrRejectedReason: tracelint.AttrRejectedReason,
-		AttrRejectedErrorCode: tracelint.AttrRejectedErrorCode, AttrRejectedTransport: tracelint.AttrRejectedTransport,
-		AttrDocumentID: tracelint.AttrDocumentID, AttrDocumentExcerpt: tracelint.AttrDocumentExcerpt,
-	} {
-		if mine != theirs {
-			t.Errorf("xray writes %q, tracelint reads %q", mine, theirs)
-		}
-	}
 	doc := `{"name":"shop",` + okID + `,"trace_id":"1-zz",` + okTimes + `}`
 	_, e := parseDocument([]byte(doc))
 	ev := rejectedEvent(model.DefaultProject, TransportAPI, e, []byte(doc), time.Now())
