@@ -110,26 +110,12 @@ func logQueryCases() []testCase {
 				})
 			}
 			t.Run("Columns", func(t *testing.T) {
-				cols, err := qr.Columns(ctx(t), "p1", query.DatasetAll, query.SourceLogs, T0, T0.Add(time.Hour))
-				if err != nil {
-					t.Fatal(err)
-				}
-				byName := map[string]query.Column{}
-				for _, c := range cols {
-					byName[c.Name] = c
-				}
-				for name, want := range map[string]query.Column{
+				byName := checkColumns(t, qr, query.SourceLogs, map[string]query.Column{
 					query.ColSeverityText: {Type: query.TypeString, Source: "log"},
 					"latency_ms":          {Type: query.TypeFloat, Source: "attribute", Count: queryLogs},
 					"http.status_code":    {Type: query.TypeInteger, Source: "attribute", Count: queryLogs, Cardinality: 2},
 					"region":              {Type: query.TypeString, Source: "resource", Count: queryLogs, Cardinality: 2},
-				} {
-					got := byName[name]
-					if got.Type != want.Type || got.Source != want.Source || got.Count != want.Count ||
-						want.Cardinality > 0 && got.Cardinality != want.Cardinality {
-						t.Errorf("%s: %+v, want %+v", name, got, want)
-					}
-				}
+				})
 				if _, ok := byName[query.ColDuration]; ok {
 					t.Error("duration_ms listed for logs")
 				}

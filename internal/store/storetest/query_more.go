@@ -8,6 +8,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/query"
+	"lookout/internal/store"
 )
 
 // queryMoreCases checks HEATMAP, BubbleUp, Columns, validation and
@@ -113,15 +114,7 @@ func queryMoreCases() []testCase {
 		}},
 		{name: "Columns", run: func(t *testing.T, b Backend) {
 			qr, _ := openQuerier(t, b)
-			cols, err := qr.Columns(ctx(t), "p1", query.DatasetAll, query.SourceSpans, T0, T0.Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			byName := map[string]query.Column{}
-			for _, c := range cols {
-				byName[c.Name] = c
-			}
-			for name, want := range map[string]query.Column{
+			byName := checkColumns(t, qr, query.SourceSpans, map[string]query.Column{
 				dur:                       {Type: query.TypeFloat, Source: "span"},
 				"http.status_code":        {Type: query.TypeInteger, Source: "attribute", Count: querySpans, Cardinality: 3},
 				"tier":                    {Type: query.TypeString, Source: "attribute", Count: querySpans, Cardinality: 2},
@@ -132,13 +125,7 @@ func queryMoreCases() []testCase {
 				"event.exception.type":    {Type: query.TypeString, Source: "event", Cardinality: 3},
 				"event.exception.escaped": {Type: query.TypeBoolean, Source: "event", Cardinality: 2},
 				"event.attempt":           {Type: query.TypeInteger, Source: "event", Cardinality: 4},
-			} {
-				got := byName[name]
-				if got.Type != want.Type || got.Source != want.Source || want.Count > 0 && got.Count != want.Count ||
-					got.Cardinality != want.Cardinality {
-					t.Errorf("%s: %+v, want %+v", name, got, want)
-				}
-			}
+			})
 			if _, ok := byName["service.name"]; !ok || byName["service.name"].Source != "span" {
 				t.Errorf("service.name: %+v, want the span field only", byName["service.name"])
 			}
@@ -159,4 +146,26 @@ func queryMoreCases() []testCase {
 			}
 		}},
 	}
+}
+
+// checkColumns lists the columns of p1's hour and checks those of want:
+// type and source always, count and cardinality when want sets them.
+func checkColumns(t *testing.T, qr store.Querier, src query.Source, want map[string]query.Column) map[string]query.Column {
+	t.Helper()
+	cols, err := qr.Columns(ctx(t), "p1", query.DatasetAll, src, T0, T0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]query.Column{}
+	for _, c := range cols {
+		byName[c.Name] = c
+	}
+	for name, w := range want {
+		got := byName[name]
+		if got.Type != w.Type || got.Source != w.Source || w.Count > 0 && got.Count != w.Count ||
+			w.Cardinality > 0 && got.Cardinality != w.Cardinality {
+			t.Errorf("%s: %+v, want %+v", name, got, w)
+		}
+	}
+	return byName
 }
