@@ -114,7 +114,18 @@ export interface LintFinding {
   parentId?: string;
   message: string;
   skewMillis?: number;
+  /** the refused X-Ray document of a rejected-document finding */
+  document?: RejectedDocument;
   [k: string]: unknown;
+}
+/** RejectedDocument is a segment document the X-Ray receiver refused (internal/tracelint/rejected.go). */
+export interface RejectedDocument {
+  id?: string;
+  reason: string;
+  errorCode: string;
+  transport: string;
+  excerpt: string;
+  receivedAt: string;
 }
 export interface LintReport {
   traceId: string;
@@ -274,7 +285,7 @@ export interface QuerySpec {
 export type QueryData = Record<string, Scalar | null | number[]>;
 
 export interface QueryResult {
-  query: { dataset: string; start_time: number; end_time: number; granularity: number; calculations: string[]; breakdowns: string[] };
+  query: { dataset: string; source?: string; start_time: number; end_time: number; granularity: number; calculations: string[]; breakdowns: string[] };
   results: { data: QueryData }[];
   series: { time: string; data: QueryData }[];
   heatmaps?: { name: string; min: number; max: number; buckets: number; bucket_width: number }[];
@@ -284,7 +295,7 @@ export type HeatmapAxis = NonNullable<QueryResult["heatmaps"]>[number];
 export interface Column {
   name: string;
   type: "string" | "integer" | "float" | "boolean";
-  source: "span" | "attribute" | "resource";
+  source: "span" | "log" | "attribute" | "resource" | "event";
   description?: string;
   count?: number;
   cardinality?: number;
@@ -324,16 +335,64 @@ export interface BubbleUpResult {
 
 const ds = (dataset: string) => ({ dataset: dataset || "all" });
 
-export function runQuery(dataset: string, spec: QuerySpec): Promise<QueryResult> {
-  return postJSON<QueryResult>("/api/query", ds(dataset), spec);
+/** QuerySource is what a query reads: spans (the default) or log events. */
+export type QuerySource = "spans" | "logs";
+
+export function runQuery(dataset: string, spec: QuerySpec, source: QuerySource = "spans"): Promise<QueryResult> {
+  return postJSON<QueryResult>("/api/query", { ...ds(dataset), source }, spec);
 }
 
 export function bubbleUp(dataset: string, q: QuerySpec, selection: Selection): Promise<BubbleUpResult> {
   return postJSON<BubbleUpResult>("/api/bubbleup", ds(dataset), { query: q, selection });
 }
 
-/** columns lists the dataset's columns seen between start and end (as /api/search reads them). */
-export async function columns(dataset: string, start: string, end: string): Promise<Column[]> {
-  const r = await getJSON<{ columns: Column[] | null }>("/api/columns", { ...ds(dataset), start, end });
+/** columns lists the dataset's columns (span or log fields, attributes, span events) seen between start and end. */
+export async function columns(dataset: string, start: string, end: string, source: QuerySource = "spans"): Promise<Column[]> {
+  const r = await getJSON<{ columns: Column[] | null }>("/api/columns", { ...ds(dataset), source, start, end });
   return r.columns ?? [];
 }
+
+// --- service health (internal/tracelint/http.go, naming.go; docs/xray-api.md)
+
+export interface ServiceLint {
+  service: string;
+  start: string;
+  end: string;
+  tracesChecked: number;
+  truncated: boolean; // more traces exist than were checked
+  counts: Record<string, number>; // findings per rule, rejected-document included
+  traces: LintReport[] | null; // traces with findings, newest first (up to 100)
+  rejected: LintFinding[] | null; // refused documents, newest first (up to 100)
+  rejectedTruncated: boolean;
+}
+
+export interface NameSeen {
+  name: string;
+  count: number;
+  lastSeen: string;
+  hosts: string[] | null;
+  fromHost: boolean; // the name equals a request's Host header: dynamic segment naming
+  scope: string;
+}
+/** NamingService is one service instance ("instance <id>", "port <n>" or "name <name>") with the names its segments had. */
+export interface NamingService {
+  key: string;
+  names: NameSeen[] | null;
+  note?: string;
+  total: number;
+}
+
+/** window params: unix seconds (the lint endpoints read no "1h"). */
+const win = (start: number, end: number) => ({ start: String(Math.floor(start)), end: String(Math.ceil(end)) });
+
+export function serviceLint(service: string, start: number, end: number): Promise<ServiceLint> {
+  return getJSON<ServiceLint>(`/api/services/${encodeURIComponent(service)}/lint`, win(start, end));
+}
+
+export async function xrayNaming(start: number, end: number): Promise<NamingService[]> {
+  const r = await getJSON<{ services: NamingService[] | null }>("/api/xray/naming", win(start, end));
+  return r.services ?? [];
+}
+
+/** REJECTED_PREFIX starts the body of the log events that keep refused X-Ray documents. */
+export const REJECTED_PREFIX = "X-Ray segment document rejected";

@@ -8,6 +8,7 @@ import { errorsPage, itemPage } from "./pages/errors";
 import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
+import { servicePage } from "./pages/service";
 
 const app = document.getElementById("app")!;
 let generation = 0;
@@ -19,7 +20,7 @@ async function render(): Promise<void> {
   const [page = "traces", id] = parts;
   for (const a of document.querySelectorAll<HTMLAnchorElement>("#nav a")) {
     const p = a.dataset.page;
-    a.classList.toggle("active", p === page || (p === "traces" && page === "trace") || (p === "errors" && page === "item"));
+    a.classList.toggle("active", p === page || (p === "traces" && (page === "trace" || page === "service")) || (p === "errors" && page === "item"));
   }
   const alive = () => gen === generation;
   try {
@@ -28,6 +29,8 @@ async function render(): Promise<void> {
         return await tracesPage(app, params, alive);
       case "trace":
         return await tracePage(app, id ?? "", params, alive);
+      case "service":
+        return await servicePage(app, id ?? "", params, alive);
       case "query":
         return await queryPage(app, params, alive);
       case "logs":

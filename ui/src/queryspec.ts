@@ -12,6 +12,8 @@ const fail = (field: string, part: string, why: string): never => {
 
 /** The builder's fields as they are kept in the URL. */
 export interface Builder {
+  /** "spans" or "logs" (docs/query.md) */
+  source: string;
   dataset: string;
   start: string;
   end: string;
@@ -26,7 +28,7 @@ export interface Builder {
 }
 
 export const BUILDER_DEFAULTS: Builder = {
-  dataset: "all", start: "1h", end: "", granularity: "", calcs: "COUNT", where: "", combine: "AND", groupBy: "", orderBy: "", having: "", limit: "",
+  source: "spans", dataset: "all", start: "1h", end: "", granularity: "", calcs: "COUNT", where: "", combine: "AND", groupBy: "", orderBy: "", having: "", limit: "",
 };
 
 const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };

@@ -20,6 +20,11 @@ export function href(path: string, params: Record<string, string | undefined> = 
   return "#/" + path + (qs ? "?" + qs : "");
 }
 
+/** serviceHref links a service's health page. */
+export function serviceHref(service: string, params: Record<string, string | undefined> = {}): string {
+  return href("service/" + encodeURIComponent(service), params);
+}
+
 export function go(path: string, params: Record<string, string | undefined> = {}): void {
   location.hash = href(path, params);
 }

@@ -3,10 +3,13 @@
 // Builds ./cmd/lookout (or uses $LOOKOUT_BIN), starts it on loopback with
 // ports chosen by the kernel, sends a trace and logs over OTLP/HTTP JSON and
 // a Rollbar item, and spans of three services whose slow spans share an
-// attribute, then drives Chromium (playwright-core, system browser at
+// attribute, log lines of several severities, CloudWatch Logs events, and
+// X-Ray segment documents over UDP (one refused, two naming one service
+// twice), then drives Chromium (playwright-core, system browser at
 // $CHROMIUM or /usr/bin/chromium) through Traces, the trace view, Logs,
-// Errors, Log groups, Status and Query (charts, heatmap, BubbleUp). On failure it saves a screenshot under
-// ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/.
+// Errors, Log groups (drill-down), Status, the service page and Query
+// (charts, heatmap, BubbleUp, the logs source). On failure it saves a
+// screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/.
 
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
@@ -14,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { chromium } from "playwright-core";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,6 +29,7 @@ const tmp = mkdtempSync(join(tmpdir(), "lookout-ui-test-"));
 let server, context, page;
 let failed = false;
 let expected400 = 0;
+let expected404 = 0;
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
@@ -59,7 +64,7 @@ async function startLookout() {
           const rec = JSON.parse(line);
           if (rec.msg === "lookout started") {
             clearTimeout(timer);
-            resolveAddrs({ http: rec.http, otlpHTTP: rec.otlp_http });
+            resolveAddrs({ http: rec.http, otlpHTTP: rec.otlp_http, xrayUDP: rec.xray_udp });
           }
           if (rec.level === "ERROR") console.error("lookout:", line);
         } catch {
@@ -91,7 +96,7 @@ async function sendData(addrs, ids) {
     resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "ui-test" }, spans: [
       span(ids.root, undefined, "GET /checkout", 120, 0, { attributes: [str("http.request.method", "GET"), { key: "http.response.status_code", value: { intValue: "500" } }], status: { code: 2, message: "charge failed" } }),
       span(ids.child, ids.root, "load-cart", 110, 60, { attributes: [str("cart.id", "c-42")] }),
-      span(ids.grandchild, ids.child, "charge-card", 50, 10),
+      span(ids.grandchild, ids.child, "charge-card", 50, 10, { events: [{ timeUnixNano: ms(20), name: "exception", attributes: [str("exception.type", "PaymentError")] }] }),
       span(ids.orphan, ids.missing, "late-callback", 40, 30),
     ] }] }],
   });
@@ -108,6 +113,97 @@ async function sendData(addrs, ids) {
     },
   }, { "X-Rollbar-Access-Token": "any-token-open-local-mode" });
   await post(`http://${addrs.http}/`, { logGroupName: "/ui-test/shop" }, { "X-Amz-Target": "Logs_20140328.CreateLogGroup", "Content-Type": "application/x-amz-json-1.1" });
+}
+
+/** LOG_LEVELS: the log lines of service ui-test-logs, by severity (OTLP numbers 9, 13, 17). */
+const LOG_LEVELS = { INFO: [9, 3], WARN: [13, 2], ERROR: [17, 1] };
+
+/** sendLogLevels sends LOG_LEVELS' lines over OTLP/HTTP JSON in the last few minutes. */
+async function sendLogLevels(addrs) {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const logRecords = [];
+  let k = 0;
+  for (const [text, [num, count]] of Object.entries(LOG_LEVELS)) {
+    for (let i = 0; i < count; i++) {
+      logRecords.push({ timeUnixNano: String(now - BigInt(++k) * 7_000_000_000n), severityNumber: num, severityText: text, body: { stringValue: `${text.toLowerCase()} line ${i}` } });
+    }
+  }
+  await post(`http://${addrs.otlpHTTP}/v1/logs`, { resourceLogs: [{ resource: { attributes: [str("service.name", "ui-test-logs")] }, scopeLogs: [{ scope: { name: "ui-test" }, logRecords }] }] });
+}
+
+/** CW_STREAMS: the events sent to log group /ui-test/shop, per stream. */
+const CW_GROUP = "/ui-test/shop";
+const CW_STREAMS = { "web-1": 3, "web-2": 2 };
+
+/** sendCloudWatch creates the streams of CW_GROUP (created by sendData) and puts their events over the CloudWatch Logs API. */
+async function sendCloudWatch(addrs) {
+  const cw = (op, body) => post(`http://${addrs.http}/`, body, { "X-Amz-Target": `Logs_20140328.${op}`, "Content-Type": "application/x-amz-json-1.1" });
+  for (const [stream, n] of Object.entries(CW_STREAMS)) {
+    await cw("CreateLogStream", { logGroupName: CW_GROUP, logStreamName: stream });
+    const now = Date.now();
+    const logEvents = Array.from({ length: n }, (_, i) => ({ timestamp: now - (n - i) * 1000, message: `${stream} request ${i} served` }));
+    await cw("PutLogEvents", { logGroupName: CW_GROUP, logStreamName: stream, logEvents });
+  }
+}
+
+/** xrayTraceId writes a 32-hex trace id in X-Ray's form. */
+const xrayTraceId = (hex) => `1-${hex.slice(0, 8)}-${hex.slice(8)}`;
+
+/**
+ * sendXRay sends daemon-protocol datagrams to lookout's X-Ray UDP address:
+ * a document of ids.trace and ids.service without start_time (refused:
+ * missing_start_time / MissingStartTime), and two good segments of one
+ * service (requests on port 8080) named ids.service and, by the request's
+ * Host header, api.shop.test; and a refused document of ids.lostTrace
+ * (service ui-test-lost), whose trace then has no span at all. Returns the
+ * first refused document's id.
+ */
+async function sendXRay(addrs, ids) {
+  const [host, port] = [addrs.xrayUDP.slice(0, addrs.xrayUDP.lastIndexOf(":")), Number(addrs.xrayUDP.slice(addrs.xrayUDP.lastIndexOf(":") + 1))];
+  const now = Date.now() / 1000;
+  const epoch = Math.floor(now).toString(16).padStart(8, "0");
+  const refusedId = randomBytes(8).toString("hex");
+  const docs = [
+    { name: ids.service, id: refusedId, trace_id: xrayTraceId(ids.trace), end_time: now - 0.02 },
+    { name: "ui-test-lost", id: randomBytes(8).toString("hex"), trace_id: xrayTraceId(ids.lostTrace), start_time: now - 0.05 }, // no end_time, not in progress
+    ...[["localhost:8080", ids.service], ["api.shop.test:8080", "api.shop.test"]].map(([h, name]) => ({
+      name, id: randomBytes(8).toString("hex"), trace_id: `1-${epoch}-${randomBytes(12).toString("hex")}`, start_time: now - 0.05, end_time: now - 0.03,
+      http: { request: { method: "GET", url: `http://${h}/checkout` }, response: { status: 200 } },
+    })),
+  ];
+  const sock = createSocket(host.includes(":") ? "udp6" : "udp4");
+  try {
+    for (const d of docs) {
+      const msg = Buffer.from('{"format": "json", "version": 1}\n' + JSON.stringify(d));
+      await new Promise((res, rej) => sock.send(msg, port, host.replace(/^\[|\]$/g, ""), (err) => (err ? rej(err) : res())));
+    }
+  } finally {
+    sock.close();
+  }
+  return refusedId;
+}
+
+/** getJSON reads a lookout API answer. */
+async function getJSON(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** eventually polls check (which returns a truthy value when done) for at most STEP_TIMEOUT_MS. */
+async function eventually(what, check) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${STEP_TIMEOUT_MS / 1000}s` + (last ? ` (${last.message})` : ""));
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**
@@ -158,7 +254,7 @@ async function see(selector, text) {
 async function run() {
   const hex = (n) => randomBytes(n).toString("hex");
   const ids = {
-    trace: hex(16), root: hex(8), child: hex(8), grandchild: hex(8), orphan: hex(8), missing: hex(8),
+    trace: hex(16), lostTrace: hex(16), root: hex(8), child: hex(8), grandchild: hex(8), orphan: hex(8), missing: hex(8),
     service: "ui-test-shop", logBody: `card declined ${hex(4)}`, errorMessage: `declined ${hex(4)}`,
   };
   const addrs = await startLookout();
@@ -170,6 +266,16 @@ async function run() {
     { service: "qt-inventory", count: 15, slow: 3 },
   ];
   const sent = await sendQueryData(addrs, plan);
+  await sendLogLevels(addrs);
+  await sendCloudWatch(addrs);
+  ids.refusedDoc = await sendXRay(addrs, ids);
+  // UDP is read and committed in the background: wait for the refusal and both names.
+  const base = `http://${addrs.http}`;
+  await eventually("the refused X-Ray document", async () => (await getJSON(`${base}/api/services/${ids.service}/lint`)).counts?.["rejected-document"] === 1);
+  await eventually("the refused document of a trace without spans", async () => (await getJSON(`${base}/api/traces/${ids.lostTrace}/lint`)).findings?.length === 1);
+  await eventually("the X-Ray segment names", async () =>
+    (await getJSON(`${base}/api/xray/naming`)).services.some((s) => s.names.some((n) => n.name === ids.service) && s.names.some((n) => n.name === "api.shop.test")),
+  );
   log("data sent");
 
   const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -189,9 +295,10 @@ async function run() {
     if (m.type() !== "error") return;
     // The one 400 the test asks for (a bad granularity) is logged by the browser too.
     if (expected400 > 0 && /status of 400/.test(m.text()) && m.location().url.includes("/api/query")) return void expected400--;
+    // So is the 404 of a trace without spans (all its documents refused).
+    if (expected404 > 0 && /status of 404/.test(m.text()) && m.location().url.includes("/api/traces/")) return void expected404--;
     pageErrors.push(m.text());
   });
-  const base = `http://${addrs.http}`;
 
   // Traces: search by tags, find the trace, open it.
   await page.goto(base + "/", { waitUntil: "domcontentloaded" });
@@ -199,6 +306,8 @@ async function run() {
   await page.fill("#trace-search input[name=tags]", `service.name=${ids.service}`);
   await page.click("#trace-search button[type=submit]");
   await see("tr.trace-hit", "GET /checkout");
+  const svcHref = await page.locator("tr.trace-hit", { hasText: ids.trace }).locator("a.service-link").getAttribute("href");
+  if (svcHref !== `#/service/${ids.service}`) throw new Error(`traces: the root service links to ${svcHref}`);
   log("traces: search found the trace");
   await page.locator("tr.trace-hit", { hasText: ids.trace }).locator("a", { hasText: "GET /checkout" }).click();
 
@@ -206,6 +315,13 @@ async function run() {
   await see("#waterfall");
   for (const name of ["GET /checkout", "load-cart", "charge-card", "late-callback"]) await see("#waterfall .wf-name", name);
   await see("#lint", "orphan");
+  // The refused X-Ray document of the trace, with its details; the excerpt opens.
+  const refused = '#lint li.finding[data-rule="rejected-document"]';
+  await see(`${refused} .reason`, "missing_start_time");
+  await see(`${refused} .error-code`, "MissingStartTime");
+  await see(`${refused} .doc-id`, ids.refusedDoc);
+  await page.locator(`${refused} details.excerpt-box summary`).click();
+  await see(`${refused} pre.excerpt`, `"trace_id":"${xrayTraceId(ids.trace)}"`);
   await see("#trace-errors", ids.errorMessage);
   await see("#trace-logs .log-line", ids.logBody);
   await page.locator(".wf-row", { hasText: "load-cart" }).click();
@@ -238,14 +354,18 @@ async function run() {
   await page.goto(`${base}/#/groups`);
   await see("tr", "/ui-test/shop");
   await see("tr", "never expire");
+  await groupChecks();
 
   // Status: the service appears with its stored data.
   await page.goto(`${base}/#/status`);
   await see("tr.stream-row .service", ids.service);
   await see("tr.stream-row", "silent for");
   log("groups and status shown");
+  await page.locator("tr.stream-row a.service-link", { hasText: new RegExp(`^${ids.service}$`) }).first().click();
+  await serviceChecks(base, ids);
 
   await queryChecks(base, plan, sent);
+  await logsQueryChecks(base);
 
   // A client-side route survives a reload through the server's index fallback.
   const res = await page.goto(`${base}/some/client/route`);
@@ -277,6 +397,8 @@ async function queryChecks(base, plan, sent) {
   // The column datalist follows the list being typed: after "P99(" it offers "P99(<column>)".
   await page.fill("#query-form input[name=calcs]", "COUNT, P99(");
   await page.waitForFunction(() => [...document.querySelectorAll("#dl-calcs option")].some((o) => o.value === "COUNT, P99(duration_ms)"), null, { timeout: STEP_TIMEOUT_MS });
+  // Span event columns (the charge-card span's exception event) are offered too.
+  await page.waitForFunction(() => ["event.name", "event.exception.type"].every((n) => [...document.querySelectorAll("#dl-group option")].some((o) => o.value === n)), null, { timeout: STEP_TIMEOUT_MS });
 
   await page.fill("#query-form input[name=gran]", "");
   await page.fill("#query-form input[name=calcs]", "P99(duration_ms), COUNT, HEATMAP(duration_ms)");
@@ -298,7 +420,8 @@ async function queryChecks(base, plan, sent) {
   };
   await checkTable(sent);
   const rows = await page.locator("#query-results tr.query-row").count();
-  if (rows !== plan.length + 1) throw new Error(`query: ${rows} groups, want ${plan.length + 1} (the trace's service too)`);
+  // Besides the plan: the trace's service, and api.shop.test (an X-Ray segment named after its request's Host).
+  if (rows !== plan.length + 2) throw new Error(`query: ${rows} groups, want ${plan.length + 2} (the trace's service and api.shop.test too)`);
 
   // A line chart per non-HEATMAP calculation, a line per group; the heatmap's cells add up to every span.
   for (const calc of ["P99(duration_ms)", "COUNT"]) {
@@ -364,6 +487,77 @@ async function queryChecks(base, plan, sent) {
   const filteredRows = await page.locator("#query-results tr.query-row").count();
   if (filteredRows !== plan.length) throw new Error(`bubbleup filter: ${filteredRows} groups, want ${plan.length}`);
   log("bubbleup: clicking shard-7 added the filter; counts are the slow spans");
+}
+
+/** groupChecks: from #/groups, a group opens its events on Logs: counts per stream (and severity) as sent, and its lines. */
+async function groupChecks() {
+  await page.locator("a.group-link", { hasText: CW_GROUP }).click();
+  await see("#log-group", CW_GROUP);
+  await see("#group-counts tr.group-count");
+  const shown = await page.locator("#group-counts tr.group-count").evaluateAll((els) => els.map((e) => [e.dataset.stream, e.dataset.severity, Number(e.querySelector("td[data-count]").dataset.count)]));
+  const want = Object.entries(CW_STREAMS).map(([stream, n]) => [stream, "", n]);
+  if (JSON.stringify(shown) !== JSON.stringify(want)) throw new Error(`group drill-down: counts ${JSON.stringify(shown)}, want ${JSON.stringify(want)}`);
+  await see(".log-line", "web-2 request 1 served");
+  const lines = await page.locator(".log-line").count();
+  const total = Object.values(CW_STREAMS).reduce((a, b) => a + b, 0);
+  if (lines !== total) throw new Error(`group drill-down: ${lines} lines, want ${total}`);
+  log("groups: the group opens its counts per stream and its lines");
+}
+
+/** serviceChecks: the service page (reached from Status) shows the rule counts, the refused document and the two segment names. */
+async function serviceChecks(base, ids) {
+  await see("#service-name", ids.service);
+  await see("#rule-counts tr.rule-count");
+  const shown = Object.fromEntries(await page.locator("#rule-counts tr.rule-count").evaluateAll((els) => els.map((e) => [e.dataset.rule, Number(e.querySelector("td[data-count]").dataset.count)])));
+  const api = (await getJSON(`${base}/api/services/${ids.service}/lint`)).counts;
+  const sorted = (o) => JSON.stringify(Object.entries(o).sort());
+  if (sorted(shown) !== sorted(api)) throw new Error(`service: rule counts ${sorted(shown)}, the API says ${sorted(api)}`);
+  if (shown["rejected-document"] !== 1 || shown.orphan !== 1) throw new Error(`service: rule counts ${sorted(shown)}, want one rejected-document and one orphan`);
+  const doc = page.locator("#rejected-docs .rejected-doc");
+  await see("#rejected-docs .rejected-doc .reason", "missing_start_time");
+  await see("#rejected-docs .rejected-doc .error-code", "MissingStartTime");
+  await see("#rejected-docs .rejected-doc pre.excerpt", ids.refusedDoc);
+  if ((await doc.count()) !== 1) throw new Error(`service: ${await doc.count()} refused documents, want 1`);
+  await see("#lint-traces a", ids.trace);
+  await see("#naming-alert", "2 names");
+  await see('#naming tr.segment-name[data-name="api.shop.test"]', "request Host header");
+  await see(`#naming tr.segment-name[data-name="${ids.service}"]`);
+  // The refused document links to its trace.
+  const link = await doc.locator("a.trace-link").getAttribute("href");
+  if (link !== `#/trace/${ids.trace}`) throw new Error(`service: the refused document links to ${link}`);
+  await doc.locator("a.trace-link").click();
+  await see('#lint li.finding[data-rule="rejected-document"] .reason', "missing_start_time");
+  // A trace whose every document was refused: no spans, the refusal shown.
+  expected404 = 1;
+  await page.goto(`${base}/#/trace/${ids.lostTrace}`);
+  await see("#no-spans");
+  await see('#lint li.finding[data-rule="rejected-document"] .reason', "missing_end_time");
+  await see('#lint li.finding[data-rule="rejected-document"] .error-code', "MissingEndTime");
+  log("service: rule counts, refused document (with its trace) and segment names shown");
+}
+
+/** logsQueryChecks: #/query over log events: COUNT by severity_text as sent, the log columns offered, no BubbleUp. */
+async function logsQueryChecks(base) {
+  await page.goto(`${base}/#/query?dataset=ui-test-logs`);
+  await see("#query-summary");
+  await page.selectOption("#query-form select[name=source]", "logs");
+  await page.waitForFunction(() => [...document.querySelectorAll("#dl-group option")].some((o) => o.value === "severity_text"), null, { timeout: STEP_TIMEOUT_MS });
+  await page.fill("#query-form input[name=calcs]", "COUNT");
+  await page.fill("#query-form textarea[name=where]", "");
+  await page.fill("#query-form input[name=group]", "severity_text");
+  await page.click("#query-form button[type=submit]");
+  await page.waitForFunction(() => location.hash.includes("source=logs") && location.hash.includes("group=severity_text"), null, { timeout: STEP_TIMEOUT_MS });
+  await see("#query-results tr.query-row", "INFO");
+  const got = Object.fromEntries(await page.locator("#query-results tr.query-row").evaluateAll((els) => els.map((e) => [e.querySelector("td.bd").textContent, Number(e.querySelector('td[data-calc="COUNT"]').dataset.value)])));
+  const want = Object.fromEntries(Object.entries(LOG_LEVELS).map(([t, [, n]]) => [t, n]));
+  const norm = (o) => JSON.stringify(Object.entries(o).sort());
+  if (norm(got) !== norm(want)) throw new Error(`logs query: COUNT by severity_text ${norm(got)}, sent ${norm(want)}`);
+  if ((await page.locator("#bubbleup").count()) !== 0) throw new Error("logs query: BubbleUp offered for log events");
+  await see("#bubbleup-hint", "not available for log events");
+  await page.reload();
+  await see("#query-results tr.query-row", "WARN");
+  if ((await page.inputValue("#query-form select[name=source]")) !== "logs") throw new Error("logs query: source lost on reload");
+  log("query (logs): COUNT by severity_text as sent, no BubbleUp");
 }
 
 async function finish(err) {

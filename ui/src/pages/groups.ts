@@ -1,5 +1,6 @@
 import { getJSON, type LogGroup } from "../api";
 import { bytes, h, loading, mount, table, time } from "../dom";
+import { href } from "../router";
 
 /** groupsPage: CloudWatch Logs groups with stored bytes and retention warnings. */
 export async function groupsPage(root: HTMLElement, alive: () => boolean): Promise<void> {
@@ -18,12 +19,12 @@ export async function groupsPage(root: HTMLElement, alive: () => boolean): Promi
     h("div", { class: "muted small" }, `${groups.length} group(s), ${bytes(total)} stored`),
     groups.length
       ? table(
-          ["Name", "Created", "Retention", "Stored", "Warning"],
+          ["Name (click: its events)", "Created", "Retention", "Stored", "Warning"],
           groups.map((g) =>
             h(
               "tr",
               { class: g.warning ? "warn-row" : "" },
-              h("td", { class: "mono" }, g.name),
+              h("td", { class: "mono" }, h("a", { class: "group-link", href: href("logs", { group: g.name }), title: "events per stream and severity, and the lines" }, g.name)),
               h("td", { class: "nowrap" }, time(new Date(g.creationTime))),
               h("td", null, g.retentionInDays ? `${g.retentionInDays} days` : h("span", { class: "badge warning" }, "never expire")),
               h("td", { class: "num" }, bytes(g.storedBytes)),

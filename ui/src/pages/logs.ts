@@ -1,6 +1,7 @@
 import { getJSON, type LogLine } from "../api";
 import { errorBox, field, h, loading, mount, nanoTime, table, time } from "../dom";
 import { go, href } from "../router";
+import { groupCounts } from "./logs_group";
 
 const SEVERITIES = ["", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -42,7 +43,13 @@ export function logRows(logs: LogLine[], withTrace = true): HTMLElement {
   return table(withTrace ? ["Time", "Severity", "Service", "Body (click for attributes)", "Trace"] : ["Time", "Severity", "Service", "Body (click for attributes)"], rows, "logs");
 }
 
-/** logsPage: log search by service, minimum severity, text and trace id. */
+/**
+ * logsPage: log search by service, minimum severity, text and trace id. With
+ * a log group (from the Log groups page) it also shows the group's counts per
+ * stream and severity, and its lines: /api/logs has no log-group parameter,
+ * so they are asked for by service (the CloudWatch Logs receiver names the
+ * service after the group) and kept when their logGroup is the group.
+ */
 export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
   const service = h("input", { name: "service", value: p("service"), size: 14, placeholder: "any" });
@@ -50,6 +57,7 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
   sev.value = p("severity");
   const q = h("input", { name: "q", value: p("q"), size: 24, placeholder: "text in body" });
   const trace = h("input", { name: "traceID", value: p("traceID"), size: 34, placeholder: "trace id" });
+  const group = h("input", { name: "group", value: p("group"), size: 20, placeholder: "any" });
   const start = h("input", { name: "start", value: p("start", "1h"), size: 10 });
   const end = h("input", { name: "end", value: p("end"), size: 10, placeholder: "now" });
   const order = h("select", { name: "order" }, h("option", { value: "desc" }, "newest first"), h("option", { value: "asc" }, "oldest first"));
@@ -62,7 +70,7 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
       onsubmit: (e: Event) => {
         e.preventDefault();
         go("logs", {
-          service: service.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
+          service: service.value.trim(), group: group.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
           start: start.value.trim(), end: end.value.trim(), order: order.value, limit: limit.value.trim(),
         });
       },
@@ -71,6 +79,7 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     field("Min severity", sev),
     field("Text", q),
     field("Trace id", trace),
+    field("Log group", group),
     field("From", start),
     field("To", end),
     field("Order", order),
@@ -78,14 +87,23 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     h("button", { type: "submit" }, "Search"),
   );
   const results = h("div", null, loading());
-  mount(root, h("h1", null, "Logs"), form, results);
+  const g = p("group");
+  mount(
+    root,
+    h("h1", null, "Logs", g ? [" of group ", h("span", { class: "mono", id: "log-group" }, g)] : null),
+    g ? h("div", { class: "muted small" }, h("a", { href: href("groups") }, "← Log groups")) : null,
+    form,
+    g ? groupCounts(g, p("start", "1h"), p("end")) : null,
+    g ? h("h2", null, "Lines") : null,
+    results,
+  );
   try {
     const r = await getJSON<{ logs: LogLine[] | null }>("/api/logs", {
-      service: p("service"), severity: p("severity"), q: p("q"), traceID: p("traceID"),
+      service: p("service") || g, severity: p("severity"), q: p("q"), traceID: p("traceID"),
       start: p("start", "1h"), end: p("end"), order: p("order"), limit: p("limit", "200"),
     });
     if (!alive()) return;
-    const logs = r.logs ?? [];
+    const logs = (r.logs ?? []).filter((l) => !g || l.logGroup === g);
     mount(results, h("div", { class: "muted small" }, `${logs.length} line${logs.length === 1 ? "" : "s"}`), logs.length ? logRows(logs) : h("p", { class: "empty" }, "No log lines match."));
   } catch (err) {
     if (alive()) mount(results, errorBox(err));

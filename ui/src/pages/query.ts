@@ -1,4 +1,4 @@
-import { columns as listColumns, getJSON, runQuery, type Column, type QueryResult, type QuerySpec, type Service } from "../api";
+import { columns as listColumns, getJSON, runQuery, type Column, type QueryResult, type QuerySource, type QuerySpec, type Service } from "../api";
 import { errorBox, field, h, loading, mount, table, time } from "../dom";
 import { BUILDER_DEFAULTS, calculations, pointInTime, spec, type Builder } from "../queryspec";
 import { href } from "../router";
@@ -8,7 +8,7 @@ import { heatmap, type Heatmap } from "./query_heatmap";
 
 /** URL parameter of each builder field (the whole query lives in the hash). */
 const PARAM: Record<keyof Builder, string> = {
-  dataset: "dataset", start: "start", end: "end", granularity: "gran", calcs: "calcs", where: "where",
+  source: "source", dataset: "dataset", start: "start", end: "end", granularity: "gran", calcs: "calcs", where: "where",
   combine: "combine", groupBy: "group", orderBy: "order", having: "having", limit: "limit",
 };
 
@@ -50,9 +50,14 @@ function suggest(input: HTMLInputElement, dl: HTMLDataListElement, cols: () => C
   return update;
 }
 
+/** sourceOf reads the builder's source: anything but "logs" is spans. */
+export const sourceOf = (b: Builder): QuerySource => (b.source === "logs" ? "logs" : "spans");
+
 /** queryPage: Honeycomb's query builder (VISUALIZE, WHERE, GROUP BY, ORDER BY, LIMIT, HAVING), charts, heatmaps and BubbleUp. */
 export async function queryPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const b = builderFrom(params);
+  const source = h("select", { name: "source" }, h("option", { value: "spans" }, "spans"), h("option", { value: "logs" }, "log events"));
+  source.value = sourceOf(b);
   const dataset = h("select", { name: "dataset" }, h("option", { value: "all" }, "all services"));
   if (b.dataset !== "all") dataset.append(h("option", { value: b.dataset }, b.dataset));
   dataset.value = b.dataset;
@@ -77,7 +82,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   ];
 
   const read = (): Builder => ({
-    dataset: dataset.value, start: start.value, end: end.value, granularity: gran.value, calcs: calcs.value, where: where.value,
+    source: source.value, dataset: dataset.value, start: start.value, end: end.value, granularity: gran.value, calcs: calcs.value, where: where.value,
     combine: combine.value, groupBy: groupBy.value, orderBy: orderBy.value, having: having.value, limit: limit.value,
   });
   const errorSlot = h("div", { id: "query-error" });
@@ -99,7 +104,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const form = h(
     "form",
     { id: "query-form", class: "qb", onsubmit: (e: Event) => (e.preventDefault(), submit(read())) },
-    h("div", { class: "toolbar" }, field("Dataset", dataset), field("From (1h, now-2h, RFC 3339)", start), field("To", end), field("Granularity (60, 1m)", gran)),
+    h("div", { class: "toolbar" }, field("Source", source), field("Dataset", dataset), field("From (1h, now-2h, RFC 3339)", start), field("To", end), field("Granularity (60, 1m)", gran)),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "VISUALIZE"), calcs),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "WHERE"), where, field("Combine", combine)),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "GROUP BY"), groupBy),
@@ -125,17 +130,37 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
       dataset.value = chosen;
     })
     .catch(() => {});
-  listColumns(b.dataset, win[0], win[1])
-    .then((cs) => {
-      cols = cs;
-      for (const u of updates) u();
-      mount(colBox, h("summary", null, `Columns (${cs.length})`), columnTable(cs, (name) => {
-        where.value = (where.value.trimEnd() + "\n" + name + " ").trimStart();
-        where.rows = Math.max(2, where.value.split("\n").length);
-        where.focus();
-      }));
-    })
-    .catch((err) => mount(colBox, h("summary", null, "Columns"), errorBox(err)));
+  // The columns follow the source (and dataset) chosen in the form, before it is run.
+  let colGen = 0;
+  const loadColumns = () => {
+    const gen = ++colGen;
+    const src = source.value as QuerySource;
+    listColumns(dataset.value, win[0], win[1], src)
+      .then((cs) => {
+        if (gen !== colGen) return;
+        cols = cs;
+        for (const u of updates) u();
+        mount(colBox, h("summary", null, `Columns of ${src} (${cs.length})`), columnTable(cs, src, (name) => {
+          where.value = (where.value.trimEnd() + "\n" + name + " ").trimStart();
+          where.rows = Math.max(2, where.value.split("\n").length);
+          where.focus();
+        }));
+      })
+      .catch((err) => gen === colGen && mount(colBox, h("summary", null, "Columns"), errorBox(err)));
+  };
+  // Examples in the empty fields follow the source.
+  const examples = () => {
+    const logs = source.value === "logs";
+    calcs.placeholder = logs ? "COUNT, HEATMAP(severity_number)" : "COUNT, P99(duration_ms), HEATMAP(duration_ms)";
+    where.placeholder = logs ? "severity_number >= 17\nlog.group = /aws/lambda/api\nbody contains timeout" : "http.route = /api/orders\nhttp.status_code >= 500\nerror exists";
+    groupBy.placeholder = logs ? "severity_text, service.name" : "service.name, http.route";
+    orderBy.placeholder = logs ? "COUNT desc" : "P99(duration_ms) desc";
+  };
+  examples();
+  source.addEventListener("change", examples);
+  source.addEventListener("change", loadColumns);
+  dataset.addEventListener("change", loadColumns);
+  loadColumns();
 
   async function run(nb: Builder): Promise<void> {
     mount(errorSlot);
@@ -149,7 +174,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     }
     mount(out, loading());
     try {
-      const r = await runQuery(nb.dataset, s);
+      const r = await runQuery(nb.dataset, s, sourceOf(nb));
       if (!alive()) return;
       mount(out, results(r, nb, s, (lines) => submit({ ...nb, where: [nb.where.trimEnd(), ...lines].filter(Boolean).join("\n") })));
     } catch (err) {
@@ -170,9 +195,9 @@ function calculationsOr(s: string): Column[] {
   }
 }
 
-function columnTable(cs: Column[], pick: (name: string) => void): HTMLElement {
+function columnTable(cs: Column[], src: QuerySource, pick: (name: string) => void): HTMLElement {
   return table(
-    ["Column (click: add to WHERE)", "Type", "Source", "Spans", "Distinct (recent)"],
+    ["Column (click: add to WHERE)", "Type", "Source", src === "logs" ? "Events" : "Spans", "Distinct (recent)"],
     cs.map((c) =>
       h(
         "tr",
@@ -197,13 +222,15 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
     gs.length > MAX_LINES ? ` (the first ${MAX_LINES} drawn)` : "",
     ` · ${time(new Date(t0 * 1000)).slice(0, 19)} – ${time(new Date(t1 * 1000)).slice(0, 19)} · ${g}s buckets`,
   );
-  if (!gs.length) return h("div", null, summary, h("p", { class: "empty" }, "No spans match."));
+  const logs = sourceOf(b) === "logs";
+  if (!gs.length) return h("div", null, summary, h("p", { class: "empty" }, logs ? "No log events match." : "No spans match."));
 
   const heatmaps = new Map<string, Heatmap>();
   const hmCols = s.calculations?.filter((c) => c.op === "HEATMAP").map((c) => c.column ?? "") ?? [];
   // BubbleUp compares the spans of the query as it ran: its time range and filters.
   const buQuery: QuerySpec = { start_time: t0, end_time: t1, filters: s.filters, filter_combination: s.filter_combination };
-  const bu = hmCols.length
+  // BubbleUp compares spans only: the API answers 400 query.source for logs.
+  const bu = hmCols.length && !logs
     ? bubbleUpPanel({ dataset: b.dataset, query: buQuery, columns: [...new Set(hmCols)], onRegion: (col, reg) => heatmaps.get(col)?.show(reg), onFilter })
     : null;
   const charts = r.query.calculations.map((name, i) => {
@@ -222,6 +249,8 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
     charts,
     h("h2", null, "Groups"),
     resultsTable(r, gs),
-    bu ? bu.el : h("p", { class: "muted small" }, "Add HEATMAP(duration_ms) to VISUALIZE to select spans on a heatmap and BubbleUp."),
+    bu
+      ? bu.el
+      : h("p", { class: "muted small", id: "bubbleup-hint" }, logs ? "BubbleUp compares spans; it is not available for log events." : "Add HEATMAP(duration_ms) to VISUALIZE to select spans on a heatmap and BubbleUp."),
   );
 }

@@ -151,7 +151,7 @@ export function resultsTable(r: QueryResult, gs: Group[]): HTMLElement {
       "tr",
       { class: "query-row", "data-group": g.key },
       h("td", { class: "swatch-cell" }, g.color ? h("span", { class: "swatch", style: `background:${g.color}` }) : null),
-      bds.length ? bds.map((b) => h("td", { class: "bd", "data-column": b }, g.data[b] === null || g.data[b] === undefined ? h("span", { class: "muted" }, "(none)") : String(g.data[b]))) : h("td", { class: "bd" }, "all spans"),
+      bds.length ? bds.map((b) => h("td", { class: "bd", "data-column": b }, g.data[b] === null || g.data[b] === undefined ? h("span", { class: "muted" }, "(none)") : String(g.data[b]))) : h("td", { class: "bd" }, r.query.source === "logs" ? "all log events" : "all spans"),
       calcs.map((c) => {
         const v = g.data[c];
         if (Array.isArray(v)) return h("td", { class: "calc", "data-calc": c, title: `${v.reduce((a, b) => a + b, 0)} values` }, sparkHist(v));

@@ -1,6 +1,6 @@
 import { getJSON, type Status, type StreamStatus } from "../api";
 import { ago, bytes, h, loading, mount, table, time } from "../dom";
-import { href } from "../router";
+import { href, serviceHref } from "../router";
 
 const SILENT_WARN_SECONDS = 15 * 60;
 
@@ -51,7 +51,13 @@ function streamRow(st: StreamStatus): HTMLElement {
     { class: "stream-row" + (rejected.length ? " err" : "") },
     h("td", null, st.project),
     h("td", null, st.kind),
-    h("td", { class: "service" }, svcLink ? h("a", { href: svcLink }, st.service || "(none)") : st.service || "(none)"),
+    h(
+      "td",
+      { class: "service nowrap" },
+      // The name opens the service's health page; the small link its spans or logs.
+      svcLink && st.service ? h("a", { class: "service-link", href: serviceHref(st.service), title: "lint findings, refused documents, segment names" }, st.service) : st.service || "(none)",
+      svcLink ? [" ", h("a", { class: "small", href: svcLink }, st.kind + " →")] : null,
+    ),
     h("td", { class: "num" }, st.storedRows),
     h("td", { class: "num" }, bytes(st.storedBytes)),
     h(

@@ -1,18 +1,31 @@
-import { getJSON, type LintFinding, type LintReport, type LogLine, type TraceData, type TraceError } from "../api";
+import { ApiError, getJSON, type LintFinding, type LintReport, type LogLine, type TraceData, type TraceError } from "../api";
 import { errorBox, h, loading, mount, ms, nanoTime, time } from "../dom";
 import { anyValue, KINDS, rows, type Row } from "../otlp";
-import { href } from "../router";
+import { href, serviceHref } from "../router";
 import { logRows } from "./logs";
+import { rejectedDoc } from "./rejected";
 
 /** tracePage: the waterfall of one trace, its lint findings, errors and log lines. */
 export async function tracePage(root: HTMLElement, id: string, _params: URLSearchParams, alive: () => boolean): Promise<void> {
   mount(root, h("h1", null, "Trace ", h("span", { class: "mono" }, id)), loading());
-  const [trace, lint, errs] = await Promise.all([
-    getJSON<TraceData>("/api/traces/" + encodeURIComponent(id)),
+  const [traceOr, lint, errs] = await Promise.all([
+    getJSON<TraceData>("/api/traces/" + encodeURIComponent(id)).catch((e: Error) => e),
     getJSON<LintReport>(`/api/traces/${encodeURIComponent(id)}/lint`).catch((e: Error) => e),
     getJSON<{ errors: TraceError[] | null }>("/api/errors", { traceID: id }).catch((e: Error) => e),
   ]);
   if (!alive()) return;
+  if (traceOr instanceof Error) {
+    // A trace whose X-Ray documents were all refused has no spans, only those findings.
+    if (!(traceOr instanceof ApiError && traceOr.status === 404) || lint instanceof Error || !lint.findings?.length) throw traceOr;
+    return mount(
+      root,
+      h("h1", null, "Trace ", h("span", { class: "mono" }, id)),
+      h("div", { class: "alert warn", id: "no-spans" }, "No span of this trace is stored: every document of it was refused (below)."),
+      lintBox(lint),
+      errorsBox(errs),
+    );
+  }
+  const trace = traceOr;
   const { rows: rs, totalMs, start, end } = rows(trace);
   // Log lines of a trace are searched around it: an hour either side.
   const win = { start: String(Number(start / 1_000_000_000n) - 3600), end: String(Number(end / 1_000_000_000n) + 3600) };
@@ -31,7 +44,7 @@ export async function tracePage(root: HTMLElement, id: string, _params: URLSearc
       { class: "summary" },
       h("span", null, h("b", null, ms(totalMs)), " total"),
       h("span", null, h("b", null, rs.length), " spans"),
-      h("span", null, h("b", null, services.size), " services: ", [...services].join(", ")),
+      h("span", null, h("b", null, services.size), " services: ", [...services].map((s, i) => [i ? ", " : "", s ? h("a", { href: serviceHref(s) }, s) : "?"])),
       h("a", { href: href("logs", { traceID: id, ...win }) }, "All log lines of this trace →"),
     ),
     lintBox(lint),
@@ -64,12 +77,13 @@ function lintBox(lint: LintReport | Error): HTMLElement | null {
       f.map((x) =>
         h(
           "li",
-          null,
+          { class: "finding", "data-rule": x.rule },
           h("span", { class: "badge " + x.severity }, x.rule),
           " ",
           x.message,
           x.path ? h("span", { class: "muted" }, "  at ", x.path) : null,
           x.skewMillis !== undefined ? h("span", { class: "muted" }, ` (skew ${x.skewMillis} ms)`) : null,
+          rejectedDoc(x),
         ),
       ),
     ),

@@ -1,6 +1,6 @@
 import { getJSON, type Service, type TraceHit } from "../api";
 import { errorBox, field, h, loading, mount, ms, nanoTime, table, time } from "../dom";
-import { go, href } from "../router";
+import { go, href, serviceHref } from "../router";
 
 /** tracesPage: search form (service, logfmt tags, durations, time range) and hits. */
 export async function tracesPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
@@ -67,7 +67,7 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
         "tr",
         { class: "trace-hit" + (t.errorCount ? " has-error" : "") },
         h("td", { class: "nowrap" }, time(nanoTime(t.startTimeUnixNano))),
-        h("td", null, t.rootServiceName || h("span", { class: "muted" }, "(unknown)")),
+        h("td", null, t.rootServiceName ? h("a", { class: "service-link", href: serviceHref(t.rootServiceName), title: "lint findings, refused documents, segment names" }, t.rootServiceName) : h("span", { class: "muted" }, "(unknown)")),
         h("td", null, h("a", { href: href("trace/" + t.traceID) }, t.rootTraceName || "(root not received)")),
         h("td", { class: "num" }, ms(t.durationMs), h("div", { class: "minibar", style: `width:${(100 * t.durationMs) / max}%` })),
         h("td", { class: "num" }, t.spanCount),
