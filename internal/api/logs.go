@@ -58,12 +58,13 @@ func toLogJSON(l *model.LogEvent) logJSON {
 
 // logQuery reads the parameters of GET /api/logs: start, end (see
 // parseTime; default the last DefaultSearchWindow, or all time when traceID
-// is given without either), service (exact), severity (minimum, number or
-// name), traceID, q (case-insensitive substring of the body), limit
+// is given without either), service (exact), logGroup and logStream
+// (CloudWatch Logs, exact), severity (minimum, number or name), traceID, q (case-insensitive substring of the body), limit
 // (default 100) and order (asc or desc, default desc: newest first).
 func (a *API) logQuery(r *http.Request) (store.LogQuery, error) {
 	q := r.URL.Query()
-	lq := store.LogQuery{Project: a.project(r), Service: q.Get("service"), Text: q.Get("q")}
+	lq := store.LogQuery{Project: a.project(r), Service: q.Get("service"), Text: q.Get("q"),
+		LogGroup: q.Get("logGroup"), LogStream: q.Get("logStream")}
 	var err error
 	if s := q.Get("traceID"); s != "" {
 		if lq.TraceID, err = parseTraceID(s); err != nil {

@@ -61,6 +61,8 @@ func TestLogs(t *testing.T) {
 		{name: "all time", url: "/api/logs?start=0&order=asc&limit=1", status: 200, json: logBodies(health)},
 		{name: "window", url: "/api/logs?start=" + unix(time.Minute) + "&end=" + unix(20*time.Minute), status: 200, json: logBodies(declined)},
 		{name: "nothing found", url: "/api/logs?service=nope", status: 200, json: `{"logs":[]}`},
+		{name: "log group", url: "/api/logs?logGroup=/aws/lambda/pay", status: 200, json: logBodies(declined)},
+		{name: "log group and other stream", url: "/api/logs?logGroup=/aws/lambda/pay&logStream=other", status: 200, json: `{"logs":[]}`},
 
 		{name: "bad severity", url: "/api/logs?severity=LOUD", status: 400,
 			json: `{"error":"severity: \"LOUD\": want a number 1-24 or a name such as DEBUG, INFO, WARN, ERROR, FATAL"}`},

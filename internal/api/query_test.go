@@ -110,7 +110,7 @@ func TestColumnsScenarios(t *testing.T) {
 			contains: []string{`"name":"http.status_code","type":"integer"`}, notContains: []string{`db.system`}},
 		{name: "BadStart", url: "/api/columns?start=yesterday", status: 400, contains: []string{`start`}},
 		{name: "Logs", url: "/api/columns?source=logs", status: 200, json: `{"source":"logs"}`,
-			contains: []string{`{"name":"severity_text","type":"string","source":"log"`, `"name":"user.id","type":"integer","source":"attribute"`},
+			contains:    []string{`{"name":"severity_text","type":"string","source":"log"`, `"name":"user.id","type":"integer","source":"attribute"`},
 			notContains: []string{`duration_ms`}},
 		{name: "BadSource", url: "/api/columns?source=metrics", status: 400, contains: []string{`source`}},
 	})

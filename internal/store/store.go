@@ -107,7 +107,9 @@ type LogQuery struct {
 	Project     string
 	Start, End  time.Time
 	Service     string
-	MinSeverity int32 // keep events with SeverityNumber >= MinSeverity
+	LogGroup    string // CloudWatch Logs group, when set
+	LogStream   string // CloudWatch Logs stream, when set
+	MinSeverity int32  // keep events with SeverityNumber >= MinSeverity
 	TraceID     model.TraceID
 	Text        string // case-insensitive substring of the body
 	Limit       int    // 0 means the backend's default (100)

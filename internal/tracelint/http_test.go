@@ -128,7 +128,7 @@ func TestHandlers(t *testing.T) {
 	}{
 		{"/api/traces/" + tid + "/lint", 200, []string{`"rule":"unclosed"`, `"name":"forgotten"`, `"path":"shop \u003e forgotten"`,
 			`"rule":"rejected-document","severity":"error","spanId":""`,
-			`"document":{"id":"00000000000000aa","reason":"missing_name","errorCode":"MissingName","transport":"udp","excerpt":"{\"id\":\"00000000000000aa\""`}},
+			`"document":{"id":"00000000000000aa","traceId":"01000000000000000000000000000000","reason":"missing_name","errorCode":"MissingName","transport":"udp","excerpt":"{\"id\":\"00000000000000aa\""`}},
 		{"/api/traces/" + onlyRejected + "/lint", 200, []string{`"traceId":"03000000000000000000000000000000","spans":0`,
 			`"service":"shop"`, `"reason":"bad_id","errorCode":"InvalidId"`, `"message":"X-Ray segment document rejected (bad_id): segment not-hex`}},
 		{"/api/traces/" + strings.Repeat("2", 32) + "/lint", 404, []string{`"error":"trace`}},

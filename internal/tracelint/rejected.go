@@ -27,11 +27,12 @@ const (
 
 // RejectedDocument describes a refused segment document in a finding.
 type RejectedDocument struct {
-	ID         string    `json:"id,omitempty"` // as sent, when it had one
-	Reason     string    `json:"reason"`       // e.g. "bad_trace_id"
-	ErrorCode  string    `json:"errorCode"`    // as PutTraceSegments reports it, e.g. "InvalidTraceId"
-	Transport  string    `json:"transport"`    // "udp" or "api"
-	Excerpt    string    `json:"excerpt"`      // the document's first KiB
+	ID         string    `json:"id,omitempty"`      // as sent, when it had one
+	TraceID    string    `json:"traceId,omitempty"` // when the document's trace_id could be read
+	Reason     string    `json:"reason"`            // e.g. "bad_trace_id"
+	ErrorCode  string    `json:"errorCode"`         // as PutTraceSegments reports it, e.g. "InvalidTraceId"
+	Transport  string    `json:"transport"`         // "udp" or "api"
+	Excerpt    string    `json:"excerpt"`           // the document's first KiB
 	ReceivedAt time.Time `json:"receivedAt"`
 }
 
@@ -52,6 +53,9 @@ func RejectedFinding(l *model.LogEvent) (Finding, bool) {
 			Excerpt:    attrText(l.Attributes, AttrDocumentExcerpt),
 			ReceivedAt: time.Unix(0, l.EffectiveTimeUnixNano()).UTC(),
 		}}
+	if !l.TraceID.IsZero() {
+		f.Document.TraceID = l.TraceID.String()
+	}
 	if !l.SpanID.IsZero() {
 		f.SpanID = l.SpanID.String()
 	}

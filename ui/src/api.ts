@@ -121,6 +121,7 @@ export interface LintFinding {
 /** RejectedDocument is a segment document the X-Ray receiver refused (internal/tracelint/rejected.go). */
 export interface RejectedDocument {
   id?: string;
+  traceId?: string;
   reason: string;
   errorCode: string;
   transport: string;
@@ -393,6 +394,3 @@ export async function xrayNaming(start: number, end: number): Promise<NamingServ
   const r = await getJSON<{ services: NamingService[] | null }>("/api/xray/naming", win(start, end));
   return r.services ?? [];
 }
-
-/** REJECTED_PREFIX starts the body of the log events that keep refused X-Ray documents. */
-export const REJECTED_PREFIX = "X-Ray segment document rejected";

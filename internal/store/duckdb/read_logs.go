@@ -61,6 +61,12 @@ func logsQuery(q store.LogQuery) (string, []any) {
 	if q.Service != "" {
 		w.add("service = ?", q.Service)
 	}
+	if q.LogGroup != "" {
+		w.add("log_group = ?", q.LogGroup)
+	}
+	if q.LogStream != "" {
+		w.add("log_stream = ?", q.LogStream)
+	}
 	if q.MinSeverity != 0 {
 		w.add("severity_number >= ?", q.MinSeverity)
 	}

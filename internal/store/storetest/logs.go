@@ -10,7 +10,8 @@ import (
 )
 
 // logFixture returns ten events of project p1, event i at T0+i seconds with
-// attribute i=i, and one event of project p2.
+// attribute i=i (events 0, 3, 6 and 9 in CloudWatch group /app/g, streams s0
+// and s1 alternately), and one event of project p2.
 func logFixture() (p1 []model.LogEvent, p2 model.LogEvent) {
 	type row struct {
 		service string
@@ -39,6 +40,9 @@ func logFixture() (p1 []model.LogEvent, p2 model.LogEvent) {
 		}
 		if !r.trace.IsZero() {
 			l.SpanID = sid(1)
+		}
+		if i%3 == 0 {
+			l.LogGroup, l.LogStream = "/app/g", fmt.Sprintf("s%d", i%2)
 		}
 		p1 = append(p1, l)
 	}
@@ -84,6 +88,8 @@ func logCases(b Backend) []testCase {
 		{"DescendingLimit", store.LogQuery{Descending: true, Limit: 2}, []int{9, 8}},
 		{"Combined", store.LogQuery{Service: "api", MinSeverity: 9, Descending: true, Limit: 3}, []int{9, 7, 5}},
 		{"TraceAndWindow", store.LogQuery{TraceID: traceA, Start: T0.Add(sec)}, []int{5, 8}},
+		{"LogGroup", store.LogQuery{LogGroup: "/app/g"}, []int{0, 3, 6, 9}},
+		{"LogGroupAndStream", store.LogQuery{LogGroup: "/app/g", LogStream: "s1"}, []int{3, 9}},
 		{"OtherProject", store.LogQuery{Project: "p2"}, []int{-1}},
 		{"UnknownProject", store.LogQuery{Project: "p3"}, nil},
 	}

@@ -46,9 +46,7 @@ export function logRows(logs: LogLine[], withTrace = true): HTMLElement {
 /**
  * logsPage: log search by service, minimum severity, text and trace id. With
  * a log group (from the Log groups page) it also shows the group's counts per
- * stream and severity, and its lines: /api/logs has no log-group parameter,
- * so they are asked for by service (the CloudWatch Logs receiver names the
- * service after the group) and kept when their logGroup is the group.
+ * stream and severity, and its lines.
  */
 export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
@@ -99,11 +97,11 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
   );
   try {
     const r = await getJSON<{ logs: LogLine[] | null }>("/api/logs", {
-      service: p("service") || g, severity: p("severity"), q: p("q"), traceID: p("traceID"),
+      service: p("service"), logGroup: g, severity: p("severity"), q: p("q"), traceID: p("traceID"),
       start: p("start", "1h"), end: p("end"), order: p("order"), limit: p("limit", "200"),
     });
     if (!alive()) return;
-    const logs = (r.logs ?? []).filter((l) => !g || l.logGroup === g);
+    const logs = r.logs ?? [];
     mount(results, h("div", { class: "muted small" }, `${logs.length} line${logs.length === 1 ? "" : "s"}`), logs.length ? logRows(logs) : h("p", { class: "empty" }, "No log lines match."));
   } catch (err) {
     if (alive()) mount(results, errorBox(err));

@@ -34,8 +34,3 @@ export function rejectedDoc(f: LintFinding, o: { traceId?: string; open?: boolea
     o.open ? excerpt : h("details", { class: "excerpt-box" }, h("summary", null, `Document excerpt (${d.excerpt.length} characters)`), excerpt),
   );
 }
-
-/** docKey ties a refused document to the log event that keeps it (same reason, id and excerpt: same trace). */
-export function docKey(reason: string, id: string, excerpt: string): string {
-  return JSON.stringify([reason, id, excerpt]);
-}

@@ -1,8 +1,8 @@
-import { getJSON, REJECTED_PREFIX, serviceLint, xrayNaming, type LintReport, type LogLine, type NamingService, type ServiceLint } from "../api";
+import { serviceLint, xrayNaming, type LintReport, type NamingService, type ServiceLint } from "../api";
 import { errorBox, field, h, loading, mount, table, time } from "../dom";
 import { pointInTime } from "../queryspec";
 import { go, href } from "../router";
-import { docKey, rejectedDoc, REJECTED_RULE } from "./rejected";
+import { rejectedDoc, REJECTED_RULE } from "./rejected";
 
 /** Rules whose findings are errors (docs/xray-api.md); the others are warnings. */
 const ERROR_RULES = new Set(["unclosed", REJECTED_RULE]);
@@ -41,22 +41,15 @@ export async function servicePage(root: HTMLElement, name: string, params: URLSe
   } catch (err) {
     return mount(out, errorBox(err));
   }
-  const [lint, naming, kept] = await Promise.all([
+  const [lint, naming] = await Promise.all([
     serviceLint(name, t0, t1).catch((e: Error) => e),
     xrayNaming(t0, t1).catch((e: Error) => e),
-    // The lint's refused documents carry no trace id; the log events that keep them do.
-    getJSON<{ logs: LogLine[] | null }>("/api/logs", { service: name, q: REJECTED_PREFIX, start: String(Math.floor(t0)), end: String(Math.ceil(t1)), limit: "500" }).catch(() => ({ logs: [] })),
   ]);
   if (!alive()) return;
-  const traceOf = new Map<string, string>();
-  for (const l of kept.logs ?? []) {
-    const a = l.attributes ?? {};
-    if (l.traceID) traceOf.set(docKey(String(a["xray.rejected.reason"] ?? ""), String(a["xray.document.id"] ?? ""), String(a["xray.document.excerpt"] ?? "")), l.traceID);
-  }
-  mount(out, namingBox(name, naming), lint instanceof Error ? errorBox(lint) : lintSections(lint, traceOf));
+  mount(out, namingBox(name, naming), lint instanceof Error ? errorBox(lint) : lintSections(lint));
 }
 
-function lintSections(l: ServiceLint, traceOf: Map<string, string>): HTMLElement {
+function lintSections(l: ServiceLint): HTMLElement {
   const counts = Object.entries(l.counts ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const traces = l.traces ?? [];
   const rejected = l.rejected ?? [];
@@ -83,7 +76,7 @@ function lintSections(l: ServiceLint, traceOf: Map<string, string>): HTMLElement
       l.rejectedTruncated ? h("div", { class: "alert warn" }, "The count stopped at the lint's limit of records: more documents were refused.") : null,
       nRejected > rejected.length ? h("div", { class: "muted small" }, `The newest ${rejected.length} of ${nRejected}.`) : null,
       rejected.length
-        ? rejected.map((f) => h("div", { class: "alert error" }, h("div", null, f.message), rejectedDoc(f, { open: true, traceId: f.document ? traceOf.get(docKey(f.document.reason, f.document.id ?? "", f.document.excerpt)) : undefined })))
+        ? rejected.map((f) => h("div", { class: "alert error" }, h("div", null, f.message), rejectedDoc(f, { open: true, traceId: f.document?.traceId })))
         : h("p", { class: "empty" }, "The X-Ray receiver refused no document of this service in this window."),
     ),
     h("h2", null, `Traces with findings (${traces.length})`),
