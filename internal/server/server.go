@@ -169,10 +169,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// Sampling rules live in the metadata store; the SDKs poll them on the
+	// daemon address, people manage them on either port.
+	scfg := xray.DefaultSamplingConfig()
+	scfg.Logger = s.log
+	xsampling, err := xray.NewSamplingAPI(scfg, s.meta, st)
+	if err != nil {
+		return fail(err)
+	}
 	if cfg.XRayAddr != "" {
 		xmux := http.NewServeMux()
 		xmux.Handle("POST "+xray.PutTraceSegmentsPath, s.xray.Handler())
 		xread.Register(xmux)
+		xsampling.Register(xmux)
 		s.xrayAPI = &http.Server{Handler: xmux, ReadHeaderTimeout: 10 * time.Second}
 		if s.xrayLn, err = net.Listen("tcp", cfg.XRayAddr); err != nil {
 			return fail(fmt.Errorf("x-ray api on tcp %s: %w", cfg.XRayAddr, err))
@@ -186,6 +195,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	a.Register(mux)
 	xread.Register(mux)
+	xsampling.Register(mux)
+	xsampling.RegisterDiagnostics(mux)
 	lint, err := tracelint.NewHandlers(tracelint.DefaultHandlerConfig(), st)
 	if err != nil {
 		return fail(err)

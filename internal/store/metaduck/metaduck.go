@@ -1,6 +1,7 @@
 // Package metaduck is the embedded metadata store: the small, mutable records
 // that are not telemetry (log groups and streams, retention policies, tags,
-// error items and their state, projects and access tokens), in one DuckDB file.
+// error items and their state, projects and access tokens, configuration
+// documents such as X-Ray sampling rules), in one DuckDB file.
 // Telemetry itself lives in the partitioned store (package duckdb); in cluster
 // mode PostgreSQL takes this role.
 package metaduck
@@ -72,5 +73,5 @@ func (s *Store) Close() error { return s.db.Close() }
 // schema lists every feature's DDL, in order. Statements must be idempotent
 // (CREATE ... IF NOT EXISTS) since they run at every start.
 func schema() []string {
-	return slices.Concat(cwlogsDDL(), errorsDDL())
+	return slices.Concat(cwlogsDDL(), errorsDDL(), documentsDDL())
 }
