@@ -48,6 +48,7 @@ func run() error {
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP address")
 	fs.StringVar(&cfg.OTLP.GRPCAddr, "otlp-grpc-addr", cfg.OTLP.GRPCAddr, "OTLP/gRPC address")
 	fs.StringVar(&cfg.OTLP.HTTPAddr, "otlp-http-addr", cfg.OTLP.HTTPAddr, "OTLP/HTTP address")
+	fs.StringVar(&cfg.XRayAddr, "xray-addr", cfg.XRayAddr, "X-Ray daemon address (empty: off)")
 	fs.IntVar(&cfg.Pipeline.MaxQueuedItems, "max-queued-items", cfg.Pipeline.MaxQueuedItems, "queue bound")
 	retention := fs.String("retention", "7d", "retention, e.g. 7d")
 	maxDisk := fs.Int64("max-disk", 0, "disk budget in bytes (0: none)")

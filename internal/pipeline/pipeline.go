@@ -64,14 +64,22 @@ func (c Config) Validate() error {
 }
 
 type request struct {
-	batch *model.Batch
-	done  chan error
+	// batch is what the writer commits; nil once prepared (the encoded form
+	// holds what is needed, and the items can be freed while they wait).
+	batch       *model.Batch
+	prepared    any // the writer's Prepare result, when it is a Preparer
+	spans, logs int
+	counts      counts // per tally key, for the accounting after the commit
+	done        chan error
 }
+
+func (r request) items() int { return r.spans + r.logs }
 
 // Pipeline is safe for concurrent use. Start it with Run.
 type Pipeline struct {
 	cfg     Config
 	writer  store.Writer
+	prep    Preparer // writer, when it is one
 	log     *slog.Logger
 	now     func() time.Time
 	window  window
@@ -90,9 +98,11 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	prep, _ := w.(Preparer)
 	p := &Pipeline{
 		cfg:     cfg,
 		writer:  w,
+		prep:    prep,
 		log:     cfg.Logger,
 		now:     cfg.Now,
 		window:  window{maxAge: cfg.Retention, maxFuture: cfg.MaxFuture},
@@ -116,6 +126,11 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 // Submit commits b durably and returns once it is committed. Items outside the
 // accepted time window are left out and listed in the result. On error nothing
 // of b is guaranteed committed; IsRetryable tells whether to try again.
+//
+// The per-request work that needs no lock — the store's encoding when the
+// writer is a Preparer, the tally keys — runs here, on the caller's
+// goroutine, so that many requests do it at once and the single committer
+// only appends and commits.
 func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	p.metrics.received(b)
 	kept, rejected := p.window.filter(p.now(), b)
@@ -127,13 +142,28 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	if n == 0 {
 		return res, nil
 	}
-	req := request{batch: kept, done: make(chan error, 1)}
-	if err := p.enqueue(req); err != nil {
-		reason := "overloaded"
-		if errors.Is(err, ErrClosed) {
-			reason = "shutting_down"
+	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs),
+		counts: countBatch(kept, p.cfg.Tally != nil), done: make(chan error, 1)}
+	if err := p.claim(n); err != nil {
+		p.refuse(req, err)
+		return res, err
+	}
+	if p.prep != nil {
+		// Room is claimed first, so an overloaded pipeline refuses before
+		// spending CPU, and encoded batches count against the queue bound.
+		var err error
+		if req.prepared, err = p.prep.Prepare(kept); err != nil {
+			p.release(n)
+			err = fmt.Errorf("encode: %w", err) // the same data would fail again: not retryable
+			p.log.Error("encode failed", "items", n, "err", err)
+			p.refuseWith(req, "store_error", err)
+			return res, err
 		}
-		p.rejectBatch(kept, reason, err.Error())
+		req.batch = nil
+	}
+	if err := p.push(req); err != nil {
+		p.release(n)
+		p.refuse(req, err)
 		return res, err
 	}
 	select {
@@ -146,12 +176,22 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	}
 }
 
-// enqueue claims room for the request's items and queues it, or fails at once
-// when there is no room. A batch larger than the whole queue is let in when the
-// queue is empty, so no request is refused forever. Claiming and queueing under
-// one lock means Run's final drain sees every request admitted before close.
-func (p *Pipeline) enqueue(req request) error {
-	n := req.batch.Len()
+func (p *Pipeline) refuse(req request, err error) {
+	reason := "overloaded"
+	if errors.Is(err, ErrClosed) {
+		reason = "shutting_down"
+	}
+	p.refuseWith(req, reason, err)
+}
+
+func (p *Pipeline) refuseWith(req request, reason string, err error) {
+	req.counts.each(func(k countKey, n int) { p.reject(k.kind, k.project, k.service, reason, err.Error(), n) })
+}
+
+// claim reserves room for n items, or fails at once when there is none. A
+// batch larger than the whole queue is let in when the queue is empty, so no
+// request is refused forever.
+func (p *Pipeline) claim(n int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -160,9 +200,21 @@ func (p *Pipeline) enqueue(req request) error {
 	if p.queued > 0 && p.queued+n > p.cfg.MaxQueuedItems {
 		return ErrOverloaded
 	}
-	p.queue <- req // cannot block: the channel holds MaxQueuedItems requests of ≥ 1 item
 	p.queued += n
 	p.metrics.queueDepth.Set(float64(p.queued))
+	return nil
+}
+
+// push queues a request whose room is claimed. Checking closed and queueing
+// under one lock means Run's final drain sees every request pushed before
+// close; a request claimed before close but pushed after is refused.
+func (p *Pipeline) push(req request) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.queue <- req // cannot block: the channel holds MaxQueuedItems requests of ≥ 1 claimed item
 	return nil
 }
 
@@ -185,15 +237,6 @@ func (p *Pipeline) reject(kind, project, service, reason, message string, n int)
 	p.metrics.rejected.WithLabelValues(kind, reason).Add(float64(n))
 	if p.cfg.Tally != nil {
 		p.cfg.Tally.Rejected(tally.Key{Project: project, Kind: kind + "s", Service: service}, reason, message, n)
-	}
-}
-
-func (p *Pipeline) rejectBatch(b *model.Batch, reason, message string) {
-	for i := range b.Spans {
-		p.reject("span", b.Spans[i].Project, b.Spans[i].Service(), reason, message, 1)
-	}
-	for i := range b.Logs {
-		p.reject("log", b.Logs[i].Project, b.Logs[i].Service(), reason, message, 1)
 	}
 }
 
@@ -229,60 +272,68 @@ func (p *Pipeline) Stopped() <-chan struct{} { return p.stopped }
 // up and ride the next one, so batches grow with load without a timer.
 func (p *Pipeline) commit(first request) {
 	reqs := []request{first}
-	merged := &model.Batch{}
-	appendBatch(merged, first.batch)
-	for merged.Len() < p.cfg.MaxCommitItems {
+	items := first.items()
+	for items < p.cfg.MaxCommitItems {
 		select {
 		case r := <-p.queue:
 			reqs = append(reqs, r)
-			appendBatch(merged, r.batch)
+			items += r.items()
 			continue
 		default:
 		}
 		break
 	}
-	if len(reqs) == 1 {
-		merged = first.batch
-	}
 	start := time.Now()
-	err := p.writer.Write(context.Background(), merged)
+	err := p.write(reqs)
 	p.metrics.commitSeconds.Observe(time.Since(start).Seconds())
-	p.metrics.commitItems.Observe(float64(merged.Len()))
+	p.metrics.commitItems.Observe(float64(items))
 	if err != nil {
-		err = Retryable(fmt.Errorf("commit of %d items: %w", merged.Len(), err))
-		p.log.Error("commit failed", "items", merged.Len(), "err", err)
-		p.rejectBatch(merged, "store_error", err.Error())
-	} else {
-		p.accepted(merged)
+		err = Retryable(fmt.Errorf("commit of %d items: %w", items, err))
+		p.log.Error("commit failed", "items", items, "err", err)
 	}
-	p.release(merged.Len())
+	for _, r := range reqs {
+		if err != nil {
+			p.refuseWith(r, "store_error", err)
+		} else {
+			p.accepted(r)
+		}
+	}
+	p.release(items)
 	for _, r := range reqs {
 		r.done <- err
 	}
 }
 
-func appendBatch(dst, src *model.Batch) {
-	dst.Spans = append(dst.Spans, src.Spans...)
-	dst.Logs = append(dst.Logs, src.Logs...)
+// write commits the requests' batches as one store write.
+func (p *Pipeline) write(reqs []request) error {
+	if p.prep != nil {
+		prepared := make([]any, len(reqs))
+		for i, r := range reqs {
+			prepared[i] = r.prepared
+		}
+		return p.prep.WritePrepared(context.Background(), prepared)
+	}
+	merged := reqs[0].batch
+	if len(reqs) > 1 {
+		merged = &model.Batch{}
+		for _, r := range reqs {
+			merged.Spans = append(merged.Spans, r.batch.Spans...)
+			merged.Logs = append(merged.Logs, r.batch.Logs...)
+		}
+	}
+	return p.writer.Write(context.Background(), merged)
 }
 
-// accepted counts committed items per project and service.
-func (p *Pipeline) accepted(b *model.Batch) {
-	p.metrics.accepted.WithLabelValues("span").Add(float64(len(b.Spans)))
-	p.metrics.accepted.WithLabelValues("log").Add(float64(len(b.Logs)))
+// accepted counts a committed request's items per project and service.
+func (p *Pipeline) accepted(r request) {
+	p.metrics.accepted.WithLabelValues("span").Add(float64(r.spans))
+	p.metrics.accepted.WithLabelValues("log").Add(float64(r.logs))
 	if p.cfg.Tally == nil {
 		return
 	}
-	counts := map[tally.Key]int{}
-	for i := range b.Spans {
-		counts[tally.Key{Project: b.Spans[i].Project, Kind: "spans", Service: b.Spans[i].Service()}]++
-	}
-	for i := range b.Logs {
-		counts[tally.Key{Project: b.Logs[i].Project, Kind: "logs", Service: b.Logs[i].Service()}]++
-	}
-	for k, n := range counts {
-		p.cfg.Tally.Accepted(k, n)
-	}
+	r.counts.each(func(k countKey, n int) {
+		p.cfg.Tally.Accepted(tally.Key{Project: k.project, Kind: k.kind + "s", Service: k.service}, n)
+	})
 }
 
 func (p *Pipeline) queuedItems() int {

@@ -1,7 +1,6 @@
 package duckdb
 
 import (
-	"database/sql/driver"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,15 +52,14 @@ func TestAppenderJoinsTransaction(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	defer s.Close()
 	sp := testSpan(1, t0)
-	row, err := newEncoder().spanRow(&sp)
+	e, err := encodeBatch(&model.Batch{Spans: []model.Span{sp}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.wmu.Lock()
 	p, err := s.ensurePart(t.Context(), partName(sp.StartUnixNano))
 	if err == nil {
-		bad := []driver.Value{"too few columns"}
-		err = s.commitPart(t.Context(), p, &partRows{spans: [][]driver.Value{row}, logs: [][]driver.Value{bad}})
+		err = s.commitPart(p, []chunkTable{&e.parts[p.name].spans}, []chunkTable{badTable{}})
 	}
 	s.wmu.Unlock()
 	if err == nil {
@@ -77,6 +75,12 @@ func TestAppenderJoinsTransaction(t *testing.T) {
 		t.Fatalf("after a good write: %d spans, %v", len(got), err)
 	}
 }
+
+// badTable is a logs table of one row and too few columns.
+type badTable struct{}
+
+func (badTable) len() int               { return 1 }
+func (badTable) columns() []chunkColumn { return []chunkColumn{strCol{"too few columns"}} }
 
 func partFiles(t *testing.T, dir string) []string {
 	t.Helper()

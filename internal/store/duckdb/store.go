@@ -32,7 +32,8 @@ type Store struct {
 	cfg      Config
 	partsDir string
 	db       *sql.DB   // read pool; also the writer's connection
-	wconn    *sql.Conn // the one writer connection
+	wconn    *sql.Conn // the writer connection for DDL and deletes
+	raw      *rawConn  // the writer connection for appends (write_conn.go)
 
 	// wmu serialises Write, partition attach and DropPartition.
 	wmu sync.Mutex
@@ -76,6 +77,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.db.SetMaxOpenConns(cfg.ReadConns + 1)
 	s.db.SetMaxIdleConns(cfg.ReadConns + 1)
 	if err := s.init(ctx); err != nil {
+		if s.raw != nil {
+			s.raw.close()
+		}
 		s.db.Close()
 		return nil, err
 	}
@@ -86,6 +90,9 @@ func (s *Store) init(ctx context.Context) error {
 	var err error
 	if s.wconn, err = s.db.Conn(ctx); err != nil {
 		return fmt.Errorf("duckdb store %s: writer connection: %w", s.cfg.Dir, err)
+	}
+	if s.raw, err = openRawConn(s.cfg.dsn()); err != nil {
+		return fmt.Errorf("duckdb store %s: append connection: %w", s.cfg.Dir, err)
 	}
 	if err := s.exec(ctx, createMain()...); err != nil {
 		return err
@@ -113,6 +120,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.raw.close()
 	err := s.wconn.Close()
 	if cerr := s.db.Close(); err == nil {
 		err = cerr

@@ -22,34 +22,26 @@ import (
 // included), bytes by standard base64. Only arrays and maps, whose AsString
 // form loses their types, need the lossless JSON.
 
-// typedList is one encoded attribute list.
-type typedList struct {
-	keys, values []string
-	types        []uint8
-	nested       string
-}
-
 func isNested(k model.ValueKind) bool { return k == model.KindArray || k == model.KindMap }
 
-func encodeList(a model.Attributes) (typedList, error) {
-	l := typedList{keys: make([]string, len(a)), values: make([]string, len(a)), types: make([]uint8, len(a))}
+// nestedJSON is the nested column of a list: its array and map values in
+// order, or "" when there are none. The other columns are filled in
+// attrCols.encode (write_encode.go).
+func nestedJSON(a model.Attributes) (string, error) {
 	var nested []model.Value
-	for i, kv := range a {
-		l.keys[i] = text(kv.Key)
-		l.values[i] = text(kv.Value.AsString())
-		l.types[i] = uint8(kv.Value.Kind)
+	for _, kv := range a {
 		if isNested(kv.Value.Kind) {
 			nested = append(nested, kv.Value)
 		}
 	}
-	if nested != nil {
-		b, err := json.Marshal(nested)
-		if err != nil {
-			return l, fmt.Errorf("encode attribute values: %w", err)
-		}
-		l.nested = string(b)
+	if nested == nil {
+		return "", nil
 	}
-	return l, nil
+	b, err := json.Marshal(nested)
+	if err != nil {
+		return "", fmt.Errorf("encode attribute values: %w", err)
+	}
+	return string(b), nil
 }
 
 // decodeList rebuilds attributes from the scanned columns (lists arrive

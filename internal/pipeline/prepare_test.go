@@ -1,0 +1,135 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"lookout/internal/model"
+	"lookout/internal/tally"
+)
+
+// prepWriter is a Preparer: Prepare returns the batch's span names, and
+// WritePrepared records the groups it is given; while gate is non-nil each
+// WritePrepared waits for it.
+type prepWriter struct {
+	mu       sync.Mutex
+	commits  [][]any
+	gate     chan struct{}
+	entered  chan struct{}
+	failPrep error
+}
+
+func (w *prepWriter) Write(context.Context, *model.Batch) error {
+	return errors.New("Write called on a Preparer")
+}
+
+func (w *prepWriter) Prepare(b *model.Batch) (any, error) {
+	if w.failPrep != nil {
+		return nil, w.failPrep
+	}
+	var names []string
+	for _, sp := range b.Spans {
+		names = append(names, sp.Name)
+	}
+	return names, nil
+}
+
+func (w *prepWriter) WritePrepared(_ context.Context, prepared []any) error {
+	if w.entered != nil {
+		w.entered <- struct{}{}
+	}
+	if w.gate != nil {
+		<-w.gate
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.commits = append(w.commits, prepared)
+	return nil
+}
+
+func startPrep(t *testing.T, cfg Config, w *prepWriter) (*Pipeline, func()) {
+	t.Helper()
+	cfg.Now = func() time.Time { return now }
+	p, err := New(cfg, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go p.Run(ctx)
+	return p, func() { cancel(); <-p.Stopped() }
+}
+
+func named(name string) model.Span {
+	sp := span("api", now)
+	sp.Name = name
+	return sp
+}
+
+// TestPreparedGroupCommit: requests are prepared in Submit, and the ones that
+// queue behind a running commit are written together as one group.
+func TestPreparedGroupCommit(t *testing.T) {
+	w := &prepWriter{gate: make(chan struct{}), entered: make(chan struct{}, 10)}
+	tl := tally.New(func() time.Time { return now })
+	cfg := DefaultConfig()
+	cfg.Tally = tl
+	p, stop := startPrep(t, cfg, w)
+	defer stop()
+	submit := func(name string) chan error {
+		ch := make(chan error, 1)
+		go func() {
+			_, err := p.Submit(context.Background(), &model.Batch{Spans: []model.Span{named(name), named(name)}})
+			ch <- err
+		}()
+		return ch
+	}
+	first := submit("a")
+	<-w.entered
+	second, third := submit("b"), submit("c")
+	for p.queuedItems() < 6 {
+		time.Sleep(time.Millisecond)
+	}
+	close(w.gate)
+	for _, ch := range []chan error{first, second, third} {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.commits) != 2 || len(w.commits[0]) != 1 || len(w.commits[1]) != 2 {
+		t.Fatalf("commits = %v, want [[a a]] then the two others together", w.commits)
+	}
+	if got := w.commits[0][0].([]string); len(got) != 2 || got[0] != "a" {
+		t.Errorf("first commit = %v, want the prepared [a a]", got)
+	}
+	if p.queuedItems() != 0 {
+		t.Errorf("queued = %d after commits, want 0", p.queuedItems())
+	}
+	snap := tl.Snapshot()
+	if len(snap) != 1 || snap[0].Accepted != 6 {
+		t.Errorf("tally = %+v, want 6 accepted spans of api", snap)
+	}
+}
+
+// TestPrepareErrorIsPermanent: a batch the store cannot encode is refused
+// alone, as a permanent error, and its room in the queue is given back.
+func TestPrepareErrorIsPermanent(t *testing.T) {
+	w := &prepWriter{failPrep: errors.New("bad value")}
+	tl := tally.New(func() time.Time { return now })
+	cfg := DefaultConfig()
+	cfg.Tally = tl
+	p, stop := startPrep(t, cfg, w)
+	defer stop()
+	_, err := p.Submit(context.Background(), &model.Batch{Spans: []model.Span{named("a")}})
+	if err == nil || IsRetryable(err) {
+		t.Fatalf("err = %v, want a permanent error", err)
+	}
+	if p.queuedItems() != 0 || len(w.commits) != 0 {
+		t.Errorf("queued = %d, commits = %d, want none", p.queuedItems(), len(w.commits))
+	}
+	snap := tl.Snapshot()
+	if len(snap) != 1 || snap[0].Rejected["store_error"].Count != 1 {
+		t.Errorf("tally = %+v, want one store_error rejection", snap)
+	}
+}
