@@ -65,7 +65,7 @@ func (s *Store) BubbleUp(ctx context.Context, project string, q query.Query, sel
 	}
 	defer release()
 
-	b := &sqlb{}
+	b := s.sqlFor(query.SourceSpans)
 	inside := b.selection(sel)
 	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
 	var nIn, nOut int64

@@ -23,6 +23,9 @@ type part struct {
 	day     time.Time
 	// wal is the WAL file last made durable in the directory (see syncWAL).
 	wal os.FileInfo
+	// keys are the attribute keys saved in the partition (keys.go); guarded
+	// by Store.mu.
+	keys keyMap
 }
 
 const dayLayout = "20060102"
@@ -72,11 +75,19 @@ func (s *Store) attach(ctx context.Context, name string) error {
 	if err := s.exec(ctx, q); err != nil {
 		return fmt.Errorf("partition %s: attach: %w", name, err)
 	}
+	if p.keys, err = s.loadKeys(ctx, p); err != nil {
+		return fmt.Errorf("partition %s: %w", name, err)
+	}
 	if err := s.exec(ctx, createTables(p.catalog)...); err != nil {
 		return fmt.Errorf("partition %s: create tables: %w", name, err)
 	}
 	s.mu.Lock()
 	s.parts[name] = p
+	for tbl, keys := range p.keys {
+		for key, in := range keys {
+			addKey(s.keys, tbl, key, in)
+		}
+	}
 	s.mu.Unlock()
 	return nil
 }

@@ -43,8 +43,8 @@ type plan struct {
 	matchTop string
 }
 
-func newPlan(project string, q query.Query) *plan {
-	p := &plan{b: *sqlFor(q.Source)}
+func newPlan(sb *sqlb, project string, q query.Query) *plan {
+	p := &plan{b: *sb}
 	b := &p.b
 	var sel []string
 	var groups, joins, aggJoins []string
@@ -141,7 +141,7 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	}
 	defer release()
 
-	p := newPlan(project, q)
+	p := newPlan(s.sqlFor(q.Source), project, q)
 	var cols []string
 	for i := range q.Breakdowns {
 		cols = append(cols, fmt.Sprintf("agg.b%d", i))

@@ -32,7 +32,7 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, src query.
 
 	// The sample is the most recent spans: the end of the window, shortened
 	// in proportion to the span count (cheap: start_ns alone is read).
-	b := sqlFor(src)
+	b := s.sqlFor(src)
 	var total int64
 	err = s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+b.table().view+" WHERE "+
 		b.scope(project, query.Query{Dataset: dataset, Start: start, End: end}), b.args...).Scan(&total)
@@ -42,7 +42,7 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, src query.
 	if total > columnSample {
 		start = end.Add(-time.Duration(float64(end.Sub(start)) * columnSample / float64(total)))
 	}
-	b = sqlFor(src)
+	b = s.sqlFor(src)
 	scope := b.scope(project, query.Query{Dataset: dataset, Start: start, End: end})
 	// Logs have no span events: their sample reads an empty events column.
 	events, view := "events_json", b.table().view

@@ -29,7 +29,7 @@ func (s *Store) heatmaps(ctx context.Context, project string, q query.Query, res
 func (s *Store) heatmap(ctx context.Context, project string, q query.Query, i int, res *query.Result, ranks []int64) (query.Heatmap, error) {
 	hm := query.Heatmap{Name: q.Calculations[i].Name(), Buckets: query.DefaultHeatmapBuckets}
 	v := fmt.Sprintf("v%d", i)
-	p := newPlan(project, q)
+	p := newPlan(s.sqlFor(q.Source), project, q)
 	p.b.args = p.b.args[:p.baseArgs] // this statement uses base alone
 	// The value range over the kept groups: the main statement left each
 	// group's {lo, hi} in the calculation's slot of its totals row.

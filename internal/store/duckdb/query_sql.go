@@ -15,28 +15,34 @@ import (
 type sqlb struct {
 	args []any
 	t    *table
+	// keys tells in which attribute lists a key occurs (Store.keyLists);
+	// nil reads every list.
+	keys func(tbl, key string) (keyIn, bool)
 }
 
 // table is how a query source is read: the view, the time column that the
 // time range and buckets use, the fields, and whether event.* columns read
 // span events.
 type table struct {
+	name       string // as the key registry names it (keys.go)
 	view, time string
 	fields     map[string]column
 	events     bool
 }
 
 var (
-	spanTable = &table{view: spansView, time: "start_ns", fields: spanColumns, events: true}
-	logTable  = &table{view: logsView, time: "time_ns", fields: logColumns}
+	spanTable = &table{name: "spans", view: spansView, time: "start_ns", fields: spanColumns, events: true}
+	logTable  = &table{name: "logs", view: logsView, time: "time_ns", fields: logColumns}
 )
 
-// sqlFor returns a builder for the source's table.
-func sqlFor(src query.Source) *sqlb {
+// sqlFor returns a builder for the source's table that reads only the
+// attribute lists a key occurs in.
+func (s *Store) sqlFor(src query.Source) *sqlb {
+	t := spanTable
 	if src == query.SourceLogs {
-		return &sqlb{t: logTable}
+		t = logTable
 	}
-	return &sqlb{t: spanTable}
+	return &sqlb{t: t, keys: s.keyLists}
 }
 
 func (b *sqlb) table() *table {
@@ -134,9 +140,28 @@ func (b *sqlb) col(name string) column {
 	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" && b.table().events {
 		return b.eventColumn(key)
 	}
-	text := fmt.Sprintf("coalesce(attr_values[list_position(attr_keys, %s)], res_values[list_position(res_keys, %s)])",
-		b.arg(name), b.arg(name))
+	own := func() string { return "attr_values[list_position(attr_keys, " + b.arg(name) + ")]" }
+	res := func() string { return "res_values[list_position(res_keys, " + b.arg(name) + ")]" }
+	var text string
+	switch in, known := b.keyLists(name); {
+	case !known || in == inAttrs|inResource:
+		text = "coalesce(" + own() + ", " + res() + ")"
+	case in == inAttrs:
+		text = own()
+	case in == inResource:
+		text = res()
+	default: // the key occurs nowhere
+		text = "CAST(NULL AS VARCHAR)"
+	}
 	return column{native: text, text: text, num: "TRY_CAST(" + text + " AS DOUBLE)"}
+}
+
+// keyLists tells in which lists of the table a key occurs, when known.
+func (b *sqlb) keyLists(key string) (keyIn, bool) {
+	if b.keys == nil {
+		return 0, false
+	}
+	return b.keys(b.table().name, key)
 }
 
 // filters returns the condition of a filter list, "true" when empty.

@@ -29,7 +29,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 	}
 	defer release()
 
-	tb := &traceSQL{project: project, lo: q.Start.Add(-q.Reach).UnixNano(), hi: q.End.Add(q.Reach).UnixNano()}
+	tb := &traceSQL{b: *s.sqlFor(query.SourceSpans), project: project, lo: q.Start.Add(-q.Reach).UnixNano(), hi: q.End.Add(q.Reach).UnixNano()}
 	b := &tb.b
 	stmt := "WITH cand AS (SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM " + spansView + " WHERE project = " +
 		b.arg(project) + " AND start_ns >= " + b.arg(q.Start.UnixNano()) + " AND start_ns < " + b.arg(q.End.UnixNano()) +

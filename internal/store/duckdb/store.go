@@ -44,6 +44,7 @@ type Store struct {
 	// running query never loses a partition it reads, and new reads never wait.
 	mu     sync.Mutex
 	parts  map[string]*part
+	keys   keyMap // attribute keys of every partition (keys.go)
 	gen    *generation
 	closed bool
 }
@@ -58,7 +59,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, partsDir: filepath.Join(cfg.Dir, "parts"), parts: map[string]*part{}, gen: &generation{}}
+	s := &Store{cfg: cfg, partsDir: filepath.Join(cfg.Dir, "parts"), parts: map[string]*part{}, keys: keyMap{}, gen: &generation{}}
 	for _, d := range []string{s.partsDir, filepath.Join(cfg.Dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("duckdb store: %w", err)

@@ -19,6 +19,7 @@ type encoded struct {
 type partCols struct {
 	spans spanCols
 	logs  logCols
+	keys  batchKeys // the attribute keys of the rows (keys.go)
 }
 
 // Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
@@ -73,7 +74,7 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 		for i := range b.Logs {
 			attrs += len(b.Logs[i].Attributes)
 		}
-		part(b.Logs[0].TimeUnixNano).logs.reserve(len(b.Logs), attrs)
+		part(b.Logs[0].EffectiveTimeUnixNano()).logs.reserve(len(b.Logs), attrs)
 	}
 	for i := range b.Spans {
 		if err := part(b.Spans[i].StartUnixNano).spans.add(&b.Spans[i]); err != nil {
@@ -81,12 +82,13 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 		}
 	}
 	for i := range b.Logs {
-		if err := part(b.Logs[i].TimeUnixNano).logs.add(&b.Logs[i]); err != nil {
+		if err := part(b.Logs[i].EffectiveTimeUnixNano()).logs.add(&b.Logs[i]); err != nil {
 			return nil, fmt.Errorf("log event %d of batch: %w", i, err)
 		}
 	}
 	for _, p := range e.parts {
 		p.spans.res.seen, p.logs.res.seen = nil, nil // they point into b
+		p.keys = keysOf(p)
 	}
 	return e, nil
 }
@@ -353,7 +355,10 @@ func (c *logCols) add(l *model.LogEvent) error {
 	c.attrs.push(attrs)
 	hi, lo := traceHalves(l.TraceID)
 	c.project = append(c.project, text(l.Project))
-	c.timeNs = append(c.timeNs, l.TimeUnixNano)
+	// A record without a time (OTLP: 0, unknown) is kept at its observed
+	// time, in that day's partition: where the pipeline's window check and
+	// every time-bounded read look for it.
+	c.timeNs = append(c.timeNs, l.EffectiveTimeUnixNano())
 	c.observedNs = append(c.observedNs, l.ObservedTimeUnixNano)
 	c.severityNumber = append(c.severityNumber, l.SeverityNumber)
 	c.severityText = append(c.severityText, text(l.SeverityText))

@@ -117,6 +117,18 @@ func logCases(b Backend) []testCase {
 				})
 			}
 		}},
+		{name: "WithoutTime", run: func(t *testing.T, b Backend) {
+			// OTLP's time 0 means unknown: the record is kept at its observed
+			// time, found in a window around it, and read back with it.
+			s := openStore(t, b)
+			l := model.LogEvent{Project: "p1", ObservedTimeUnixNano: at(3 * time.Second), Body: model.StringValue("no time")}
+			mustWrite(t, s, &model.Batch{Logs: []model.LogEvent{l}})
+			q := logQuery("p1")
+			q.Start, q.End = T0, T0.Add(time.Minute)
+			want := l
+			want.TimeUnixNano = l.ObservedTimeUnixNano
+			sameLogs(t, "logs", collect(t, s.Logs(ctx(t), q)), []model.LogEvent{want})
+		}},
 		{name: "DefaultLimit", run: func(t *testing.T, b Backend) {
 			s := openStore(t, b)
 			var ls []model.LogEvent
