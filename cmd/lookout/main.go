@@ -20,6 +20,7 @@ import (
 var version = "dev"
 
 func main() {
+	limitMallocArenas()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
