@@ -6,8 +6,9 @@ import (
 )
 
 // Every partition file holds the tables spans and logs with the columns
-// below. The appender fills columns by position, so the row builders in
-// write.go follow this order exactly.
+// below. The appender fills columns by position, so the columns() lists in
+// write_encode.go follow this order exactly (the appender checks each
+// column's type before writing).
 //
 // Choices: ids as BIGINT (see codec.go); times as integer nanoseconds (no
 // TIMESTAMP_NS, to stay portable to old ClickHouse); attributes as parallel
