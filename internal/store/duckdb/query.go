@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"lookout/internal/model"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +44,8 @@ type plan struct {
 	join, aggs string
 	// matchTop is the condition joining agg rows to their group in top.
 	matchTop string
+	// typed lists the breakdowns whose value type agg reads as bt<i>.
+	typed []int
 }
 
 func newPlan(sb *sqlb, project string, q query.Query) *plan {
@@ -48,8 +53,15 @@ func newPlan(sb *sqlb, project string, q query.Query) *plan {
 	b := &p.b
 	var sel []string
 	var groups, joins, aggJoins []string
+	var typed []string // aggregates of the breakdowns' value types
 	for i, name := range q.Breakdowns {
-		sel = append(sel, fmt.Sprintf("%s AS b%d", b.col(name).native, i))
+		c := b.col(name)
+		sel = append(sel, fmt.Sprintf("%s AS b%d", c.native, i))
+		if c.typ != nil {
+			sel = append(sel, fmt.Sprintf("%s AS bt%d", c.typ(), i))
+			typed = append(typed, fmt.Sprintf("min(bt%d) AS bt%d", i, i))
+			p.typed = append(p.typed, i)
+		}
 		groups = append(groups, fmt.Sprintf("b%d", i))
 		joins = append(joins, fmt.Sprintf("base.b%d IS NOT DISTINCT FROM top.b%d", i, i))
 		aggJoins = append(aggJoins, fmt.Sprintf("agg.b%d IS NOT DISTINCT FROM top.b%d", i, i))
@@ -92,7 +104,7 @@ func newPlan(sb *sqlb, project string, q query.Query) *plan {
 		if o.Op == "" {
 			for i, name := range q.Breakdowns {
 				if name == o.Column {
-					orders = append(orders, fmt.Sprintf("b%d%s NULLS LAST", i, dir))
+					orders = append(orders, p.orderBreakdown(i, dir))
 				}
 			}
 			continue
@@ -107,14 +119,16 @@ func newPlan(sb *sqlb, project string, q query.Query) *plan {
 	if len(q.Orders) == 0 && q.Calculations[0].Op != query.OpHeatmap {
 		orders = append(orders, "a0 DESC NULLS LAST")
 	}
-	orders = append(orders, groups...) // deterministic ties
+	for i := range groups { // deterministic ties
+		orders = append(orders, p.orderBreakdown(i, " ASC"))
+	}
 	if len(orders) == 0 {
 		orders = append(orders, "a_n")
 	}
 	if len(joins) == 0 {
 		joins, aggJoins = []string{"true"}, []string{"true"}
 	}
-	cols := strings.Join(append(append([]string{}, groups...), aggs...), ", ")
+	cols := strings.Join(append(append(append([]string{}, groups...), aggs...), typed...), ", ")
 	p.base = "WITH base AS (SELECT " + strings.Join(sel, ", ") + " FROM " + b.table().view + " WHERE " + where + ")"
 	p.with = p.base + ",\n" +
 		"agg AS MATERIALIZED (SELECT " + prefix([]string{cols}) + "bucket, GROUPING(bucket) AS total, count(*) AS a_n FROM base" +
@@ -125,6 +139,16 @@ func newPlan(sb *sqlb, project string, q query.Query) *plan {
 	p.matchTop = strings.Join(aggJoins, " AND ")
 	p.aggs = strings.Join(aggs, ", ")
 	return p
+}
+
+// orderBreakdown orders by breakdown i: numbers as numbers (attribute
+// values are stored as text), then text; nulls last.
+func (p *plan) orderBreakdown(i int, dir string) string {
+	if !slices.Contains(p.typed, i) {
+		return fmt.Sprintf("b%d%s NULLS LAST", i, dir)
+	}
+	return fmt.Sprintf("(CASE WHEN bt%d IN (%d, %d) THEN TRY_CAST(b%d AS DOUBLE) END)%s NULLS LAST, b%d%s NULLS LAST",
+		i, model.KindInt, model.KindDouble, i, dir, i, dir)
 }
 
 // Query implements store.Querier: one statement returns the kept groups'
@@ -149,6 +173,9 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	for i := range q.Calculations {
 		cols = append(cols, fmt.Sprintf("agg.a%d", i))
 	}
+	for _, i := range p.typed {
+		cols = append(cols, fmt.Sprintf("agg.bt%d", i))
+	}
 	stmt := p.with + "SELECT top.rk, CASE WHEN agg.total = 1 THEN NULL ELSE agg.bucket END, " + strings.Join(cols, ", ") +
 		" FROM agg JOIN top ON " + p.matchTop + " ORDER BY 2 NULLS FIRST, 1"
 	rows, err := s.db.QueryContext(ctx, stmt, p.b.args...)
@@ -158,11 +185,13 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	defer rows.Close()
 	var res query.Result
 	groups := map[int64][]any{}
-	var ranks []int64 // of each series row
+	kinds := map[int64][]any{} // the typed breakdowns' value kinds, per group
+	var ranks []int64          // of each series row
+	nb, nc := len(q.Breakdowns), len(q.Calculations)
 	for rows.Next() {
 		var rk int64
 		var bucket sql.NullInt64
-		vals := make([]any, len(q.Breakdowns)+len(q.Calculations))
+		vals := make([]any, nb+nc+len(p.typed))
 		dest := []any{&rk, &bucket}
 		for i := range vals {
 			dest = append(dest, &vals[i])
@@ -170,10 +199,10 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 		if err := rows.Scan(dest...); err != nil {
 			return query.Result{}, fmt.Errorf("query: scan: %w", err)
 		}
-		row := query.Row{Values: normalizeValues(vals[len(q.Breakdowns):])}
+		row := query.Row{Values: normalizeValues(vals[nb : nb+nc])}
 		if !bucket.Valid {
-			row.Group = normalizeValues(vals[:len(q.Breakdowns)])
-			groups[rk] = row.Group
+			row.Group = normalizeValues(vals[:nb])
+			groups[rk], kinds[rk] = row.Group, vals[nb+nc:]
 			res.Results = append(res.Results, row)
 			continue
 		}
@@ -188,7 +217,40 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	if err := s.heatmaps(ctx, project, q, &res, ranks); err != nil {
 		return query.Result{}, err
 	}
+	// Attribute values come back as they were sent: numbers and booleans
+	// typed. Done last: heatmaps binds the groups as the text they are
+	// stored as. Series rows share their group's slice.
+	for rk, g := range groups {
+		for j, i := range p.typed {
+			g[i] = typedValue(g[i], kinds[rk][j])
+		}
+	}
 	return res, nil
+}
+
+// typedValue turns an attribute's stored text back into its type (kind, a
+// model.ValueKind); text that does not parse stays text.
+func typedValue(v, kind any) any {
+	s, ok := v.(string)
+	k, _ := kind.(uint8)
+	if !ok {
+		return v
+	}
+	switch model.ValueKind(k) {
+	case model.KindInt:
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return n
+		}
+	case model.KindDouble:
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+	case model.KindBool:
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b
+		}
+	}
+	return s
 }
 
 // prefixComma is ", c1, c2" (empty for no columns).

@@ -64,6 +64,10 @@ func (b *sqlb) arg(v any) string {
 // lacks the column.
 type column struct {
 	native, text, num string
+	// typ, for attributes, returns the SQL of the model.ValueKind of the
+	// value read, by which breakdown values come back typed; nil for other
+	// columns. A func, as it binds arguments only when used.
+	typ func() string
 	// list, when set, is the column's values on a span that may hold several
 	// (span events): filters match when any value does; native, text and
 	// num read the first.
@@ -140,20 +144,27 @@ func (b *sqlb) col(name string) column {
 	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" && b.table().events {
 		return b.eventColumn(key)
 	}
-	own := func() string { return "attr_values[list_position(attr_keys, " + b.arg(name) + ")]" }
-	res := func() string { return "res_values[list_position(res_keys, " + b.arg(name) + ")]" }
-	var text string
-	switch in, known := b.keyLists(name); {
-	case !known || in == inAttrs|inResource:
-		text = "coalesce(" + own() + ", " + res() + ")"
-	case in == inAttrs:
-		text = own()
-	case in == inResource:
-		text = res()
-	default: // the key occurs nowhere
-		text = "CAST(NULL AS VARCHAR)"
+	// lookup reads the values or types list of one attribute list.
+	lookup := func(list, of string) string {
+		return list + "[list_position(" + of + ", " + b.arg(name) + ")]"
 	}
-	return column{native: text, text: text, num: "TRY_CAST(" + text + " AS DOUBLE)"}
+	// read returns the lookup of the values (or types) in the lists the key
+	// occurs in.
+	in, known := b.keyLists(name)
+	read := func(values, types string) string {
+		switch {
+		case !known || in == inAttrs|inResource:
+			return "coalesce(" + lookup("attr_"+values, "attr_keys") + ", " + lookup("res_"+values, "res_keys") + ")"
+		case in == inAttrs:
+			return lookup("attr_"+values, "attr_keys")
+		case in == inResource:
+			return lookup("res_"+values, "res_keys")
+		}
+		return "CAST(NULL AS " + types + ")" // the key occurs nowhere
+	}
+	text := read("values", "VARCHAR")
+	return column{native: text, text: text, num: "TRY_CAST(" + text + " AS DOUBLE)",
+		typ: func() string { return read("types", "UTINYINT") }}
 }
 
 // keyLists tells in which lists of the table a key occurs, when known.

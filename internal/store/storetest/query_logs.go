@@ -83,6 +83,15 @@ func logQueryCases() []testCase {
 		{"LinkedToTraces", logs(func(q *query.Query) {
 			q.Filters = []query.Filter{flt(query.ColTraceID, "exists"), flt(query.ColBody, "contains", "ERROR")}
 		})},
+		{"OrderByNumericAttribute", logs(func(q *query.Query) {
+			// latency_ms is a double: 5.5 comes before 10.25, as numbers, not as text.
+			q.Filters = []query.Filter{flt("latency_ms", ">=", 5.0), flt("latency_ms", "<", 20.0)}
+			q.Breakdowns, q.Orders, q.Limit = []string{"latency_ms"}, []query.Order{{Column: "latency_ms"}}, 5
+		})},
+		{"OrderByNumericAttributeDescending", logs(func(q *query.Query) {
+			q.Filters = []query.Filter{flt("latency_ms", ">=", 5.0), flt("latency_ms", "<", 20.0)}
+			q.Breakdowns, q.Orders, q.Limit = []string{"latency_ms"}, []query.Order{{Column: "latency_ms", Descending: true}}, 5
+		})},
 		{"ResourceAttributeAndDataset", logs(func(q *query.Query) {
 			q.Dataset, q.Breakdowns = "web", []string{"region", "user"}
 		})},

@@ -81,15 +81,23 @@ func (s spanRecord) values(name string) ([]any, bool) {
 }
 
 // attrCol is an attribute column: the record's own attribute, else its
-// resource's.
+// resource's, typed as sent (strings, integers, doubles, booleans).
 func attrCol(own, res model.Attributes, name string) any {
-	if v, ok := own.Get(name); ok {
-		return v.AsString()
+	v, ok := own.Get(name)
+	if !ok {
+		if v, ok = res.Get(name); !ok {
+			return nil
+		}
 	}
-	if v, ok := res.Get(name); ok {
-		return v.AsString()
+	switch v.Kind {
+	case model.KindInt:
+		return v.Int
+	case model.KindDouble:
+		return v.Double
+	case model.KindBool:
+		return v.Bool
 	}
-	return nil
+	return v.AsString()
 }
 
 type logRecord model.LogEvent
