@@ -41,6 +41,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	maxDisk := bytesFlag{&s.MaxDiskBytes}
 	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
+	fs.StringVar(&s.Store.MemoryLimit, "store-memory", s.Store.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
 	fs.Func("aws-access-keys", "CloudWatch Logs API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = cwlogs.ParseAccessKeys(v); return err })

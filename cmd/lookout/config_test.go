@@ -23,11 +23,14 @@ func TestParseConfig(t *testing.T) {
 		httpAddr  string
 		retention time.Duration
 		maxDisk   int64
-		wantErr   string
+		// storeMemory, when set, is the store's expected memory limit.
+		storeMemory string
+		wantErr     string
 	}{
-		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30},
-		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB"},
-			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20},
+		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30,
+			storeMemory: "512MB"},
+		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB", "--store-memory", "256MB"},
+			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20, storeMemory: "256MB"},
 		{name: "environment", env: map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_RETENTION": "2w", "LOOKOUT_MAX_DISK": "5GB"},
 			dataDir: "/env", httpAddr: "127.0.0.1:8686", retention: 14 * 24 * time.Hour, maxDisk: 5_000_000_000},
 		{name: "yaml file", args: []string{"--config", yamlFile},
@@ -39,6 +42,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "retention too short", args: []string{"--retention", "5m"}, wantErr: "at least 1h"},
 		{name: "bad size", args: []string{"--max-disk", "lots"}, wantErr: "max-disk"},
 		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: "log-format"},
+		{name: "bad store memory", args: []string{"--store-memory", "plenty"}, wantErr: "memory limit"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,6 +61,9 @@ func TestParseConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := c.server
+			if tc.storeMemory != "" && s.Store.MemoryLimit != tc.storeMemory {
+				t.Errorf("store memory %q, want %q", s.Store.MemoryLimit, tc.storeMemory)
+			}
 			if s.DataDir != tc.dataDir || s.HTTPAddr != tc.httpAddr || s.Retention != tc.retention || s.MaxDiskBytes != tc.maxDisk {
 				t.Errorf("got data-dir %s http %s retention %s max-disk %d; want %s %s %s %d",
 					s.DataDir, s.HTTPAddr, s.Retention, s.MaxDiskBytes, tc.dataDir, tc.httpAddr, tc.retention, tc.maxDisk)

@@ -49,6 +49,8 @@ type Config struct {
 	OTLP     otlp.Config
 	XRay     xray.Config
 	Pipeline pipeline.Config
+	// Store configures the embedded store; its Dir is DataDir/store.
+	Store duckdb.Config
 
 	// AWSAccessKeys verify SigV4 on the CloudWatch Logs API and pick each
 	// request's project; empty: unsigned requests from loopback only.
@@ -70,6 +72,7 @@ func DefaultConfig() Config {
 		OTLP:              otlpDefaults(),
 		XRay:              xray.DefaultConfig(),
 		Pipeline:          pipeline.DefaultConfig(),
+		Store:             duckdb.DefaultConfig(),
 	}
 }
 
@@ -84,6 +87,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("retention %s: must be at least 1h", c.Retention)
 	case c.MaxDiskBytes < 0:
 		return errors.New("max-disk must not be negative")
+	}
+	st := c.Store
+	st.Dir = filepath.Join(c.DataDir, "store")
+	if err := st.Validate(); err != nil {
+		return err
 	}
 	return c.OTLP.Validate()
 }
@@ -120,7 +128,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	dcfg := duckdb.DefaultConfig()
+	dcfg := cfg.Store
 	dcfg.Dir = filepath.Join(cfg.DataDir, "store")
 	st, err := duckdb.Open(ctx, dcfg)
 	if err != nil {
