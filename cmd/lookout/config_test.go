@@ -28,9 +28,9 @@ func TestParseConfig(t *testing.T) {
 		wantErr     string
 	}{
 		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30,
-			storeMemory: "512MB"},
-		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB", "--store-memory", "256MB"},
-			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20, storeMemory: "256MB"},
+			storeMemory: "256MB"},
+		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB", "--store-memory", "1GB"},
+			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20, storeMemory: "1GB"},
 		{name: "environment", env: map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_RETENTION": "2w", "LOOKOUT_MAX_DISK": "5GB"},
 			dataDir: "/env", httpAddr: "127.0.0.1:8686", retention: 14 * 24 * time.Hour, maxDisk: 5_000_000_000},
 		{name: "yaml file", args: []string{"--config", yamlFile},
