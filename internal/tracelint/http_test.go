@@ -139,7 +139,7 @@ func TestHandlers(t *testing.T) {
 		{"/api/services/shop/lint?start=0&end=1", 200, []string{`"counts":{"unclosed":1}`, `"rejected":[]`}},
 		{"/api/services/shop/lint?limit=-1", 400, []string{"limit"}},
 		{"/api/services/shop/lint?start=5&end=4", 400, []string{"end must be after start"}},
-		{"/api/xray/naming", 200, []string{`"key":"port 4567"`, `"name":"backend-flask","count":7`, `"fromHost":true`,
+		{"/api/xray/naming", 200, []string{`"key":"port 4567","serviceNames":["backend-flask","localhost"]`, `"name":"backend-flask","count":7`, `"fromHost":true`,
 			`localhost came from the request's Host header`, `"key":"port 3000"`}},
 	}
 	for _, tc := range cases {

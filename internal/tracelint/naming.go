@@ -24,10 +24,13 @@ type NamingReport struct {
 // together: "instance <id>" (host, container, pod or service instance id),
 // "port <n>" (the port its requests arrived on), else "name <name>".
 type NamingService struct {
-	Key   string     `json:"key"`
-	Names []NameSeen `json:"names"`
-	Note  string     `json:"note,omitempty"`
-	Total int64      `json:"total"`
+	Key string `json:"key"`
+	// ServiceNames are the service.name values its spans carried (for an
+	// X-Ray segment, its name; for OpenTelemetry, the resource's).
+	ServiceNames []string   `json:"serviceNames"`
+	Names        []NameSeen `json:"names"`
+	Note         string     `json:"note,omitempty"`
+	Total        int64      `json:"total"`
 }
 
 // NameSeen is one name with how often and how it was seen.
@@ -66,10 +69,13 @@ func Naming(rows []duckdb.NameCount, start, end time.Time) NamingReport {
 		key := groupKey(row)
 		s, ok := byKey[key]
 		if !ok {
-			s = &NamingService{Key: key}
+			s = &NamingService{Key: key, ServiceNames: []string{}}
 			byKey[key] = s
 		}
 		s.Total += row.Count
+		if row.Service != "" && !contains(s.ServiceNames, row.Service) {
+			s.ServiceNames = append(s.ServiceNames, row.Service)
+		}
 		i, ok := names[[2]string{key, row.Name}]
 		if !ok {
 			i = len(s.Names)
@@ -90,6 +96,7 @@ func Naming(rows []duckdb.NameCount, start, end time.Time) NamingReport {
 	}
 	rep := NamingReport{Start: start, End: end, Services: []NamingService{}}
 	for _, s := range byKey {
+		sort.Strings(s.ServiceNames)
 		sort.Slice(s.Names, func(i, j int) bool { return s.Names[i].Count > s.Names[j].Count })
 		if len(s.Names) > 1 {
 			var dyn []string

@@ -378,6 +378,8 @@ export interface NameSeen {
 /** NamingService is one service instance ("instance <id>", "port <n>" or "name <name>") with the names its segments had. */
 export interface NamingService {
   key: string;
+  /** the service.name values its spans carried */
+  serviceNames?: string[] | null;
   names: NameSeen[] | null;
   note?: string;
   total: number;
