@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"lookout/internal/model"
 	"math"
 	"strconv"
 	"strings"
@@ -78,11 +79,13 @@ func (s *Store) BubbleUp(ctx context.Context, project string, q query.Query, sel
 		return query.BubbleUpResult{Outside: nOut}, nil
 	}
 	fixed := []string{query.ColService, query.ColName, query.ColStatusCode, query.ColKind, query.ColError, query.ColLibraryName}
-	var keys, vals string
+	var keys, vals, kinds string
 	for _, name := range fixed {
 		keys += b.arg(name) + ", "
 		vals += b.col(name).text + ", "
+		kinds += strconv.Itoa(int(fieldKind(name))) + ", "
 	}
+	kinds += strconv.Itoa(int(model.KindDouble)) // the duration bins
 	// duration bins: k = floor(4 log2(ms)), the bin [2^(k/4), 2^((k+1)/4)).
 	dur := "CAST(floor(log2(greatest(duration_ns, 1) / 1e6) * 4) AS BIGINT)"
 	durKey := b.arg(query.ColDuration) // every span has a duration: its counts are the side sizes
@@ -93,7 +96,7 @@ func (s *Store) BubbleUp(ctx context.Context, project string, q query.Query, sel
 	// scaled back up below.
 	parts := s.partsIn(q.Start, q.End)
 	sample := cmp.Or(s.cfg.BubbleUpSample, defaultBubbleUpSample)
-	cols := "service, name, status_code, kind, scope_name, duration_ns, attr_keys, attr_values, res_keys, res_values"
+	cols := "service, name, status_code, kind, scope_name, duration_ns, attr_keys, attr_values, attr_types, res_keys, res_values, res_types"
 	side := func(in bool, n int64) string {
 		cond := "NOT " + inside
 		if in {
@@ -106,15 +109,16 @@ func (s *Store) BubbleUp(ctx context.Context, project string, q query.Query, sel
 	UNION ALL ` + side(false, nOut) + `),
 kv AS (SELECT inside,
 		unnest(list_concat(list_concat([` + keys + `], attr_keys), list_filter(res_keys, k -> k <> 'service.name'))) AS col,
-		unnest(list_concat(list_concat([` + vals + `], attr_values), list_filter(res_values, (v, i) -> res_keys[i] <> 'service.name'))) AS val
+		unnest(list_concat(list_concat([` + vals + `], attr_values), list_filter(res_values, (v, i) -> res_keys[i] <> 'service.name'))) AS val,
+		unnest(list_concat(list_concat([` + kinds + `]::UTINYINT[], attr_types), list_filter(res_types, (t, i) -> res_keys[i] <> 'service.name'))) AS vkind
 	FROM src),
-counts AS (SELECT col, val, count(*) FILTER (WHERE inside) AS n_in, count(*) FILTER (WHERE NOT inside) AS n_out
+counts AS (SELECT col, val, min(vkind) AS vkind, count(*) FILTER (WHERE inside) AS n_in, count(*) FILTER (WHERE NOT inside) AS n_out
 	FROM kv WHERE val IS NOT NULL GROUP BY col, val),
 sides AS (SELECT greatest(sum(n_in), 1) AS s_in, greatest(sum(n_out), 1) AS s_out FROM counts WHERE col = ` + durKey + `),
 ranked AS (SELECT counts.*, row_number() OVER (PARTITION BY col ORDER BY abs(n_in / s_in - n_out / s_out) DESC, n_in + n_out DESC, val) AS rn,
 	count(*) OVER (PARTITION BY col) AS distinct_n, sum(n_in) OVER (PARTITION BY col) AS col_in, sum(n_out) OVER (PARTITION BY col) AS col_out
 	FROM counts, sides)
-SELECT col, val, n_in, n_out, col_in, col_out, distinct_n FROM ranked WHERE rn <= ` + b.arg(bubbleUpTopValues) + ` ORDER BY col, rn`
+SELECT col, val, vkind, n_in, n_out, col_in, col_out, distinct_n FROM ranked WHERE rn <= ` + b.arg(bubbleUpTopValues) + ` ORDER BY col, rn`
 	rows, err := s.db.QueryContext(ctx, stmt, b.args...)
 	if err != nil {
 		return query.BubbleUpResult{}, fmt.Errorf("bubbleup: %w", err)
@@ -124,11 +128,12 @@ SELECT col, val, n_in, n_out, col_in, col_out, distinct_n FROM ranked WHERE rn <
 	for rows.Next() {
 		var c query.ValueCount
 		var val string
+		var kind uint8
 		var colIn, colOut float64
-		if err := rows.Scan(&c.Column, &val, &c.Inside, &c.Outside, &colIn, &colOut, &c.Distinct); err != nil {
+		if err := rows.Scan(&c.Column, &val, &kind, &c.Inside, &c.Outside, &colIn, &colOut, &c.Distinct); err != nil {
 			return query.BubbleUpResult{}, fmt.Errorf("bubbleup: scan: %w", err)
 		}
-		c.ColumnInside, c.ColumnOutside, c.Value = int64(colIn), int64(colOut), val
+		c.ColumnInside, c.ColumnOutside, c.Value = int64(colIn), int64(colOut), typedValue(val, kind)
 		if c.Column == query.ColDuration {
 			k, _ := strconv.ParseFloat(val, 64)
 			c.Value, c.Max, c.Binned = math.Pow(2, k/4), math.Pow(2, (k+1)/4), true
@@ -159,6 +164,17 @@ SELECT col, val, n_in, n_out, col_in, col_out, distinct_n FROM ranked WHERE rn <
 		c.Outside, c.ColumnOutside = scale(c.Outside, sOut, nOut), scale(c.ColumnOutside, sOut, nOut)
 	}
 	return query.RankBubbleUp(nIn, nOut, counts), nil
+}
+
+// fieldKind is the value kind of a span field in BubbleUp's comparison.
+func fieldKind(name string) model.ValueKind {
+	switch name {
+	case query.ColStatusCode:
+		return model.KindInt
+	case query.ColError:
+		return model.KindBool
+	}
+	return model.KindString
 }
 
 // selectionBounds returns conditions implied by the selection on the plain

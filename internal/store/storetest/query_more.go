@@ -87,7 +87,7 @@ func queryMoreCases() []testCase {
 				t.Errorf("tier score %v (want < 0.2), duration_ms %v (want > 0.9, errors are 200ms slower)", top["tier"], top[dur])
 			}
 			hs := slices.IndexFunc(got.Columns, func(c query.BubbleUpColumn) bool { return c.Column == "http.status_code" })
-			if hs < 0 || got.Columns[hs].Values[0].Value != "500" || got.Columns[hs].Values[0].InsideFraction != 1 {
+			if hs < 0 || got.Columns[hs].Values[0].Value != int64(500) || got.Columns[hs].Values[0].InsideFraction != 1 {
 				t.Errorf("http.status_code: %+v, want 500 first, all of the inside", got.Columns[hs])
 			}
 		}},
