@@ -49,12 +49,10 @@ type groupInput struct {
 	LogGroupIdentifier *string `json:"logGroupIdentifier"`
 }
 
+func (in *groupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+
 func (h *Handler) deleteLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -170,12 +168,10 @@ type retentionInput struct {
 	RetentionInDays *int    `json:"retentionInDays"`
 }
 
+func (in *retentionInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+
 func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
-	var in retentionInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	in, name, err := decodeGroup[retentionInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +190,7 @@ func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) 
 }
 
 func (h *Handler) deleteRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err
 	}

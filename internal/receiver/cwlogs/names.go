@@ -106,3 +106,20 @@ func checkLimit(member string, limit *int32, max, def int) (int, error) {
 	}
 	return int(*limit), nil
 }
+
+// namesGroup is a request input that names one log group.
+type namesGroup interface{ group() (string, error) }
+
+// decodeGroup decodes body into a T and returns it with the log group it
+// names, checked: the first two steps of most operations on a group.
+func decodeGroup[T any, PT interface {
+	*T
+	namesGroup
+}](body []byte) (T, string, error) {
+	var in T
+	if err := decode(body, &in); err != nil {
+		return in, "", err
+	}
+	name, err := PT(&in).group()
+	return in, name, err
+}

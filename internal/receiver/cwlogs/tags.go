@@ -33,6 +33,23 @@ type tagResourceInput struct {
 	TagKeys     []string          `json:"tagKeys"`
 }
 
+func (in *tagResourceInput) group() (string, error) { return arnGroup(in.ResourceArn) }
+
+// The inputs of the deprecated TagLogGroup and UntagLogGroup.
+type (
+	tagGroupInput struct {
+		LogGroupName *string           `json:"logGroupName"`
+		Tags         map[string]string `json:"tags"`
+	}
+	untagGroupInput struct {
+		LogGroupName *string  `json:"logGroupName"`
+		Tags         []string `json:"tags"`
+	}
+)
+
+func (in *tagGroupInput) group() (string, error)   { return groupName(in.LogGroupName, nil) }
+func (in *untagGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+
 type tagsOutput struct {
 	Tags map[string]string `json:"tags"`
 }
@@ -47,11 +64,7 @@ func arnGroup(arn string) (string, error) {
 }
 
 func (h *Handler) tagResource(ctx context.Context, c *call, body []byte) (any, error) {
-	var in tagResourceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := arnGroup(in.ResourceArn)
+	in, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +96,7 @@ func (h *Handler) addTags(ctx context.Context, c *call, name string, tags map[st
 }
 
 func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any, error) {
-	var in tagResourceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := arnGroup(in.ResourceArn)
+	in, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -95,11 +104,7 @@ func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any,
 }
 
 func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte) (any, error) {
-	var in tagResourceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := arnGroup(in.ResourceArn)
+	_, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +125,7 @@ func (h *Handler) listTags(ctx context.Context, c *call, name string) (any, erro
 // The deprecated tagging calls, still used by older tools.
 
 func (h *Handler) tagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
-	var in struct {
-		LogGroupName *string           `json:"logGroupName"`
-		Tags         map[string]string `json:"tags"`
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	in, name, err := decodeGroup[tagGroupInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -135,14 +133,7 @@ func (h *Handler) tagLogGroup(ctx context.Context, c *call, body []byte) (any, e
 }
 
 func (h *Handler) untagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
-	var in struct {
-		LogGroupName *string  `json:"logGroupName"`
-		Tags         []string `json:"tags"`
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	in, name, err := decodeGroup[untagGroupInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +141,7 @@ func (h *Handler) untagLogGroup(ctx context.Context, c *call, body []byte) (any,
 }
 
 func (h *Handler) listTagsLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err
 	}
