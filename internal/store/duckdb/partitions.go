@@ -78,6 +78,9 @@ func (s *Store) attach(ctx context.Context, name string) error {
 	if p.keys, err = s.loadKeys(ctx, p); err != nil {
 		return fmt.Errorf("partition %s: %w", name, err)
 	}
+	if err := s.ensureTraceIndex(ctx, p); err != nil {
+		return fmt.Errorf("partition %s: trace index: %w", name, err)
+	}
 	if err := s.exec(ctx, createTables(p.catalog)...); err != nil {
 		return fmt.Errorf("partition %s: create tables: %w", name, err)
 	}

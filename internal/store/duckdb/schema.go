@@ -105,6 +105,7 @@ func createMain() []string {
 	return []string{
 		"CREATE TABLE IF NOT EXISTS catalog.main.empty_spans " + spansDDL,
 		"CREATE TABLE IF NOT EXISTS catalog.main.empty_logs " + logsDDL,
+		"CREATE TABLE IF NOT EXISTS catalog.main.empty_trace_index " + traceIndexDDL,
 	}
 }
 
@@ -122,6 +123,7 @@ func viewStatements(catalogs []string) []string {
 	return []string{
 		build(spansView, "spans", "empty_spans"),
 		build(logsView, "logs", "empty_logs"),
+		build(traceIndexView, traceIndexTable, "empty_trace_index"),
 	}
 }
 

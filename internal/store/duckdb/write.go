@@ -73,15 +73,16 @@ func (s *Store) writeEncoded(ctx context.Context, encs ...*encoded) error {
 		if err != nil {
 			return err
 		}
-		var spans, logs []chunkTable
+		var spans, logs, traces []chunkTable
 		var keys []batchKeys
 		for _, c := range byPart[name] {
 			spans, logs, keys = append(spans, &c.spans), append(logs, &c.logs), append(keys, c.keys)
+			traces = append(traces, c.traces)
 		}
 		// The keys become visible before the rows can be, and are saved
 		// with them.
 		newKeys := s.newKeys(p, keys)
-		if err := s.commitPart(p, spans, logs, newKeys); err != nil {
+		if err := s.commitPart(p, spans, logs, traces, newKeys); err != nil {
 			return fmt.Errorf("partition %s: %w", name, err)
 		}
 		s.savedKeys(p, newKeys)
@@ -94,13 +95,16 @@ func (s *Store) writeEncoded(ctx context.Context, encs ...*encoded) error {
 
 // commitPart appends the rows to the partition's tables in one transaction.
 // The caller holds wmu.
-func (s *Store) commitPart(p *part, spans, logs []chunkTable, keys *keyRows) error {
+func (s *Store) commitPart(p *part, spans, logs, traces []chunkTable, keys *keyRows) error {
 	if err := s.raw.exec("BEGIN TRANSACTION"); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	err := appendTable(s.raw.conn, p.catalog, "spans", spans...)
 	if err == nil {
 		err = appendTable(s.raw.conn, p.catalog, "logs", logs...)
+	}
+	if err == nil {
+		err = appendTable(s.raw.conn, p.catalog, traceIndexTable, traces...)
 	}
 	if err == nil && keys != nil {
 		err = appendTable(s.raw.conn, p.catalog, keysTable, keys)

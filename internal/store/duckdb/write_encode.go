@@ -17,9 +17,10 @@ type encoded struct {
 }
 
 type partCols struct {
-	spans spanCols
-	logs  logCols
-	keys  batchKeys // the attribute keys of the rows (keys.go)
+	spans  spanCols
+	logs   logCols
+	keys   batchKeys  // the attribute keys of the rows (keys.go)
+	traces *traceRows // the trace index rows of the spans (traceindex.go)
 }
 
 // Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
@@ -89,6 +90,7 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 	for _, p := range e.parts {
 		p.spans.res.seen, p.logs.res.seen = nil, nil // they point into b
 		p.keys = keysOf(p)
+		p.traces = traceRowsOf(&p.spans)
 	}
 	return e, nil
 }
