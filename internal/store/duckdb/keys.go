@@ -45,15 +45,13 @@ func addKey(m keyMap, tbl, key string, in keyIn) {
 // written before keys were recorded gets its table now, filled from its rows
 // (once; about 5 s per 10M spans). Call it before createTables.
 func (s *Store) loadKeys(ctx context.Context, p *part) (keyMap, error) {
-	var hasKeys, hasRows bool
-	err := s.wconn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE table_name = ?) > 0, count(*) FILTER (WHERE table_name = 'spans') > 0 "+
-		"FROM duckdb_tables() WHERE database_name = ?", keysTable, p.catalog).Scan(&hasKeys, &hasRows)
+	tables, err := s.tablesOf(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	if !hasKeys {
+	if !tables[keysTable] {
 		stmts := []string{fmt.Sprintf("CREATE TABLE %s.main.%s %s", p.catalog, keysTable, keysDDL)}
-		if hasRows {
+		if tables["spans"] {
 			sel := func(tbl, list string, in keyIn) string {
 				return fmt.Sprintf("SELECT '%s', k, %d FROM (SELECT DISTINCT unnest(%s) AS k FROM %s.main.%s)", tbl, in, list, p.catalog, tbl)
 			}
@@ -80,6 +78,24 @@ func (s *Store) loadKeys(ctx context.Context, p *part) (keyMap, error) {
 		addKey(saved, tbl, key, keyIn(in))
 	}
 	return saved, rows.Err()
+}
+
+// tablesOf returns the tables the partition file holds.
+func (s *Store) tablesOf(ctx context.Context, p *part) (map[string]bool, error) {
+	rows, err := s.wconn.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", p.catalog)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tables := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		tables[name] = true
+	}
+	return tables, rows.Err()
 }
 
 // batchKeys are the keys of a batch's items of one partition.

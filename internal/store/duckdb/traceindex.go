@@ -50,14 +50,12 @@ func traceRowsOf(c *spanCols) *traceRows {
 // index existed: once, a few seconds per 10M spans). Call it before
 // createTables.
 func (s *Store) ensureTraceIndex(ctx context.Context, p *part) error {
-	var hasIndex, hasSpans bool
-	err := s.wconn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE table_name = ?) > 0, count(*) FILTER (WHERE table_name = 'spans') > 0 "+
-		"FROM duckdb_tables() WHERE database_name = ?", traceIndexTable, p.catalog).Scan(&hasIndex, &hasSpans)
-	if err != nil || hasIndex {
+	tables, err := s.tablesOf(ctx, p)
+	if err != nil || tables[traceIndexTable] {
 		return err
 	}
 	stmts := []string{fmt.Sprintf("CREATE TABLE %s.main.%s %s", p.catalog, traceIndexTable, traceIndexDDL)}
-	if hasSpans {
+	if tables["spans"] {
 		stmts = append(stmts, fmt.Sprintf("INSERT INTO %s.main.%s SELECT trace_hi, trace_lo, min(start_ns), max(start_ns) FROM %s.main.spans GROUP BY ALL",
 			p.catalog, traceIndexTable, p.catalog))
 	}
