@@ -136,11 +136,13 @@ func (s *Store) newKeys(p *part, bks []batchKeys) *keyRows {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows keyRows
+	listed := keyMap{} // by an earlier batch of this commit
 	for _, bk := range bks {
 		for tbl, keys := range bk {
 			for key, in := range keys {
 				addKey(s.keys, tbl, key, in)
-				if miss := in &^ p.keys[tbl][key]; miss != 0 {
+				if miss := in &^ p.keys[tbl][key] &^ listed[tbl][key]; miss != 0 {
+					addKey(listed, tbl, key, miss)
 					rows.tbl, rows.key, rows.list = append(rows.tbl, tbl), append(rows.key, key), append(rows.list, uint8(miss))
 				}
 			}
