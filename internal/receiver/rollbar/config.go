@@ -39,6 +39,10 @@ type Config struct {
 	// all, for zero-config local use. Once a token exists, every request
 	// needs a valid one. Default true.
 	OpenLoopback bool
+	// ScrubFields are member and query parameter names whose values are
+	// masked in stored payloads (scrub.go). Default DefaultScrubFields;
+	// an empty, non-nil list scrubs nothing.
+	ScrubFields []string
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
@@ -54,6 +58,7 @@ func DefaultConfig() Config {
 		BatchWait:        5 * time.Millisecond,
 		Retention:        7 * 24 * time.Hour,
 		OpenLoopback:     true,
+		ScrubFields:      DefaultScrubFields,
 	}
 }
 

@@ -63,6 +63,7 @@ func (r *Receiver) postItem(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	occ.Project = project
+	occ.Data = r.scrub.payload(occ.Data)
 	if _, err := r.w.submit(req.Context(), occ); err != nil {
 		r.submitError(w, err)
 		return

@@ -33,6 +33,7 @@ type Receiver struct {
 	log   *slog.Logger
 	now   func() time.Time
 	w     *writer
+	scrub *scrubber
 
 	haveTokens    atomic.Bool  // once true, stays true: tokens are never deleted
 	recheckTokens atomic.Int64 // unix nanos: when to count tokens again
@@ -49,7 +50,7 @@ func New(cfg Config, st Store) (*Receiver, error) {
 	if st == nil {
 		return nil, fmt.Errorf("rollbar: store is nil")
 	}
-	r := &Receiver{cfg: cfg, store: st, log: cfg.Logger, now: cfg.Now}
+	r := &Receiver{cfg: cfg, store: st, log: cfg.Logger, now: cfg.Now, scrub: newScrubber(cfg.ScrubFields)}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
