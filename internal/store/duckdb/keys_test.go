@@ -71,6 +71,7 @@ func TestKeyLists(t *testing.T) {
 	defer s.Close()
 	check("after the backfill", s)
 }
+
 // TestKeysSavedOnce commits two batches that bring the same new key in one
 // commit: the key table gets one row for it.
 func TestKeysSavedOnce(t *testing.T) {
