@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"lookout/internal/model"
+	"lookout/internal/store"
 	"lookout/internal/tally"
 )
 
@@ -49,7 +50,8 @@ func span(service string, at time.Time) model.Span {
 	}
 }
 
-func start(t *testing.T, cfg Config, w *gateWriter) (*Pipeline, func()) {
+// start runs a pipeline over w until the returned stop is called.
+func start(t *testing.T, cfg Config, w store.Writer) (*Pipeline, func()) {
 	t.Helper()
 	cfg.Now = func() time.Time { return now }
 	p, err := New(cfg, w)

@@ -50,18 +50,6 @@ func (w *prepWriter) WritePrepared(_ context.Context, prepared []any) error {
 	return nil
 }
 
-func startPrep(t *testing.T, cfg Config, w *prepWriter) (*Pipeline, func()) {
-	t.Helper()
-	cfg.Now = func() time.Time { return now }
-	p, err := New(cfg, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go p.Run(ctx)
-	return p, func() { cancel(); <-p.Stopped() }
-}
-
 func named(name string) model.Span {
 	sp := span("api", now)
 	sp.Name = name
@@ -75,7 +63,7 @@ func TestPreparedGroupCommit(t *testing.T) {
 	tl := tally.New(func() time.Time { return now })
 	cfg := DefaultConfig()
 	cfg.Tally = tl
-	p, stop := startPrep(t, cfg, w)
+	p, stop := start(t, cfg, w)
 	defer stop()
 	submit := func(name string) chan error {
 		ch := make(chan error, 1)
@@ -119,7 +107,7 @@ func TestPrepareErrorIsPermanent(t *testing.T) {
 	tl := tally.New(func() time.Time { return now })
 	cfg := DefaultConfig()
 	cfg.Tally = tl
-	p, stop := startPrep(t, cfg, w)
+	p, stop := start(t, cfg, w)
 	defer stop()
 	_, err := p.Submit(context.Background(), &model.Batch{Spans: []model.Span{named("a")}})
 	if err == nil || IsRetryable(err) {
