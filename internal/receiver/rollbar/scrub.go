@@ -39,7 +39,7 @@ func newScrubber(fields []string) *scrubber {
 // byte, when there was nothing to mask (or it is not a JSON object, which
 // decoding refused before).
 func (s *scrubber) payload(raw json.RawMessage) json.RawMessage {
-	if len(s.fields) == 0 {
+	if len(s.fields) == 0 || !s.mayHold(raw) {
 		return raw
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -58,6 +58,22 @@ func (s *scrubber) payload(raw json.RawMessage) json.RawMessage {
 		return raw
 	}
 	return bytes.TrimRight(out.Bytes(), "\n")
+}
+
+// mayHold reports whether raw may hold a scrub field, so that most payloads
+// are stored without being decoded again: a field's name must occur in it,
+// in any case, unless a \u escape could spell it.
+func (s *scrubber) mayHold(raw []byte) bool {
+	if bytes.Contains(raw, []byte(`\u`)) {
+		return true
+	}
+	lower := bytes.ToLower(raw)
+	for f := range s.fields {
+		if bytes.Contains(lower, []byte(f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // walk masks v's scrub fields in place and reports whether it changed any.

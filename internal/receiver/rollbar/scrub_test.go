@@ -28,6 +28,7 @@ func TestScrubber(t *testing.T) {
 		{name: "numbers kept exact", in: `{"n": 12345678901234567890, "secret": "s"}`,
 			want: `{"n":12345678901234567890,"secret":"********"}`},
 		{name: "not JSON", in: `{`, same: true},
+		{name: "name spelt with an escape", in: `{"p\u0061ssword": "hunter2"}`, want: `{"password":"********"}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
