@@ -167,8 +167,8 @@ func (s *Store) savedKeys(p *part, rows *keyRows) {
 }
 
 // keyLists returns in which lists of tbl the key occurs in any partition.
-func (s *Store) keyLists(tbl, key string) (in keyIn, known bool) {
+func (s *Store) keyLists(tbl, key string) keyIn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.keys[tbl][key], true
+	return s.keys[tbl][key]
 }

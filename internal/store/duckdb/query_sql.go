@@ -17,7 +17,7 @@ type sqlb struct {
 	t    *table
 	// keys tells in which attribute lists a key occurs (Store.keyLists);
 	// nil reads every list.
-	keys func(tbl, key string) (keyIn, bool)
+	keys func(tbl, key string) keyIn
 }
 
 // table is how a query source is read: the view, the time column that the
@@ -172,7 +172,7 @@ func (b *sqlb) keyLists(key string) (keyIn, bool) {
 	if b.keys == nil {
 		return 0, false
 	}
-	return b.keys(b.table().name, key)
+	return b.keys(b.table().name, key), true
 }
 
 // filters returns the condition of a filter list, "true" when empty.
