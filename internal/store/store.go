@@ -62,6 +62,7 @@ type Usage interface {
 type Store interface {
 	Writer
 	TraceReader
+	TraceScanner
 	LogReader
 	Partitioned
 	Usage

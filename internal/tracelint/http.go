@@ -13,30 +13,18 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
-	"lookout/internal/store/duckdb"
 )
 
-// Source is what the lint and naming endpoints read; *duckdb.Store
-// implements it.
+// Source is what the lint and naming endpoints read.
 type Source interface {
 	// Trace returns the spans of one trace; store.ErrNotFound (wrapped) when
 	// there are none.
 	Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error)
-	// TraceStarts pages, newest first, through the traces of service with a
-	// span starting in [start, end).
-	TraceStarts(ctx context.Context, project, service string, start, end time.Time,
-		after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error)
-	// SpansOfTraces returns each trace's spans (large texts left out).
-	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error)
-	// ServerSpanNames counts SERVER spans by service, name, instance and
-	// request host.
-	ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]duckdb.NameCount, error)
+	store.TraceScanner
 	// Logs streams log events; the lints read the X-Ray receiver's records
 	// of refused documents with it.
 	Logs(ctx context.Context, q store.LogQuery) iter.Seq2[model.LogEvent, error]
 }
-
-var _ Source = (*duckdb.Store)(nil)
 
 // HandlerConfig configures the HTTP endpoints.
 type HandlerConfig struct {
@@ -161,22 +149,26 @@ func (h *Handlers) serviceLint(w http.ResponseWriter, r *http.Request) {
 	}
 	service, project := r.PathValue("service"), h.project(r)
 	rep := ServiceReport{Service: service, Start: start, End: end, Counts: map[string]int{}, Traces: []Report{}, Rejected: []Finding{}}
-	var after model.TraceID
-	var afterStart int64
+	q := store.TraceStartQuery{Project: project, Service: service, Start: start, End: end}
 	for rep.TracesChecked < limit {
-		ids, starts, err := h.src.TraceStarts(r.Context(), project, service, start, end, after, afterStart, min(500, limit-rep.TracesChecked))
+		q.Limit = min(500, limit-rep.TracesChecked)
+		refs, err := h.src.TraceStarts(r.Context(), q)
 		if err != nil {
 			h.fail(w, "service lint", err)
 			return
 		}
-		spans, err := h.src.SpansOfTraces(r.Context(), project, ids)
+		ids := make([]model.TraceID, len(refs))
+		for i, ref := range refs {
+			ids[i] = ref.ID
+		}
+		spans, err := h.src.SpansOfTraces(r.Context(), project, ids, BulkTrim)
 		if err != nil {
 			h.fail(w, "service lint", err)
 			return
 		}
 		for i := range ids {
 			rep.TracesChecked++
-			after, afterStart = ids[i], starts[i]
+			q.After = &refs[i]
 			tr := Check(h.cfg.Lint, spans[i])
 			for _, f := range tr.Findings {
 				rep.Counts[f.Rule]++

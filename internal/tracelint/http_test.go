@@ -12,14 +12,14 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
 	"lookout/internal/store"
-	"lookout/internal/store/duckdb"
 )
 
 // fakeSource serves one trace, fixed name counts and log events.
 type fakeSource struct {
 	spans []model.Span
-	names []duckdb.NameCount
+	names []store.NameCount
 	logs  []model.LogEvent // in time order
 }
 
@@ -30,14 +30,14 @@ func (f *fakeSource) Trace(_ context.Context, _ string, id model.TraceID) ([]mod
 	return f.spans, nil
 }
 
-func (f *fakeSource) TraceStarts(_ context.Context, _, _ string, _, _ time.Time, after model.TraceID, _ int64, _ int) ([]model.TraceID, []int64, error) {
-	if !after.IsZero() || len(f.spans) == 0 {
-		return nil, nil, nil
+func (f *fakeSource) TraceStarts(_ context.Context, q store.TraceStartQuery) ([]query.TraceRef, error) {
+	if q.After != nil || len(f.spans) == 0 {
+		return nil, nil
 	}
-	return []model.TraceID{f.spans[0].TraceID}, []int64{f.spans[0].StartUnixNano}, nil
+	return []query.TraceRef{{ID: f.spans[0].TraceID, Start: f.spans[0].StartUnixNano}}, nil
 }
 
-func (f *fakeSource) SpansOfTraces(_ context.Context, _ string, ids []model.TraceID) ([][]model.Span, error) {
+func (f *fakeSource) SpansOfTraces(_ context.Context, _ string, ids []model.TraceID, _ store.SpanTrim) ([][]model.Span, error) {
 	out := make([][]model.Span, len(ids))
 	for i := range ids {
 		out[i] = f.spans
@@ -45,7 +45,7 @@ func (f *fakeSource) SpansOfTraces(_ context.Context, _ string, ids []model.Trac
 	return out, nil
 }
 
-func (f *fakeSource) ServerSpanNames(context.Context, string, time.Time, time.Time) ([]duckdb.NameCount, error) {
+func (f *fakeSource) ServerSpanNames(context.Context, string, time.Time, time.Time) ([]store.NameCount, error) {
 	return f.names, nil
 }
 
@@ -105,7 +105,7 @@ func TestHandlers(t *testing.T) {
 				Resource: model.Resource{Attributes: model.Attributes{{Key: "service.name", Value: model.StringValue("shop")}}}},
 			rejectedLog(model.TraceID{4}, "other", "bad_trace_id", "InvalidTraceId", "00000000000000bb", 7),
 		},
-		names: []duckdb.NameCount{
+		names: []store.NameCount{
 			{Service: "backend-flask", Name: "backend-flask", URLHost: "localhost:4567", Count: 7, LastNano: t0.UnixNano()},
 			{Service: "localhost", Name: "localhost", URLHost: "localhost:4567", Count: 3, LastNano: t0.UnixNano()},
 			{Service: "frontend", Name: "frontend", URLHost: "localhost:3000", Count: 2, LastNano: t0.UnixNano()},

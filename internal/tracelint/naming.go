@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"lookout/internal/store/duckdb"
+	"lookout/internal/store"
 )
 
 // NamingReport lists, per service instance, the names its SERVER spans
@@ -62,7 +62,7 @@ func (h *Handlers) naming(w http.ResponseWriter, r *http.Request) {
 
 // Naming groups name counts into services; services with several names come
 // first, then by key.
-func Naming(rows []duckdb.NameCount, start, end time.Time) NamingReport {
+func Naming(rows []store.NameCount, start, end time.Time) NamingReport {
 	byKey := map[string]*NamingService{}
 	names := map[[2]string]int{} // (key, name) → index in its service's Names
 	for _, row := range rows {
@@ -123,7 +123,7 @@ func Naming(rows []duckdb.NameCount, start, end time.Time) NamingReport {
 }
 
 // groupKey ties names to one service instance.
-func groupKey(n duckdb.NameCount) string {
+func groupKey(n store.NameCount) string {
 	if n.Instance != "" {
 		return "instance " + n.Instance
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"lookout/internal/model"
+	"lookout/internal/store"
 )
 
 // Attributes the tree and the rules read (see docs/xray-mapping.md).
@@ -18,7 +19,15 @@ const (
 	AttrInProgress = "aws.xray.inprogress"
 	AttrTraced     = "aws.xray.traced"
 	AttrNamespace  = "aws.xray.namespace"
+	// AttrDocument and AttrMetadataPrefix hold the segment document as
+	// received and X-Ray metadata: large texts no rule reads.
+	AttrDocument       = "aws.xray.segment.document"
+	AttrMetadataPrefix = "aws.xray.metadata."
 )
+
+// BulkTrim leaves out of bulk reads (store.TraceScanner.SpansOfTraces) the
+// attributes that neither the lints nor trace summaries read.
+var BulkTrim = store.SpanTrim{Keys: []string{AttrDocument}, Prefixes: []string{AttrMetadataPrefix}}
 
 // Tree is one trace's spans after repeated span ids were resolved, with
 // parent links, resolved services and segments.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
+	"lookout/internal/store"
 )
 
 // Paths of the X-Ray read operations (restJson1, all POST).
@@ -23,19 +25,15 @@ const (
 	ServiceGraphPath   = "/ServiceGraph"   // GetServiceGraph
 )
 
-// TraceSource is what the read API needs from a store; *duckdb.Store
-// implements it.
+// TraceSource is what the read API needs from a store.
 type TraceSource interface {
 	// Trace returns every stored span of the trace; store.ErrNotFound (wrapped)
 	// when there is none.
 	Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error)
-	// TraceStarts pages, newest first, through the traces with a span starting
-	// in [start, end) (of service, when set), by keyset after (after, afterStart).
-	TraceStarts(ctx context.Context, project, service string, start, end time.Time,
-		after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error)
-	// SpansOfTraces returns the spans of each trace, without the document and
-	// metadata attributes.
-	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error)
+	// TraceStarts and SpansOfTraces page through the traces of a window
+	// (SpansOfTraces is called with tracelint.BulkTrim).
+	TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]query.TraceRef, error)
+	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error)
 }
 
 // ReadConfig configures the read API.

@@ -7,12 +7,12 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/query/xrayfilter"
+	"lookout/internal/store"
 )
 
 // TraceFinder is what the read API uses, when the store has it, to select
 // the traces a filter expression matches in the store (the query model's
-// trace-level filters) instead of paging through every trace of the window;
-// *duckdb.Store implements it.
+// trace-level filters) instead of paging through every trace of the window.
 type TraceFinder interface {
 	// FindTraces returns the traces q selects, newest first, paged by
 	// keyset as TraceSource.TraceStarts.
@@ -51,24 +51,36 @@ func (a *ReadAPI) candidates(project string, start, end time.Time, filter xrayfi
 // next returns up to limit candidates after the keyset (after, afterStart),
 // newest first.
 func (c *candidateSource) next(ctx context.Context, after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error) {
-	f, ok := c.a.src.(TraceFinder)
-	if !ok || (c.where == nil && c.residual) {
-		return c.a.src.TraceStarts(ctx, c.project, "", c.start, c.end, after, afterStart, limit)
-	}
-	q := query.TraceQuery{Start: c.start, End: c.end, Where: c.where, Limit: limit}
+	var from *query.TraceRef
 	if !after.IsZero() {
-		q.After = &query.TraceRef{ID: after, Start: afterStart}
+		from = &query.TraceRef{ID: after, Start: afterStart}
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, nil, err
+	var refs []query.TraceRef
+	var err error
+	if f, ok := c.a.src.(TraceFinder); !ok || (c.where == nil && c.residual) {
+		refs, err = c.a.src.TraceStarts(ctx, store.TraceStartQuery{Project: c.project, Start: c.start, End: c.end, After: from, Limit: limit})
+	} else {
+		q := query.TraceQuery{Start: c.start, End: c.end, Where: c.where, Limit: limit, After: from}
+		if err := q.Normalize(); err != nil {
+			return nil, nil, err
+		}
+		refs, err = f.FindTraces(ctx, c.project, q)
 	}
-	refs, err := f.FindTraces(ctx, c.project, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, starts := make([]model.TraceID, len(refs)), make([]int64, len(refs))
+	starts := make([]int64, len(refs))
 	for i, r := range refs {
-		ids[i], starts[i] = r.ID, r.Start
+		starts[i] = r.Start
 	}
-	return ids, starts, nil
+	return refIDs(refs), starts, nil
+}
+
+// refIDs lists the ids of refs.
+func refIDs(refs []query.TraceRef) []model.TraceID {
+	ids := make([]model.TraceID, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	return ids
 }

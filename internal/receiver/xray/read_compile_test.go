@@ -15,6 +15,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/query/xrayfilter"
+	"lookout/internal/store"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/tracelint"
 )
@@ -199,11 +200,12 @@ func TestCompiledFilterMatchesEvaluator(t *testing.T) {
 	s := openCompileStore(t, spans)
 	ctx := context.Background()
 	end := compileT0.Add(time.Hour)
-	all, _, err := s.TraceStarts(ctx, model.DefaultProject, "", compileT0, end, model.TraceID{}, 0, 100000)
+	refs, err := s.TraceStarts(ctx, store.TraceStartQuery{Project: model.DefaultProject, Start: compileT0, End: end, Limit: 100000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	traceSpans, err := s.SpansOfTraces(ctx, model.DefaultProject, all)
+	all := refIDs(refs)
+	traceSpans, err := s.SpansOfTraces(ctx, model.DefaultProject, all, tracelint.BulkTrim)
 	if err != nil {
 		t.Fatal(err)
 	}

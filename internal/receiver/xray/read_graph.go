@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"sort"
 
-	"lookout/internal/model"
 	"lookout/internal/query/xrayfilter"
 	"lookout/internal/store"
+	"lookout/internal/tracelint"
 )
 
 type errorStats struct{ ThrottleCount, OtherCount, TotalCount int64 }
@@ -232,27 +232,26 @@ func (a *ReadAPI) serviceGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	project := a.project(r)
 	g := newGraph()
-	var after model.TraceID
-	var afterStart int64
+	q := store.TraceStartQuery{Project: project, Start: start, End: end, Limit: a.cfg.ScanBatch}
 	for seen := 0; seen < a.cfg.GraphTraceLimit; {
-		ids, starts, err := a.src.TraceStarts(r.Context(), project, "", start, end, after, afterStart, a.cfg.ScanBatch)
+		refs, err := a.src.TraceStarts(r.Context(), q)
 		if err != nil {
 			a.storeError(w, r, "GetServiceGraph", err)
 			return
 		}
-		spans, err := a.src.SpansOfTraces(r.Context(), project, ids)
+		spans, err := a.src.SpansOfTraces(r.Context(), project, refIDs(refs), tracelint.BulkTrim)
 		if err != nil {
 			a.storeError(w, r, "GetServiceGraph", err)
 			return
 		}
-		for i, id := range ids {
+		for i, ref := range refs {
 			if len(spans[i]) > 0 {
-				g.add(viewOf(id, spans[i]))
+				g.add(viewOf(ref.ID, spans[i]))
 			}
-			after, afterStart = id, starts[i]
+			q.After = &refs[i]
 			seen++
 		}
-		if len(ids) < a.cfg.ScanBatch {
+		if len(refs) < a.cfg.ScanBatch {
 			break
 		}
 	}

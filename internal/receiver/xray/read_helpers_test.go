@@ -11,12 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsxray "github.com/aws/aws-sdk-go-v2/service/xray"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
 	"lookout/internal/store"
 )
 
@@ -47,8 +47,13 @@ func (m *memSource) Trace(_ context.Context, project string, id model.TraceID) (
 	return out, nil
 }
 
-func (m *memSource) TraceStarts(_ context.Context, project, service string, start, end time.Time,
-	after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error) {
+func (m *memSource) TraceStarts(_ context.Context, q store.TraceStartQuery) ([]query.TraceRef, error) {
+	project, service, start, end, limit := q.Project, q.Service, q.Start, q.End, q.Limit
+	var after model.TraceID
+	var afterStart int64
+	if q.After != nil {
+		after, afterStart = q.After.ID, q.After.Start
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	first := map[model.TraceID]int64{}
@@ -78,21 +83,20 @@ func (m *memSource) TraceStarts(_ context.Context, project, service string, star
 		}
 		return bytes.Compare(b.id[:], a.id[:])
 	})
-	var ids []model.TraceID
-	var starts []int64
+	var out []query.TraceRef
 	for i := 0; i < len(refs) && i < limit; i++ {
-		ids, starts = append(ids, refs[i].id), append(starts, refs[i].s)
+		out = append(out, query.TraceRef{ID: refs[i].id, Start: refs[i].s})
 	}
-	return ids, starts, nil
+	return out, nil
 }
 
-func (m *memSource) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error) {
+func (m *memSource) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
 	out := make([][]model.Span, len(ids))
 	for i, id := range ids {
 		spans, _ := m.Trace(ctx, project, id)
 		for _, sp := range spans {
 			sp.Attributes = slices.DeleteFunc(slices.Clone(sp.Attributes), func(kv model.KeyValue) bool {
-				return kv.Key == AttrDocument || strings.HasPrefix(kv.Key, AttrMetadataPrefix)
+				return trim.Drops(kv.Key)
 			})
 			out[i] = append(out[i], sp)
 		}

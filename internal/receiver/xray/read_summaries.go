@@ -14,6 +14,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/query/xrayfilter"
+	"lookout/internal/tracelint"
 )
 
 type summariesRequest struct {
@@ -147,7 +148,7 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 			a.storeError(w, r, "GetTraceSummaries", err)
 			return
 		}
-		spans, err := a.src.SpansOfTraces(r.Context(), project, ids)
+		spans, err := a.src.SpansOfTraces(r.Context(), project, ids, tracelint.BulkTrim)
 		if err != nil {
 			a.storeError(w, r, "GetTraceSummaries", err)
 			return

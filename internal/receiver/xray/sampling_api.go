@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
 	"lookout/internal/store"
 	"lookout/internal/xraysampling"
 )
@@ -33,21 +34,19 @@ const (
 // SamplingRuleKind is the kind of the documents sampling rules are stored as.
 const SamplingRuleKind = "xray.sampling-rule"
 
-// RuleStore keeps the rules; *metaduck.Store implements it.
+// RuleStore keeps the rules.
 type RuleStore interface {
 	PutDocument(ctx context.Context, d store.Document, ifVersion int64) (store.Document, error)
 	Documents(ctx context.Context, project, kind string) ([]store.Document, error)
 	DeleteDocument(ctx context.Context, project, kind, name string, ifVersion int64) error
 }
 
-// SegmentReader is what the diagnostics read of the stored segments;
-// *duckdb.Store implements it.
+// SegmentReader is what the diagnostics read of the stored segments.
 type SegmentReader interface {
 	// Services lists the services that stored spans or logs in [start, end).
 	Services(ctx context.Context, project string, start, end time.Time) ([]store.ServiceStat, error)
-	TraceStarts(ctx context.Context, project, service string, start, end time.Time,
-		after model.TraceID, afterStart int64, limit int) ([]model.TraceID, []int64, error)
-	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error)
+	TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]query.TraceRef, error)
+	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error)
 }
 
 // SamplingConfig configures the sampling API.

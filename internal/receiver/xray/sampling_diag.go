@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/store"
+	"lookout/internal/tracelint"
 	"lookout/internal/xraysampling"
 )
 
@@ -168,10 +170,11 @@ func (s *seenSegments) segmentsOf(service string) []xraysampling.Segment {
 	if segs, ok := s.byService[service]; ok {
 		return segs
 	}
-	ids, _, err := s.api.segs.TraceStarts(s.ctx, s.project, service, s.start, s.end, model.TraceID{}, 0, s.api.cfg.DiagTraces)
+	refs, err := s.api.segs.TraceStarts(s.ctx, store.TraceStartQuery{Project: s.project, Service: service,
+		Start: s.start, End: s.end, Limit: s.api.cfg.DiagTraces})
 	var traces [][]model.Span
-	if err == nil && len(ids) > 0 {
-		traces, err = s.api.segs.SpansOfTraces(s.ctx, s.project, ids)
+	if err == nil && len(refs) > 0 {
+		traces, err = s.api.segs.SpansOfTraces(s.ctx, s.project, refIDs(refs), tracelint.BulkTrim)
 	}
 	if err != nil {
 		s.err = "reading segments of " + service + ": " + err.Error()

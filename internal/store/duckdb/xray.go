@@ -8,83 +8,84 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
+	"lookout/internal/store"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
-// many traces at once. They speak only the model: which protocol a span came
-// from is the caller's business.
+// many traces at once: store.TraceScanner.
 
-// docAttr and metaPrefix are the attributes SpansOfTraces leaves out: the
-// original X-Ray document and X-Ray metadata, large texts not needed to
-// summarise, filter or lint a trace.
-const (
-	docAttr    = "aws.xray.segment.document"
-	metaPrefix = "aws.xray.metadata."
-)
+var _ store.TraceScanner = (*Store)(nil)
 
-// TraceStarts returns up to limit traces that have a span starting in
-// [start, end), newest first: ids[i] with starts[i], the earliest start of
-// its spans in the window. Paging is by keyset: pass the last id and start
-// of the previous page as after and afterStart (zero id: from the top).
-// With service set, only spans of that service count.
-func (s *Store) TraceStarts(ctx context.Context, project, service string, start, end time.Time,
-	after model.TraceID, afterStart int64, limit int) (ids []model.TraceID, starts []int64, err error) {
+// TraceStarts implements store.TraceScanner.
+func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]query.TraceRef, error) {
+	if q.Limit <= 0 {
+		return nil, fmt.Errorf("trace starts: limit %d: must be positive", q.Limit)
+	}
 	release, err := s.acquire()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer release()
 	w := where{}
-	w.add("project = ?", project)
-	if !start.IsZero() {
-		w.add("start_ns >= ?", start.UnixNano())
+	w.add("project = ?", q.Project)
+	if !q.Start.IsZero() {
+		w.add("start_ns >= ?", q.Start.UnixNano())
 	}
-	if !end.IsZero() {
-		w.add("start_ns < ?", end.UnixNano())
+	if !q.End.IsZero() {
+		w.add("start_ns < ?", q.End.UnixNano())
 	}
-	if service != "" {
-		w.add("service = ?", service)
+	if q.Service != "" {
+		w.add("service = ?", q.Service)
 	}
 	having := ""
 	args := w.args
-	if !after.IsZero() {
-		hi, lo := traceHalves(after)
+	if q.After != nil {
+		hi, lo := traceHalves(q.After.ID)
 		having = " HAVING (min(start_ns), trace_hi, trace_lo) < (?, ?, ?)"
-		args = append(args, afterStart, hi, lo)
+		args = append(args, q.After.Start, hi, lo)
 	}
-	args = append(args, limit)
-	q := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM " + spansView + " WHERE " + w.String() +
+	args = append(args, q.Limit)
+	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM " + spansView + " WHERE " + w.String() +
 		" GROUP BY trace_hi, trace_lo" + having + " ORDER BY ts DESC, trace_hi DESC, trace_lo DESC LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, sql, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("trace starts: %w", err)
+		return nil, fmt.Errorf("trace starts: %w", err)
 	}
 	defer rows.Close()
+	var out []query.TraceRef
 	for rows.Next() {
 		var hi, lo, ts int64
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
-			return nil, nil, fmt.Errorf("trace starts: scan: %w", err)
+			return nil, fmt.Errorf("trace starts: scan: %w", err)
 		}
-		ids, starts = append(ids, traceFromHalves(hi, lo)), append(starts, ts)
+		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("trace starts: %w", err)
+		return nil, fmt.Errorf("trace starts: %w", err)
 	}
-	return ids, starts, nil
+	return out, nil
 }
 
-// lightList selects an attribute list without the document and metadata
-// attributes (both strings, so the nested-value order is unchanged).
-func lightList(col string) string {
-	return fmt.Sprintf("list_transform(list_filter(range(1, len(attr_keys) + 1), i -> attr_keys[i] <> '%s' AND NOT starts_with(attr_keys[i], '%s')), i -> %s[i])",
-		docAttr, metaPrefix, col)
+// trimmedList selects an attribute list without the attributes trim drops.
+// Keys are inlined as SQL string literals (quotes doubled) because the
+// lambda runs per row and bound parameters cannot be used inside it.
+func trimmedList(col string, trim store.SpanTrim) string {
+	var conds []string
+	for _, k := range trim.Keys {
+		conds = append(conds, "attr_keys[i] <> "+sqlString(k))
+	}
+	for _, p := range trim.Prefixes {
+		conds = append(conds, "NOT starts_with(attr_keys[i], "+sqlString(p)+")")
+	}
+	return fmt.Sprintf("list_transform(list_filter(range(1, len(attr_keys) + 1), i -> %s), i -> %s[i])",
+		strings.Join(conds, " AND "), col)
 }
 
-// SpansOfTraces returns the spans of the given traces, grouped by trace (in
-// the order of ids) and ordered by start time within one. Spans come without
-// the attributes aws.xray.segment.document and aws.xray.metadata.*; read a
-// whole trace with Trace. Unknown ids are skipped.
-func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID) ([][]model.Span, error) {
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// SpansOfTraces implements store.TraceScanner.
+func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
 	out := make([][]model.Span, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -101,8 +102,11 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 		hi, lo := traceHalves(id)
 		his, los = append(his, strconv.FormatInt(hi, 10)), append(los, strconv.FormatInt(lo, 10))
 	}
-	cols := strings.Replace(spanReadColumns, "attr_keys, attr_values, attr_types",
-		lightList("attr_keys")+", "+lightList("attr_values")+", "+lightList("attr_types"), 1)
+	cols := spanReadColumns
+	if len(trim.Keys)+len(trim.Prefixes) > 0 {
+		cols = strings.Replace(cols, "attr_keys, attr_values, attr_types",
+			trimmedList("attr_keys", trim)+", "+trimmedList("attr_values", trim)+", "+trimmedList("attr_types", trim), 1)
+	}
 	// Ids are integers rendered by strconv: safe to inline, and an inlined IN
 	// list lets DuckDB prune by zone maps where bound lists would not.
 	q := "SELECT " + cols + " FROM " + spansView + " WHERE project = ? AND trace_hi IN (" + strings.Join(his, ",") +
@@ -127,21 +131,8 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 	return out, nil
 }
 
-// NameCount is how often spans of a kind with one name were seen for one
-// resource identity, and with which request host.
-type NameCount struct {
-	Service  string // the resource's service.name
-	Name     string // the span name (for an X-Ray segment, the segment name)
-	Instance string // host.id, container.id, k8s.pod.name or service.instance.id, else ""
-	URLHost  string // host[:port] of url.full, else ""
-	Scope    string // instrumentation scope name
-	Count    int64
-	LastNano int64 // the newest start
-}
-
-// ServerSpanNames counts SERVER spans in [start, end) by service, name,
-// instance and request host: where a service's span names came from.
-func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]NameCount, error) {
+// ServerSpanNames implements store.TraceScanner.
+func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]store.NameCount, error) {
 	release, err := s.acquire()
 	if err != nil {
 		return nil, err
@@ -169,9 +160,9 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		return nil, fmt.Errorf("server span names: %w", err)
 	}
 	defer rows.Close()
-	var out []NameCount
+	var out []store.NameCount
 	for rows.Next() {
-		var n NameCount
+		var n store.NameCount
 		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Scope, &n.Count, &n.LastNano); err != nil {
 			return nil, fmt.Errorf("server span names: scan: %w", err)
 		}

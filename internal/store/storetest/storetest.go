@@ -45,6 +45,7 @@ func RunAll(t *testing.T, b Backend) {
 		{"RoundTrip", roundTripCases},
 		{"Traces", traceCases},
 		{"Search", searchCases},
+		{"TraceScan", traceScanCases},
 		{"Logs", logCases},
 		{"Admin", adminCases},
 		{"Query", queryCases},
