@@ -12,7 +12,8 @@ import (
 const maxFilterStreams = 100
 
 type filterInput struct {
-	groupByRef
+	LogGroupName        *string  `json:"logGroupName"`
+	LogGroupIdentifier  *string  `json:"logGroupIdentifier"`
 	LogStreamNames      []string `json:"logStreamNames"`
 	LogStreamNamePrefix *string  `json:"logStreamNamePrefix"`
 	StartTime           *int64   `json:"startTime"`
@@ -22,6 +23,10 @@ type filterInput struct {
 	Limit               *int32   `json:"limit"`
 	Interleaved         bool     `json:"interleaved"` // deprecated: always interleaved
 	Unmask              bool     `json:"unmask"`
+}
+
+func (in *filterInput) group() (string, error) {
+	return groupName(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type filteredEvent struct {

@@ -11,15 +11,19 @@ import (
 const maxPageBytes = 1 << 20
 
 type getInput struct {
-	groupByRef
-	streamByName
-	StartTime     *int64  `json:"startTime"`
-	EndTime       *int64  `json:"endTime"`
-	NextToken     *string `json:"nextToken"`
-	Limit         *int32  `json:"limit"`
-	StartFromHead bool    `json:"startFromHead"`
-	Unmask        bool    `json:"unmask"`
+	LogGroupName       *string `json:"logGroupName"`
+	LogGroupIdentifier *string `json:"logGroupIdentifier"`
+	LogStreamName      *string `json:"logStreamName"`
+	StartTime          *int64  `json:"startTime"`
+	EndTime            *int64  `json:"endTime"`
+	NextToken          *string `json:"nextToken"`
+	Limit              *int32  `json:"limit"`
+	StartFromHead      bool    `json:"startFromHead"`
+	Unmask             bool    `json:"unmask"`
 }
+
+func (in *getInput) group() (string, error) { return groupName(in.LogGroupName, in.LogGroupIdentifier) }
+func (in *getInput) stream() *string        { return in.LogStreamName }
 
 type outputEvent struct {
 	Timestamp     int64  `json:"timestamp"`

@@ -11,11 +11,13 @@ import (
 )
 
 type createGroupInput struct {
-	groupByName
+	LogGroupName  *string           `json:"logGroupName"`
 	KmsKeyID      string            `json:"kmsKeyId"`
 	Tags          map[string]string `json:"tags"`
 	LogGroupClass string            `json:"logGroupClass"`
 }
+
+func (in *createGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
 var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
 
@@ -44,9 +46,11 @@ func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any
 // groupInput names a group by logGroupName; logGroupIdentifier is taken
 // (as a string) and ignored, as by the operations that use it.
 type groupInput struct {
-	groupByName
+	LogGroupName       *string `json:"logGroupName"`
 	LogGroupIdentifier *string `json:"logGroupIdentifier"`
 }
+
+func (in *groupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
 func (h *Handler) deleteLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
@@ -153,9 +157,11 @@ func (h *Handler) groupOut(c *call, g store.LogGroup) logGroupOut {
 var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 type retentionInput struct {
-	groupByName
-	RetentionInDays *int `json:"retentionInDays"`
+	LogGroupName    *string `json:"logGroupName"`
+	RetentionInDays *int    `json:"retentionInDays"`
 }
+
+func (in *retentionInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
 func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
 	in, name, err := decodeGroup[retentionInput](body)

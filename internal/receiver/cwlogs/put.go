@@ -28,11 +28,14 @@ type inputEvent struct {
 }
 
 type putInput struct {
-	groupByName
-	streamByName
+	LogGroupName  *string      `json:"logGroupName"`
+	LogStreamName *string      `json:"logStreamName"`
 	LogEvents     []inputEvent `json:"logEvents"`
 	SequenceToken *string      `json:"sequenceToken"` // accepted and ignored, as the service does
 }
+
+func (in *putInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *putInput) stream() *string        { return in.LogStreamName }
 
 // rejectedInfo holds indexes into the request's events; each is omitted
 // when no event was rejected for that reason.

@@ -25,28 +25,9 @@ func decode(body []byte, v any) error {
 	return nil
 }
 
-// The members that name a group and a stream, embedded in request inputs.
-type (
-	// groupByName is logGroupName alone.
-	groupByName struct {
-		LogGroupName *string `json:"logGroupName"`
-	}
-	// groupByRef is logGroupName or logGroupIdentifier (a name or an ARN).
-	groupByRef struct {
-		LogGroupName       *string `json:"logGroupName"`
-		LogGroupIdentifier *string `json:"logGroupIdentifier"`
-	}
-	streamByName struct {
-		LogStreamName *string `json:"logStreamName"`
-	}
-)
-
-func (g *groupByName) group() (string, error) { return groupName(g.LogGroupName, nil) }
-func (g *groupByRef) group() (string, error)  { return groupName(g.LogGroupName, g.LogGroupIdentifier) }
-func (s *streamByName) stream() *string       { return s.LogStreamName }
-
-// namesGroup is a request input that names one log group; namesStream one
-// stream of it.
+// namesGroup is a request input that names one log group (by
+// logGroupName, or by logGroupName or logGroupIdentifier, as the operation
+// takes it: see groupName); namesStream one stream of it (logStreamName).
 type (
 	namesGroup  interface{ group() (string, error) }
 	namesStream interface {

@@ -10,9 +10,12 @@ import (
 )
 
 type streamInput struct {
-	groupByName
-	streamByName
+	LogGroupName  *string `json:"logGroupName"`
+	LogStreamName *string `json:"logStreamName"`
 }
+
+func (in *streamInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *streamInput) stream() *string        { return in.LogStreamName }
 
 func (h *Handler) createLogStream(ctx context.Context, c *call, body []byte) (any, error) {
 	_, group, stream, err := decodeStream[streamInput](body)
@@ -45,12 +48,17 @@ func (h *Handler) deleteLogStream(ctx context.Context, c *call, body []byte) (an
 }
 
 type describeStreamsInput struct {
-	groupByRef
+	LogGroupName        *string `json:"logGroupName"`
+	LogGroupIdentifier  *string `json:"logGroupIdentifier"`
 	LogStreamNamePrefix *string `json:"logStreamNamePrefix"`
 	OrderBy             *string `json:"orderBy"`
 	Descending          bool    `json:"descending"`
 	NextToken           *string `json:"nextToken"`
 	Limit               *int32  `json:"limit"`
+}
+
+func (in *describeStreamsInput) group() (string, error) {
+	return groupName(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type logStreamOut struct {

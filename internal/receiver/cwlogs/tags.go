@@ -35,14 +35,17 @@ func (in *tagResourceInput) group() (string, error) { return arnGroup(in.Resourc
 // The inputs of the deprecated TagLogGroup and UntagLogGroup.
 type (
 	tagGroupInput struct {
-		groupByName
-		Tags map[string]string `json:"tags"`
+		LogGroupName *string           `json:"logGroupName"`
+		Tags         map[string]string `json:"tags"`
 	}
 	untagGroupInput struct {
-		groupByName
-		Tags []string `json:"tags"`
+		LogGroupName *string  `json:"logGroupName"`
+		Tags         []string `json:"tags"`
 	}
 )
+
+func (in *tagGroupInput) group() (string, error)   { return groupName(in.LogGroupName, nil) }
+func (in *untagGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
 type tagsOutput struct {
 	Tags map[string]string `json:"tags"`
