@@ -20,7 +20,7 @@ func (s *Server) Run(ctx context.Context) error {
 	go func() {
 		defer close(retentionDone)
 		done := make(chan struct{})
-		go func() { defer close(done); s.cwlogs.Run(rctx) }()
+		go func() { defer close(done); s.groupRet.Run(rctx) }()
 		s.retention.Run(rctx)
 		<-done
 	}()
@@ -76,6 +76,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.rollbar.Close(); err != nil {
 		s.log.Warn("rollbar shutdown", "err", err)
 	}
+	s.logsearch.Close()
 	stopRetention()
 	<-retentionDone
 	stopPipeline()

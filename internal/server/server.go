@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"lookout/internal/api"
+	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
@@ -104,6 +105,8 @@ type Server struct {
 	meta      *metaduck.Store
 	pipeline  *pipeline.Pipeline
 	retention *retention.Enforcer
+	groupRet  *retention.LogGroups
+	logsearch *logsearch.Service
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
@@ -218,7 +221,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.rollbar.Register(mux)
 	ccfg := cwlogs.DefaultConfig()
 	ccfg.Logger, ccfg.Keys = s.log, cfg.AWSAccessKeys
-	if s.cwlogs, err = cwlogs.New(ccfg, s.pipeline, s.meta, st); err != nil {
+	lcfg := logsearch.DefaultConfig()
+	lcfg.Logger, lcfg.Account = s.log, ccfg.AccountID
+	if s.logsearch, err = logsearch.New(lcfg, st, s.meta); err != nil {
+		return fail(err)
+	}
+	gcfg := retention.DefaultLogGroupsConfig()
+	gcfg.Logger = s.log
+	if s.groupRet, err = retention.NewLogGroups(gcfg, s.meta, st); err != nil {
+		return fail(err)
+	}
+	if s.cwlogs, err = cwlogs.New(ccfg, cwlogs.Backends{Sink: s.pipeline, Meta: s.meta, Events: st,
+		Reader: s.logsearch, Insights: s.logsearch, Retention: s.groupRet}); err != nil {
 		return fail(err)
 	}
 	// CloudWatch Logs speaks AWS JSON 1.1: every operation is a POST to "/"
