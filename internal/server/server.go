@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"lookout/internal/api"
+	"lookout/internal/errortrack"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
@@ -103,7 +104,9 @@ type Server struct {
 	store     *duckdb.Store
 	meta      *metaduck.Store
 	pipeline  *pipeline.Pipeline
+	tracker   *errortrack.Service
 	retention *retention.Enforcer
+	occExpiry *retention.OccurrenceExpirer
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
@@ -210,9 +213,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	lint.Register(mux)
+	ecfg := errortrack.DefaultConfig()
+	ecfg.Registerer, ecfg.Logger = reg, s.log
+	if s.tracker, err = errortrack.New(ecfg, s.meta); err != nil {
+		return fail(err)
+	}
+	oecfg := retention.DefaultOccurrenceConfig()
+	oecfg.Retention, oecfg.Logger = cfg.Retention, s.log
+	if s.occExpiry, err = retention.NewOccurrenceExpirer(oecfg, s.meta); err != nil {
+		return fail(err)
+	}
 	rbcfg := rollbar.DefaultConfig()
-	rbcfg.Logger, rbcfg.Retention = s.log, cfg.Retention
-	if s.rollbar, err = rollbar.New(rbcfg, s.meta); err != nil {
+	rbcfg.Logger = s.log
+	if s.rollbar, err = rollbar.New(rbcfg, rollbar.Deps{Ingest: s.tracker, Edit: s.tracker, Items: s.meta, Projects: s.meta}); err != nil {
 		return fail(err)
 	}
 	s.rollbar.Register(mux)
