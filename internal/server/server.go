@@ -20,6 +20,7 @@ import (
 
 	"lookout/internal/api"
 	"lookout/internal/logsearch"
+	"lookout/internal/errortrack"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
@@ -104,9 +105,11 @@ type Server struct {
 	store     *duckdb.Store
 	meta      *metaduck.Store
 	pipeline  *pipeline.Pipeline
+	tracker   *errortrack.Service
 	retention *retention.Enforcer
 	groupRet  *retention.LogGroups
 	logsearch *logsearch.Service
+	occExpiry *retention.OccurrenceExpirer
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
@@ -213,9 +216,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	lint.Register(mux)
+	ecfg := errortrack.DefaultConfig()
+	ecfg.Registerer, ecfg.Logger = reg, s.log
+	if s.tracker, err = errortrack.New(ecfg, s.meta); err != nil {
+		return fail(err)
+	}
+	oecfg := retention.DefaultOccurrenceConfig()
+	oecfg.Retention, oecfg.Logger = cfg.Retention, s.log
+	if s.occExpiry, err = retention.NewOccurrenceExpirer(oecfg, s.meta); err != nil {
+		return fail(err)
+	}
 	rbcfg := rollbar.DefaultConfig()
-	rbcfg.Logger, rbcfg.Retention = s.log, cfg.Retention
-	if s.rollbar, err = rollbar.New(rbcfg, s.meta); err != nil {
+	rbcfg.Logger = s.log
+	if s.rollbar, err = rollbar.New(rbcfg, rollbar.Deps{Ingest: s.tracker, Edit: s.tracker, Items: s.meta, Projects: s.meta}); err != nil {
 		return fail(err)
 	}
 	s.rollbar.Register(mux)

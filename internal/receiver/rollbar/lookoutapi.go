@@ -56,7 +56,7 @@ func (r *Receiver) traceErrors(w http.ResponseWriter, req *http.Request) {
 	if project == "" {
 		project = model.DefaultProject
 	}
-	occs, err := r.store.OccurrencesByTrace(req.Context(), project, id, maxTraceErrors)
+	occs, err := r.items.OccurrencesByTrace(req.Context(), project, id, maxTraceErrors)
 	if err != nil {
 		lookoutError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -66,7 +66,7 @@ func (r *Receiver) traceErrors(w http.ResponseWriter, req *http.Request) {
 	for _, o := range occs {
 		it, ok := items[o.ItemID]
 		if !ok {
-			it, _ = r.store.Item(req.Context(), project, o.ItemID) // expired or missing: zero
+			it, _ = r.items.Item(req.Context(), project, o.ItemID) // expired or missing: zero
 			items[o.ItemID] = it
 		}
 		out = append(out, errorJSON{
