@@ -4,7 +4,7 @@
 //
 // DuckDB opens a truncated file without complaint as long as its headers
 // and catalog are readable, and fails only later, at the first read of a
-// missing block; Check finds such a file before it is opened.
+// missing block; CheckBlocks finds such a file once it is attached.
 package duckfile
 
 import (
@@ -23,8 +23,8 @@ var ErrDamaged = errors.New("database file is damaged")
 
 // Layout of a DuckDB file of storage version 64 (DuckDB 0.10 to 1.2): a
 // main header block, two database headers (the one with the higher
-// iteration is current), then block_count blocks of block_alloc_size
-// bytes. Every header and block starts with a checksum of the rest.
+// iteration is current), then blocks of block_alloc_size bytes, numbered
+// from 0. Every header and block starts with a checksum of the rest.
 const (
 	headerSize     = 4096
 	dataStart      = 3 * headerSize
@@ -35,63 +35,87 @@ const (
 	checksumFactor = 0xbf58476d1ce4e5b9
 )
 
-// Check reports whether the file at path looks like a whole DuckDB
-// database: not empty, its magic bytes, a valid database header, and at
-// least as long as the blocks that header counts. An error wrapping
-// ErrDamaged says what is wrong; other errors are the file system's. A
-// file of another storage version passes when its magic bytes are right:
-// DuckDB itself judges it.
+// Check reports whether the file at path looks like a DuckDB database
+// that can be opened: not empty, its magic bytes, a valid main header and
+// at least one valid database header. An error wrapping ErrDamaged says
+// what is wrong; other errors are the file system's. A file of another
+// storage version passes when its magic bytes are right: DuckDB itself
+// judges it. Whether the blocks the database uses are all there is
+// CheckBlocks' question, asked once DuckDB has read the catalog.
 func Check(path string) error {
+	_, err := readHeader(path)
+	return err
+}
+
+// CheckBlocks reports, as an error wrapping ErrDamaged, a file that ends
+// before block last (the highest block its tables and metadata use, as
+// pragma_storage_info and pragma_metadata_info list them) does. A file may
+// end before the header's block count: blocks that are free at the end
+// need not have been written.
+func CheckBlocks(path string, last int64) error {
+	h, err := readHeader(path)
+	if err != nil || h.blockSize == 0 || last < 0 {
+		return err
+	}
+	if need := dataStart + (last+1)*h.blockSize; h.size < need {
+		return fmt.Errorf("%s: %w: truncated to %d bytes, its block %d ends at %d", path, ErrDamaged, h.size, last, need)
+	}
+	return nil
+}
+
+type header struct {
+	size      int64
+	blockSize int64 // 0 for storage versions whose layout is not known here
+}
+
+func readHeader(path string) (header, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return header{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return err
+		return header{}, err
 	}
-	size := fi.Size()
-	if size == 0 {
-		return fmt.Errorf("%s: %w: the file is empty", path, ErrDamaged)
+	h := header{size: fi.Size()}
+	if h.size == 0 {
+		return h, fmt.Errorf("%s: %w: the file is empty", path, ErrDamaged)
 	}
-	if size < dataStart {
-		return fmt.Errorf("%s: %w: %d bytes, shorter than the file headers (%d)", path, ErrDamaged, size, dataStart)
+	if h.size < dataStart {
+		return h, fmt.Errorf("%s: %w: %d bytes, shorter than the file headers (%d)", path, ErrDamaged, h.size, dataStart)
 	}
 	head := make([]byte, dataStart)
 	if _, err := io.ReadFull(f, head); err != nil {
-		return fmt.Errorf("%s: read headers: %w", path, err)
+		return h, fmt.Errorf("%s: read headers: %w", path, err)
 	}
 	if string(head[8:12]) != "DUCK" {
-		return fmt.Errorf("%s: %w: not a DuckDB database file", path, ErrDamaged)
+		return h, fmt.Errorf("%s: %w: not a DuckDB database file", path, ErrDamaged)
 	}
 	if binary.LittleEndian.Uint64(head[12:20]) != knownVersion {
-		return nil
+		return h, nil
 	}
 	if !checksumOK(head[:headerSize]) {
-		return fmt.Errorf("%s: %w: the main header's checksum does not match", path, ErrDamaged)
+		return h, fmt.Errorf("%s: %w: the main header's checksum does not match", path, ErrDamaged)
 	}
 	var best []byte
-	for _, h := range [][]byte{head[headerSize : 2*headerSize], head[2*headerSize:]} {
-		if checksumOK(h) && (best == nil || iteration(h) > iteration(best)) {
-			best = h
+	for _, b := range [][]byte{head[headerSize : 2*headerSize], head[2*headerSize:]} {
+		if checksumOK(b) && (best == nil || iteration(b) > iteration(best)) {
+			best = b
 		}
 	}
 	if best == nil {
-		return fmt.Errorf("%s: %w: neither database header's checksum matches", path, ErrDamaged)
+		return h, fmt.Errorf("%s: %w: neither database header's checksum matches", path, ErrDamaged)
 	}
-	blocks := binary.LittleEndian.Uint64(best[32:40])
-	blockSize := binary.LittleEndian.Uint64(best[40:48])
-	if blockSize == 0 {
-		blockSize = defaultBlock // written by DuckDB releases that had one block size
+	bs := binary.LittleEndian.Uint64(best[40:48])
+	if bs == 0 {
+		bs = defaultBlock // written by DuckDB releases that had one block size
 	}
-	if blockSize > maxBlockSize || blocks > uint64(1<<62)/blockSize {
-		return fmt.Errorf("%s: %w: the header counts %d blocks of %d bytes", path, ErrDamaged, blocks, blockSize)
+	if bs > maxBlockSize {
+		return h, fmt.Errorf("%s: %w: the header gives blocks of %d bytes", path, ErrDamaged, bs)
 	}
-	if need := dataStart + int64(blocks*blockSize); size < need {
-		return fmt.Errorf("%s: %w: truncated to %d bytes, its header counts %d blocks (%d bytes)", path, ErrDamaged, size, blocks, need)
-	}
-	return nil
+	h.blockSize = int64(bs)
+	return h, nil
 }
 
 func iteration(h []byte) uint64 { return binary.LittleEndian.Uint64(h[8:16]) }

@@ -13,8 +13,8 @@ import (
 )
 
 // newDB writes a checkpointed DuckDB file of several blocks and returns its
-// path.
-func newDB(t *testing.T) string {
+// path and the highest block it uses.
+func newDB(t *testing.T) (string, int64) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.duckdb")
 	db, err := sql.Open("duckdb", path)
@@ -29,10 +29,15 @@ func newDB(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	var last int64
+	if err := db.QueryRow(`SELECT max(b) FROM (SELECT max(block_id) AS b FROM pragma_storage_info('t') WHERE persistent
+		UNION ALL SELECT max(block_id) FROM pragma_metadata_info())`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return path, last
 }
 
 func TestCheck(t *testing.T) {
@@ -74,9 +79,10 @@ func TestCheck(t *testing.T) {
 		{"headers cut", truncate(func(int64) int64 { return 5000 }), "shorter than the file headers"},
 		{"half", truncate(func(n int64) int64 { return n / 2 }), "truncated"},
 		{"last byte", truncate(func(n int64) int64 { return n - 1 }), "truncated"},
+		{"free blocks at the end unwritten", nil, ""},
 		{"magic", flip(9), "not a DuckDB database file"},
 		{"main header", flip(100), "main header"},
-		{"both database headers", func(t *testing.T, p string) { flip(4096 + 20)(t, p); flip(8192 + 20)(t, p) }, "neither database header"},
+		{"both database headers", func(t *testing.T, p string) { flip(4096+20)(t, p); flip(8192+20)(t, p) }, "neither database header"},
 		{"garbage", func(t *testing.T, p string) {
 			if err := os.WriteFile(p, []byte(strings.Repeat("garbage!", 4000)), 0o644); err != nil {
 				t.Fatal(err)
@@ -86,9 +92,16 @@ func TestCheck(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := newDB(t)
-			c.damage(t, p)
+			p, last := newDB(t)
+			if c.damage == nil { // cut right after the last used block
+				truncate(func(int64) int64 { return dataStart + (last+1)*defaultBlock })(t, p)
+			} else {
+				c.damage(t, p)
+			}
 			err := Check(p)
+			if err == nil {
+				err = CheckBlocks(p, last)
+			}
 			if c.damaged == "" {
 				if err != nil {
 					t.Fatalf("Check = %v, want nil", err)
@@ -105,7 +118,7 @@ func TestCheck(t *testing.T) {
 // TestCheckOneHeaderTorn checks that a torn write of the header not in use
 // does not count as damage: DuckDB falls back to the other one.
 func TestCheckOneHeaderTorn(t *testing.T) {
-	p := newDB(t)
+	p, _ := newDB(t)
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
