@@ -163,8 +163,9 @@ func (s *Store) recoverPart(ctx context.Context, p *part, cause error) error {
 // disk lacks the room to make it safely.
 var ErrNoSpace = errors.New("not enough free disk space")
 
-// foldMargin is the free space asked for beyond a WAL's size to fold it.
-const foldMargin = 16 << 20
+// foldRoom is the free space asked for to fold a WAL of n bytes: the
+// checkpoint writes the WAL's rows anew before the old blocks are freed.
+func foldRoom(n int64) int64 { return n + n/2 + 4<<20 }
 
 // foldWAL checkpoints a partition attached with an old WAL, so that a
 // failed commit cannot truncate it. The caller holds wmu.
@@ -180,7 +181,7 @@ func (s *Store) foldWAL(ctx context.Context, p *part) error {
 	if err != nil {
 		return fmt.Errorf("partition %s: %w", p.name, err)
 	}
-	if u, err := diskspace.Stat(s.partsDir); err == nil && u.Free < fi.Size()+foldMargin {
+	if u, err := diskspace.Stat(s.partsDir); err == nil && u.Free < foldRoom(fi.Size()) {
 		return fmt.Errorf("partition %s: %w: %d bytes free, its write-ahead log of %d bytes must first be checkpointed",
 			p.name, ErrNoSpace, u.Free, fi.Size())
 	}
