@@ -236,3 +236,72 @@ func TestFailedWriteReopens(t *testing.T) {
 		t.Fatalf("Project = %v", err)
 	}
 }
+
+// TestRepair damages meta.duckdb in ways that leave some of it readable
+// or none, repairs it and opens the result.
+func TestRepair(t *testing.T) {
+	cases := []struct {
+		name     string
+		damage   func(path string) error
+		salvaged bool // some tables come back
+	}{
+		{"garbage", func(p string) error { return os.WriteFile(p, bytes.Repeat([]byte("not duckdb"), 5000), 0o644) }, false},
+		{"empty", func(p string) error { return os.Truncate(p, 0) }, false},
+		{"tail cut", func(p string) error {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			return os.Truncate(p, fi.Size()-300<<10)
+		}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "meta.duckdb")
+			s := openTest(t, path)
+			if _, err := s.CreateProject(t.Context(), "other"); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 60 {
+				record(t, s, fillOccurrences(i)...)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.damage(path); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Repair(t.Context(), Config{Path: path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%+v", rep)
+			if !rep.Damaged || rep.MovedTo == "" {
+				t.Fatalf("report %+v: want the file set aside", rep)
+			}
+			if _, err := os.Stat(rep.MovedTo); err != nil {
+				t.Errorf("the damaged file is not kept: %v", err)
+			}
+			if c.salvaged != (len(rep.Copied) > 0) {
+				t.Errorf("copied %v, want salvaged %v", rep.Copied, c.salvaged)
+			}
+			s = openTest(t, path)
+			defer s.Close()
+			var maxID int64
+			if err := s.db.QueryRow(`SELECT coalesce(max(id), 0) FROM err_occurrences`).Scan(&maxID); err != nil {
+				t.Fatal(err)
+			}
+			if c.salvaged != (maxID > 0) {
+				t.Errorf("highest occurrence id %d after repair, want salvaged %v", maxID, c.salvaged)
+			}
+			for _, r := range record(t, s, fillOccurrences(1000)...) {
+				if r.OccurrenceID <= maxID {
+					t.Errorf("new occurrence id %d reuses a salvaged one (up to %d)", r.OccurrenceID, maxID)
+				}
+			}
+			if again, err := Repair(t.Context(), Config{Path: path}); err != nil || again.Damaged {
+				t.Errorf("second repair: %+v, %v", again, err)
+			}
+		})
+	}
+}
