@@ -3,10 +3,10 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"maps"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 
