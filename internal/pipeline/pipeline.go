@@ -36,6 +36,10 @@ type Config struct {
 	// MaxFuture refuses items stamped further ahead than this (clock skew guard).
 	MaxFuture time.Duration
 
+	// Admit, when set, is asked before each request is queued; an error
+	// refuses it as retryable (see QueueConfig.Admit).
+	Admit func() error
+
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Logger     *slog.Logger          // nil: slog.Default()
 	Tally      *tally.Tally          // nil: nothing is tallied
@@ -114,7 +118,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	p.metrics = m
 	p.queue, err = NewQueue(QueueConfig{
-		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems,
+		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, Admit: cfg.Admit,
 		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
 	}, batchCommitter{p})
 	if err != nil {
@@ -173,11 +177,20 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 }
 
 func (p *Pipeline) refuse(req request, err error) {
-	reason := "overloaded"
-	if errors.Is(err, ErrClosed) {
-		reason = "shutting_down"
+	p.refuseWith(req, RefusalReason(err), err)
+}
+
+// RefusalReason names why a request was refused before its commit, as
+// metrics and the status page count it: "shutting_down", "disk_full" or
+// "overloaded".
+func RefusalReason(err error) string {
+	switch {
+	case errors.Is(err, ErrClosed):
+		return "shutting_down"
+	case errors.Is(err, ErrNoSpace):
+		return "disk_full"
 	}
-	p.refuseWith(req, reason, err)
+	return "overloaded"
 }
 
 func (p *Pipeline) refuseWith(req request, reason string, err error) {
