@@ -41,6 +41,9 @@ commands:
   project create --name NAME          create an error-tracking project
   token create --project NAME --scopes post_server_item,read
                                       issue a Rollbar access token
+  repair   on a stopped lookout's data directory: set damaged data files
+           aside; replace a damaged metadata store by a new one holding
+           what can still be read (see docs/operations.md)
   version  print the version
 
 Run "lookout serve -h" for the flags; each flag can also be set with a
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runProjectCreate(ctx, args[1:], stdout, stderr)
 		}
 		return runTokenCreate(ctx, args[1:], stdout, stderr)
+	case "repair":
+		return runRepair(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"lookout/internal/api"
+	"lookout/internal/diskspace"
 	"lookout/internal/logsearch"
 	"lookout/internal/errortrack"
 	"lookout/internal/pipeline"
@@ -42,6 +43,10 @@ type Config struct {
 	MaxDiskBytes int64
 	// RetentionInterval is how often retention and the disk budget are enforced.
 	RetentionInterval time.Duration
+	// MinFreeDisk is the free space kept on the data directory's file
+	// system: below it new writes are refused with each protocol's
+	// retryable error, so that no commit meets a full disk.
+	MinFreeDisk diskspace.Reserve
 
 	// XRayAddr is where the X-Ray daemon protocol is served: segments over
 	// UDP and the X-Ray API over TCP, on the same address as the daemon
@@ -70,6 +75,7 @@ func DefaultConfig() Config {
 		Retention:         7 * 24 * time.Hour,
 		MaxDiskBytes:      5 << 30,
 		RetentionInterval: time.Minute,
+		MinFreeDisk:       minFreeDiskDefault,
 		XRayAddr:          "127.0.0.1:2000",
 		OTLP:              otlpDefaults(),
 		XRay:              xray.DefaultConfig(),
@@ -110,6 +116,7 @@ type Server struct {
 	groupRet  *retention.LogGroups
 	logsearch *logsearch.Service
 	occExpiry *retention.OccurrenceExpirer
+	disk      *diskspace.Guard
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
@@ -135,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	dcfg := cfg.Store
-	dcfg.Dir = filepath.Join(cfg.DataDir, "store")
+	dcfg.Dir, dcfg.Logger = filepath.Join(cfg.DataDir, "store"), s.log
 	st, err := duckdb.Open(ctx, dcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -146,19 +153,25 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 
-	if s.meta, err = metaduck.Open(ctx, metaduck.Config{Path: filepath.Join(cfg.DataDir, "meta.duckdb")}); err != nil {
-		return fail(fmt.Errorf("open metadata store: %w", err))
+	if s.meta, err = metaduck.Open(ctx, metaduck.Config{Path: metaPath(cfg.DataDir), Logger: s.log}); err != nil {
+		return fail(metaOpenError(err, cfg.DataDir))
 	}
+	if s.disk, err = newDiskGuard(cfg, reg, s.log); err != nil {
+		return fail(err)
+	}
+	registerDamaged(reg, st)
 
 	tl := tally.New(nil)
 	pcfg := cfg.Pipeline
 	pcfg.Retention, pcfg.Registerer, pcfg.Logger, pcfg.Tally = cfg.Retention, reg, s.log, tl
+	pcfg.Admit = admit(s.disk)
 	if s.pipeline, err = pipeline.New(pcfg, st); err != nil {
 		return fail(err)
 	}
 	rcfg := retention.DefaultConfig()
 	rcfg.Retention, rcfg.MaxDiskBytes, rcfg.Interval = cfg.Retention, cfg.MaxDiskBytes, cfg.RetentionInterval
 	rcfg.Registerer, rcfg.Logger = reg, s.log
+	rcfg.CountFiles = []string{metaPath(cfg.DataDir), metaPath(cfg.DataDir) + ".wal"}
 	if s.retention, err = retention.New(rcfg, st); err != nil {
 		return fail(err)
 	}
@@ -217,7 +230,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	lint.Register(mux)
 	ecfg := errortrack.DefaultConfig()
-	ecfg.Registerer, ecfg.Logger = reg, s.log
+	ecfg.Registerer, ecfg.Logger, ecfg.Admit = reg, s.log, admit(s.disk)
 	if s.tracker, err = errortrack.New(ecfg, s.meta); err != nil {
 		return fail(err)
 	}
@@ -257,6 +270,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux.Handle("GET /api/status", statusSource{
 		store: st, tally: tl, version: cfg.Version, started: time.Now(),
 		retention: cfg.Retention, budget: cfg.MaxDiskBytes, now: time.Now,
+		disk: s.disk, damaged: st, metaPath: metaPath(cfg.DataDir),
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
