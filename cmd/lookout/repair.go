@@ -52,6 +52,9 @@ func runRepair(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	fmt.Fprintf(stdout, "metadata store %s was damaged (%s)\n  kept as %s; a new one was created\n", rep.Path, rep.Reason, rep.MovedTo)
+	if rep.Unreadable != "" {
+		fmt.Fprintf(stdout, "  nothing could be read from the damaged file: %s\n", rep.Unreadable)
+	}
 	for _, t := range slices.Sorted(maps.Keys(rep.Copied)) {
 		fmt.Fprintf(stdout, "  copied %-16s %d rows\n", t, rep.Copied[t])
 	}

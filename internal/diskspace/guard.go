@@ -88,10 +88,11 @@ type Config struct {
 	Stat       func(dir string) (Usage, error)
 }
 
-// DefaultConfig keeps 256 MiB free and looks at most once a second. Dir
+// DefaultConfig keeps 256 MiB free and looks at most four times a second
+// (a statfs call; between looks, writes go on unchecked). Dir
 // must still be set.
 func DefaultConfig() Config {
-	return Config{Reserve: Reserve{Bytes: 256 << 20}, CacheFor: time.Second}
+	return Config{Reserve: Reserve{Bytes: 256 << 20}, CacheFor: 250 * time.Millisecond}
 }
 
 // Validate reports the first invalid field.

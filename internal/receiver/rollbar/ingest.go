@@ -99,7 +99,6 @@ func (r *Receiver) submitError(w http.ResponseWriter, err error) {
 		w.Header().Set("Retry-After", "1")
 		writeError(w, fail(http.StatusServiceUnavailable, err.Error()))
 	case pipeline.IsRetryable(err):
-		r.log.Warn("rollbar: occurrence not stored, the client may retry", "err", err)
 		w.Header().Set("Retry-After", "1")
 		writeError(w, fail(http.StatusServiceUnavailable, "storing the occurrence failed, retry later: "+err.Error()))
 	default:

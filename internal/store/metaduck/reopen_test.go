@@ -282,7 +282,7 @@ func TestRepair(t *testing.T) {
 			if _, err := os.Stat(rep.MovedTo); err != nil {
 				t.Errorf("the damaged file is not kept: %v", err)
 			}
-			if c.salvaged != (len(rep.Copied) > 0) {
+			if c.salvaged != (rep.Unreadable == "") || c.salvaged != (len(rep.Copied) > 0) {
 				t.Errorf("copied %v, want salvaged %v", rep.Copied, c.salvaged)
 			}
 			s = openTest(t, path)

@@ -21,9 +21,10 @@ type RepairReport struct {
 	MovedTo string // where the damaged file is kept
 	// Copied counts the rows copied per table from the damaged file into
 	// the new one; Lost names the tables that could not be read, with
-	// DuckDB's reason.
-	Copied map[string]int64
-	Lost   map[string]string
+	// DuckDB's reason; Unreadable is why nothing at all could be.
+	Copied     map[string]int64
+	Lost       map[string]string
+	Unreadable string
 }
 
 // salvage lists the tables Repair copies, and the sequence each one's id
@@ -83,9 +84,7 @@ func (s *Store) salvage(ctx context.Context, from string, rep *RepairReport) err
 	defer conn.Close()
 	attach := fmt.Sprintf("ATTACH '%s' AS damaged (READ_ONLY)", strings.ReplaceAll(from, "'", "''"))
 	if _, err := conn.ExecContext(ctx, attach); err != nil {
-		for _, t := range salvage {
-			rep.Lost[t.table] = err.Error()
-		}
+		rep.Unreadable = err.Error()
 		return nil
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH damaged") //nolint:errcheck // read-only
