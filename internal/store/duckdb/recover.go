@@ -124,26 +124,28 @@ func (s *Store) detach(ctx context.Context, catalog string) error {
 // recoverPart brings a partition back to its committed state after a
 // failed write (cause): detached without checkpoint and attached again,
 // or set aside when cause says its file is damaged, or, when DuckDB gave
-// up on the instance, a restart of the whole database. The caller holds
-// wmu.
+// up on the instance, a restart of the whole database. Reads wait
+// meanwhile, so that none misses the partition. The caller holds wmu.
 func (s *Store) recoverPart(ctx context.Context, p *part, cause error) error {
 	ctx = context.WithoutCancel(ctx) // half done, the store would be worse off
+	resume := s.pauseReads()
+	defer resume()
 	var damaged *part
 	if duckfile.IsDamage(cause) {
 		damaged = p
 	}
 	if duckfile.IsInvalidated(cause) {
-		return s.restart(ctx, cause, damaged)
+		return s.restartPaused(ctx, cause, damaged)
 	}
-	if err := s.unregister(ctx, p); err != nil {
-		return s.restart(ctx, err, damaged)
-	}
+	s.mu.Lock()
+	delete(s.parts, p.name)
+	s.mu.Unlock()
 	if err := s.detach(ctx, p.catalog); err != nil {
-		return s.restart(ctx, err, damaged)
+		return s.restartPaused(ctx, err, damaged)
 	}
-	if duckfile.IsDamage(cause) {
+	if damaged != nil {
 		if err := s.setAside(p, cause); err != nil {
-			return err
+			return errors.Join(err, s.rebuildViews(ctx))
 		}
 		return s.rebuildViews(ctx)
 	}
@@ -156,7 +158,32 @@ func (s *Store) recoverPart(ctx context.Context, p *part, cause error) error {
 		return errors.Join(err, s.rebuildViews(ctx))
 	}
 	s.log.Warn("partition reopened after a failed write", "partition", p.name, "cause", cause.Error())
-	return s.rebuildViews(ctx)
+	s.mu.Lock()
+	_, back := s.parts[p.name]
+	s.mu.Unlock()
+	if !back { // set aside on the way
+		return s.rebuildViews(ctx)
+	}
+	return nil
+}
+
+// pauseReads makes new reads wait and waits for the running ones; resume
+// lets reads in again. The caller holds wmu.
+func (s *Store) pauseReads() (resume func()) {
+	s.mu.Lock()
+	done := make(chan struct{})
+	prev := s.restarting
+	s.restarting = done
+	old := s.gen
+	s.gen = &generation{}
+	s.mu.Unlock()
+	old.readers.Wait()
+	return func() {
+		s.mu.Lock()
+		s.restarting = prev
+		s.mu.Unlock()
+		close(done)
+	}
 }
 
 // ErrNoSpace is returned, wrapped, when a write is refused because the
@@ -223,20 +250,14 @@ func (s *Store) reattach(ctx context.Context) error {
 // opened, the store is down (reads fail, each write tries again). The
 // caller holds wmu.
 func (s *Store) restart(ctx context.Context, cause error, damaged *part) error {
+	resume := s.pauseReads()
+	defer resume()
+	return s.restartPaused(ctx, cause, damaged)
+}
+
+// restartPaused is restart with reads already paused.
+func (s *Store) restartPaused(ctx context.Context, cause error, damaged *part) error {
 	s.log.Error("restarting the embedded database after a failure", "cause", cause.Error())
-	s.mu.Lock()
-	done := make(chan struct{})
-	s.restarting = done
-	old := s.gen
-	s.gen = &generation{}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.restarting = nil
-		s.mu.Unlock()
-		close(done)
-	}()
-	old.readers.Wait()
 	if s.down == nil {
 		// Refused by an instance DuckDB gave up on, which does not
 		// checkpoint anyway.

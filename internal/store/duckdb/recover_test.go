@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,6 +196,31 @@ func TestFailedCommitIsNotStored(t *testing.T) {
 		}
 	}
 	s.failCommit = nil
+
+	// Reads running while failed writes reopen the partition never miss it.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*50)
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				if spans, err := s.Trace(t.Context(), "p", fillTrace(0)); err != nil || len(spans) != 50 {
+					errs <- fmt.Errorf("%d spans, %v", len(spans), err)
+				}
+			}
+		})
+	}
+	for i := 10; i < 15; i++ {
+		s.failCommit = func(string) error { return boom }
+		if err := s.Write(t.Context(), fillBatch(i, t0)); !errors.Is(err, boom) {
+			t.Errorf("batch %d: Write = %v", i, err)
+		}
+	}
+	s.failCommit = nil
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("read during reopens: %v", err)
+	}
 	check := func(s *Store) {
 		checkBatches(t, s, []int{0, 3})
 		for _, i := range []int{1, 2} {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"lookout/internal/errortrack"
@@ -234,6 +235,28 @@ func TestFailedWriteReopens(t *testing.T) {
 	record(t, s, fillOccurrences(1)...)
 	if _, err := s.Project(t.Context(), "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Project = %v", err)
+	}
+
+	// Reads running while failed writes force reopens all succeed.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*100)
+	for range 4 {
+		wg.Go(func() {
+			for range 100 {
+				if _, err := s.Occurrence(t.Context(), "shop", recs[0].OccurrenceID); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	for range 5 {
+		_ = s.write(t.Context(), func() error { return boom })
+		record(t, s, fillOccurrences(2)...) // reopens first
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("read during reopens: %v", err)
 	}
 }
 
