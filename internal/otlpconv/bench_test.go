@@ -1,0 +1,99 @@
+package otlpconv_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"lookout/internal/model"
+	"lookout/internal/otlpconv"
+)
+
+// benchItems is the number of spans or log records in a benchmark request:
+// two resources of two scopes each, as a gateway batching two services sends.
+const benchItems = 512
+
+func benchResource(service string) *resourcepb.Resource {
+	return &resourcepb.Resource{Attributes: []*commonpb.KeyValue{
+		kv("service.name", str(service)), kv("service.version", str("1.4.2")),
+		kv("host.name", str("ip-10-0-0-12")), kv("telemetry.sdk.language", str("go"))}}
+}
+
+func benchScopes() []*commonpb.InstrumentationScope {
+	return []*commonpb.InstrumentationScope{{Name: "net/http", Version: "0.72.0"}, {Name: "database/sql", Version: "0.1.0"}}
+}
+
+func benchAttrs(n int) []*commonpb.KeyValue {
+	return []*commonpb.KeyValue{kv("http.request.method", str("GET")), kv("url.path", str(fmt.Sprintf("/api/items/%d", n%7))),
+		kv("server.address", str("shop.example.com")), kv("user_agent.original", str("Mozilla/5.0 (X11; Linux x86_64)"))}
+}
+
+func benchTraces() []*tracepb.ResourceSpans {
+	var out []*tracepb.ResourceSpans
+	n := 0
+	for _, service := range []string{"checkout", "cart"} {
+		rs := &tracepb.ResourceSpans{Resource: benchResource(service)}
+		for _, scope := range benchScopes() {
+			ss := &tracepb.ScopeSpans{Scope: scope}
+			for range benchItems / 4 {
+				ss.Spans = append(ss.Spans, &tracepb.Span{
+					TraceId: bytes.Repeat([]byte{byte(n/16 + 1)}, 16), SpanId: []byte{1, 2, 3, 4, 5, 6, byte(n >> 8), byte(n)},
+					Name: "GET /api/items", StartTimeUnixNano: 1_767_000_000_000_000_000, EndTimeUnixNano: 1_767_000_000_005_000_000,
+					Attributes: benchAttrs(n)})
+				n++
+			}
+			rs.ScopeSpans = append(rs.ScopeSpans, ss)
+		}
+		out = append(out, rs)
+	}
+	return out
+}
+
+func benchLogs() []*logspb.ResourceLogs {
+	var out []*logspb.ResourceLogs
+	n := 0
+	for _, service := range []string{"checkout", "cart"} {
+		rl := &logspb.ResourceLogs{Resource: benchResource(service)}
+		for _, scope := range benchScopes() {
+			sl := &logspb.ScopeLogs{Scope: scope}
+			for range benchItems / 4 {
+				sl.LogRecords = append(sl.LogRecords, &logspb.LogRecord{
+					TimeUnixNano: 1_767_000_000_000_000_000, SeverityNumber: logspb.SeverityNumber_SEVERITY_NUMBER_INFO,
+					SeverityText: "INFO", Body: str(fmt.Sprintf("served item %d", n)),
+					TraceId: bytes.Repeat([]byte{byte(n/16 + 1)}, 16), SpanId: []byte{1, 2, 3, 4, 5, 6, byte(n >> 8), byte(n)},
+					Attributes: benchAttrs(n)})
+				n++
+			}
+			rl.ScopeLogs = append(rl.ScopeLogs, sl)
+		}
+		out = append(out, rl)
+	}
+	return out
+}
+
+// BenchmarkSpansFromProto measures converting decoded spans to the model.
+func BenchmarkSpansFromProto(b *testing.B) {
+	req := benchTraces()
+	b.ReportAllocs()
+	for b.Loop() {
+		if spans, rej := otlpconv.SpansFromProto(model.DefaultProject, req); len(spans) != benchItems || rej != nil {
+			b.Fatal("conversion failed")
+		}
+	}
+}
+
+// BenchmarkLogsFromProto measures converting decoded log records to the model.
+func BenchmarkLogsFromProto(b *testing.B) {
+	req := benchLogs()
+	b.ReportAllocs()
+	for b.Loop() {
+		if logs, rej := otlpconv.LogsFromProto(model.DefaultProject, req); len(logs) != benchItems || rej != nil {
+			b.Fatal("conversion failed")
+		}
+	}
+}
