@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"lookout/internal/lookouttest"
 )
@@ -89,4 +91,32 @@ func getJSON(t *testing.T, url string, v any) int {
 		}
 	}
 	return resp.StatusCode
+}
+
+// jsonSpan is a span for postSpans: its trace id is digit 32 times, its span
+// id digit 16 times, and it lasts a microsecond from start.
+type jsonSpan struct {
+	digit string
+	name  string
+	start time.Time
+}
+
+// postSpans exports spans of service in one OTLP/JSON request to in and
+// returns the reply's status and body.
+func postSpans(t *testing.T, in *instance, service string, spans ...jsonSpan) (int, []byte) {
+	t.Helper()
+	var list []string
+	for _, s := range spans {
+		list = append(list, fmt.Sprintf(`{"traceId":%q,"spanId":%q,"name":%q,"startTimeUnixNano":"%d","endTimeUnixNano":"%d"}`,
+			strings.Repeat(s.digit, 32), strings.Repeat(s.digit, 16), s.name, s.start.UnixNano(), s.start.UnixNano()+1000))
+	}
+	body := fmt.Sprintf(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":%q}}]},
+	 "scopeSpans":[{"spans":[%s]}]}]}`, service, strings.Join(list, ","))
+	resp, err := http.Post(in.OTLPHTTP+"/v1/traces", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, reply
 }
