@@ -32,6 +32,10 @@ type Config struct {
 	// committed: fewer, larger commits. A lone occurrence is committed at
 	// once. Default 5 ms; 0 never waits; at most 1 s.
 	BatchWait time.Duration
+	// ScrubFields are member and query parameter names whose values are
+	// masked in stored payloads (scrub.go). Default DefaultScrubFields;
+	// an empty, non-nil list scrubs nothing.
+	ScrubFields []string
 
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Logger     *slog.Logger          // nil: slog.Default()
@@ -45,6 +49,7 @@ func DefaultConfig() Config {
 		MaxQueueBytes:    64 << 20,
 		MaxBatch:         256,
 		BatchWait:        5 * time.Millisecond,
+		ScrubFields:      DefaultScrubFields,
 	}
 }
 
@@ -73,6 +78,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
+	scrub   *Scrubber
 	queue   *pipeline.Queue[*model.ErrorOccurrence, store.Recorded]
 }
 
@@ -84,7 +90,7 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 	if w == nil {
 		return nil, errors.New("errortrack: store is nil")
 	}
-	s := &Service{cfg: cfg, w: w, log: cfg.Logger, now: cfg.Now}
+	s := &Service{cfg: cfg, w: w, log: cfg.Logger, now: cfg.Now, scrub: NewScrubber(cfg.ScrubFields)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -107,13 +113,15 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 	return s, nil
 }
 
-// Record groups occ by ev (it sets occ.Fingerprint), commits it with its
+// Record masks the scrub fields of occ.Data, groups occ by ev (it sets
+// occ.Fingerprint), commits it with its
 // item and returns, once both are durable, what the store recorded: a
 // re-sent UUID is a Duplicate and changes nothing. It fails at once with
 // pipeline.ErrOverloaded when the queue is full and pipeline.ErrClosed
 // once Run stopped; any other error means the commit failed and nothing of
 // occ is stored. ctx only stops the waiting, not the commit.
 func (s *Service) Record(ctx context.Context, occ *model.ErrorOccurrence, ev Event) (store.Recorded, error) {
+	occ.Data = s.scrub.Payload(occ.Data)
 	occ.Fingerprint = Fingerprint(ev)
 	s.metrics.received.Inc()
 	room, err := s.queue.Reserve(1, int64(len(occ.Data)))

@@ -19,8 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"lookout/internal/api"
-	"lookout/internal/logsearch"
 	"lookout/internal/errortrack"
+	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"

@@ -58,7 +58,6 @@ type Receiver struct {
 	store  store.ProjectStore // tokens (auth.go) and projects
 	log    *slog.Logger
 	now    func() time.Time
-	scrub  *scrubber
 
 	haveTokens    atomic.Bool  // once true, stays true: tokens are never deleted
 	recheckTokens atomic.Int64 // unix nanos: when to count tokens again
@@ -75,7 +74,7 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 		return nil, errors.New("rollbar: ingest, editor, item reader and project store are required")
 	}
 	r := &Receiver{cfg: cfg, ingest: d.Ingest, edit: d.Edit, items: d.Items, store: d.Projects,
-		log: cfg.Logger, now: cfg.Now, scrub: newScrubber(cfg.ScrubFields)}
+		log: cfg.Logger, now: cfg.Now}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
