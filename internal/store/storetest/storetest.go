@@ -27,17 +27,39 @@ type Capabilities struct {
 	NoDayPartitions bool
 }
 
-// Backend is the store under test.
+// Backend is the store under test: a telemetry store, a metadata store or
+// both. RunAll runs the cases of each one it has.
 type Backend struct {
-	// Open opens a store over dir, a fresh empty directory per case. Opening
-	// the same dir again after Close must see every batch written before.
-	// Open fails the test itself on error.
+	// Open opens a telemetry store over dir, a fresh empty directory per
+	// case. Opening the same dir again after Close must see every batch
+	// written before. Open fails the test itself on error.
 	Open func(t *testing.T, dir string) store.Store
+	// OpenMeta opens a metadata store over dir, as Open does.
+	OpenMeta func(t *testing.T, dir string) store.Meta
 	Capabilities
 }
 
-// RunAll runs every conformance case as a subtest.
+// RunAll runs every conformance case the backend has a store for, as
+// subtests: the cases written in Go, then the data-file cases
+// (testdata/*.json) under "Data".
 func RunAll(t *testing.T, b Backend) {
+	if b.Open == nil && b.OpenMeta == nil {
+		t.Fatal("storetest: the backend opens no store")
+	}
+	if b.Open != nil {
+		runGoCases(t, b)
+	}
+	t.Run("Data", func(t *testing.T) {
+		if b.Open != nil {
+			t.Run("Telemetry", func(t *testing.T) { runDataFiles(t, b, storeTelemetry) })
+		}
+		if b.OpenMeta != nil {
+			t.Run("Meta", func(t *testing.T) { runDataFiles(t, b, storeMeta) })
+		}
+	})
+}
+
+func runGoCases(t *testing.T, b Backend) {
 	groups := []struct {
 		name  string
 		cases func(b Backend) []testCase
