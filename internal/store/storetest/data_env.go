@@ -90,7 +90,7 @@ func (e *env) runStep(i int, s step) {
 	o := ops[s.Op]
 	in := s.In
 	if in != nil {
-		expanded, err := e.expand(in)
+		expanded, err := e.expand(in, false)
 		if err != nil {
 			t.Fatalf("%s: in: %v", what, err)
 		}
@@ -146,7 +146,7 @@ func (e *env) runStep(i int, s step) {
 			t.Fatalf("%s: pluck: %v", what, err)
 		}
 	}
-	want, err := e.expand(s.Want)
+	want, err := e.expand(s.Want, true)
 	if err != nil {
 		t.Fatalf("%s: want: %v", what, err)
 	}

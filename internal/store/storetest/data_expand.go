@@ -12,7 +12,9 @@ import (
 
 // Macros a data file may write as a whole JSON string, in "in" and "want":
 //
-//	"$name"          the value a "?name" captured earlier (data_match.go)
+//	"$name"          the value a "?name" captured (data_match.go): in "in",
+//	                 by an earlier step; in "want", also earlier in the same
+//	                 answer
 //	"ns:T0+1.5s"     T0 plus a Go duration, in Unix nanoseconds (a number)
 //	"ms:T0-1h"       the same in Unix milliseconds
 //	"time:T0+2m"     the same as an RFC 3339 time string
@@ -23,8 +25,12 @@ import (
 
 var timeMacro = regexp.MustCompile(`^(ns|ms|time):T0([+-][0-9.a-zµ]+)?$`)
 
-// expandString resolves one macro; ok is false for a plain string.
-func (e *env) expandString(s string) (v any, ok bool, err error) {
+// expandString resolves one macro; ok is false for a plain string. In a
+// want, "$name" and "$$x" are left to the matcher.
+func (e *env) expandString(s string, want bool) (v any, ok bool, err error) {
+	if want && strings.HasPrefix(s, "$") {
+		return nil, false, nil
+	}
 	if strings.HasPrefix(s, "$$") {
 		return s[1:], true, nil
 	}
@@ -56,30 +62,30 @@ func (e *env) expandString(s string) (v any, ok bool, err error) {
 	return at.Format(time.RFC3339Nano), true, nil
 }
 
-// expand resolves every macro of raw.
-func (e *env) expand(raw json.RawMessage) (json.RawMessage, error) {
+// expand resolves every macro of raw; want says raw is a step's want.
+func (e *env) expand(raw json.RawMessage, want bool) (json.RawMessage, error) {
 	var v any
 	if err := decodeNumbers(raw, &v); err != nil {
 		return nil, err
 	}
-	v, err := e.expandValue(v)
+	v, err := e.expandValue(v, want)
 	if err != nil {
 		return nil, err
 	}
 	return json.Marshal(v)
 }
 
-func (e *env) expandValue(v any) (any, error) {
+func (e *env) expandValue(v any, want bool) (any, error) {
 	switch v := v.(type) {
 	case string:
-		x, ok, err := e.expandString(v)
+		x, ok, err := e.expandString(v, want)
 		if err != nil || !ok {
 			return v, err
 		}
 		return x, nil
 	case []any:
 		for i := range v {
-			x, err := e.expandValue(v[i])
+			x, err := e.expandValue(v[i], want)
 			if err != nil {
 				return nil, err
 			}
@@ -89,7 +95,7 @@ func (e *env) expandValue(v any) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			x, err := e.expandValue(x)
+			x, err := e.expandValue(x, want)
 			if err != nil {
 				return nil, err
 			}
@@ -109,7 +115,7 @@ func (e *env) expandKey(k string) (string, error) {
 	if !strings.HasPrefix(k, "$") || strings.HasPrefix(k, "$$") {
 		return strings.TrimPrefix(k, "$"), nil
 	}
-	v, ok, err := e.expandString(k)
+	v, ok, err := e.expandString(k, false)
 	if err != nil || !ok {
 		return k, err
 	}

@@ -25,7 +25,8 @@ import (
 //   - "<any>" matches anything; "<set>" any non-zero value; "<now>" a time
 //     within the case's run.
 //   - "?name" matches anything and captures it for later "$name" macros
-//     (data_expand.go), which match exactly the captured value.
+//     (data_expand.go); in a want, "$name" matches what the captured value
+//     matches, and "$$x" the string "$x".
 //
 // A step's "pluck": "Field" (or ["F1", "F2"]) first replaces each element of
 // an array answer (or the answer itself) by that field (or the list of
@@ -117,6 +118,19 @@ func (m *matcher) matchString(path, w string, got any) {
 			m.failf(path, "got %s, want a time within the case's run (%s .. %s)", compact(got),
 				m.start.Format(time.RFC3339Nano), m.now.Format(time.RFC3339Nano))
 		}
+		return
+	case strings.HasPrefix(w, "$$"):
+		w = w[1:]
+	case strings.HasPrefix(w, "$") && len(w) > 1:
+		v, ok := m.bound[w[1:]]
+		if !ok {
+			v, ok = m.vars[w[1:]]
+		}
+		if !ok {
+			m.failf(path, "%q is not captured (by a \"?%s\" before)", w, w[1:])
+			return
+		}
+		m.match(path, v, got)
 		return
 	case strings.HasPrefix(w, "?") && len(w) > 1:
 		name := w[1:]
@@ -213,7 +227,8 @@ func isZero(v any) bool {
 	return false
 }
 
-// pluck applies a step's "pluck" to the answer.
+// pluck applies a step's "pluck" to the answer. A field may be a path
+// ("Items.Counter") that maps over the arrays it meets.
 func pluck(got any, spec json.RawMessage) (any, error) {
 	var fields []string
 	var one string
@@ -223,16 +238,16 @@ func pluck(got any, spec json.RawMessage) (any, error) {
 		return nil, fmt.Errorf("want a field name or a list of them, got %s", spec)
 	}
 	pick := func(v any) (any, error) {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("%s is not an object", compact(v))
-		}
 		if len(fields) == 1 {
-			return obj[fields[0]], nil
+			return walk(v, strings.Split(fields[0], "."))
 		}
 		out := make([]any, len(fields))
 		for i, f := range fields {
-			out[i] = obj[f]
+			x, err := walk(v, strings.Split(f, "."))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
 		}
 		return out, nil
 	}
@@ -252,6 +267,30 @@ func pluck(got any, spec json.RawMessage) (any, error) {
 		out[i] = p
 	}
 	return out, nil
+}
+
+// walk follows a field path into v, mapping over arrays.
+func walk(v any, path []string) (any, error) {
+	if len(path) == 0 {
+		return v, nil
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return walk(v[path[0]], path[1:])
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			y, err := walk(x, path)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = y
+		}
+		return out, nil
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%s has no field %q", compact(v), path[0])
 }
 
 // compact renders a decoded value for a failure message.
