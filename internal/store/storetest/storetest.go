@@ -1,7 +1,14 @@
 // Package storetest is the conformance suite every store backend runs: one
-// RunAll call from a few-line test in the backend's package. Cases build
-// their data with the fixture helpers of this package and compare with
-// expected values written out by hand from those fixtures.
+// RunAll call from a few-line test in the backend's package, with a
+// Backend that opens its telemetry store (store.Store), its metadata store
+// (store.Meta) or both.
+//
+// Most cases are data files, testdata/*.json: the data to load, the calls
+// and the answers they must give (data.go describes the format; every
+// store method has a step of its name, ops*.go). Large generated data sets
+// are built in Go (query_data.go, query_trace.go) and answered by a
+// brute-force oracle over the same data (query_oracle.go); the remaining Go
+// cases compare with values written out by hand from fixtures.go.
 package storetest
 
 import (
