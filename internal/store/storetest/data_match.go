@@ -47,6 +47,9 @@ func (m *matcher) failf(path, format string, args ...any) {
 }
 
 func (m *matcher) match(path string, want, got any) {
+	if got == nil && isZero(want) {
+		return // an absent or null field is a zero one
+	}
 	switch w := want.(type) {
 	case string:
 		m.matchString(path, w, got)
@@ -60,7 +63,18 @@ func (m *matcher) match(path string, want, got any) {
 			m.failf(path, "got %s, want an object", compact(got))
 			return
 		}
-		for _, k := range slices.Sorted(maps.Keys(w)) {
+		// Fields that capture go first, so that the others may refer to
+		// what they capture.
+		keys := slices.SortedFunc(maps.Keys(w), func(a, b string) int {
+			if ca, cb := capturesIn(w[a]), capturesIn(w[b]); ca != cb {
+				if ca {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a, b)
+		})
+		for _, k := range keys {
 			gv, present := g[k]
 			if !present && !isZero(w[k]) && w[k] != "<any>" {
 				m.failf(path+"."+k, "missing, want %s", compact(w[k]))
@@ -194,6 +208,23 @@ func (m *matcher) matchUnordered(path string, want, got any) {
 			m.failf(fmt.Sprintf("%s[%d]", path, i), "no element of the answer matches %s; got %s", compact(we), compact(got))
 		}
 	}
+}
+
+// capturesIn reports whether a want holds a "?name" capture.
+func capturesIn(want any) bool {
+	switch w := want.(type) {
+	case string:
+		return strings.HasPrefix(w, "?") && len(w) > 1
+	case []any:
+		return slices.ContainsFunc(w, capturesIn)
+	case map[string]any:
+		for _, v := range w {
+			if capturesIn(v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sameNumber(a, b json.Number) bool {
