@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,6 +101,53 @@ func init() {
 			}
 			return recs, err
 		}),
+		// RecordOccurrencesInterrupted records with the suite's observe and
+		// cancels the call's context during the CancelAt-th observe. The
+		// store must commit all or nothing: the step answers "committed" or
+		// "rolled back" once it has checked that the batch's projects show
+		// exactly that.
+		"RecordOccurrencesInterrupted": metaOp(func(e *env, in struct {
+			Occurrences []occurrence
+			CancelAt    int
+		}) (any, error) {
+			occs := make([]*model.ErrorOccurrence, len(in.Occurrences))
+			for i, o := range in.Occurrences {
+				occs[i] = o.model()
+			}
+			before, err := e.errorSnapshot(occs)
+			if err != nil {
+				return nil, err
+			}
+			ctx, cancel := context.WithCancel(e.ctx)
+			defer cancel()
+			var failures []string
+			observe, calls := e.observe(&failures), 0
+			recs, err := e.meta.RecordOccurrences(ctx, occs, func(it *model.Item, o *model.ErrorOccurrence) {
+				if calls++; calls == in.CancelAt {
+					cancel()
+				}
+				observe(it, o)
+			})
+			if len(failures) > 0 {
+				return nil, errors.New(joinLines(failures))
+			}
+			after, serr := e.errorSnapshot(occs)
+			if serr != nil {
+				return nil, serr
+			}
+			if err != nil {
+				if after != before {
+					return nil, fmt.Errorf("the call failed (%v) but changed what is stored:\n before %s\n  after %s", err, before, after)
+				}
+				return "rolled back", nil
+			}
+			for i, r := range recs {
+				if _, err := e.meta.Occurrence(e.ctx, occs[i].Project, r.OccurrenceID); err != nil {
+					return nil, fmt.Errorf("the call succeeded but occurrence %d is not stored: %w", i, err)
+				}
+			}
+			return "committed", nil
+		}),
 		// UpdateItem's edit overwrites the fields of Set (decoded onto the
 		// item); with Fail it then returns the case's edit error instead.
 		"UpdateItem": metaOp(func(e *env, in struct {
@@ -169,4 +217,48 @@ func init() {
 			return e.meta.RecentCounts(e.ctx, in.Project, in.IDs, in.Since)
 		}),
 	})
+}
+
+// errorSnapshot renders what the store holds for the projects and traces
+// of occs: every item page, each item's occurrences and the occurrences of
+// each trace.
+func (e *env) errorSnapshot(occs []*model.ErrorOccurrence) (string, error) {
+	type traceKey struct {
+		project string
+		trace   model.TraceID
+	}
+	var projects []string
+	var traces []traceKey
+	for _, o := range occs {
+		if !slices.Contains(projects, o.Project) {
+			projects = append(projects, o.Project)
+		}
+		if k := (traceKey{o.Project, o.TraceID}); !o.TraceID.IsZero() && !slices.Contains(traces, k) {
+			traces = append(traces, k)
+		}
+	}
+	var snap []any
+	for _, p := range projects {
+		page, err := e.meta.Items(e.ctx, store.ItemQuery{Project: p, Limit: 1000})
+		if err != nil {
+			return "", err
+		}
+		snap = append(snap, page)
+		for _, it := range page.Items {
+			os, err := e.meta.Occurrences(e.ctx, p, it.ID, 0, 1000)
+			if err != nil {
+				return "", err
+			}
+			snap = append(snap, occurrencesOf(os))
+		}
+	}
+	for _, k := range traces {
+		os, err := e.meta.OccurrencesByTrace(e.ctx, k.project, k.trace, 1000)
+		if err != nil {
+			return "", err
+		}
+		snap = append(snap, occurrencesOf(os))
+	}
+	b, err := json.Marshal(snap)
+	return string(b), err
 }
