@@ -14,10 +14,11 @@ import (
 // decoded JSON (the answer is marshalled first, so a Go struct is an
 // object of its field names):
 //
-//   - An object matches an object whose every key in want matches; keys the
-//     answer has and want leaves out must hold a zero value (0, "", false,
-//     null, empty, the zero time). So want lists exactly the fields that
-//     are set.
+//   - An object matches an object that has every key of want, matching;
+//     keys the answer has and want leaves out must hold a zero value (0,
+//     "", false, null, empty, the zero time). So want lists exactly the
+//     fields that are set. {} matches only {} (or null): a typed value
+//     {"s": ""} is not the empty value {}.
 //   - An array matches an array of the same length, element by element.
 //     {"<unordered>": [...]} matches the elements in any order.
 //   - Numbers compare exactly; strings that are both RFC 3339 times compare
@@ -63,6 +64,10 @@ func (m *matcher) match(path string, want, got any) {
 			m.failf(path, "got %s, want an object", compact(got))
 			return
 		}
+		if len(w) == 0 && len(g) > 0 {
+			m.failf(path, "got %s, want {}", compact(got))
+			return
+		}
 		// Fields that capture go first, so that the others may refer to
 		// what they capture.
 		keys := slices.SortedFunc(maps.Keys(w), func(a, b string) int {
@@ -76,7 +81,7 @@ func (m *matcher) match(path string, want, got any) {
 		})
 		for _, k := range keys {
 			gv, present := g[k]
-			if !present && !isZero(w[k]) && w[k] != "<any>" {
+			if !present && w[k] != "<any>" {
 				m.failf(path+"."+k, "missing, want %s", compact(w[k]))
 				continue
 			}

@@ -20,11 +20,14 @@ func TestMatch(t *testing.T) {
 		{name: "equal object", want: `{"a":1,"b":"x"}`, got: `{"a":1,"b":"x","c":0,"d":"","e":null,"f":[],"g":{}}`},
 		{name: "unlisted field set", want: `{"a":1}`, got: `{"a":1,"b":2}`, fail: ".b: got 2, want it unset"},
 		{name: "listed field missing", want: `{"a":1}`, got: `{}`, fail: ".a: missing"},
-		{name: "zero listed, missing", want: `{"a":0}`, got: `{}`},
+		{name: "zero listed, missing", want: `{"a":0}`, got: `{}`, fail: ".a: missing"},
+		{name: "empty object", want: `{}`, got: `{"s":""}`, fail: "want {}"},
+		{name: "empty object and null", want: `{"v":{}}`, got: `{"v":null}`},
+		{name: "typed zero", want: `{"s":""}`, got: `{"b":false}`, fail: ".s: missing"},
 		{name: "numbers exact", want: `1.0`, got: `1`},
 		{name: "numbers differ", want: `9007199254740993`, got: `9007199254740992`, fail: "want 9007199254740993"},
 		{name: "times as instants", want: `"2025-03-10T12:00:00+02:00"`, got: `"2025-03-10T10:00:00Z"`},
-		{name: "zero time is unset", want: `{}`, got: `{"t":"0001-01-01T00:00:00Z"}`},
+		{name: "zero time is unset", want: `{"x":1}`, got: `{"x":1,"t":"0001-01-01T00:00:00Z"}`},
 		{name: "array order", want: `[1,2]`, got: `[2,1]`, fail: "[0]: got 2, want 1"},
 		{name: "array length", want: `[1]`, got: `[1,2]`, fail: "got 2 elements, want 1"},
 		{name: "empty array and null", want: `[]`, got: `null`},
@@ -41,7 +44,7 @@ func TestMatch(t *testing.T) {
 		{name: "unknown reference", want: `"$y"`, got: `1`, fail: "not captured"},
 		{name: "literal dollar", want: `"$$x"`, got: `"$x"`},
 		{name: "bool", want: `true`, got: `false`, fail: "want true"},
-		{name: "false and absent", want: `{"a":false}`, got: `{}`},
+		{name: "false and absent", want: `{"a":false}`, got: `{}`, fail: ".a: missing"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
