@@ -19,6 +19,7 @@ import (
 //	  "doc": "what the file covers",
 //	  "store": "meta" | "telemetry",
 //	  "requires": ["reopen"],          // capabilities every case needs
+//	  "let": {"name": value, ...},     // constants, "$name" in steps
 //	  "setup": [step, ...],            // run at the start of every case
 //	  "cases": [{"name": "...", "doc": "...", "requires": [...], "steps": [step, ...]}]
 //	}
@@ -35,11 +36,12 @@ import (
 var dataFiles embed.FS
 
 type dataFile struct {
-	Doc      string     `json:"doc"`
-	Store    string     `json:"store"`
-	Requires []string   `json:"requires"`
-	Setup    []step     `json:"setup"`
-	Cases    []dataCase `json:"cases"`
+	Doc      string                     `json:"doc"`
+	Store    string                     `json:"store"`
+	Requires []string                   `json:"requires"`
+	Let      map[string]json.RawMessage `json:"let"`
+	Setup    []step                     `json:"setup"`
+	Cases    []dataCase                 `json:"cases"`
 }
 
 type dataCase struct {
@@ -145,6 +147,7 @@ func runDataFiles(t *testing.T, b Backend, kind string) {
 						}
 					}
 					e := newEnv(t, b, kind)
+					e.let(f.Let)
 					for i, s := range append(f.Setup, c.Steps...) {
 						e.runStep(i, s)
 					}

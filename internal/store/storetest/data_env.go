@@ -82,6 +82,22 @@ func (e *env) closeStore() {
 	}
 }
 
+// let binds a file's constants, with their macros expanded.
+func (e *env) let(consts map[string]json.RawMessage) {
+	e.t.Helper()
+	for _, name := range sortedKeys(consts) {
+		raw, err := e.expand(consts[name], false)
+		if err != nil {
+			e.t.Fatalf("let %s: %v", name, err)
+		}
+		v, err := generic(raw)
+		if err != nil {
+			e.t.Fatalf("let %s: %v", name, err)
+		}
+		e.vars[name] = v
+	}
+}
+
 // runStep runs one step and checks its outcome.
 func (e *env) runStep(i int, s step) {
 	t := e.t

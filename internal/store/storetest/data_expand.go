@@ -20,6 +20,10 @@ import (
 //	"time:T0+2m"     the same as an RFC 3339 time string
 //	"$$x"            the literal string "$x"
 //
+// In an array, the element {"<repeat>": n, "each": v} stands for n copies
+// of v in which "{i}" is replaced by 0 .. n-1 and "{i:x}" by the same in
+// two hex digits, in every string (generated data without a generator).
+//
 // Object keys of the form "$name" are replaced by the captured value too,
 // so that answers keyed by a store-assigned id can be written.
 
@@ -84,14 +88,24 @@ func (e *env) expandValue(v any, want bool) (any, error) {
 		}
 		return x, nil
 	case []any:
-		for i := range v {
-			x, err := e.expandValue(v[i], want)
+		var out []any
+		for _, elem := range v {
+			copies, err := repeat(elem)
 			if err != nil {
 				return nil, err
 			}
-			v[i] = x
+			for _, c := range copies {
+				x, err := e.expandValue(c, want)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, x)
+			}
 		}
-		return v, nil
+		if out == nil {
+			out = []any{}
+		}
+		return out, nil
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
@@ -133,4 +147,50 @@ func decodeNumbers(raw []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	return d.Decode(v)
+}
+
+// repeat expands a {"<repeat>": n, "each": v} element; any other element
+// stands for itself.
+func repeat(elem any) ([]any, error) {
+	m, ok := elem.(map[string]any)
+	if !ok {
+		return []any{elem}, nil
+	}
+	n, ok := m["<repeat>"]
+	if !ok {
+		return []any{elem}, nil
+	}
+	each, ok := m["each"]
+	num, isNum := n.(json.Number)
+	count, err := strconv.Atoi(string(num))
+	if !ok || len(m) != 2 || !isNum || err != nil || count < 0 {
+		return nil, fmt.Errorf("<repeat> wants {\"<repeat>\": n, \"each\": value}, got %s", compact(elem))
+	}
+	out := make([]any, count)
+	for i := range count {
+		r := strings.NewReplacer("{i}", strconv.Itoa(i), "{i:x}", fmt.Sprintf("%02x", i))
+		out[i] = substitute(each, r)
+	}
+	return out, nil
+}
+
+// substitute applies r to every string of v, returning a copy.
+func substitute(v any, r *strings.Replacer) any {
+	switch v := v.(type) {
+	case string:
+		return r.Replace(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = substitute(x, r)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = substitute(x, r)
+		}
+		return out
+	}
+	return v
 }

@@ -109,6 +109,9 @@ func TestExpand(t *testing.T) {
 		{`{"$id":["$id","$name","$$lit","plain $id"]}`, false, `{"42":[42,"x","$lit","plain $id"]}`},
 		{`{"a":"$id","b":"ms:T0"}`, true, `{"a":"$id","b":1741600800000}`},
 		{`{"$$k":1}`, false, `{"$k":1}`},
+		{`[0,{"<repeat>":3,"each":{"n":"{i}","id":"ff{i:x}","t":"ms:T0+{i}s"}},9]`, false,
+			`[0,{"id":"ff00","n":"0","t":1741600800000},{"id":"ff01","n":"1","t":1741600801000},{"id":"ff02","n":"2","t":1741600802000},9]`},
+		{`[{"<repeat>":0,"each":1}]`, true, `[]`},
 	}
 	for _, c := range cases {
 		got, err := e.expand(json.RawMessage(c.in), c.want)

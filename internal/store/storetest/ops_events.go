@@ -111,10 +111,15 @@ func pathOf(steps []any) ([]query.PathStep, error) {
 
 func init() {
 	register(map[string]op{
+		// Write commits one batch; with Nil it writes a nil batch.
 		"Write": telemetryOp(func(e *env, in struct {
 			Spans []spanIn
 			Logs  []logEvent
+			Nil   bool
 		}) (any, error) {
+			if in.Nil {
+				return nil, e.tel.Write(e.ctx, nil)
+			}
 			b := &model.Batch{}
 			for _, s := range in.Spans {
 				b.Spans = append(b.Spans, s.model())

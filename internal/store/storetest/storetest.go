@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -71,10 +70,6 @@ func runGoCases(t *testing.T, b Backend) {
 		name  string
 		cases func(b Backend) []testCase
 	}{
-		{"RoundTrip", roundTripCases},
-		{"Traces", traceCases},
-		{"Search", searchCases},
-		{"Logs", logCases},
 		{"Admin", adminCases},
 		{"Query", queryCases},
 		{"QueryTrace", func(Backend) []testCase { return traceQueryCases() }},
@@ -195,11 +190,4 @@ func spanNames(spans []model.Span) []string {
 		out[i] = s.Name
 	}
 	return out
-}
-
-func equalStrings(t *testing.T, what string, got, want []string) {
-	t.Helper()
-	if !slices.Equal(got, want) {
-		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
-	}
 }
