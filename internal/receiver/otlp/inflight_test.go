@@ -3,6 +3,7 @@ package otlp
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -72,5 +73,53 @@ func TestInflightBound(t *testing.T) {
 	<-sink.entered
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("after release: %d, want 200", resp.StatusCode)
+	}
+}
+
+// TestChargeFollowsBody stalls a request part way through its body and
+// checks it holds only what it delivered: others still get the rest of the
+// budget, and no more than the rest.
+func TestChargeFollowsBody(t *testing.T) {
+	const limit = 1 << 20
+	tests := []struct {
+		name     string
+		header   string
+		sent     []byte
+		wantHeld int64 // budget held by the stalled request
+	}{
+		{name: "gzip header then nothing", header: "Content-Encoding: gzip", sent: gzipped([]byte("x"))[:10]},
+		{name: "headers then nothing"},
+		{name: "part of a plain body", sent: make([]byte, 100<<10), wantHeld: 2 * chargeStep},
+		{name: "part of a gzip body", header: "Content-Encoding: gzip",
+			sent: gzipFlushed(make([]byte, 3*chargeStep+1)), wantHeld: 4 * chargeStep},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.MaxRequestBytes, cfg.MaxInflightBytes = limit, limit // room for one whole request
+			r, err := New(cfg, &recordingSink{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := make(chan struct{}, 4)
+			srv := httptest.NewServer(notifyRead(r.Handler(), read))
+			defer srv.Close()
+			// A gzip body is announced longer than it is, so the server waits.
+			conn := stall(t, srv.Listener.Addr().String(), limit, tt.header, tt.sent)
+			<-read
+			eventually(t, fmt.Sprintf("stalled request holds %d bytes (holds %d)", tt.wantHeld, r.inflight.held.Load()),
+				func() bool { return r.inflight.held.Load() == tt.wantHeld })
+
+			if code := postProto(t, srv.URL, namedSpanRequest(t, limit-int(tt.wantHeld)-2*chargeStep)); code != http.StatusOK {
+				t.Errorf("request fitting the rest of the budget: %d, want 200", code)
+			}
+			if tt.wantHeld > 0 {
+				if code := postProto(t, srv.URL, namedSpanRequest(t, limit-chargeStep)); code != http.StatusServiceUnavailable {
+					t.Errorf("request beyond the rest of the budget: %d, want 503", code)
+				}
+			}
+			_ = conn.Close()
+			eventually(t, "budget released", func() bool { return r.inflight.held.Load() == 0 })
+		})
 	}
 }
