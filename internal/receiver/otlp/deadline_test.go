@@ -49,7 +49,7 @@ func TestBodyReadTimeout(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv := httptest.NewServer(r.Handler())
-			defer srv.Close()
+			t.Cleanup(srv.Close) // after the stalled connection is closed
 			conn := stall(t, srv.Listener.Addr().String(), 2000, tt.header, tt.sent)
 			_ = conn.SetReadDeadline(time.Now().Add(guard))
 			br := bufio.NewReader(conn)
@@ -93,8 +93,8 @@ func (s slowSink) Submit(ctx context.Context, _ *model.Batch) (pipeline.Result, 
 	}
 }
 
-// TestReadTimeoutSparesCommit checks the read deadline ends with the body: a
-// commit that takes longer than the read timeout still succeeds.
+// TestReadTimeoutSparesCommit checks the read deadline covers the body only:
+// a commit that takes longer than the read timeout still succeeds.
 func TestReadTimeoutSparesCommit(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.ReadTimeout = 20 * time.Millisecond

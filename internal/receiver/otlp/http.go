@@ -120,10 +120,10 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 // readBodyInTime reads the body within ReadTimeout from now. The deadline is
-// lifted once the whole body is in, so that a slow commit does not count
-// against the client. On failure it stays, and bounds the server's own
-// attempt to drain what is left; a server that cannot set deadlines reads
-// without one.
+// lifted once the whole body is in (net/http's HTTP/1 server does so itself),
+// so that a slow commit does not count against the client. On failure it
+// stays, and bounds the server's own attempt to drain what is left. A server
+// that cannot set deadlines reads without one.
 func (r *Receiver) readBodyInTime(w http.ResponseWriter, req *http.Request, c *charge) (*body, error) {
 	rc := http.NewResponseController(w)
 	timed := rc.SetReadDeadline(time.Now().Add(r.cfg.ReadTimeout)) == nil
