@@ -81,7 +81,7 @@ func TestBounded(t *testing.T) {
 	}
 	got := tl.Snapshot()
 	if len(got) != len(tests) {
-		t.Fatalf("entries = %d, want %d: %+v", len(got), len(tests), got)
+		t.Fatalf("entries = %d, want %d", len(got), len(tests))
 	}
 	for i, tc := range tests {
 		e := got[i]
