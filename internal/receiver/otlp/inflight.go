@@ -8,11 +8,6 @@ import (
 	"lookout/internal/pipeline"
 )
 
-// chargeStep is the granularity in which a request body is charged while it
-// is read: one step is claimed as soon as the first byte is kept, the next
-// when the body grows past it.
-const chargeStep = 64 << 10
-
 // inflight bounds the request bytes being read, decoded and converted at once.
 // The pipeline bounds what waits for a commit; this bounds what comes before
 // it, however many clients send at the same time. A request is charged for
@@ -39,12 +34,11 @@ type charge struct {
 // charge starts an empty claim of at most limit bytes.
 func (f inflight) charge(limit int) *charge { return &charge{f: f, limit: int64(limit)} }
 
-// cover makes the claim cover size bytes, rounded up to chargeStep and capped
-// at the claim's limit, or returns pipeline.ErrOverloaded when the budget
-// cannot; what was claimed before stays claimed. The caller refuses sizes
-// beyond the limit itself.
+// cover makes the claim cover size bytes, or returns pipeline.ErrOverloaded
+// when the budget cannot; what was claimed before stays claimed. The caller
+// refuses sizes beyond the limit itself.
 func (c *charge) cover(size int64) error {
-	want := min((size+chargeStep-1)/chargeStep*chargeStep, c.limit)
+	want := min(size, c.limit)
 	if want <= c.n {
 		return nil
 	}

@@ -88,9 +88,10 @@ func TestChargeFollowsBody(t *testing.T) {
 	}{
 		{name: "gzip header then nothing", header: "Content-Encoding: gzip", sent: gzipped([]byte("x"))[:10]},
 		{name: "headers then nothing"},
-		{name: "part of a plain body", sent: make([]byte, 100<<10), wantHeld: 2 * chargeStep},
+		{name: "ten bytes of a plain body", sent: make([]byte, 10), wantHeld: 10},
+		{name: "part of a plain body", sent: make([]byte, 100<<10), wantHeld: 100 << 10},
 		{name: "part of a gzip body", header: "Content-Encoding: gzip",
-			sent: gzipFlushed(make([]byte, 3*chargeStep+1)), wantHeld: 4 * chargeStep},
+			sent: gzipFlushed(make([]byte, 200<<10+1)), wantHeld: 200<<10 + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,11 +112,11 @@ func TestChargeFollowsBody(t *testing.T) {
 				t.Errorf("stalled request holds %d bytes, want %d", n, tt.wantHeld)
 			}
 
-			if code := postProto(t, srv.URL, namedSpanRequest(t, limit-int(tt.wantHeld)-2*chargeStep)); code != http.StatusOK {
+			if code := postProto(t, srv.URL, namedSpanRequest(t, limit-int(tt.wantHeld)-1<<10)); code != http.StatusOK {
 				t.Errorf("request fitting the rest of the budget: %d, want 200", code)
 			}
-			if tt.wantHeld > 0 {
-				if code := postProto(t, srv.URL, namedSpanRequest(t, limit-chargeStep)); code != http.StatusServiceUnavailable {
+			if tt.wantHeld > 2<<10 { // else a request beyond the rest is beyond the request limit too
+				if code := postProto(t, srv.URL, namedSpanRequest(t, limit-int(tt.wantHeld)+1<<10)); code != http.StatusServiceUnavailable {
 					t.Errorf("request beyond the rest of the budget: %d, want 503", code)
 				}
 			}
