@@ -125,3 +125,51 @@ func TestChargeFollowsBody(t *testing.T) {
 		})
 	}
 }
+
+// TestGzipChargedBySize holds many small gzip requests in the sink at once
+// and checks none is refused: each is charged what it decodes to, not the
+// request limit, so many times more than limit/budget fit.
+func TestGzipChargedBySize(t *testing.T) {
+	const clients = 16
+	cfg := DefaultConfig()
+	cfg.MaxRequestBytes, cfg.MaxInflightBytes = 1<<20, 4<<20 // four whole requests
+	sink := blockingSink{entered: make(chan struct{}, clients), release: make(chan struct{})}
+	r, err := New(cfg, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r.Handler())
+	defer srv.Close()
+	body := gzipped(spansRequest(t, goodID))
+	codes := make(chan int, clients)
+	for range clients {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+PathTraces, bytes.NewReader(body))
+			req.Header.Set("Content-Type", ctProtobuf)
+			req.Header.Set("Content-Encoding", "gzip")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	var held int
+	for held < clients { // every request either waits in the sink or has been answered
+		select {
+		case <-sink.entered:
+			held++
+		case code := <-codes:
+			close(sink.release)
+			t.Fatalf("with %d requests held, one was answered %d; want all %d held", held, code, clients)
+		}
+	}
+	close(sink.release)
+	for range clients {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("status %d, want 200", code)
+		}
+	}
+}
