@@ -8,12 +8,12 @@ import (
 	"lookout/internal/pipeline"
 )
 
-// inflight bounds the request bytes being read, decoded and converted at once.
-// The pipeline bounds what waits for a commit; this bounds what comes before
-// it, however many clients send at the same time. A request is charged for
-// what it has actually delivered, never for what it announces, so a client
-// that stalls mid-body holds no more than it sent. Beyond the bound a request
-// is refused at once with the retryable overload error.
+// inflight bounds the request bytes held at once, from the first byte read
+// until the answer, however many clients send at the same time; the
+// pipeline's queue bound applies on top. A request is charged for what it
+// has actually delivered, never for what it announces, so a client that
+// stalls mid-body holds no more than it sent. Beyond the bound a request is
+// refused at once with the retryable overload error.
 type inflight struct {
 	sem  *semaphore.Weighted
 	held *atomic.Int64 // bytes charged right now, for the metrics
