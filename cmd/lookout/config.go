@@ -35,6 +35,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&s.HTTPAddr, "http-addr", s.HTTPAddr, "address of the UI, the JSON API, /metrics and the health checks")
 	fs.StringVar(&s.OTLP.GRPCAddr, "otlp-grpc-addr", s.OTLP.GRPCAddr, "OTLP/gRPC listen address (empty: off)")
 	fs.StringVar(&s.OTLP.HTTPAddr, "otlp-http-addr", s.OTLP.HTTPAddr, "OTLP/HTTP listen address (empty: off)")
+	fs.DurationVar(&s.OTLP.ReadTimeout, "otlp-read-timeout", s.OTLP.ReadTimeout, "time an OTLP/HTTP request body may take to arrive after its headers")
 	fs.StringVar(&s.XRayAddr, "xray-addr", s.XRayAddr, "X-Ray daemon address: segments over UDP, the X-Ray API over TCP (empty: off)")
 	retention := durationFlag{&s.Retention}
 	fs.Var(retention, "retention", "how long data is kept, e.g. 7d, 36h; expiry drops whole days")

@@ -25,6 +25,8 @@ func TestParseConfig(t *testing.T) {
 		maxDisk   int64
 		// storeMemory, when set, is the store's expected memory limit.
 		storeMemory string
+		// readTimeout, when set, is the expected OTLP read timeout.
+		readTimeout time.Duration
 		wantErr     string
 	}{
 		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30,
@@ -38,6 +40,11 @@ func TestParseConfig(t *testing.T) {
 		{name: "flag beats environment beats file", args: []string{"--config", yamlFile, "--data-dir", "/flag"},
 			env:     map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_HTTP_ADDR": "127.0.0.1:2"},
 			dataDir: "/flag", httpAddr: "127.0.0.1:2", retention: 3 * 24 * time.Hour, maxDisk: 1_000_000_000},
+		{name: "otlp read timeout flag", args: []string{"--otlp-read-timeout", "2s"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, readTimeout: 2 * time.Second},
+		{name: "otlp read timeout environment", env: map[string]string{"LOOKOUT_OTLP_READ_TIMEOUT": "45s"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, readTimeout: 45 * time.Second},
+		{name: "otlp read timeout zero", args: []string{"--otlp-read-timeout", "0s"}, wantErr: "ReadTimeout must be positive"},
 		{name: "bad retention", args: []string{"--retention", "soon"}, wantErr: "retention"},
 		{name: "retention too short", args: []string{"--retention", "5m"}, wantErr: "at least 1h"},
 		{name: "bad size", args: []string{"--max-disk", "lots"}, wantErr: "max-disk"},
@@ -61,6 +68,9 @@ func TestParseConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := c.server
+			if tc.readTimeout != 0 && s.OTLP.ReadTimeout != tc.readTimeout {
+				t.Errorf("otlp read timeout %s, want %s", s.OTLP.ReadTimeout, tc.readTimeout)
+			}
 			if tc.storeMemory != "" && s.Store.MemoryLimit != tc.storeMemory {
 				t.Errorf("store memory %q, want %q", s.Store.MemoryLimit, tc.storeMemory)
 			}

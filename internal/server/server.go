@@ -163,7 +163,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	ocfg := cfg.OTLP
-	ocfg.Logger, ocfg.Observer = s.log, s.pipeline
+	ocfg.Logger, ocfg.Observer, ocfg.Registerer = s.log, s.pipeline, reg
 	if s.otlp, err = otlp.New(ocfg, s.pipeline); err != nil {
 		return fail(err)
 	}
