@@ -77,6 +77,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
+	return s.migrate(ctx, ms)
+}
+
+// migrate applies ms, the steps from version 1 on.
+func (s *Store) migrate(ctx context.Context, ms []migration) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)

@@ -54,10 +54,10 @@ func (w wrapped) Run() int {
 	cl, err := Start(context.Background(), cfg)
 	switch {
 	case errors.Is(err, ErrUnavailable) && os.Getenv(RequireEnv) != "1":
-		fmt.Fprintf(os.Stderr, "pgtest: PostgreSQL tests skip: %v (set %s=1 to fail instead)\n", err, RequireEnv)
+		fmt.Fprintf(os.Stderr, "%v: PostgreSQL tests skip (set %s=1 to fail instead)\n", err, RequireEnv)
 		cl = &Cluster{skip: err.Error()}
 	case err != nil:
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	default:
 		if testing.Verbose() {
@@ -114,7 +114,7 @@ func (c *Cluster) Database(t testing.TB) string {
 		t.Fatal("pgtest: no cluster: call Wrap in TestMain")
 	}
 	if c.skip != "" {
-		t.Skip("pgtest: " + c.skip)
+		t.Skip(c.skip)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
