@@ -23,8 +23,8 @@ type migration struct {
 	sql     string
 }
 
-// migrationLock is the key of the session advisory lock that Migrate
-// holds, so that nodes starting together migrate one after the other.
+// migrationLock is the key of the transaction advisory lock each migration
+// step takes, so that nodes starting together migrate one after the other.
 const migrationLock int64 = 0x4c6f6f6b6f75744d // "LookoutM"
 
 // migrations lists the embedded steps by version; versions start at 1 and
@@ -67,11 +67,12 @@ func SchemaVersion() int {
 }
 
 // Migrate brings the schema up to this build's version: each missing
-// migration runs in a transaction of its own, recorded in
-// schema_migrations, while a session advisory lock keeps other nodes
-// waiting. Running it again, or from several nodes at once, is safe. A
-// database migrated by a newer build is refused: every node must be
-// upgraded before older ones restart.
+// migration runs in a transaction of its own that first takes a
+// transaction advisory lock, so nodes starting together apply each step
+// once, one after the other, even through a transaction-pooling proxy.
+// The step and its row in schema_migrations commit together or not at
+// all. Running it again is a no-op. A database migrated by a newer build
+// is refused: every node must be upgraded before older ones restart.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
@@ -82,44 +83,48 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // migrate applies ms, the steps from version 1 on.
 func (s *Store) migrate(ctx context.Context, ms []migration) error {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("postgres: migrate: %w", err)
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
-		return fmt.Errorf("postgres: migrate: lock: %w", err)
-	}
-	defer func() {
-		if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock); err != nil {
-			conn.Conn().Close(context.Background()) // closing the session releases the lock
-		}
-	}()
-	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    integer PRIMARY KEY,
-		name       text NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		return fmt.Errorf("postgres: migrate: %w", err)
-	}
-	var current int
-	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("postgres: migrate: %w", err)
-	}
-	if current > len(ms) {
-		return fmt.Errorf("postgres: the database schema is at version %d, newer than this build's %d: upgrade lookout", current, len(ms))
-	}
-	for _, m := range ms[current:] {
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			// No arguments: the simple protocol runs every statement of the file.
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+	for {
+		done, err := s.migrateStep(ctx, ms)
+		if err != nil || done {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
 		}
 	}
-	return nil
+}
+
+// migrateStep applies the first migration the database lacks, if any, and
+// reports whether none was left.
+func (s *Store) migrateStep(ctx context.Context, ms []migration) (done bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    integer PRIMARY KEY,
+			name       text NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+			return err
+		}
+		switch {
+		case current > len(ms):
+			return fmt.Errorf("the database schema is at version %d, newer than this build's %d: upgrade lookout", current, len(ms))
+		case current == len(ms):
+			done = true
+			return nil
+		}
+		step := ms[current]
+		// No arguments: the simple protocol runs every statement of the file.
+		if _, err := tx.Exec(ctx, step.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", step.name, err)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, step.version, step.name)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return done, nil
 }
