@@ -155,7 +155,10 @@ func TestLogGroups(t *testing.T) {
 		}, nil},
 		{"delete a stream", func(ctx context.Context, s metaStore) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, nil},
 		{"delete it again", func(ctx context.Context, s metaStore) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, store.ErrNotFound},
-		{"read a deleted stream", func(ctx context.Context, s metaStore) error { _, err := s.LogStream(ctx, "p", "/app/web", "c"); return err }, store.ErrNotFound},
+		{"read a deleted stream", func(ctx context.Context, s metaStore) error {
+			_, err := s.LogStream(ctx, "p", "/app/web", "c")
+			return err
+		}, store.ErrNotFound},
 		{"delete the group", func(ctx context.Context, s metaStore) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, nil},
 		{"its streams went with it", expectStreams(store.LogStreamList{Project: "p", Group: "/app/web"}, "[]"), nil},
 		{"delete it again", func(ctx context.Context, s metaStore) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, store.ErrNotFound},

@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"sync"
 	"testing"
 
