@@ -1,8 +1,11 @@
-// Package errortrack holds the error-tracking rules that do not depend on a
-// wire protocol or a store: how occurrences are grouped into items
-// (fingerprints), how an item changes when an occurrence arrives or a user
-// edits it (lifecycle), and access-token helpers. Everything here is pure
-// logic, so the rules can be tested by tables and kept stable.
+// Package errortrack holds error tracking apart from any wire protocol: the
+// rules of how occurrences are grouped into items (fingerprints), how an
+// item changes when an occurrence arrives or a user edits it (lifecycle),
+// access-token helpers, and the Service that applies them on the write
+// path: it fingerprints occurrences and records them with their items
+// through a bounded queue and group commits (pipeline.Queue), and applies
+// users' item edits. The rules are pure logic, so they can be tested by
+// tables and kept stable; the Service only adds the writes.
 package errortrack
 
 import (

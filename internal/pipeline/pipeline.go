@@ -3,6 +3,11 @@
 // only after the commit that holds its data returned, so nothing acknowledged
 // is lost; when the queue is full the request is refused with a retryable error
 // at once, so memory stays bounded.
+//
+// Queue is that path for any payload and any committer; error occurrences
+// go through one. Pipeline is a Queue of telemetry batches (spans and log
+// events) with what they need on top: the time-window check, the store's
+// encoding on the caller's goroutine (Preparer) and per-service accounting.
 package pipeline
 
 import (
@@ -10,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,10 +74,7 @@ type request struct {
 	prepared    any // the writer's Prepare result, when it is a Preparer
 	spans, logs int
 	counts      counts // per tally key, for the accounting after the commit
-	done        chan error
 }
-
-func (r request) items() int { return r.spans + r.logs }
 
 // Pipeline is safe for concurrent use. Start it with Run.
 type Pipeline struct {
@@ -84,13 +85,7 @@ type Pipeline struct {
 	now     func() time.Time
 	window  window
 	metrics *metrics
-
-	queue chan request
-
-	mu      sync.Mutex // guards queued and closed
-	queued  int
-	closed  bool
-	stopped chan struct{}
+	queue   *Queue[request, struct{}]
 }
 
 // New builds a pipeline that commits through w.
@@ -100,14 +95,12 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	prep, _ := w.(Preparer)
 	p := &Pipeline{
-		cfg:     cfg,
-		writer:  w,
-		prep:    prep,
-		log:     cfg.Logger,
-		now:     cfg.Now,
-		window:  window{maxAge: cfg.Retention, maxFuture: cfg.MaxFuture},
-		queue:   make(chan request, cfg.MaxQueuedItems), // never the limit: queued items are
-		stopped: make(chan struct{}),
+		cfg:    cfg,
+		writer: w,
+		prep:   prep,
+		log:    cfg.Logger,
+		now:    cfg.Now,
+		window: window{maxAge: cfg.Retention, maxFuture: cfg.MaxFuture},
 	}
 	if p.log == nil {
 		p.log = slog.Default()
@@ -120,6 +113,13 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 		return nil, err
 	}
 	p.metrics = m
+	p.queue, err = NewQueue(QueueConfig{
+		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems,
+		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
+	}, batchCommitter{p})
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -143,17 +143,17 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 		return res, nil
 	}
 	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs),
-		counts: countBatch(kept, p.cfg.Tally != nil), done: make(chan error, 1)}
-	if err := p.claim(n); err != nil {
+		counts: countBatch(kept, p.cfg.Tally != nil)}
+	room, err := p.queue.Reserve(n, 0)
+	if err != nil {
 		p.refuse(req, err)
 		return res, err
 	}
 	if p.prep != nil {
 		// Room is claimed first, so an overloaded pipeline refuses before
 		// spending CPU, and encoded batches count against the queue bound.
-		var err error
 		if req.prepared, err = p.prep.Prepare(kept); err != nil {
-			p.release(n)
+			p.queue.Release(room)
 			err = fmt.Errorf("encode: %w", err) // the same data would fail again: not retryable
 			p.log.Error("encode failed", "items", n, "err", err)
 			p.refuseWith(req, "store_error", err)
@@ -161,19 +161,15 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 		}
 		req.batch = nil
 	}
-	if err := p.push(req); err != nil {
-		p.release(n)
+	pending, err := p.queue.Enqueue(room, req)
+	if err != nil {
 		p.refuse(req, err)
 		return res, err
 	}
-	select {
-	case err := <-req.done:
-		return res, err
-	case <-ctx.Done():
-		// The commit may still succeed; the client will resend and the data
-		// is then stored twice, which is allowed (at-least-once).
-		return res, ctx.Err()
-	}
+	// On ctx's end the commit may still succeed; the client will resend and
+	// the data is then stored twice, which is allowed (at-least-once).
+	_, err = pending.Wait(ctx)
+	return res, err
 }
 
 func (p *Pipeline) refuse(req request, err error) {
@@ -186,43 +182,6 @@ func (p *Pipeline) refuse(req request, err error) {
 
 func (p *Pipeline) refuseWith(req request, reason string, err error) {
 	req.counts.each(func(k countKey, n int) { p.reject(k.kind, k.project, k.service, reason, err.Error(), n) })
-}
-
-// claim reserves room for n items, or fails at once when there is none. A
-// batch larger than the whole queue is let in when the queue is empty, so no
-// request is refused forever.
-func (p *Pipeline) claim(n int) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return ErrClosed
-	}
-	if p.queued > 0 && p.queued+n > p.cfg.MaxQueuedItems {
-		return ErrOverloaded
-	}
-	p.queued += n
-	p.metrics.queueDepth.Set(float64(p.queued))
-	return nil
-}
-
-// push queues a request whose room is claimed. Checking closed and queueing
-// under one lock means Run's final drain sees every request pushed before
-// close; a request claimed before close but pushed after is refused.
-func (p *Pipeline) push(req request) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return ErrClosed
-	}
-	p.queue <- req // cannot block: the channel holds MaxQueuedItems requests of ≥ 1 claimed item
-	return nil
-}
-
-func (p *Pipeline) release(n int) {
-	p.mu.Lock()
-	p.queued -= n
-	p.metrics.queueDepth.Set(float64(p.queued))
-	p.mu.Unlock()
 }
 
 // Rejected records items a receiver refused before submitting them (malformed
@@ -242,76 +201,25 @@ func (p *Pipeline) reject(kind, project, service, reason, message string, n int)
 
 // Run commits queued requests until ctx is done, then refuses new ones and
 // commits what is already queued before returning.
-func (p *Pipeline) Run(ctx context.Context) {
-	defer close(p.stopped)
-	for {
-		select {
-		case req := <-p.queue:
-			p.commit(req)
-		case <-ctx.Done():
-			p.mu.Lock()
-			p.closed = true
-			p.mu.Unlock()
-			for {
-				select {
-				case req := <-p.queue:
-					p.commit(req)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
+func (p *Pipeline) Run(ctx context.Context) { p.queue.Run(ctx) }
 
 // Stopped is closed when Run has returned.
-func (p *Pipeline) Stopped() <-chan struct{} { return p.stopped }
+func (p *Pipeline) Stopped() <-chan struct{} { return p.queue.Stopped() }
 
-// commit merges first with whatever else is queued (up to MaxCommitItems) into
-// one store write: the group commit. While a commit runs, new requests queue
-// up and ride the next one, so batches grow with load without a timer.
-func (p *Pipeline) commit(first request) {
-	reqs := []request{first}
-	items := first.items()
-	for items < p.cfg.MaxCommitItems {
-		select {
-		case r := <-p.queue:
-			reqs = append(reqs, r)
-			items += r.items()
-			continue
-		default:
-		}
-		break
-	}
-	start := time.Now()
-	err := p.write(reqs)
-	p.metrics.commitSeconds.Observe(time.Since(start).Seconds())
-	p.metrics.commitItems.Observe(float64(items))
-	if err != nil {
-		err = Retryable(fmt.Errorf("commit of %d items: %w", items, err))
-		p.log.Error("commit failed", "items", items, "err", err)
-	}
-	for _, r := range reqs {
-		if err != nil {
-			p.refuseWith(r, "store_error", err)
-		} else {
-			p.accepted(r)
-		}
-	}
-	p.release(items)
-	for _, r := range reqs {
-		r.done <- err
-	}
-}
+// batchCommitter commits a Pipeline's queued requests. While a commit runs,
+// new requests queue up and ride the next one, so batches grow with load
+// without a timer.
+type batchCommitter struct{ p *Pipeline }
 
-// write commits the requests' batches as one store write.
-func (p *Pipeline) write(reqs []request) error {
+// Commit writes the requests' batches as one store write.
+func (c batchCommitter) Commit(ctx context.Context, reqs []request) ([]struct{}, error) {
+	p := c.p
 	if p.prep != nil {
 		prepared := make([]any, len(reqs))
 		for i, r := range reqs {
 			prepared[i] = r.prepared
 		}
-		return p.prep.WritePrepared(context.Background(), prepared)
+		return nil, p.prep.WritePrepared(ctx, prepared)
 	}
 	merged := reqs[0].batch
 	if len(reqs) > 1 {
@@ -321,11 +229,17 @@ func (p *Pipeline) write(reqs []request) error {
 			merged.Logs = append(merged.Logs, r.batch.Logs...)
 		}
 	}
-	return p.writer.Write(context.Background(), merged)
+	return nil, p.writer.Write(ctx, merged)
 }
 
-// accepted counts a committed request's items per project and service.
-func (p *Pipeline) accepted(r request) {
+// Settle counts a request's items as accepted, per project and service, or
+// as refused by the store.
+func (c batchCommitter) Settle(r request, err error) {
+	p := c.p
+	if err != nil {
+		p.refuseWith(r, "store_error", err)
+		return
+	}
 	p.metrics.accepted.WithLabelValues("span").Add(float64(r.spans))
 	p.metrics.accepted.WithLabelValues("log").Add(float64(r.logs))
 	if p.cfg.Tally == nil {
@@ -337,7 +251,6 @@ func (p *Pipeline) accepted(r request) {
 }
 
 func (p *Pipeline) queuedItems() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.queued
+	n, _ := p.queue.queued()
+	return n
 }

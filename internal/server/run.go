@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -15,14 +16,16 @@ func (s *Server) Run(ctx context.Context) error {
 	pctx, stopPipeline := context.WithCancel(context.Background())
 	defer stopPipeline()
 	go s.pipeline.Run(pctx)
+	go s.tracker.Run(pctx)
 	rctx, stopRetention := context.WithCancel(ctx)
 	retentionDone := make(chan struct{})
 	go func() {
 		defer close(retentionDone)
-		done := make(chan struct{})
-		go func() { defer close(done); s.cwlogs.Run(rctx) }()
+		var wg sync.WaitGroup
+		wg.Go(func() { s.groupRet.Run(rctx) })
+		wg.Go(func() { s.occExpiry.Run(rctx) })
 		s.retention.Run(rctx)
-		<-done
+		wg.Wait()
 	}()
 
 	errc := make(chan error, 3)
@@ -57,8 +60,8 @@ func (s *Server) Run(ctx context.Context) error {
 	s.log.Info("lookout stopping")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// Receivers first, so nothing new arrives; then the pipeline commits what
-	// it holds; the store closes last.
+	// Receivers first, so nothing new arrives; then the pipeline and the
+	// error tracker commit what they hold; the stores close last.
 	if err := s.otlp.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("otlp shutdown", "err", err)
 	}
@@ -73,13 +76,12 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
 	}
-	if err := s.rollbar.Close(); err != nil {
-		s.log.Warn("rollbar shutdown", "err", err)
-	}
+	s.logsearch.Close()
 	stopRetention()
 	<-retentionDone
 	stopPipeline()
 	<-s.pipeline.Stopped()
+	<-s.tracker.Stopped()
 	if err := s.store.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close store: %w", err)
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"lookout/internal/api"
+	"lookout/internal/errortrack"
+	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
@@ -103,7 +105,11 @@ type Server struct {
 	store     *duckdb.Store
 	meta      *metaduck.Store
 	pipeline  *pipeline.Pipeline
+	tracker   *errortrack.Service
 	retention *retention.Enforcer
+	groupRet  *retention.LogGroups
+	logsearch *logsearch.Service
+	occExpiry *retention.OccurrenceExpirer
 	otlp      *otlp.Receiver
 	xray      *xray.Receiver
 	rollbar   *rollbar.Receiver
@@ -210,15 +216,36 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	lint.Register(mux)
+	ecfg := errortrack.DefaultConfig()
+	ecfg.Registerer, ecfg.Logger = reg, s.log
+	if s.tracker, err = errortrack.New(ecfg, s.meta); err != nil {
+		return fail(err)
+	}
+	oecfg := retention.DefaultOccurrenceConfig()
+	oecfg.Retention, oecfg.Logger = cfg.Retention, s.log
+	if s.occExpiry, err = retention.NewOccurrenceExpirer(oecfg, s.meta); err != nil {
+		return fail(err)
+	}
 	rbcfg := rollbar.DefaultConfig()
-	rbcfg.Logger, rbcfg.Retention = s.log, cfg.Retention
-	if s.rollbar, err = rollbar.New(rbcfg, s.meta); err != nil {
+	rbcfg.Logger = s.log
+	if s.rollbar, err = rollbar.New(rbcfg, rollbar.Deps{Ingest: s.tracker, Edit: s.tracker, Items: s.meta, Projects: s.meta}); err != nil {
 		return fail(err)
 	}
 	s.rollbar.Register(mux)
 	ccfg := cwlogs.DefaultConfig()
 	ccfg.Logger, ccfg.Keys = s.log, cfg.AWSAccessKeys
-	if s.cwlogs, err = cwlogs.New(ccfg, s.pipeline, s.meta, st); err != nil {
+	lcfg := logsearch.DefaultConfig()
+	lcfg.Logger, lcfg.Account = s.log, ccfg.AccountID
+	if s.logsearch, err = logsearch.New(lcfg, st, s.meta); err != nil {
+		return fail(err)
+	}
+	gcfg := retention.DefaultLogGroupsConfig()
+	gcfg.Logger = s.log
+	if s.groupRet, err = retention.NewLogGroups(gcfg, s.meta, st); err != nil {
+		return fail(err)
+	}
+	if s.cwlogs, err = cwlogs.New(ccfg, cwlogs.Backends{Sink: s.pipeline, Meta: s.meta, Events: st,
+		Reader: s.logsearch, Insights: s.logsearch, Retention: s.groupRet}); err != nil {
 		return fail(err)
 	}
 	// CloudWatch Logs speaks AWS JSON 1.1: every operation is a POST to "/"

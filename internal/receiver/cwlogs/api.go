@@ -23,7 +23,7 @@ type groupSummary struct {
 func (h *Handler) GroupsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		project := model.DefaultProject // the UI has no project selector yet
-		groups, err := h.meta.ListLogGroups(r.Context(), store.LogGroupList{Project: project})
+		groups, err := h.b.Meta.ListLogGroups(r.Context(), store.LogGroupList{Project: project})
 		w.Header().Set("Content-Type", "application/json")
 		if err != nil {
 			h.log.Error("cwlogs: list groups", "err", err)

@@ -18,13 +18,6 @@ type Config struct {
 	// 1 MiB of messages, which JSON escaping can grow up to six times.
 	// Default 8 MiB.
 	MaxRequestBytes int64
-	// FilterScanEvents bounds the events one FilterLogEvents call reads
-	// before it answers with what matched so far and a nextToken, as the
-	// service does when a search takes long. Default 500,000.
-	FilterScanEvents int
-	// RetentionInterval is how often Run deletes events older than their
-	// group's retention. Default 10 minutes.
-	RetentionInterval time.Duration
 	// Keys maps AWS access key ids to their secrets and projects
 	// (ParseAccessKeys reads them from a setting). When it is set, every
 	// request must carry a valid SigV4 signature by one of them and goes to
@@ -40,13 +33,7 @@ type Config struct {
 // DefaultConfig accepts any credentials and names ARNs after account
 // 000000000000 in us-east-1.
 func DefaultConfig() Config {
-	return Config{
-		AccountID:         "000000000000",
-		Region:            "us-east-1",
-		MaxRequestBytes:   8 << 20,
-		FilterScanEvents:  500_000,
-		RetentionInterval: 10 * time.Minute,
-	}
+	return Config{AccountID: "000000000000", Region: "us-east-1", MaxRequestBytes: 8 << 20}
 }
 
 // Validate reports the first invalid field.
@@ -58,10 +45,6 @@ func (c Config) Validate() error {
 		return errors.New("cwlogs: Region must be set")
 	case c.MaxRequestBytes < 2<<20:
 		return errors.New("cwlogs: MaxRequestBytes must be at least 2 MiB")
-	case c.FilterScanEvents <= 0:
-		return errors.New("cwlogs: FilterScanEvents must be positive")
-	case c.RetentionInterval <= 0:
-		return errors.New("cwlogs: RetentionInterval must be positive")
 	}
 	for id, k := range c.Keys {
 		if k.Secret == "" || k.Project == "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/store"
 )
@@ -33,15 +34,36 @@ func newAPIError(code, format string, args ...any) error {
 var (
 	errGroupNotFound  = &apiError{"ResourceNotFoundException", http.StatusBadRequest, "The specified log group does not exist."}
 	errStreamNotFound = &apiError{"ResourceNotFoundException", http.StatusBadRequest, "The specified log stream does not exist."}
+	errQueryNotFound  = &apiError{"ResourceNotFoundException", http.StatusBadRequest, "Query does not exist."}
 	errGroupExists    = &apiError{"ResourceAlreadyExistsException", http.StatusBadRequest, "The specified log group already exists"}
 	errStreamExists   = &apiError{"ResourceAlreadyExistsException", http.StatusBadRequest, "The specified log stream already exists"}
+	errBadToken       = &apiError{"InvalidParameterException", http.StatusBadRequest, "The specified nextToken is invalid."}
 )
+
+// The service's validation wording: "1 validation error detected: Value
+// 'v' at 'member' failed to satisfy constraint: <rule>", with "Value null"
+// for a missing member and plain "Value" for a list.
+func badValue(value any, member, rule string) error {
+	return validation(fmt.Sprintf("Value '%v' at '%s'", value, member), rule)
+}
+
+func nullValue(member string) error {
+	return validation("Value null at '"+member+"'", "Member must not be null")
+}
+
+func badList(member, rule string) error { return validation("Value at '"+member+"'", rule) }
+
+func validation(subject, rule string) error {
+	return &apiError{"InvalidParameterException", http.StatusBadRequest,
+		"1 validation error detected: " + subject + " failed to satisfy constraint: " + rule}
+}
 
 // asAPIError maps any error of an operation to what the client gets:
 // API errors as they are, a retryable pipeline error to ThrottlingException
 // (queue full) or ServiceUnavailableException (shutdown, store failure),
-// anything else to ServiceUnavailableException with a generic message
-// (logged in full by the caller).
+// the backends' own errors to theirs, anything else to
+// ServiceUnavailableException with a generic message (logged in full by
+// the caller).
 func asAPIError(err error) (e *apiError, internal bool) {
 	switch {
 	case errors.As(err, &e):
@@ -52,6 +74,10 @@ func asAPIError(err error) (e *apiError, internal bool) {
 		return &apiError{"ServiceUnavailableException", http.StatusServiceUnavailable, err.Error()}, false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &apiError{"ServiceUnavailableException", http.StatusServiceUnavailable, "request cancelled or timed out"}, false
+	case errors.Is(err, logsearch.ErrTooManyQueries):
+		return &apiError{"LimitExceededException", http.StatusBadRequest, err.Error()}, false
+	case errors.Is(err, logsearch.ErrQueryNotFound):
+		return errQueryNotFound, false
 	case errors.Is(err, store.ErrNotFound):
 		return &apiError{"ResourceNotFoundException", http.StatusBadRequest, err.Error()}, false
 	case errors.Is(err, store.ErrExists):
@@ -75,5 +101,3 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		Message string `json:"message"`
 	}{e.code, e.msg})
 }
-
-var errNoSignature = errors.New("the signer produced no signature")

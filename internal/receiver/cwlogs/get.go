@@ -2,11 +2,8 @@ package cwlogs
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strconv"
 
-	"lookout/internal/store"
+	"lookout/internal/logsearch"
 )
 
 // maxPageBytes caps a page of events (messages + 26 bytes each), as the
@@ -25,6 +22,9 @@ type getInput struct {
 	Unmask             bool    `json:"unmask"`
 }
 
+func (in *getInput) group() (string, error) { return groupName(in.LogGroupName, in.LogGroupIdentifier) }
+func (in *getInput) stream() *string        { return in.LogStreamName }
+
 type outputEvent struct {
 	Timestamp     int64  `json:"timestamp"`
 	Message       string `json:"message"`
@@ -37,62 +37,9 @@ type getOutput struct {
 	NextBackwardToken string        `json:"nextBackwardToken"`
 }
 
-// streamToken renders a position in a stream the way the service shapes its
-// tokens: "f/<56 digits>/s" forward, "b/<56 digits>/s" backward; the digits
-// are the event time and the ingestion stamp, 28 each.
-func streamToken(dir byte, p store.EventPosition) string {
-	return fmt.Sprintf("%c/%028d%028d/s", dir, p.TimeNano, p.ObservedNano)
-}
-
-func parseStreamToken(tok string) (byte, store.EventPosition, error) {
-	bad := invalidParam("The specified nextToken is invalid.")
-	if len(tok) != 60 || (tok[0] != 'f' && tok[0] != 'b') || tok[1] != '/' || tok[58:] != "/s" {
-		return 0, store.EventPosition{}, bad
-	}
-	t, err1 := strconv.ParseInt(tok[2:30], 10, 64)
-	o, err2 := strconv.ParseInt(tok[30:58], 10, 64)
-	if err1 != nil || err2 != nil || t < 0 || o < 0 {
-		return 0, store.EventPosition{}, bad
-	}
-	return tok[0], store.EventPosition{TimeNano: t, ObservedNano: o}, nil
-}
-
-// timeRange converts optional [start, end) epoch milliseconds to nanoseconds
-// (0: unbounded).
-func timeRange(start, end *int64) (int64, int64, error) {
-	var s, e int64
-	if start != nil {
-		if *start < 0 {
-			return 0, 0, invalidParam("startTime must not be negative")
-		}
-		s = *start * 1e6
-	}
-	if end != nil {
-		if *end < 0 {
-			return 0, 0, invalidParam("endTime must not be negative")
-		}
-		e = *end * 1e6
-	}
-	if start != nil && end != nil && *start > *end {
-		return 0, 0, invalidParam("startTime must be less than or equal to endTime")
-	}
-	return s, e, nil
-}
-
 func (h *Handler) getLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
-	var in getInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	group, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
+	in, group, stream, err := decodeStream[getInput](body)
 	if err != nil {
-		return nil, err
-	}
-	if in.LogStreamName == nil {
-		return nil, invalidParam("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
-	}
-	stream := *in.LogStreamName
-	if err := checkStreamName("logStreamName", stream); err != nil {
 		return nil, err
 	}
 	limit, err := checkLimit("limit", in.Limit, maxBatchEvents, maxBatchEvents)
@@ -103,61 +50,35 @@ func (h *Handler) getLogEvents(ctx context.Context, c *call, body []byte) (any, 
 	if err != nil {
 		return nil, err
 	}
-	forward, pos := in.StartFromHead, (*store.EventPosition)(nil)
+	q := logsearch.StreamQuery{Project: c.project, Group: group, Stream: stream, StartNano: start, EndNano: end,
+		Forward: in.StartFromHead, Limit: limit, MaxBytes: maxPageBytes}
 	if in.NextToken != nil {
-		dir, p, err := parseStreamToken(*in.NextToken)
+		dir, p, err := readStreamToken(*in.NextToken)
 		if err != nil {
 			return nil, err
 		}
-		p.Stream = stream // positions compare the stream last
-		forward, pos = dir == 'f', &p
+		q.Forward, q.From = dir == 'f', &p
 	}
 	if err := h.requireStream(ctx, c, group, stream); err != nil {
 		return nil, err
 	}
-	q := store.GroupEventQuery{Project: c.project, Group: group, Streams: []string{stream},
-		StartNano: start, EndNano: end, Limit: limit, Descending: !forward}
-	if forward {
-		q.After = pos
-	} else {
-		q.Before = pos
+	page, err := h.b.Reader.Stream(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	var page []store.GroupEvent
-	bytes := 0
-	for e, err := range h.events.GroupEvents(ctx, q) {
-		if err != nil {
-			return nil, err
-		}
-		bytes += len(e.Message) + eventOverhead
-		if len(page) > 0 && bytes > maxPageBytes {
-			break
-		}
-		page = append(page, e)
-	}
-	if !forward {
-		slices.Reverse(page)
-	}
-	out := getOutput{Events: make([]outputEvent, len(page))}
-	for i, e := range page {
+	out := getOutput{Events: make([]outputEvent, len(page.Events)),
+		NextForwardToken: streamToken('f', page.Next), NextBackwardToken: streamToken('b', page.Prev)}
+	for i, e := range page.Events {
 		out.Events[i] = outputEvent{Timestamp: e.TimeNano / 1e6, Message: e.Message, IngestionTime: e.ObservedNano / 1e6}
 	}
-	switch {
-	case len(page) > 0:
-		out.NextForwardToken = streamToken('f', page[len(page)-1].EventPosition)
-		out.NextBackwardToken = streamToken('b', page[0].EventPosition)
-	case pos != nil:
+	if len(page.Events) == 0 && in.NextToken != nil {
 		// The end in this direction: the same token comes back, which is
 		// what paginators (StopOnDuplicateToken) and tailing clients expect.
-		out.NextForwardToken = streamToken('f', *pos)
-		out.NextBackwardToken = streamToken('b', *pos)
-		if forward {
+		if q.Forward {
 			out.NextForwardToken = *in.NextToken
 		} else {
 			out.NextBackwardToken = *in.NextToken
 		}
-	default:
-		out.NextForwardToken = streamToken('f', store.EventPosition{})
-		out.NextBackwardToken = streamToken('b', store.EventPosition{})
 	}
 	return out, nil
 }

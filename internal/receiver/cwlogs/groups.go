@@ -3,6 +3,7 @@ package cwlogs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -16,14 +17,12 @@ type createGroupInput struct {
 	LogGroupClass string            `json:"logGroupClass"`
 }
 
+func (in *createGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+
 var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
 
 func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
-	var in createGroupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	name, err := groupName(in.LogGroupName, nil)
+	in, name, err := decodeGroup[createGroupInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -31,12 +30,12 @@ func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any
 		return nil, invalidParam("Log group names starting with 'aws/' are reserved for AWS services")
 	}
 	if in.LogGroupClass != "" && !slices.Contains(groupClasses, in.LogGroupClass) {
-		return nil, invalidParam("1 validation error detected: Value '%s' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: %v", in.LogGroupClass, groupClasses)
+		return nil, badValue(in.LogGroupClass, "logGroupClass", fmt.Sprintf("Member must satisfy enum value set: %v", groupClasses))
 	}
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	err = h.meta.CreateLogGroup(ctx, store.LogGroup{Project: c.project, Name: name, CreationMillis: h.now().UnixMilli(),
+	err = h.b.Meta.CreateLogGroup(ctx, store.LogGroup{Project: c.project, Name: name, CreationMillis: h.now().UnixMilli(),
 		Class: in.LogGroupClass, KMSKeyID: in.KmsKeyID, Tags: in.Tags})
 	if errors.Is(err, store.ErrExists) {
 		return nil, errGroupExists
@@ -44,6 +43,8 @@ func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any
 	return nil, err
 }
 
+// groupInput names a group by logGroupName; logGroupIdentifier is taken
+// (as a string) and ignored, as by the operations that use it.
 type groupInput struct {
 	LogGroupName       *string `json:"logGroupName"`
 	LogGroupIdentifier *string `json:"logGroupIdentifier"`
@@ -56,19 +57,11 @@ func (h *Handler) deleteLogGroup(ctx context.Context, c *call, body []byte) (any
 	if err != nil {
 		return nil, err
 	}
-	if err := h.meta.DeleteLogGroup(ctx, c.project, name); err != nil {
+	if err := h.b.Meta.DeleteLogGroup(ctx, c.project, name); err != nil {
 		return nil, groupErr(err)
 	}
-	_, err = h.events.DeleteGroupEvents(ctx, c.project, name, "", 0)
+	_, err = h.b.Events.DeleteGroupEvents(ctx, c.project, name, "", 0)
 	return nil, err
-}
-
-// groupErr turns store.ErrNotFound into the service's error.
-func groupErr(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errGroupNotFound
-	}
-	return err
 }
 
 type describeGroupsInput struct {
@@ -132,7 +125,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c *call, body []byte) (
 		}
 		q.Limit = 0
 	}
-	groups, err := h.meta.ListLogGroups(ctx, q)
+	groups, err := h.b.Meta.ListLogGroups(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -176,17 +169,17 @@ func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) 
 		return nil, err
 	}
 	if in.RetentionInDays == nil || !slices.Contains(retentionDays, *in.RetentionInDays) {
-		got := "null"
+		var got any = "null"
 		if in.RetentionInDays != nil {
-			got = itoa(*in.RetentionInDays)
+			got = *in.RetentionInDays
 		}
-		return nil, invalidParam("1 validation error detected: Value '%s' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", got, retentionDays)
+		return nil, badValue(got, "retentionInDays", fmt.Sprintf("Member must satisfy enum value set: %v", retentionDays))
 	}
-	if err := h.meta.SetRetention(ctx, c.project, name, *in.RetentionInDays); err != nil {
+	if err := h.b.Meta.SetRetention(ctx, c.project, name, *in.RetentionInDays); err != nil {
 		return nil, groupErr(err)
 	}
 	// Expire at once, so the policy's effect shows in the next describe.
-	return nil, h.expireGroup(ctx, c.project, name, *in.RetentionInDays)
+	return nil, h.b.Retention.ExpireGroup(ctx, c.project, name, *in.RetentionInDays)
 }
 
 func (h *Handler) deleteRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
@@ -194,5 +187,5 @@ func (h *Handler) deleteRetentionPolicy(ctx context.Context, c *call, body []byt
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.meta.SetRetention(ctx, c.project, name, 0))
+	return nil, groupErr(h.b.Meta.SetRetention(ctx, c.project, name, 0))
 }

@@ -1,10 +1,11 @@
 // Package cwlogs serves the Amazon CloudWatch Logs API (AWS JSON 1.1, POST /
 // with X-Amz-Target: Logs_20140328.<Operation>) so that the AWS SDKs, the
 // AWS CLI and log handlers built on them work against Lookout with only an
-// endpoint override. Log groups and streams are metadata (store.LogGroups);
-// events go through the pipeline as model.LogEvent, durable before the
-// reply, and are read back through store.LogGroupEvents.
-// docs/cloudwatch-logs.md lists the operations, limits and mapping.
+// endpoint override. It decodes and validates each request as the service
+// does, calls its Backends (log group metadata, the pipeline for
+// PutLogEvents, internal/logsearch for reads and Logs Insights,
+// internal/retention for retention policies) and answers in the API's
+// shape. docs/cloudwatch-logs.md lists the operations, limits and mapping.
 package cwlogs
 
 import (
@@ -18,10 +19,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"lookout/internal/model"
-	"lookout/internal/pipeline"
-	"lookout/internal/store"
 )
 
 const (
@@ -29,26 +26,14 @@ const (
 	targetPrefix = "Logs_20140328."
 )
 
-// Sink takes the events of PutLogEvents. Submit commits a batch durably
-// before returning (items listed in the result's Rejected were refused); on
-// error nothing is guaranteed committed and pipeline.IsRetryable tells
-// whether a resend may succeed. Rejected records items refused before
-// submission (kind "log"). *pipeline.Pipeline implements it.
-type Sink interface {
-	Submit(ctx context.Context, b *model.Batch) (pipeline.Result, error)
-	Rejected(kind, project, service, reason, message string, n int)
-}
-
 // Handler serves the CloudWatch Logs API. It is safe for concurrent use.
 type Handler struct {
-	cfg    Config
-	sink   Sink
-	meta   store.LogGroups
-	events store.LogGroupEvents
-	log    *slog.Logger
-	now    func() time.Time
-	clock  *ingestClock
-	ops    map[string]operation
+	cfg   Config
+	b     Backends
+	log   *slog.Logger
+	now   func() time.Time
+	clock *ingestClock
+	ops   map[string]operation
 }
 
 // operation runs one API call on a decoded request context and returns the
@@ -62,16 +47,15 @@ type call struct {
 }
 
 // New builds the handler. Mount it at "POST /" on the main HTTP port; it
-// answers only requests carrying X-Amz-Target: Logs_20140328.*, and Run
-// must run for group retention policies to be enforced over time.
-func New(cfg Config, sink Sink, meta store.LogGroups, events store.LogGroupEvents) (*Handler, error) {
+// answers only requests carrying X-Amz-Target: Logs_20140328.*.
+func New(cfg Config, b Backends) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if sink == nil || meta == nil || events == nil {
-		return nil, errors.New("cwlogs: sink, metadata store and event store are required")
+	if err := b.complete(); err != nil {
+		return nil, err
 	}
-	h := &Handler{cfg: cfg, sink: sink, meta: meta, events: events, log: cfg.Logger, now: cfg.Now}
+	h := &Handler{cfg: cfg, b: b, log: cfg.Logger, now: cfg.Now}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -97,8 +81,11 @@ func New(cfg Config, sink Sink, meta store.LogGroups, events store.LogGroupEvent
 		"TagLogGroup":           h.tagLogGroup,
 		"UntagLogGroup":         h.untagLogGroup,
 		"ListTagsLogGroup":      h.listTagsLogGroup,
+		"StartQuery":            h.startQuery,
+		"GetQueryResults":       h.getQueryResults,
+		"StopQuery":             h.stopQuery,
+		"DescribeQueries":       h.describeQueries,
 	}
-	h.addInsights()
 	return h, nil
 }
 
@@ -150,21 +137,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.Error("cwlogs: operation failed", "operation", name, "err", err)
 	}
 	writeError(w, e)
-}
-
-// decode reads a request body (empty means {}) into v.
-func decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return newAPIError("SerializationException", "field %s: expected %s, got a JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return newAPIError("SerializationException", "request body is not valid JSON: %v", err)
-	}
-	return nil
 }
 
 // requestID makes an id in the UUID form AWS uses.

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"net/http"
 
+	"lookout/internal/logsearch"
 	"lookout/internal/query/insights"
 )
 
 // Logs Insights: StartQuery compiles the query (internal/query/insights)
-// and runs it in the background over the events of the log groups in the
-// time range (see insights_run.go); GetQueryResults reports its status,
-// rows and statistics; StopQuery cancels it; DescribeQueries lists them.
+// and hands it to the Insights backend, which runs it in the background;
+// GetQueryResults reports its status, rows and statistics; StopQuery
+// cancels it; DescribeQueries lists them.
 
 const (
 	maxQueryGroups = 50
@@ -30,56 +31,7 @@ type startQueryInput struct {
 	Limit               *int32   `json:"limit"`
 }
 
-type queryIDInput struct {
-	QueryID *string `json:"queryId"`
-}
-
-type resultField struct {
-	Field string `json:"field"`
-	Value string `json:"value"`
-}
-
-type queryStatistics struct {
-	RecordsMatched float64 `json:"recordsMatched"`
-	RecordsScanned float64 `json:"recordsScanned"`
-	BytesScanned   float64 `json:"bytesScanned"`
-}
-
-type getQueryResultsOutput struct {
-	Status        string          `json:"status"`
-	Results       [][]resultField `json:"results"`
-	Statistics    queryStatistics `json:"statistics"`
-	QueryLanguage string          `json:"queryLanguage"`
-}
-
-type describeQueriesInput struct {
-	LogGroupName *string `json:"logGroupName"`
-	Status       string  `json:"status"`
-	MaxResults   *int32  `json:"maxResults"`
-}
-
-type queryInfo struct {
-	QueryID       string `json:"queryId"`
-	QueryString   string `json:"queryString"`
-	Status        string `json:"status"`
-	CreateTime    int64  `json:"createTime"`
-	LogGroupName  string `json:"logGroupName,omitempty"`
-	QueryLanguage string `json:"queryLanguage"`
-}
-
-// addInsights registers StartQuery, GetQueryResults, StopQuery and
-// DescribeQueries, backed by one query registry per handler.
-func (h *Handler) addInsights() {
-	m := newQueryRegistry(h.events, h.log, h.now, h.cfg.AccountID, defaultQueryLimits())
-	h.ops["StartQuery"] = func(ctx context.Context, c *call, body []byte) (any, error) {
-		return h.startQuery(ctx, m, c, body)
-	}
-	h.ops["GetQueryResults"] = m.getQueryResults
-	h.ops["StopQuery"] = m.stopQuery
-	h.ops["DescribeQueries"] = m.describeQueries
-}
-
-func (h *Handler) startQuery(ctx context.Context, m *queryRegistry, c *call, body []byte) (any, error) {
+func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, error) {
 	var in startQueryInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -114,12 +66,12 @@ func (h *Handler) startQuery(ctx context.Context, m *queryRegistry, c *call, bod
 		return nil, err
 	}
 	for _, g := range groups {
-		if _, err := h.meta.LogGroup(ctx, c.project, g); err != nil {
-			return nil, groupErr(err)
+		if _, err := h.logGroup(ctx, c, g); err != nil {
+			return nil, err
 		}
 	}
-	id, err := m.start(queryJob{project: c.project, text: *in.QueryString, query: q, groups: groups,
-		startNano: *in.StartTime * 1e9, endNano: (*in.EndTime + 1) * 1e9, limit: limit})
+	id, err := h.b.Insights.StartQuery(logsearch.Job{Project: c.project, Text: *in.QueryString, Query: q, Groups: groups,
+		StartNano: *in.StartTime * 1e9, EndNano: (*in.EndTime + 1) * 1e9, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
@@ -140,30 +92,133 @@ func queryGroups(in startQueryInput) ([]string, error) {
 	if set != 1 {
 		return nil, invalidParam("exactly one of logGroupName, logGroupNames and logGroupIdentifiers must be specified")
 	}
-	var out []string
-	switch {
-	case in.LogGroupName != nil:
+	if in.LogGroupName != nil {
 		g, err := groupName(in.LogGroupName, nil)
 		return []string{g}, err
-	case len(in.LogGroupNames) > 0:
-		for _, n := range in.LogGroupNames {
-			g, err := groupName(&n, nil)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, g)
+	}
+	var out []string
+	for _, n := range in.LogGroupNames {
+		g, err := groupName(&n, nil)
+		if err != nil {
+			return nil, err
 		}
-	default:
-		for _, n := range in.LogGroupIdentifiers {
-			g, err := groupName(nil, &n)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, g)
+		out = append(out, g)
+	}
+	for _, n := range in.LogGroupIdentifiers {
+		g, err := groupName(nil, &n)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, g)
 	}
 	if len(out) > maxQueryGroups {
 		return nil, invalidParam("a query covers at most %d log groups", maxQueryGroups)
 	}
 	return out, nil
+}
+
+type queryIDInput struct {
+	QueryID *string `json:"queryId"`
+}
+
+// queryID reads the queryId member GetQueryResults and StopQuery take.
+func queryID(body []byte) (string, error) {
+	var in queryIDInput
+	if err := decode(body, &in); err != nil {
+		return "", err
+	}
+	if in.QueryID == nil || *in.QueryID == "" {
+		return "", invalidParam("queryId is required")
+	}
+	return *in.QueryID, nil
+}
+
+type resultField struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
+type queryStatistics struct {
+	RecordsMatched float64 `json:"recordsMatched"`
+	RecordsScanned float64 `json:"recordsScanned"`
+	BytesScanned   float64 `json:"bytesScanned"`
+}
+
+type getQueryResultsOutput struct {
+	Status        string          `json:"status"`
+	Results       [][]resultField `json:"results"`
+	Statistics    queryStatistics `json:"statistics"`
+	QueryLanguage string          `json:"queryLanguage"`
+}
+
+func (h *Handler) getQueryResults(_ context.Context, c *call, body []byte) (any, error) {
+	id, err := queryID(body)
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.b.Insights.QueryResults(c.project, id)
+	if err != nil {
+		return nil, err
+	}
+	out := getQueryResultsOutput{Status: string(r.Status), Results: make([][]resultField, 0, len(r.Rows)), QueryLanguage: "CWLI",
+		Statistics: queryStatistics{r.Stats.RecordsMatched, r.Stats.RecordsScanned, r.Stats.BytesScanned}}
+	for _, row := range r.Rows {
+		fs := make([]resultField, len(row))
+		for i, f := range row {
+			fs[i] = resultField{f.Name, f.Value}
+		}
+		out.Results = append(out.Results, fs)
+	}
+	return out, nil
+}
+
+// stopQuery cancels a Scheduled or Running query; success is false when
+// it had already finished.
+func (h *Handler) stopQuery(_ context.Context, c *call, body []byte) (any, error) {
+	id, err := queryID(body)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.b.Insights.StopQuery(c.project, id)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Success bool `json:"success"`
+	}{ok}, nil
+}
+
+type describeQueriesInput struct {
+	LogGroupName *string `json:"logGroupName"`
+	Status       string  `json:"status"`
+	MaxResults   *int32  `json:"maxResults"`
+}
+
+type queryInfo struct {
+	QueryID       string `json:"queryId"`
+	QueryString   string `json:"queryString"`
+	Status        string `json:"status"`
+	CreateTime    int64  `json:"createTime"`
+	LogGroupName  string `json:"logGroupName,omitempty"`
+	QueryLanguage string `json:"queryLanguage"`
+}
+
+func (h *Handler) describeQueries(_ context.Context, c *call, body []byte) (any, error) {
+	var in describeQueriesInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	limit, err := checkLimit("maxResults", in.MaxResults, 1000, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := []queryInfo{}
+	for _, q := range h.b.Insights.Queries(logsearch.QueryList{Project: c.project, Group: in.LogGroupName,
+		Status: logsearch.Status(in.Status), Limit: limit}) {
+		out = append(out, queryInfo{QueryID: q.ID, QueryString: q.Text, Status: string(q.Status),
+			CreateTime: q.Created.UnixMilli(), LogGroupName: q.Groups[0], QueryLanguage: "CWLI"})
+	}
+	return struct {
+		Queries []queryInfo `json:"queries"`
+	}{out}, nil
 }

@@ -3,91 +3,13 @@ package cwlogs
 import (
 	"context"
 	"errors"
-	"iter"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-
-	"lookout/internal/query/insights"
-	"lookout/internal/store"
 )
-
-// blockingEvents yields one event, then blocks until the query is cancelled.
-type blockingEvents struct{ store.LogGroupEvents }
-
-func (blockingEvents) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.Seq2[store.GroupEvent, error] {
-	return func(yield func(store.GroupEvent, error) bool) {
-		if !yield(store.GroupEvent{Message: "x"}, nil) {
-			return
-		}
-		<-ctx.Done()
-		yield(store.GroupEvent{}, ctx.Err())
-	}
-}
-
-func waitStatus(t *testing.T, m *queryRegistry, id string, want string) {
-	t.Helper()
-	c := &call{project: "p"}
-	body := []byte(`{"queryId":"` + id + `"}`)
-	for range 200 {
-		out, err := m.getQueryResults(context.Background(), c, body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st := out.(getQueryResultsOutput).Status; st == want {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("query %s never became %s", id, want)
-}
-
-func TestQueryRegistryLifecycle(t *testing.T) {
-	lim := defaultQueryLimits()
-	lim.Running, lim.Active, lim.Budget = 1, 2, 300*time.Millisecond
-	m := newQueryRegistry(blockingEvents{}, slog.Default(), time.Now, "1", lim)
-	q, err := insights.Parse("stats count(*)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	job := queryJob{project: "p", query: q, groups: []string{"g"}}
-	a, _ := m.start(job)
-	waitStatus(t, m, a, statusRunning)
-	b, _ := m.start(job) // waits for the only slot
-	waitStatus(t, m, b, statusScheduled)
-	if _, err := m.start(job); err == nil || err.(*apiError).code != "LimitExceededException" {
-		t.Fatalf("third query: %v", err)
-	}
-	c := &call{project: "p"}
-	out, err := m.stopQuery(context.Background(), c, []byte(`{"queryId":"`+a+`"}`))
-	if err != nil || !out.(struct {
-		Success bool `json:"success"`
-	}).Success {
-		t.Fatalf("StopQuery = %v, %v", out, err)
-	}
-	waitStatus(t, m, a, statusCancelled)
-	waitStatus(t, m, b, statusTimeout) // b ran into its budget
-	if out, _ := m.stopQuery(context.Background(), c, []byte(`{"queryId":"`+a+`"}`)); out.(struct {
-		Success bool `json:"success"`
-	}).Success {
-		t.Error("StopQuery of a finished query succeeded")
-	}
-	if _, err := m.getQueryResults(context.Background(), &call{project: "other"}, []byte(`{"queryId":"`+a+`"}`)); err == nil {
-		t.Error("another project sees the query")
-	}
-	for _, s := range m.queries {
-		<-s.done
-	}
-	// Finished queries are forgotten after KeepFor.
-	m.now = func() time.Time { return time.Now().Add(time.Hour) }
-	if _, err := m.getQueryResults(context.Background(), c, []byte(`{"queryId":"`+a+`"}`)); err == nil {
-		t.Error("query kept past KeepFor")
-	}
-}
 
 // TestInsightsSDK runs a query through the handler with the SDK client.
 func TestInsightsSDK(t *testing.T) {

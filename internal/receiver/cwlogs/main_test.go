@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"go.uber.org/goleak"
 
+	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
+	"lookout/internal/retention"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/store/metaduck"
 )
@@ -25,14 +27,16 @@ func TestMain(m *testing.M) {
 	)
 }
 
-// env is a handler over real stores and a running pipeline, served over
-// HTTP, with an SDK client pointed at it.
+// env is a handler over real stores, a running pipeline and the backends
+// the server gives it, served over HTTP, with an SDK client pointed at it.
 type env struct {
-	h      *Handler
-	srv    *httptest.Server
-	client *cloudwatchlogs.Client
-	store  *duckdb.Store
-	meta   *metaduck.Store
+	h         *Handler
+	srv       *httptest.Server
+	client    *cloudwatchlogs.Client
+	store     *duckdb.Store
+	meta      *metaduck.Store
+	search    *logsearch.Service
+	retention *retention.LogGroups
 }
 
 func newEnv(t testing.TB, mutate ...func(*Config)) *env {
@@ -61,12 +65,20 @@ func newEnv(t testing.TB, mutate ...func(*Config)) *env {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	h, err := New(cfg, p, meta, st)
+	search, err := logsearch.New(logsearch.DefaultConfig(), st, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret, err := retention.NewLogGroups(retention.DefaultLogGroupsConfig(), meta, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(cfg, Backends{Sink: p, Meta: meta, Events: st, Reader: search, Insights: search, Retention: ret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	e := &env{h: h, srv: srv, store: st, meta: meta}
+	e := &env{h: h, srv: srv, store: st, meta: meta, search: search, retention: ret}
 	e.client = cloudwatchlogs.New(cloudwatchlogs.Options{
 		Region:       "eu-west-1",
 		BaseEndpoint: aws.String(srv.URL),
@@ -74,6 +86,7 @@ func newEnv(t testing.TB, mutate ...func(*Config)) *env {
 	})
 	t.Cleanup(func() {
 		srv.Close()
+		search.Close()
 		stop()
 		<-p.Stopped()
 		meta.Close()

@@ -2,8 +2,11 @@ package cwlogs
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
+	"lookout/internal/logtrace"
 	"lookout/internal/model"
 	"lookout/internal/store"
 )
@@ -30,6 +33,9 @@ type putInput struct {
 	LogEvents     []inputEvent `json:"logEvents"`
 	SequenceToken *string      `json:"sequenceToken"` // accepted and ignored, as the service does
 }
+
+func (in *putInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *putInput) stream() *string        { return in.LogStreamName }
 
 // rejectedInfo holds indexes into the request's events; each is omitted
 // when no event was rejected for that reason.
@@ -70,18 +76,18 @@ func (r *rejectedInfo) markNew(i int) {
 // checkBatch applies the request-wide rules; any failure fails the batch.
 func checkBatch(events []inputEvent) error {
 	if len(events) == 0 {
-		return invalidParam("1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1")
+		return badList("logEvents", "Member must have length greater than or equal to 1")
 	}
 	if len(events) > maxBatchEvents {
-		return invalidParam("1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to %d", maxBatchEvents)
+		return badList("logEvents", "Member must have length less than or equal to "+strconv.Itoa(maxBatchEvents))
 	}
 	total := 0
 	for i, e := range events {
 		if e.Timestamp == nil {
-			return invalidParam("1 validation error detected: Value null at 'logEvents.%d.member.timestamp' failed to satisfy constraint: Member must not be null", i+1)
+			return nullValue(fmt.Sprintf("logEvents.%d.member.timestamp", i+1))
 		}
 		if e.Message == nil || len(*e.Message) == 0 {
-			return invalidParam("1 validation error detected: Value at 'logEvents.%d.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1", i+1)
+			return badList(fmt.Sprintf("logEvents.%d.member.message", i+1), "Member must have length greater than or equal to 1")
 		}
 		n := len(*e.Message)
 		if n > maxEventBytes {
@@ -99,11 +105,7 @@ func checkBatch(events []inputEvent) error {
 }
 
 func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
-	var in putInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	group, stream, err := streamNames(streamInput{in.LogGroupName, in.LogStreamName})
+	in, group, stream, err := decodeStream[putInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -113,9 +115,9 @@ func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, 
 	if err := h.requireStream(ctx, c, group, stream); err != nil {
 		return nil, err
 	}
-	g, err := h.meta.LogGroup(ctx, c.project, group)
+	g, err := h.logGroup(ctx, c, group)
 	if err != nil {
-		return nil, groupErr(err)
+		return nil, err
 	}
 	now := h.now()
 	rej := &rejectedInfo{}
@@ -172,9 +174,9 @@ func (h *Handler) store(ctx context.Context, c *call, group, stream string, even
 			Project: c.project, TimeUnixNano: *events[i].Timestamp * 1e6, ObservedTimeUnixNano: first + int64(j),
 			Body: model.StringValue(msg), LogGroup: group, LogStream: stream, Resource: res,
 		}
-		linkTrace(&logs[j], msg)
+		logs[j].TraceID, logs[j].SpanID = logtrace.Find(msg)
 	}
-	result, err := h.sink.Submit(ctx, &model.Batch{Logs: logs})
+	result, err := h.b.Sink.Submit(ctx, &model.Batch{Logs: logs})
 	if err != nil {
 		return 0, err
 	}
@@ -208,7 +210,7 @@ func (h *Handler) store(ctx context.Context, c *call, group, stream string, even
 	if add.Events > 0 {
 		// The events are committed: a failure here only leaves the figures
 		// behind until the next expiry pass recomputes them.
-		if err := h.meta.RecordLogEvents(ctx, add); err != nil {
+		if err := h.b.Meta.RecordLogEvents(ctx, add); err != nil {
 			h.log.Warn("cwlogs: stream figures not updated", "group", group, "stream", stream, "err", err)
 		}
 	}
@@ -233,7 +235,7 @@ func (h *Handler) resource(c *call, group, stream string) model.Resource {
 // page shows that a group's data is being rejected.
 func (h *Handler) countRejected(c *call, group string, counts map[string]int) {
 	for reason, n := range counts {
-		h.sink.Rejected("log", c.project, group, reason, "CloudWatch Logs PutLogEvents: event "+reasonText[reason], n)
+		h.b.Sink.Rejected("log", c.project, group, reason, "CloudWatch Logs PutLogEvents: event "+reasonText[reason], n)
 	}
 }
 

@@ -58,5 +58,5 @@ func TestRetentionDeletes(t *testing.T) {
 	if err != nil || out.RejectedLogEventsInfo == nil || aws.ToInt32(out.RejectedLogEventsInfo.ExpiredLogEventEndIndex) != 0 {
 		t.Fatalf("expired put: %v %+v", err, out)
 	}
-	e.h.ExpireAll(ctx) // idempotent
+	e.retention.ExpireAll(ctx) // idempotent
 }

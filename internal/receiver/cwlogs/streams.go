@@ -14,26 +14,15 @@ type streamInput struct {
 	LogStreamName *string `json:"logStreamName"`
 }
 
-func streamNames(in streamInput) (group, stream string, err error) {
-	if group, err = groupName(in.LogGroupName, nil); err != nil {
-		return "", "", err
-	}
-	if in.LogStreamName == nil {
-		return "", "", invalidParam("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
-	}
-	return group, *in.LogStreamName, checkStreamName("logStreamName", *in.LogStreamName)
-}
+func (in *streamInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *streamInput) stream() *string        { return in.LogStreamName }
 
 func (h *Handler) createLogStream(ctx context.Context, c *call, body []byte) (any, error) {
-	var in streamInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	group, stream, err := streamNames(in)
+	_, group, stream, err := decodeStream[streamInput](body)
 	if err != nil {
 		return nil, err
 	}
-	err = h.meta.CreateLogStream(ctx, store.LogStream{Project: c.project, Group: group, Name: stream, CreationMillis: h.now().UnixMilli()})
+	err = h.b.Meta.CreateLogStream(ctx, store.LogStream{Project: c.project, Group: group, Name: stream, CreationMillis: h.now().UnixMilli()})
 	switch {
 	case errors.Is(err, store.ErrExists):
 		return nil, errStreamExists
@@ -44,43 +33,18 @@ func (h *Handler) createLogStream(ctx context.Context, c *call, body []byte) (an
 }
 
 func (h *Handler) deleteLogStream(ctx context.Context, c *call, body []byte) (any, error) {
-	var in streamInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	group, stream, err := streamNames(in)
+	_, group, stream, err := decodeStream[streamInput](body)
 	if err != nil {
 		return nil, err
 	}
 	if err := h.requireStream(ctx, c, group, stream); err != nil {
 		return nil, err
 	}
-	if err := h.meta.DeleteLogStream(ctx, c.project, group, stream); err != nil {
+	if err := h.b.Meta.DeleteLogStream(ctx, c.project, group, stream); err != nil {
 		return nil, streamErr(err)
 	}
-	_, err = h.events.DeleteGroupEvents(ctx, c.project, group, stream, 0)
+	_, err = h.b.Events.DeleteGroupEvents(ctx, c.project, group, stream, 0)
 	return nil, err
-}
-
-// requireStream checks that the group and the stream exist, answering with
-// the service's ResourceNotFoundException for the missing one.
-func (h *Handler) requireStream(ctx context.Context, c *call, group, stream string) error {
-	if _, err := h.meta.LogStream(ctx, c.project, group, stream); err == nil {
-		return nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if _, err := h.meta.LogGroup(ctx, c.project, group); err != nil {
-		return groupErr(err)
-	}
-	return errStreamNotFound
-}
-
-func streamErr(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errStreamNotFound
-	}
-	return err
 }
 
 type describeStreamsInput struct {
@@ -91,6 +55,10 @@ type describeStreamsInput struct {
 	Descending          bool    `json:"descending"`
 	NextToken           *string `json:"nextToken"`
 	Limit               *int32  `json:"limit"`
+}
+
+func (in *describeStreamsInput) group() (string, error) {
+	return groupName(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type logStreamOut struct {
@@ -110,11 +78,7 @@ type describeStreamsOutput struct {
 }
 
 func (h *Handler) describeLogStreams(ctx context.Context, c *call, body []byte) (any, error) {
-	var in describeStreamsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	group, err := groupName(in.LogGroupName, in.LogGroupIdentifier)
+	in, group, err := decodeGroup[describeStreamsInput](body)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +93,7 @@ func (h *Handler) describeLogStreams(ctx context.Context, c *call, body []byte) 
 		case "LastEventTime":
 			q.ByLastEvent = true
 		default:
-			return nil, invalidParam("1 validation error detected: Value '%s' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]", *in.OrderBy)
+			return nil, badValue(*in.OrderBy, "orderBy", "Member must satisfy enum value set: [LogStreamName, LastEventTime]")
 		}
 	}
 	if in.LogStreamNamePrefix != nil {
@@ -139,29 +103,21 @@ func (h *Handler) describeLogStreams(ctx context.Context, c *call, body []byte) 
 		q.Prefix = *in.LogStreamNamePrefix
 	}
 	if in.NextToken != nil {
-		tok, err := readPageToken(*in.NextToken)
-		if err != nil {
+		if q.AfterMillis, q.After, err = readStreamsToken(*in.NextToken); err != nil {
 			return nil, err
 		}
-		ms, name, ok := strings.Cut(tok, ":")
-		n, perr := strconv.ParseInt(ms, 10, 64)
-		if !ok || perr != nil {
-			return nil, invalidParam("The specified nextToken is invalid.")
-		}
-		q.AfterMillis, q.After = n, name
 	}
-	if _, err := h.meta.LogGroup(ctx, c.project, group); err != nil {
-		return nil, groupErr(err)
+	if _, err := h.logGroup(ctx, c, group); err != nil {
+		return nil, err
 	}
-	streams, err := h.meta.ListLogStreams(ctx, q)
+	streams, err := h.b.Meta.ListLogStreams(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	out := describeStreamsOutput{LogStreams: []logStreamOut{}}
 	for i, st := range streams {
 		if i == limit {
-			last := streams[i-1]
-			out.NextToken = pageToken(strconv.FormatInt(last.LastEventMillis, 10) + ":" + last.Name)
+			out.NextToken = streamsToken(streams[i-1])
 			break
 		}
 		out.LogStreams = append(out.LogStreams, logStreamOut{

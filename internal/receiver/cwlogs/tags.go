@@ -1,9 +1,6 @@
 package cwlogs
 
-import (
-	"context"
-	"strconv"
-)
+import "context"
 
 // Tag limits of the service.
 const (
@@ -78,21 +75,20 @@ func (h *Handler) addTags(ctx context.Context, c *call, name string, tags map[st
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	g, err := h.meta.LogGroup(ctx, c.project, name)
+	g, err := h.logGroup(ctx, c, name)
 	if err != nil {
-		return groupErr(err)
+		return err
 	}
-	merged := map[string]string{}
-	for k, v := range g.Tags {
-		merged[k] = v
+	n := len(g.Tags) // after the merge
+	for k := range tags {
+		if _, ok := g.Tags[k]; !ok {
+			n++
+		}
 	}
-	for k, v := range tags {
-		merged[k] = v
-	}
-	if len(merged) > maxTags {
+	if n > maxTags {
 		return newAPIError("LimitExceededException", "a log group can have at most %d tags", maxTags)
 	}
-	return groupErr(h.meta.TagLogGroup(ctx, c.project, name, tags))
+	return groupErr(h.b.Meta.TagLogGroup(ctx, c.project, name, tags))
 }
 
 func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any, error) {
@@ -100,7 +96,7 @@ func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any,
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.meta.UntagLogGroup(ctx, c.project, name, in.TagKeys))
+	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.project, name, in.TagKeys))
 }
 
 func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte) (any, error) {
@@ -112,9 +108,9 @@ func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte)
 }
 
 func (h *Handler) listTags(ctx context.Context, c *call, name string) (any, error) {
-	g, err := h.meta.LogGroup(ctx, c.project, name)
+	g, err := h.logGroup(ctx, c, name)
 	if err != nil {
-		return nil, groupErr(err)
+		return nil, err
 	}
 	if g.Tags == nil {
 		g.Tags = map[string]string{}
@@ -137,7 +133,7 @@ func (h *Handler) untagLogGroup(ctx context.Context, c *call, body []byte) (any,
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.meta.UntagLogGroup(ctx, c.project, name, in.Tags))
+	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.project, name, in.Tags))
 }
 
 func (h *Handler) listTagsLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
@@ -147,5 +143,3 @@ func (h *Handler) listTagsLogGroup(ctx context.Context, c *call, body []byte) (a
 	}
 	return h.listTags(ctx, c, name)
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

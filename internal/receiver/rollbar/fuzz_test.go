@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"lookout/internal/errortrack"
 )
 
 // FuzzDecode feeds arbitrary bodies to the payload decoder: it must never
-// panic, and what it accepts must carry a fingerprint, a uuid, a level and
-// data that is still JSON.
+// panic, and what it accepts must group to a fingerprint and carry a uuid,
+// a level and data that is still JSON.
 func FuzzDecode(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(sdkDir, "*.json"))
 	for _, name := range files {
@@ -29,11 +31,11 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		occ, err := decodeData(env.Data, "p", now)
+		occ, ev, err := decodeData(env.Data, "p", now)
 		if err != nil {
 			return
 		}
-		if occ.Fingerprint == "" || occ.UUID == "" || occ.Level.String() == "" || !json.Valid(occ.Data) {
+		if errortrack.Fingerprint(ev) == "" || occ.UUID == "" || occ.Level.String() == "" || !json.Valid(occ.Data) {
 			t.Fatalf("accepted an incomplete occurrence: %+v", occ)
 		}
 	})

@@ -77,7 +77,7 @@ func TestHTTPScenarios(t *testing.T) {
 
 // blockingStore holds RecordOccurrences until release is closed.
 type blockingStore struct {
-	Store
+	store.ErrorWriter
 	entered chan struct{}
 	release chan struct{}
 }
@@ -88,23 +88,23 @@ func (b *blockingStore) RecordOccurrences(ctx context.Context, occs []*model.Err
 	default:
 	}
 	<-b.release
-	return b.Store.RecordOccurrences(ctx, occs, f)
+	return b.ErrorWriter.RecordOccurrences(ctx, occs, f)
 }
 
 // TestOverloadIs429 fills the queue's byte budget while the writer is busy
 // and checks the retryable reply with Rollbar's rate-limit headers.
 func TestOverloadIs429(t *testing.T) {
 	e := newEnv(t)
-	bs := &blockingStore{Store: e.store, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	bs := &blockingStore{ErrorWriter: e.store, entered: make(chan struct{}, 1), release: make(chan struct{})}
 	cfg := DefaultConfig()
-	cfg.MaxQueueBytes = cfg.MaxBodyBytes
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	r, err := New(cfg, bs)
+	svc := startTracker(t, bs, cfg, func(c *errortrack.Config) { c.MaxQueueBytes = cfg.MaxBodyBytes })
+	r, err := New(cfg, deps(svc, e.store))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(r.Handler())
-	defer func() { srv.Close(); r.Close() }()
+	defer srv.Close()
 	e2 := &testEnv{r: r, store: e.store, srv: srv}
 	big := withData(t, readCapture(t, "message_info.json"), map[string]any{"custom": map[string]any{"pad": strings.Repeat("x", int(cfg.MaxBodyBytes)-8192)}})
 	done := make(chan int, 1)

@@ -48,7 +48,7 @@ func (r *Receiver) postItem(w http.ResponseWriter, req *http.Request) {
 	}
 	// Decode first (the platform decides the scope), but report a bad token
 	// before a bad payload.
-	occ, derr := decodeData(env.Data, "", r.now().UTC())
+	occ, ev, derr := decodeData(env.Data, "", r.now().UTC())
 	scopes := []string{errortrack.ScopePostServerItem, errortrack.ScopePostClientItem}
 	if derr == nil {
 		scopes = postScopes(occ.Platform)
@@ -63,8 +63,7 @@ func (r *Receiver) postItem(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	occ.Project = project
-	occ.Data = r.scrub.payload(occ.Data)
-	if _, err := r.w.submit(req.Context(), occ); err != nil {
+	if _, err := r.ingest.Record(req.Context(), occ, ev); err != nil {
 		r.submitError(w, err)
 		return
 	}
@@ -87,7 +86,7 @@ func (r *Receiver) submitError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, pipeline.ErrOverloaded):
 		h := w.Header()
-		h.Set("X-Rate-Limit-Limit", strconv.Itoa(r.cfg.QueueOccurrences))
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(r.ingest.Capacity()))
 		h.Set("X-Rate-Limit-Remaining", "0")
 		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(r.now().Unix()+1, 10))
 		h.Set("X-Rate-Limit-Remaining-Seconds", "1")

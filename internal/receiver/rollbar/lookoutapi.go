@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/store"
 )
@@ -56,7 +57,7 @@ func (r *Receiver) traceErrors(w http.ResponseWriter, req *http.Request) {
 	if project == "" {
 		project = model.DefaultProject
 	}
-	occs, err := r.store.OccurrencesByTrace(req.Context(), project, id, maxTraceErrors)
+	occs, err := r.items.OccurrencesByTrace(req.Context(), project, id, maxTraceErrors)
 	if err != nil {
 		lookoutError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -66,7 +67,7 @@ func (r *Receiver) traceErrors(w http.ResponseWriter, req *http.Request) {
 	for _, o := range occs {
 		it, ok := items[o.ItemID]
 		if !ok {
-			it, _ = r.store.Item(req.Context(), project, o.ItemID) // expired or missing: zero
+			it, _ = r.items.Item(req.Context(), project, o.ItemID) // expired or missing: zero
 			items[o.ItemID] = it
 		}
 		out = append(out, errorJSON{
@@ -137,7 +138,7 @@ func (r *Receiver) createToken(w http.ResponseWriter, req *http.Request) {
 
 // adminBody admits loopback clients only and decodes a small JSON body.
 func (r *Receiver) adminBody(w http.ResponseWriter, req *http.Request, v any) bool {
-	if !isLoopback(req.RemoteAddr) {
+	if !caller.Loopback(req.RemoteAddr) {
 		lookoutError(w, http.StatusForbidden, "projects and tokens are managed from loopback only")
 		return false
 	}

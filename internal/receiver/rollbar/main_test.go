@@ -16,6 +16,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"lookout/internal/errortrack"
+	"lookout/internal/store"
 	"lookout/internal/store/metaduck"
 )
 
@@ -37,6 +39,30 @@ type testEnv struct {
 	clock atomic.Int64 // unix nanos of the receiver's clock
 }
 
+// startTracker runs an errortrack service over w, on the receiver's clock
+// and logger, until the test ends.
+func startTracker(t testing.TB, w store.ErrorWriter, cfg Config, edit ...func(*errortrack.Config)) *errortrack.Service {
+	t.Helper()
+	ecfg := errortrack.DefaultConfig()
+	ecfg.Now, ecfg.Logger = cfg.Now, cfg.Logger
+	for _, f := range edit {
+		f(&ecfg)
+	}
+	svc, err := errortrack.New(ecfg, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go svc.Run(ctx)
+	t.Cleanup(func() { cancel(); <-svc.Stopped() })
+	return svc
+}
+
+// deps wires a receiver to a tracker and a metadata store.
+func deps(svc *errortrack.Service, st *metaduck.Store) Deps {
+	return Deps{Ingest: svc, Edit: svc, Items: st, Projects: st}
+}
+
 // advance moves the receiver's clock forward.
 func (e *testEnv) advance(d time.Duration) { e.clock.Add(int64(d)) }
 
@@ -55,15 +81,13 @@ func newEnv(t testing.TB, edit ...func(*Config)) *testEnv {
 	for _, f := range edit {
 		f(&cfg)
 	}
-	if e.r, err = New(cfg, st); err != nil {
+	t.Cleanup(func() { st.Close() }) // after the tracker stopped: cleanups run last first
+	svc := startTracker(t, st, cfg)
+	if e.r, err = New(cfg, deps(svc, st)); err != nil {
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(e.r.Handler())
-	t.Cleanup(func() {
-		e.srv.Close()
-		e.r.Close()
-		st.Close()
-	})
+	t.Cleanup(e.srv.Close)
 	return e
 }
 

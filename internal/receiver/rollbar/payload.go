@@ -104,28 +104,29 @@ func decodeEnvelope(body []byte) (envelope, error) {
 }
 
 // decodeData turns a payload's `data` object into an occurrence of project
-// (fingerprint computed) received at now. Errors are *payloadError naming
-// the field.
-func decodeData(raw json.RawMessage, project string, now time.Time) (*model.ErrorOccurrence, error) {
+// received at now, and the event it is grouped by (errortrack computes the
+// fingerprint from it). Errors are *payloadError naming the field.
+func decodeData(raw json.RawMessage, project string, now time.Time) (*model.ErrorOccurrence, errortrack.Event, error) {
 	var d wireData
+	var ev errortrack.Event
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, invalid("%s", describe(err, "data"))
+		return nil, ev, invalid("%s", describe(err, "data"))
 	}
 	if d.Environment == nil || strings.TrimSpace(*d.Environment) == "" {
-		return nil, invalid("data.environment is required")
+		return nil, ev, invalid("data.environment is required")
 	}
 	if n := utf8.RuneCountInString(*d.Environment); n > maxEnvironment {
-		return nil, invalid("data.environment: at most %d characters, got %d", maxEnvironment, n)
+		return nil, ev, invalid("data.environment: at most %d characters, got %d", maxEnvironment, n)
 	}
 	if len(d.UUID) > maxUUID {
-		return nil, invalid("data.uuid: at most %d characters, got %d", maxUUID, len(d.UUID))
+		return nil, ev, invalid("data.uuid: at most %d characters, got %d", maxUUID, len(d.UUID))
 	}
 	if d.Body == nil {
-		return nil, invalid("data.body is required")
+		return nil, ev, invalid("data.body is required")
 	}
 	ev, defLevel, err := decodeBody(d.Body)
 	if err != nil {
-		return nil, err
+		return nil, ev, err
 	}
 	ev.Custom = d.Fingerprint
 	occ := &model.ErrorOccurrence{
@@ -135,17 +136,17 @@ func decodeData(raw json.RawMessage, project string, now time.Time) (*model.Erro
 	}
 	if d.Level != "" {
 		if occ.Level, err = model.ParseLevel(d.Level); err != nil {
-			return nil, invalid("data.level: %v", err)
+			return nil, ev, invalid("data.level: %v", err)
 		}
 	}
 	if d.Timestamp != nil {
 		if occ.Timestamp, err = timestamp(*d.Timestamp); err != nil {
-			return nil, err
+			return nil, ev, err
 		}
 	}
 	occ.CodeVersion = firstString(d.CodeVersion, str(d.Server, "code_version"), str(sub(d.Client, "javascript"), "code_version"))
 	if len(occ.CodeVersion) > maxCodeVersion {
-		return nil, invalid("data.code_version: at most %d characters, got %d", maxCodeVersion, len(occ.CodeVersion))
+		return nil, ev, invalid("data.code_version: at most %d characters, got %d", maxCodeVersion, len(occ.CodeVersion))
 	}
 	if len(ev.Traces) > 0 {
 		occ.Class, occ.Message = ev.Traces[0].Class, ev.Traces[0].Message
@@ -153,7 +154,6 @@ func decodeData(raw json.RawMessage, project string, now time.Time) (*model.Erro
 		occ.Message = ev.Message
 	}
 	occ.Title = errortrack.Truncate(firstString(strings.TrimSpace(d.Title), defaultTitle(ev)), errortrack.MaxTitle)
-	occ.Fingerprint = errortrack.Fingerprint(ev)
 	if d.Request != nil {
 		occ.TraceID = traceIDOf(d.Request.Headers, d.Custom)
 	} else {
@@ -165,7 +165,7 @@ func decodeData(raw json.RawMessage, project string, now time.Time) (*model.Erro
 		occ.UUID = uuid.NewString()
 		occ.Data = withUUID(raw, occ.UUID)
 	}
-	return occ, nil
+	return occ, ev, nil
 }
 
 // decodeBody checks that body holds exactly one of the four kinds and

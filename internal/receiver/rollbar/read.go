@@ -1,10 +1,9 @@
 package rollbar
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,9 +45,41 @@ func (r *Receiver) scoped(h projectHandler, scope string) http.HandlerFunc {
 	}
 }
 
-// storeError maps a store failure: ErrNotFound is 404.
-func storeError(err error) *apiError {
-	if errors.Is(err, store.ErrNotFound) {
+// byID serves a route whose path names an object by a positive integer
+// (the path parameter param): it parses the id (404 when it is not one),
+// fetches the object of the request's project, maps a failure once
+// (replyError) and answers with reply.
+func byID[T any](param string, fetch func(req *http.Request, project string, id int64) (T, error),
+	reply func(w http.ResponseWriter, req *http.Request, project string, v T) *apiError) projectHandler {
+	return func(w http.ResponseWriter, req *http.Request, project string) *apiError {
+		id, aerr := idParam(req, param)
+		if aerr != nil {
+			return aerr
+		}
+		v, err := fetch(req, project, id)
+		if err != nil {
+			return replyError(err)
+		}
+		return reply(w, req, project, v)
+	}
+}
+
+// lookup adapts a store lookup to byID.
+func lookup[T any](get func(ctx context.Context, project string, id int64) (T, error)) func(*http.Request, string, int64) (T, error) {
+	return func(req *http.Request, project string, id int64) (T, error) { return get(req.Context(), project, id) }
+}
+
+// replyError maps a failure: an *apiError stays as it is, an invalid item
+// edit is 422, store.ErrNotFound 404, anything else 500.
+func replyError(err error) *apiError {
+	var ae *apiError
+	var inv *errortrack.InvalidPatchError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &inv):
+		return fail(http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, store.ErrNotFound):
 		return fail(http.StatusNotFound, err.Error())
 	}
 	return fail(http.StatusInternalServerError, err.Error())
@@ -83,9 +114,9 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 		}
 		iq.IDs = append(iq.IDs, id)
 	}
-	res, err := r.store.Items(req.Context(), iq)
+	res, err := r.items.Items(req.Context(), iq)
 	if err != nil {
-		return storeError(err)
+		return replyError(err)
 	}
 	items, aerr := r.itemsJSON(req, project, res.Items...)
 	if aerr != nil {
@@ -105,23 +136,6 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 	return nil
 }
 
-func (r *Receiver) getItem(w http.ResponseWriter, req *http.Request, project string) *apiError {
-	id, aerr := idParam(req, "id")
-	if aerr != nil {
-		return aerr
-	}
-	it, err := r.store.Item(req.Context(), project, id)
-	if err != nil {
-		return storeError(err)
-	}
-	out, aerr := r.itemsJSON(req, project, it)
-	if aerr != nil {
-		return aerr
-	}
-	writeResult(w, http.StatusOK, out[0])
-	return nil
-}
-
 // itemsJSON renders items with their recent counts, as of the receiver's
 // clock.
 func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.Item) ([]itemJSON, *apiError) {
@@ -135,105 +149,14 @@ func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.I
 	for k, d := range recentWindows {
 		since[k] = now.Add(-d)
 	}
-	counts, err := r.store.RecentCounts(req.Context(), project, ids, since)
+	counts, err := r.items.RecentCounts(req.Context(), project, ids, since)
 	if err != nil {
-		return nil, storeError(err)
+		return nil, replyError(err)
 	}
 	for i := range out {
 		out[i].fillRecent(counts[out[i].ID])
 	}
 	return out, nil
-}
-
-// itemByCounter answers 301 to the item's URL, as Rollbar does.
-func (r *Receiver) itemByCounter(w http.ResponseWriter, req *http.Request, project string) *apiError {
-	counter, aerr := idParam(req, "counter")
-	if aerr != nil {
-		return aerr
-	}
-	it, err := r.store.ItemByCounter(req.Context(), project, counter)
-	if err != nil {
-		return storeError(err)
-	}
-	path := "/api/1/item/" + strconv.FormatInt(it.ID, 10)
-	uri := path
-	if t := req.URL.Query().Get("access_token"); t != "" {
-		uri += "?access_token=" + url.QueryEscape(t)
-	}
-	w.Header().Set("Location", uri)
-	writeResult(w, http.StatusMovedPermanently, map[string]any{"itemId": it.ID, "path": path, "uri": uri})
-	return nil
-}
-
-func (r *Receiver) listInstances(w http.ResponseWriter, req *http.Request, project string) *apiError {
-	id, aerr := idParam(req, "id")
-	if aerr != nil {
-		return aerr
-	}
-	page, aerr := pageParam(req.URL.Query())
-	if aerr != nil {
-		return aerr
-	}
-	if _, err := r.store.Item(req.Context(), project, id); err != nil {
-		return storeError(err)
-	}
-	occs, err := r.store.Occurrences(req.Context(), project, id, (page-1)*instancesPerPage, instancesPerPage)
-	if err != nil {
-		return storeError(err)
-	}
-	out := make([]instanceJSON, len(occs))
-	for i, o := range occs {
-		out[i] = toInstanceJSON(o, r.projectID(req, project))
-	}
-	writeResult(w, http.StatusOK, map[string]any{"page": page, "instances": out})
-	return nil
-}
-
-func (r *Receiver) getInstance(w http.ResponseWriter, req *http.Request, project string) *apiError {
-	id, aerr := idParam(req, "id")
-	if aerr != nil {
-		return aerr
-	}
-	o, err := r.store.Occurrence(req.Context(), project, id)
-	if err != nil {
-		return storeError(err)
-	}
-	writeResult(w, http.StatusOK, toInstanceJSON(o, r.projectID(req, project)))
-	return nil
-}
-
-// patchItem applies {"status","level","title","resolved_in_version"}.
-func (r *Receiver) patchItem(w http.ResponseWriter, req *http.Request, project string) *apiError {
-	id, aerr := idParam(req, "id")
-	if aerr != nil {
-		return aerr
-	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
-	if err != nil {
-		return fail(http.StatusBadRequest, "reading request body: "+err.Error())
-	}
-	var p errortrack.Patch
-	if err := json.Unmarshal(body, &p); err != nil {
-		return fail(http.StatusUnprocessableEntity, "invalid JSON: "+describe(err, ""))
-	}
-	now := r.now().UTC()
-	var patchErr error
-	it, err := r.store.UpdateItem(req.Context(), project, id, func(it *model.Item) error {
-		patchErr = errortrack.ApplyPatch(it, p, now)
-		return patchErr
-	})
-	switch {
-	case patchErr != nil:
-		return fail(http.StatusUnprocessableEntity, patchErr.Error())
-	case err != nil:
-		return storeError(err)
-	}
-	out, aerr := r.itemsJSON(req, project, it)
-	if aerr != nil {
-		return aerr
-	}
-	writeResult(w, http.StatusOK, out[0])
-	return nil
 }
 
 func (r *Receiver) projectID(req *http.Request, project string) int64 {

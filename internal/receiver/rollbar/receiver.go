@@ -2,12 +2,13 @@
 // official notifiers to POST /api/1/item/ and serves Rollbar's read API
 // (items, instances, PATCH of an item), plus Lookout's own JSON routes that
 // link errors to traces and manage projects and tokens. It translates the
-// wire protocol only: grouping and lifecycle rules are package errortrack's,
-// storage is the Store's.
+// wire protocol only: grouping, item writes and lifecycle rules are package
+// errortrack's, storage is the stores'.
 package rollbar
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,25 +16,48 @@ import (
 	"sync/atomic"
 	"time"
 
+	"lookout/internal/errortrack"
+	"lookout/internal/model"
 	"lookout/internal/store"
 )
 
-// Store is what the receiver needs from the metadata store.
-type Store interface {
-	store.ErrorWriter
-	store.ErrorReader
-	store.ProjectStore
+// Ingest takes decoded reports; errortrack.Service implements it.
+type Ingest interface {
+	// Record groups occ by ev, commits it with its item and returns once
+	// both are durable. pipeline.ErrOverloaded and pipeline.ErrClosed
+	// refuse it at once; any other error is a failed commit.
+	Record(ctx context.Context, occ *model.ErrorOccurrence, ev errortrack.Event) (store.Recorded, error)
+	// Capacity is how many reports may wait for a commit.
+	Capacity() int
 }
 
-// Receiver is safe for concurrent use. Build it with New, mount it with
-// Register and stop it with Close.
+// Editor applies a user's edit to an item; errortrack.Service implements
+// it.
+type Editor interface {
+	// PatchItem returns the item as stored after the edit: an
+	// *errortrack.InvalidPatchError when the edit breaks a rule (nothing
+	// changed), store.ErrNotFound when the item does not exist.
+	PatchItem(ctx context.Context, project string, id int64, p errortrack.Patch) (model.Item, error)
+}
+
+// Deps are what a Receiver talks to. Every field is required.
+type Deps struct {
+	Ingest   Ingest             // reports in
+	Edit     Editor             // PATCH of an item
+	Items    store.ErrorReader  // the read API
+	Projects store.ProjectStore // projects and access tokens
+}
+
+// Receiver is safe for concurrent use. Build it with New and mount it
+// with Register; it starts no goroutine.
 type Receiver struct {
-	cfg   Config
-	store Store
-	log   *slog.Logger
-	now   func() time.Time
-	w     *writer
-	scrub *scrubber
+	cfg    Config
+	ingest Ingest
+	edit   Editor
+	items  store.ErrorReader
+	store  store.ProjectStore // tokens (auth.go) and projects
+	log    *slog.Logger
+	now    func() time.Time
 
 	haveTokens    atomic.Bool  // once true, stays true: tokens are never deleted
 	recheckTokens atomic.Int64 // unix nanos: when to count tokens again
@@ -41,16 +65,16 @@ type Receiver struct {
 	openOnce      sync.Once
 }
 
-// New builds the receiver and starts its single writer, which commits
-// occurrences in batches (one transaction each) until Close.
-func New(cfg Config, st Store) (*Receiver, error) {
+// New builds the receiver.
+func New(cfg Config, d Deps) (*Receiver, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if st == nil {
-		return nil, fmt.Errorf("rollbar: store is nil")
+	if d.Ingest == nil || d.Edit == nil || d.Items == nil || d.Projects == nil {
+		return nil, errors.New("rollbar: ingest, editor, item reader and project store are required")
 	}
-	r := &Receiver{cfg: cfg, store: st, log: cfg.Logger, now: cfg.Now, scrub: newScrubber(cfg.ScrubFields)}
+	r := &Receiver{cfg: cfg, ingest: d.Ingest, edit: d.Edit, items: d.Items, store: d.Projects,
+		log: cfg.Logger, now: cfg.Now}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -58,21 +82,12 @@ func New(cfg Config, st Store) (*Receiver, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	n, err := st.TokenCount(context.Background())
+	n, err := d.Projects.TokenCount(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("rollbar: %w", err)
 	}
 	r.haveTokens.Store(n > 0)
-	r.w = newWriter(cfg, st, r.log, r.now)
-	go r.w.run()
 	return r, nil
-}
-
-// Close stops taking reports, commits every queued one and stops the
-// writer. Call it after the HTTP server stopped and before the store closes.
-func (r *Receiver) Close() error {
-	r.w.close()
-	return nil
 }
 
 // Register mounts every route on mux (Rollbar shapes unless noted):
@@ -92,11 +107,11 @@ func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/1/item", r.postItem)
 	mux.HandleFunc("GET /api/1/items", r.read(r.listItems))
 	mux.HandleFunc("GET /api/1/items/{$}", r.read(r.listItems))
-	mux.HandleFunc("GET /api/1/item/{id}", r.read(r.getItem))
-	mux.HandleFunc("PATCH /api/1/item/{id}", r.write(r.patchItem))
-	mux.HandleFunc("GET /api/1/item_by_counter/{counter}", r.read(r.itemByCounter))
-	mux.HandleFunc("GET /api/1/item/{id}/instances", r.read(r.listInstances))
-	mux.HandleFunc("GET /api/1/instance/{id}", r.read(r.getInstance))
+	mux.HandleFunc("GET /api/1/item/{id}", r.read(r.getItem()))
+	mux.HandleFunc("PATCH /api/1/item/{id}", r.write(r.patchItem()))
+	mux.HandleFunc("GET /api/1/item_by_counter/{counter}", r.read(r.itemByCounter()))
+	mux.HandleFunc("GET /api/1/item/{id}/instances", r.read(r.listInstances()))
+	mux.HandleFunc("GET /api/1/instance/{id}", r.read(r.getInstance()))
 	mux.HandleFunc("GET /api/errors", r.traceErrors)
 	mux.HandleFunc("POST /api/errors/projects", r.createProject)
 	mux.HandleFunc("POST /api/errors/tokens", r.createToken)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
 )
@@ -69,7 +70,7 @@ func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 		awsError(w, http.StatusBadRequest, "InvalidRequestException", "TraceSegmentDocuments is required")
 		return
 	}
-	project := projectFor(accessKeyID(req.Header.Get("Authorization")))
+	project := projectFor(caller.AccessKeyID(req))
 	out := putResponse{UnprocessedTraceSegments: []unprocessed{}}
 	var spans []model.Span
 	var rejected []model.LogEvent // records of the refused documents, committed with the spans
@@ -151,17 +152,6 @@ func awsError(w http.ResponseWriter, status int, code, msg string) {
 	h.Set("x-amzn-RequestId", requestID())
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
-}
-
-// accessKeyID reads the key id from a SigV4 Authorization header:
-// "AWS4-HMAC-SHA256 Credential=AKID/date/region/xray/aws4_request, ...".
-func accessKeyID(auth string) string {
-	_, cred, ok := strings.Cut(auth, "Credential=")
-	if !ok {
-		return ""
-	}
-	id, _, _ := strings.Cut(cred, "/")
-	return id
 }
 
 // camel turns a reason such as "too_old" into an ErrorCode, "TooOld".

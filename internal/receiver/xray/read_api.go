@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
@@ -112,7 +113,7 @@ func (a *ReadAPI) project(r *http.Request) string {
 	if a.cfg.Project != nil {
 		return a.cfg.Project(r)
 	}
-	return projectFor(accessKeyID(r.Header.Get("Authorization")))
+	return projectFor(caller.AccessKeyID(r))
 }
 
 // maxReadBody bounds a read request body; they are small.

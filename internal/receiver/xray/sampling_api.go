@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
@@ -174,7 +175,7 @@ func (a *SamplingAPI) project(r *http.Request) string {
 	if a.cfg.Project != nil {
 		return a.cfg.Project(r)
 	}
-	return projectFor(accessKeyID(r.Header.Get("Authorization")))
+	return projectFor(caller.AccessKeyID(r))
 }
 
 // withSet runs fn with the project's rule set loaded and locked.

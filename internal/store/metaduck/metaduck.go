@@ -17,6 +17,8 @@ import (
 	"sync"
 
 	_ "github.com/marcboeker/go-duckdb/v2" // registers the "duckdb" driver
+
+	"lookout/internal/store"
 )
 
 // Config locates the database.
@@ -44,6 +46,8 @@ type Store struct {
 	walMu sync.Mutex  // guards wal
 	wal   os.FileInfo // the WAL file whose directory entry was last synced
 }
+
+var _ store.Meta = (*Store)(nil)
 
 // Open opens or creates the database and brings its schema up to date.
 func Open(ctx context.Context, cfg Config) (*Store, error) {

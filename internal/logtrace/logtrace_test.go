@@ -1,12 +1,8 @@
-package cwlogs
+package logtrace
 
-import (
-	"testing"
+import "testing"
 
-	"lookout/internal/model"
-)
-
-func TestLinkTrace(t *testing.T) {
+func TestFind(t *testing.T) {
 	const hex = "5759e988bd862e3fe1be46a994272793"
 	for _, c := range []struct {
 		msg, trace, span string
@@ -21,14 +17,13 @@ func TestLinkTrace(t *testing.T) {
 		{"no trace here 00-00000000000000000000000000000000-0000000000000000-00", "", ""},
 		{"plain", "", ""},
 	} {
-		var l model.LogEvent
-		linkTrace(&l, c.msg)
+		trace, span := Find(c.msg)
 		gotT, gotS := "", ""
-		if !l.TraceID.IsZero() {
-			gotT = l.TraceID.String()
+		if !trace.IsZero() {
+			gotT = trace.String()
 		}
-		if !l.SpanID.IsZero() {
-			gotS = l.SpanID.String()
+		if !span.IsZero() {
+			gotS = span.String()
 		}
 		if gotT != c.trace || gotS != c.span {
 			t.Errorf("%q: trace %q span %q, want %q %q", c.msg, gotT, gotS, c.trace, c.span)

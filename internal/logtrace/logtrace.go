@@ -1,4 +1,7 @@
-package cwlogs
+// Package logtrace finds the trace a log message belongs to, so that log
+// events that carry no trace context of their own (CloudWatch Logs
+// messages) still link to their trace.
+package logtrace
 
 import (
 	"encoding/json"
@@ -26,37 +29,37 @@ var (
 	spanKeys  = []string{"span_id", "spanId", "spanID", "span.id", "otelSpanID", "SpanId"}
 )
 
-// linkTrace sets l's TraceID (and SpanID when known) from its message.
-func linkTrace(l *model.LogEvent, msg string) {
+// Find returns the trace a message names, and the span when it names one
+// too; both are zero when it names none. The first form above that parses
+// wins, in the order listed.
+func Find(msg string) (model.TraceID, model.SpanID) {
 	if t, s, ok := traceFromJSON(msg); ok {
-		l.TraceID, l.SpanID = t, s
-		return
+		return t, s
 	}
 	if strings.Contains(msg, "00-") {
 		if m := traceparentRE.FindStringSubmatch(msg); m != nil {
 			t, err1 := model.ParseTraceID(m[1])
 			s, err2 := model.ParseSpanID(m[2])
 			if err1 == nil && err2 == nil && !t.IsZero() {
-				l.TraceID, l.SpanID = t, s
-				return
+				return t, s
 			}
 		}
 	}
 	if strings.Contains(msg, "1-") {
 		if m := xrayRE.FindString(msg); m != "" {
 			if t, err := model.ParseXRayTraceID(m); err == nil {
-				l.TraceID = t
-				return
+				return t, model.SpanID{}
 			}
 		}
 	}
 	if strings.Contains(msg, "race") || strings.Contains(msg, "RACE") {
 		if m := keyValueRE.FindStringSubmatch(msg); m != nil {
 			if t, err := model.ParseTraceID(strings.ToLower(m[1])); err == nil && !t.IsZero() {
-				l.TraceID = t
+				return t, model.SpanID{}
 			}
 		}
 	}
+	return model.TraceID{}, model.SpanID{}
 }
 
 func traceFromJSON(msg string) (model.TraceID, model.SpanID, bool) {

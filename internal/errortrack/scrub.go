@@ -1,4 +1,4 @@
-package rollbar
+package errortrack
 
 import (
 	"bytes"
@@ -7,11 +7,11 @@ import (
 	"strings"
 )
 
-// Rollbar scrubs sensitive fields on its side before it stores a payload,
-// whatever the notifier already did; so does Lookout. The value of any
-// member whose name is a scrub field (case-insensitive), anywhere in the
-// payload, and of any such parameter in a URL's or query string's query,
-// is replaced by scrubMask before the occurrence is stored.
+// Hosted error trackers scrub sensitive fields on their side before they
+// store a payload, whatever the notifier already did; so does Lookout. The
+// value of any member whose name is a scrub field (case-insensitive),
+// anywhere in the payload, and of any such parameter in a URL's or query
+// string's query, is replaced by ScrubMask before the occurrence is stored.
 
 // DefaultScrubFields are Config.ScrubFields' default: passwords, secrets,
 // tokens, and the headers that carry credentials.
@@ -21,24 +21,25 @@ var DefaultScrubFields = []string{
 	"authorization", "cookie", "set-cookie", "x-rollbar-access-token",
 }
 
-// scrubMask replaces a scrubbed value: fixed, so it does not tell the length.
-const scrubMask = "********"
+// ScrubMask replaces a scrubbed value: fixed, so it does not tell the length.
+const ScrubMask = "********"
 
-// scrubber masks the scrub fields of payloads.
-type scrubber struct{ fields map[string]bool }
+// Scrubber masks the scrub fields of payloads.
+type Scrubber struct{ fields map[string]bool }
 
-func newScrubber(fields []string) *scrubber {
-	s := &scrubber{fields: map[string]bool{}}
+// NewScrubber masks the given fields; none: it masks nothing.
+func NewScrubber(fields []string) *Scrubber {
+	s := &Scrubber{fields: map[string]bool{}}
 	for _, f := range fields {
 		s.fields[strings.ToLower(strings.TrimSpace(f))] = true
 	}
 	return s
 }
 
-// payload returns raw with the scrub fields masked; raw itself, byte for
+// Payload returns raw with the scrub fields masked; raw itself, byte for
 // byte, when there was nothing to mask (or it is not a JSON object, which
 // decoding refused before).
-func (s *scrubber) payload(raw json.RawMessage) json.RawMessage {
+func (s *Scrubber) Payload(raw json.RawMessage) json.RawMessage {
 	if len(s.fields) == 0 || !s.mayHold(raw) {
 		return raw
 	}
@@ -63,7 +64,7 @@ func (s *scrubber) payload(raw json.RawMessage) json.RawMessage {
 // mayHold reports whether raw may hold a scrub field, so that most payloads
 // are stored without being decoded again: a field's name must occur in it,
 // in any case, unless a \u escape could spell it.
-func (s *scrubber) mayHold(raw []byte) bool {
+func (s *Scrubber) mayHold(raw []byte) bool {
 	if bytes.Contains(raw, []byte(`\u`)) {
 		return true
 	}
@@ -77,7 +78,7 @@ func (s *scrubber) mayHold(raw []byte) bool {
 }
 
 // walk masks v's scrub fields in place and reports whether it changed any.
-func (s *scrubber) walk(v any) bool {
+func (s *Scrubber) walk(v any) bool {
 	changed := false
 	switch x := v.(type) {
 	case map[string]any:
@@ -85,8 +86,8 @@ func (s *scrubber) walk(v any) bool {
 			lk := strings.ToLower(k)
 			switch str, isStr := e.(string); {
 			case s.fields[lk]:
-				if e != scrubMask {
-					x[k], changed = scrubMask, true
+				if e != ScrubMask {
+					x[k], changed = ScrubMask, true
 				}
 			case isStr && (lk == "url" || lk == "query_string"):
 				if masked, ok := s.query(str, lk == "url"); ok {
@@ -106,7 +107,7 @@ func (s *scrubber) walk(v any) bool {
 
 // query masks the scrub fields among the query parameters of a URL (isURL)
 // or of a bare query string, keeping the other parameters as they were.
-func (s *scrubber) query(text string, isURL bool) (string, bool) {
+func (s *Scrubber) query(text string, isURL bool) (string, bool) {
 	q, rebuild := text, func(q string) string { return q }
 	if isURL {
 		u, err := url.Parse(text)
@@ -125,7 +126,7 @@ func (s *scrubber) query(text string, isURL bool) (string, bool) {
 	for i, pair := range pairs {
 		k, _, _ := strings.Cut(pair, "=")
 		if name, err := url.QueryUnescape(k); err == nil && s.fields[strings.ToLower(name)] {
-			pairs[i], changed = k+"="+scrubMask, true
+			pairs[i], changed = k+"="+ScrubMask, true
 		}
 	}
 	if !changed {

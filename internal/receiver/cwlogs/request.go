@@ -1,0 +1,137 @@
+package cwlogs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"lookout/internal/store"
+)
+
+// decode reads a request body (empty means {}) into v.
+func decode(body []byte, v any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return newAPIError("SerializationException", "field %s: expected %s, got a JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return newAPIError("SerializationException", "request body is not valid JSON: %v", err)
+	}
+	return nil
+}
+
+// namesGroup is a request input that names one log group (by
+// logGroupName, or by logGroupName or logGroupIdentifier, as the operation
+// takes it: see groupName); namesStream one stream of it (logStreamName).
+type (
+	namesGroup  interface{ group() (string, error) }
+	namesStream interface {
+		namesGroup
+		stream() *string
+	}
+)
+
+// decodeGroup decodes body into a T and returns it with the log group it
+// names, checked: the first two steps of every operation on a group.
+func decodeGroup[T any, PT interface {
+	*T
+	namesGroup
+}](body []byte) (T, string, error) {
+	var in T
+	if err := decode(body, &in); err != nil {
+		return in, "", err
+	}
+	name, err := PT(&in).group()
+	return in, name, err
+}
+
+// decodeStream is decodeGroup for operations on a stream: it also returns
+// the stream, checked.
+func decodeStream[T any, PT interface {
+	*T
+	namesStream
+}](body []byte) (in T, group, stream string, err error) {
+	if in, group, err = decodeGroup[T, PT](body); err != nil {
+		return in, "", "", err
+	}
+	name := PT(&in).stream()
+	if name == nil {
+		return in, "", "", nullValue("logStreamName")
+	}
+	return in, group, *name, checkStreamName("logStreamName", *name)
+}
+
+// checkLimit validates an optional page size against [1, max] and returns
+// it, or def when unset.
+func checkLimit(member string, limit *int32, max, def int) (int, error) {
+	if limit == nil {
+		return def, nil
+	}
+	if *limit < 1 || int(*limit) > max {
+		return 0, badValue(*limit, member, "Member must have value between 1 and "+strconv.Itoa(max))
+	}
+	return int(*limit), nil
+}
+
+// timeRange converts optional [start, end) epoch milliseconds to nanoseconds
+// (0: unbounded).
+func timeRange(start, end *int64) (int64, int64, error) {
+	var s, e int64
+	if start != nil {
+		if *start < 0 {
+			return 0, 0, invalidParam("startTime must not be negative")
+		}
+		s = *start * 1e6
+	}
+	if end != nil {
+		if *end < 0 {
+			return 0, 0, invalidParam("endTime must not be negative")
+		}
+		e = *end * 1e6
+	}
+	if start != nil && end != nil && *start > *end {
+		return 0, 0, invalidParam("startTime must be less than or equal to endTime")
+	}
+	return s, e, nil
+}
+
+// logGroup fetches a group of the caller's project, answering with the
+// service's ResourceNotFoundException when it does not exist.
+func (h *Handler) logGroup(ctx context.Context, c *call, name string) (store.LogGroup, error) {
+	g, err := h.b.Meta.LogGroup(ctx, c.project, name)
+	return g, groupErr(err)
+}
+
+// requireStream checks that the group and the stream exist, answering with
+// the service's ResourceNotFoundException for the missing one.
+func (h *Handler) requireStream(ctx context.Context, c *call, group, stream string) error {
+	if _, err := h.b.Meta.LogStream(ctx, c.project, group, stream); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if _, err := h.logGroup(ctx, c, group); err != nil {
+		return err
+	}
+	return errStreamNotFound
+}
+
+// groupErr and streamErr turn store.ErrNotFound into the service's errors.
+func groupErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errGroupNotFound
+	}
+	return err
+}
+
+func streamErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errStreamNotFound
+	}
+	return err
+}
