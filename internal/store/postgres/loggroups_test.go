@@ -14,7 +14,7 @@ import (
 func TestLogGroups(t *testing.T) {
 	type step struct {
 		name string
-		do   func(ctx context.Context, s metaStore) error
+		do   func(ctx context.Context, s store.Meta) error
 		want error
 	}
 	group := func(name string, days int) store.LogGroup {
@@ -24,8 +24,8 @@ func TestLogGroups(t *testing.T) {
 		return store.LogStream{Project: "p", Group: g, Name: name, CreationMillis: 2000}
 	}
 	// expectGroups checks the names a listing returns, in order.
-	expectGroups := func(q store.LogGroupList, want string) func(context.Context, metaStore) error {
-		return func(ctx context.Context, s metaStore) error {
+	expectGroups := func(q store.LogGroupList, want string) func(context.Context, store.Meta) error {
+		return func(ctx context.Context, s store.Meta) error {
 			gs, err := s.ListLogGroups(ctx, q)
 			var names []string
 			for _, g := range gs {
@@ -37,8 +37,8 @@ func TestLogGroups(t *testing.T) {
 			return err
 		}
 	}
-	expectStreams := func(q store.LogStreamList, want string) func(context.Context, metaStore) error {
-		return func(ctx context.Context, s metaStore) error {
+	expectStreams := func(q store.LogStreamList, want string) func(context.Context, store.Meta) error {
+		return func(ctx context.Context, s store.Meta) error {
 			sts, err := s.ListLogStreams(ctx, q)
 			var names []string
 			for _, st := range sts {
@@ -51,9 +51,9 @@ func TestLogGroups(t *testing.T) {
 		}
 	}
 	steps := []step{
-		{"create", func(ctx context.Context, s metaStore) error { return s.CreateLogGroup(ctx, group("/app/web", 0)) }, nil},
-		{"create again", func(ctx context.Context, s metaStore) error { return s.CreateLogGroup(ctx, group("/app/web", 7)) }, store.ErrExists},
-		{"create more", func(ctx context.Context, s metaStore) error {
+		{"create", func(ctx context.Context, s store.Meta) error { return s.CreateLogGroup(ctx, group("/app/web", 0)) }, nil},
+		{"create again", func(ctx context.Context, s store.Meta) error { return s.CreateLogGroup(ctx, group("/app/web", 7)) }, store.ErrExists},
+		{"create more", func(ctx context.Context, s store.Meta) error {
 			for _, n := range []string{"/app/api", "/App/Z", "/app/a_b", "/app/a%b", "other"} {
 				if err := s.CreateLogGroup(ctx, group(n, 0)); err != nil {
 					return err
@@ -68,24 +68,24 @@ func TestLogGroups(t *testing.T) {
 		{"pattern ignores case", expectGroups(store.LogGroupList{Project: "p", Pattern: "APP/A"}, "[/app/a%b /app/a_b /app/api]"), nil},
 		{"after and limit", expectGroups(store.LogGroupList{Project: "p", After: "/app/a_b", Limit: 2}, "[/app/api /app/web]"), nil},
 		{"other project", expectGroups(store.LogGroupList{Project: "q"}, "[/app/web]"), nil},
-		{"read", func(ctx context.Context, s metaStore) error {
+		{"read", func(ctx context.Context, s store.Meta) error {
 			g, err := s.LogGroup(ctx, "p", "/app/web")
 			if err == nil && (g.Class != "STANDARD" || g.Tags["team"] != "web" || g.CreationMillis != 1000 || g.StoredBytes != 0) {
 				err = fmt.Errorf("read %+v", g)
 			}
 			return err
 		}, nil},
-		{"read missing", func(ctx context.Context, s metaStore) error { _, err := s.LogGroup(ctx, "q", "/app/api"); return err }, store.ErrNotFound},
-		{"retention", func(ctx context.Context, s metaStore) error { return s.SetRetention(ctx, "p", "/app/api", 14) }, nil},
-		{"retention of a missing group", func(ctx context.Context, s metaStore) error { return s.SetRetention(ctx, "p", "nope", 14) }, store.ErrNotFound},
-		{"retained", func(ctx context.Context, s metaStore) error {
+		{"read missing", func(ctx context.Context, s store.Meta) error { _, err := s.LogGroup(ctx, "q", "/app/api"); return err }, store.ErrNotFound},
+		{"retention", func(ctx context.Context, s store.Meta) error { return s.SetRetention(ctx, "p", "/app/api", 14) }, nil},
+		{"retention of a missing group", func(ctx context.Context, s store.Meta) error { return s.SetRetention(ctx, "p", "nope", 14) }, store.ErrNotFound},
+		{"retained", func(ctx context.Context, s store.Meta) error {
 			gs, err := s.RetainedLogGroups(ctx)
 			if err == nil && (len(gs) != 1 || gs[0].Name != "/app/api" || gs[0].RetentionDays != 14) {
 				err = fmt.Errorf("retained %+v", gs)
 			}
 			return err
 		}, nil},
-		{"tag and untag", func(ctx context.Context, s metaStore) error {
+		{"tag and untag", func(ctx context.Context, s store.Meta) error {
 			if err := s.TagLogGroup(ctx, "p", "/app/web", map[string]string{"env": "prod", "team": "api"}); err != nil {
 				return err
 			}
@@ -98,11 +98,11 @@ func TestLogGroups(t *testing.T) {
 			}
 			return err
 		}, nil},
-		{"tag a missing group", func(ctx context.Context, s metaStore) error {
+		{"tag a missing group", func(ctx context.Context, s store.Meta) error {
 			return s.TagLogGroup(ctx, "p", "nope", map[string]string{"a": "b"})
 		}, store.ErrNotFound},
-		{"untag a missing group", func(ctx context.Context, s metaStore) error { return s.UntagLogGroup(ctx, "p", "nope", []string{"a"}) }, store.ErrNotFound},
-		{"streams", func(ctx context.Context, s metaStore) error {
+		{"untag a missing group", func(ctx context.Context, s store.Meta) error { return s.UntagLogGroup(ctx, "p", "nope", []string{"a"}) }, store.ErrNotFound},
+		{"streams", func(ctx context.Context, s store.Meta) error {
 			for _, n := range []string{"b", "a", "c", "a_1"} {
 				if err := s.CreateLogStream(ctx, stream("/app/web", n)); err != nil {
 					return err
@@ -110,9 +110,9 @@ func TestLogGroups(t *testing.T) {
 			}
 			return nil
 		}, nil},
-		{"stream again", func(ctx context.Context, s metaStore) error { return s.CreateLogStream(ctx, stream("/app/web", "a")) }, store.ErrExists},
-		{"stream of a missing group", func(ctx context.Context, s metaStore) error { return s.CreateLogStream(ctx, stream("nope", "a")) }, store.ErrNotFound},
-		{"record events", func(ctx context.Context, s metaStore) error {
+		{"stream again", func(ctx context.Context, s store.Meta) error { return s.CreateLogStream(ctx, stream("/app/web", "a")) }, store.ErrExists},
+		{"stream of a missing group", func(ctx context.Context, s store.Meta) error { return s.CreateLogStream(ctx, stream("nope", "a")) }, store.ErrNotFound},
+		{"record events", func(ctx context.Context, s store.Meta) error {
 			for _, add := range []store.LogStream{
 				{Project: "p", Group: "/app/web", Name: "a", FirstEventMillis: 500, LastEventMillis: 900, LastIngestionMillis: 1000, StoredBytes: 10, Events: 2},
 				{Project: "p", Group: "/app/web", Name: "a", FirstEventMillis: 300, LastEventMillis: 800, LastIngestionMillis: 1100, StoredBytes: 5, Events: 1},
@@ -140,7 +140,7 @@ func TestLogGroups(t *testing.T) {
 		{"streams by last event", expectStreams(store.LogStreamList{Project: "p", Group: "/app/web", ByLastEvent: true}, "[a_1 c b a]"), nil},
 		{"streams by last event, descending, limit", expectStreams(store.LogStreamList{Project: "p", Group: "/app/web", ByLastEvent: true, Descending: true, Limit: 2}, "[a b]"), nil},
 		{"streams by last event, after", expectStreams(store.LogStreamList{Project: "p", Group: "/app/web", ByLastEvent: true, After: "a_1", AfterMillis: 0}, "[c b a]"), nil},
-		{"reset figures", func(ctx context.Context, s metaStore) error {
+		{"reset figures", func(ctx context.Context, s store.Meta) error {
 			err := s.ResetLogStreamStats(ctx, "p", "/app/web", []store.LogStream{{Name: "b", FirstEventMillis: 710, LastEventMillis: 720, LastIngestionMillis: 5, StoredBytes: 3, Events: 1}})
 			if err != nil {
 				return err
@@ -153,16 +153,16 @@ func TestLogGroups(t *testing.T) {
 			}
 			return nil
 		}, nil},
-		{"delete a stream", func(ctx context.Context, s metaStore) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, nil},
-		{"delete it again", func(ctx context.Context, s metaStore) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, store.ErrNotFound},
-		{"read a deleted stream", func(ctx context.Context, s metaStore) error {
+		{"delete a stream", func(ctx context.Context, s store.Meta) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, nil},
+		{"delete it again", func(ctx context.Context, s store.Meta) error { return s.DeleteLogStream(ctx, "p", "/app/web", "c") }, store.ErrNotFound},
+		{"read a deleted stream", func(ctx context.Context, s store.Meta) error {
 			_, err := s.LogStream(ctx, "p", "/app/web", "c")
 			return err
 		}, store.ErrNotFound},
-		{"delete the group", func(ctx context.Context, s metaStore) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, nil},
+		{"delete the group", func(ctx context.Context, s store.Meta) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, nil},
 		{"its streams went with it", expectStreams(store.LogStreamList{Project: "p", Group: "/app/web"}, "[]"), nil},
-		{"delete it again", func(ctx context.Context, s metaStore) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, store.ErrNotFound},
-		{"recreate: no streams come back", func(ctx context.Context, s metaStore) error {
+		{"delete it again", func(ctx context.Context, s store.Meta) error { return s.DeleteLogGroup(ctx, "p", "/app/web") }, store.ErrNotFound},
+		{"recreate: no streams come back", func(ctx context.Context, s store.Meta) error {
 			if err := s.CreateLogGroup(ctx, group("/app/web", 0)); err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,28 +19,20 @@ var cluster *pgtest.Cluster
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(pgtest.Wrap(m, &cluster)) }
 
-// metaStore is everything both metadata backends implement.
-type metaStore interface {
-	store.LogGroups
-	store.Documents
-	store.ErrorStore
-	io.Closer
-}
-
 // backend opens a metadata store at a location: fresh makes a new one,
 // open (re)opens it. The tests that describe the contract run against
 // both this package and metaduck, the embedded reference.
 type backend struct {
 	name  string
 	fresh func(t *testing.T) string
-	open  func(t *testing.T, loc string) metaStore
+	open  func(t *testing.T, loc string) store.Meta
 }
 
 var backends = []backend{
-	{"postgres", func(t *testing.T) string { return cluster.Database(t) },
-		func(t *testing.T, url string) metaStore { return openURL(t, url) }},
+	{"postgres", func(t *testing.T) string { return cluster.Schema(t) },
+		func(t *testing.T, url string) store.Meta { return openURL(t, url) }},
 	{"metaduck", func(t *testing.T) string { return filepath.Join(t.TempDir(), "meta.duckdb") },
-		func(t *testing.T, path string) metaStore {
+		func(t *testing.T, path string) store.Meta {
 			s, err := metaduck.Open(context.Background(), metaduck.Config{Path: path})
 			if err != nil {
 				t.Fatal(err)
@@ -58,7 +49,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 }
 
 // openFresh opens a store at a new location, closed when the test ends.
-func (b backend) openFresh(t *testing.T) metaStore {
+func (b backend) openFresh(t *testing.T) store.Meta {
 	t.Helper()
 	s := b.open(t, b.fresh(t))
 	t.Cleanup(func() { s.Close() })
@@ -82,7 +73,7 @@ func openURL(t testing.TB, url string) *Store {
 // test ends.
 func openTest(t testing.TB) (*Store, string) {
 	t.Helper()
-	url := cluster.Database(t)
+	url := cluster.Schema(t)
 	s := openURL(t, url)
 	t.Cleanup(func() { s.Close() })
 	return s, url

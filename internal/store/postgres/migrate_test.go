@@ -14,7 +14,7 @@ import (
 // all open; each migration is applied once; opening again changes
 // nothing.
 func TestMigrateConcurrently(t *testing.T) {
-	url := cluster.Database(t)
+	url := cluster.Schema(t)
 	const n = 4
 	var wg sync.WaitGroup
 	stores := make([]*Store, n)
@@ -87,7 +87,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 // lock is released; a fixed build then applies it.
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, cluster.Database(t))
+	pool, err := pgxpool.New(ctx, cluster.Schema(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // would have.
 func nodes(t *testing.T, n int) []*Store {
 	t.Helper()
-	url := cluster.Database(t)
+	url := cluster.Schema(t)
 	out := make([]*Store, n)
 	for i := range out {
 		out[i] = openURL(t, url)

@@ -64,11 +64,7 @@ type Store struct {
 	pool *pgxpool.Pool
 }
 
-var _ interface {
-	store.LogGroups
-	store.Documents
-	store.ErrorStore
-} = (*Store)(nil)
+var _ store.Meta = (*Store)(nil)
 
 // Open connects, checks the server answers, and brings the schema up to
 // date (Migrate).

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -67,8 +68,10 @@ type Cluster struct {
 	port     int      // on 127.0.0.1
 	prefix   []string // runs a command as the server's user ("runuser -u postgres --" as root)
 	watchdog *exec.Cmd
-	skip     string // why tests skip: set on a Cluster that could not start
-	dbs      dbNames
+	skip     string  // why tests skip: set on a Cluster that could not start
+	dbs      dbNames // names of databases and schemas
+	sharedMu sync.Mutex
+	shared   bool // the database of Schema exists
 }
 
 // Start creates a data directory and starts a server in it. Errors wrap

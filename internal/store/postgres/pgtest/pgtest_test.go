@@ -30,7 +30,8 @@ func startOrSkip(t *testing.T) *Cluster {
 	return c
 }
 
-// TestStartStop: a started server takes connections and fresh databases;
+// TestStartStop: a started server takes connections, fresh databases and
+// schemas;
 // Stop ends it, removes its files and can be called again.
 func TestStartStop(t *testing.T) {
 	c := startOrSkip(t)
@@ -50,6 +51,23 @@ func TestStartStop(t *testing.T) {
 	conn.Close(ctx)
 	if err != nil || !strings.HasPrefix(version, "15") {
 		t.Errorf("server version %q, %v", version, err)
+	}
+	// Two schemas: each URL sees its own tables only.
+	a, b := c.Schema(t), c.Schema(t)
+	for _, u := range []string{a, b} {
+		conn, err := pgx.Connect(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = conn.Exec(ctx, `CREATE TABLE same_name (x int); INSERT INTO same_name VALUES (1)`)
+		var n int
+		if err == nil {
+			err = conn.QueryRow(ctx, `SELECT count(*) FROM same_name`).Scan(&n)
+		}
+		conn.Close(ctx)
+		if err != nil || n != 1 {
+			t.Errorf("schema %s: %d rows, %v", u, n, err)
+		}
 	}
 	dir := c.dir
 	if err := c.Stop(); err != nil {
