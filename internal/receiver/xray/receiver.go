@@ -1,10 +1,11 @@
 // Package xray receives AWS X-Ray segment documents — over the daemon's UDP
 // protocol and through the PutTraceSegments API — and turns each into spans
-// of the shared model (docs/xray-mapping.md has the mapping). A refused
-// document becomes a log event recording why (rejected.go), committed with
-// the spans. UDP documents are grouped into batches before they are handed
-// to the sink; an API request is answered after its documents were
-// committed.
+// of the shared model with package segment (docs/xray-mapping.md has the
+// mapping). A refused document becomes a log event recording why
+// (rejected.go), committed with the spans. UDP documents are grouped into
+// batches before they are handed to the sink; an API request is answered
+// after its documents were committed. The other X-Ray operations (reads,
+// sampling) are served by internal/receiver/xrayapi.
 package xray
 
 import (

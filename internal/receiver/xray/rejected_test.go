@@ -10,6 +10,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/segment"
 	"lookout/internal/tracelint"
 )
 
@@ -42,7 +43,7 @@ func checkEvent(t *testing.T, ev model.LogEvent, w wantEvent) {
 		t.Errorf("trace %s span %s, want %s %s", ev.TraceID, ev.SpanID, w.trace, w.span)
 	}
 	if !strings.HasPrefix(body, tracelint.RejectedBodyPrefix+" ("+w.reason+"): ") || ev.SeverityNumber != 13 || ev.SeverityText != "WARN" ||
-		ev.Project != model.DefaultProject || ev.Scope.Name != ScopeName {
+		ev.Project != model.DefaultProject || ev.Scope.Name != segment.ScopeName {
 		t.Errorf("event %+v", ev)
 	}
 	if age := time.Since(time.Unix(0, ev.TimeUnixNano)); age < 0 || age > time.Minute {
@@ -115,7 +116,7 @@ func TestRejectedEventIsReadByLint(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, reason := range []string{"overloaded", "shutting_down"} {
-		if _, keep := r.refuse("udp", model.DefaultProject, reject(reason, "no room"), nil); keep {
+		if _, keep := r.refuse("udp", model.DefaultProject, &docError{reason: reason, msg: "no room"}, nil); keep {
 			t.Errorf("%s: kept a record", reason)
 		}
 	}

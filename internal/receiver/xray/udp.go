@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/segment"
 )
 
 // The UDP path: read (socket) → raw → parse → queue → collect → batches →
@@ -103,7 +104,7 @@ func (r *Receiver) parse(raw <-chan []byte) {
 			continue
 		}
 		r.m.parsed.WithLabelValues("udp").Inc()
-		spans := mapDocument(project, d, text(bytes.TrimSpace(body)))
+		spans := mapDocument(project, d, segment.Text(bytes.TrimSpace(body)))
 		r.queue <- queued{spans: spans, size: int64(len(b))}
 	}
 }

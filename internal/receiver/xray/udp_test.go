@@ -15,6 +15,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/segment"
 )
 
 // startUDP serves a receiver on 127.0.0.1:0 until the test ends.
@@ -185,7 +186,7 @@ func TestSDKToUDPReceiver(t *testing.T) {
 				t.Errorf("%s under %s", s.Name, p.Name)
 			}
 		}
-		if _, ok := s.Attributes.Get(AttrInProgress); ok && s.Name == "forgotten-call" {
+		if _, ok := s.Attributes.Get(segment.AttrInProgress); ok && s.Name == "forgotten-call" {
 			open++
 		}
 	}
