@@ -130,7 +130,7 @@ func TestSDKToUDPReceiver(t *testing.T) {
 	}
 	waitIdle(func() int { return int(counter(r.m.received.WithLabelValues("udp"))) }, 300*time.Millisecond, 5*time.Second)
 	waitFor(t, "commits", func() bool {
-		return r.queuedBytes.Load() == 0 && counter(r.m.spansCommitted) == float64(len(sink.Spans()))
+		return r.intake.HeldBytes() == 0 && counter(r.m.spansCommitted) == float64(len(sink.Spans()))
 	})
 
 	got := sink.Spans()
@@ -277,7 +277,7 @@ func TestOverloadedDrops(t *testing.T) {
 	}
 	close(sink.release)
 	waitFor(t, "the kept ones", func() bool { return len(sink.Spans())+dropped == 50 })
-	waitFor(t, "queue drained", func() bool { return r.queuedBytes.Load() == 0 })
+	waitFor(t, "queue drained", func() bool { return r.intake.HeldBytes() == 0 })
 	if n := len(sink.Logs()); n != 0 {
 		t.Errorf("%d records of dropped datagrams: overload must not store what it had no room for", n)
 	}
