@@ -153,8 +153,8 @@ func hasSegmentChild(t *tracelint.Tree, i int) bool {
 	return false
 }
 
-// nodeType is the X-Ray node type of a segment: its origin, else the
-// resource's cloud platform mapped back, else none.
+// nodeType is the X-Ray node type of a segment: its origin; none without
+// one.
 func nodeType(sp *model.Span) string {
 	if v, ok := sp.Attributes.Get("aws.xray.origin"); ok && v.Str != "" {
 		return v.Str

@@ -62,9 +62,8 @@ func (set *ruleSet) sorted() []*Record {
 func (s *Service) CreateRule(ctx context.Context, project string, rule Rule, tags []Tag) (Record, error) {
 	var out Record
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
-		exists := fmt.Errorf("sampling rule %q: %w", rule.RuleName, ErrRuleExists)
 		if _, ok := set.rules[rule.RuleName]; ok {
-			return exists
+			return ruleError(rule.RuleName, ErrRuleExists)
 		}
 		if n := len(set.rules) - 1; n >= s.cfg.MaxRules {
 			return &LimitError{Rules: n}
@@ -74,7 +73,7 @@ func (s *Service) CreateRule(ctx context.Context, project string, rule Rule, tag
 		rec.Rule.Attributes = copyMap(rule.Attributes)
 		if err := s.save(ctx, project, rec); err != nil {
 			if errors.Is(err, store.ErrExists) {
-				return exists
+				return ruleError(rule.RuleName, ErrRuleExists)
 			}
 			return err
 		}
@@ -94,7 +93,7 @@ func (s *Service) UpdateRule(ctx context.Context, project, name string, u Update
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		rec := set.rules[name]
 		if rec == nil {
-			return fmt.Errorf("sampling rule %q: %w", name, ErrNoRule)
+			return ruleError(name, ErrNoRule)
 		}
 		rule, err := Apply(rec.Rule, u, "SamplingRuleUpdate")
 		if err != nil {
@@ -123,7 +122,7 @@ func (s *Service) DeleteRule(ctx context.Context, project, name string) (Record,
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		rec := set.rules[name]
 		if rec == nil {
-			return fmt.Errorf("sampling rule %q: %w", name, ErrNoRule)
+			return ruleError(name, ErrNoRule)
 		}
 		err := s.rules.DeleteDocument(ctx, project, RuleKind, name, rec.version)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -138,6 +137,9 @@ func (s *Service) DeleteRule(ctx context.Context, project, name string) (Record,
 	})
 	return out, err
 }
+
+// ruleError names the rule err is about.
+func ruleError(name string, err error) error { return fmt.Errorf("sampling rule %q: %w", name, err) }
 
 // Rules lists the project's rules, Default first, then by creation (see
 // Record.CreatedBefore).

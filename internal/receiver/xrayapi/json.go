@@ -34,14 +34,17 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// awsError answers in X-Ray's error shape.
 func awsError(w http.ResponseWriter, status int, code, msg string) {
 	restjson.WriteError(w, status, code, msg)
 }
 
+// invalid answers InvalidRequestException.
 func invalid(w http.ResponseWriter, format string, args ...any) {
 	awsError(w, http.StatusBadRequest, "InvalidRequestException", fmt.Sprintf(format, args...))
 }
 
+// writeJSON answers v.
 func writeJSON(w http.ResponseWriter, v any) { restjson.Write(w, v) }
 
 // epoch is a time as the X-Ray API sends it: a JSON number of seconds.
