@@ -17,6 +17,7 @@ import (
 	awsxray "github.com/aws/aws-sdk-go-v2/service/xray"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
 	"lookout/internal/store"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/store/metaduck"
@@ -61,13 +62,57 @@ func (d *ruleDocs) DeleteDocument(ctx context.Context, project, kind, name strin
 	return d.Store.DeleteDocument(ctx, project, kind, name, ifVersion)
 }
 
-// segStore is the span store the diagnostics read; add writes to it.
+// segStore is the span store the diagnostics read, opened when first
+// used (most tests do not read it); add writes to it.
 type segStore struct {
-	*duckdb.Store
-	t testing.TB
+	t    testing.TB
+	once sync.Once
+	st   *duckdb.Store
+	err  error
 }
 
-func (s segStore) add(spans ...model.Span) { write(s.t, s.Store, spans...) }
+func (s *segStore) store() (*duckdb.Store, error) {
+	s.once.Do(func() {
+		cfg := duckdb.DefaultConfig()
+		cfg.Dir = s.t.TempDir()
+		if s.st, s.err = duckdb.Open(context.Background(), cfg); s.err == nil {
+			s.t.Cleanup(func() { s.st.Close() })
+		}
+	})
+	return s.st, s.err
+}
+
+func (s *segStore) add(spans ...model.Span) {
+	st, err := s.store()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	write(s.t, st, spans...)
+}
+
+func (s *segStore) Services(ctx context.Context, project string, start, end time.Time) ([]store.ServiceStat, error) {
+	st, err := s.store()
+	if err != nil {
+		return nil, err
+	}
+	return st.Services(ctx, project, start, end)
+}
+
+func (s *segStore) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]query.TraceRef, error) {
+	st, err := s.store()
+	if err != nil {
+		return nil, err
+	}
+	return st.TraceStarts(ctx, q)
+}
+
+func (s *segStore) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
+	st, err := s.store()
+	if err != nil {
+		return nil, err
+	}
+	return st.SpansOfTraces(ctx, project, ids, trim)
+}
 
 // samplingConfig is the configuration of the sampling operations and of
 // the service behind them.
@@ -106,7 +151,7 @@ type samplingServer struct {
 	url   string
 	sdk   *awsxray.Client
 	docs  *ruleDocs
-	src   segStore
+	src   *segStore
 	clock *clock
 }
 
@@ -115,7 +160,7 @@ func newSamplingServer(t testing.TB, docs *ruleDocs, mod func(*samplingConfig)) 
 	if docs == nil {
 		docs = openDocs(t)
 	}
-	s := &samplingServer{docs: docs, src: segStore{openStore(t), t}, clock: &clock{now: samplingT0}}
+	s := &samplingServer{docs: docs, src: &segStore{t: t}, clock: &clock{now: samplingT0}}
 	cfg := defaultSamplingConfig()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.Now, cfg.ServiceConfig.Logger, cfg.SamplingConfig.Logger = s.clock.Now, quiet, quiet
