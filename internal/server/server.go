@@ -26,11 +26,14 @@ import (
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/receiver/rollbar"
 	"lookout/internal/receiver/xray"
+	"lookout/internal/receiver/xrayapi"
 	"lookout/internal/retention"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/store/metaduck"
 	"lookout/internal/tally"
 	"lookout/internal/tracelint"
+	"lookout/internal/xrayread"
+	"lookout/internal/xraysampling"
 	"lookout/ui"
 )
 
@@ -179,15 +182,25 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.xray.Listen(); err != nil {
 		return fail(err)
 	}
-	xread, err := xray.NewReadAPI(xray.DefaultReadConfig(), st)
+	reads, err := xrayread.New(xrayread.DefaultConfig(), st)
+	if err != nil {
+		return fail(err)
+	}
+	xread, err := xrayapi.NewReadAPI(xrayapi.DefaultReadConfig(), reads)
 	if err != nil {
 		return fail(err)
 	}
 	// Sampling rules live in the metadata store; the SDKs poll them on the
 	// daemon address, people manage them on either port.
-	scfg := xray.DefaultSamplingConfig()
+	scfg := xraysampling.DefaultServiceConfig()
 	scfg.Logger = s.log
-	xsampling, err := xray.NewSamplingAPI(scfg, s.meta, st)
+	sampler, err := xraysampling.NewService(scfg, s.meta, st)
+	if err != nil {
+		return fail(err)
+	}
+	acfg := xrayapi.DefaultSamplingConfig()
+	acfg.Logger = s.log
+	xsampling, err := xrayapi.NewSamplingAPI(acfg, sampler)
 	if err != nil {
 		return fail(err)
 	}

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"lookout/internal/receiver/xray/segment"
 )
 
 // MaxDocumentBytes is the size limit of one segment document (and of one
 // daemon datagram) that X-Ray and its daemon enforce: 64 KiB.
-const MaxDocumentBytes = 64 << 10
+const MaxDocumentBytes = segment.MaxDocumentBytes
 
 // Config configures the X-Ray receiver.
 type Config struct {

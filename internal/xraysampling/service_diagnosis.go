@@ -1,0 +1,245 @@
+package xraysampling
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"time"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
+	"lookout/internal/tracelint"
+)
+
+// Diagnosis is every rule of a project in evaluation order, with what the
+// SDKs reported for it over [Start, End) and what looks wrong.
+type Diagnosis struct {
+	Start, End time.Time
+	// LastModified is the latest create, update or delete; zero before the
+	// first.
+	LastModified time.Time
+	Rules        []RuleDiagnosis
+	// SegmentsError says what could not be read of the stored segments.
+	SegmentsError string
+	Notes         []string
+}
+
+// RuleDiagnosis is one rule with its statistics over the window, its
+// active clients and its findings.
+type RuleDiagnosis struct {
+	Record
+	Stats    Counts
+	Clients  []ClientState
+	Findings []Finding
+}
+
+// Finding is something AWS would leave silent. Kind is "unmatched" (no
+// request matched the rule while Default took some), "shadowed" (a rule
+// evaluated first matches everything this one does) or "sdk-ignores" (the
+// X-Ray SDKs skip such a rule).
+type Finding struct {
+	Kind       string `json:"kind"`
+	Message    string `json:"message"`
+	ShadowedBy string `json:"shadowedBy,omitempty"`
+}
+
+// Diagnose reports on the project's rules over the last
+// ServiceConfig.StatsKeep. Why a rule matched nothing is read from the
+// stored segments when the service has a SegmentReader.
+func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, error) {
+	end := s.cfg.Now().UTC()
+	start := end.Add(-s.cfg.StatsKeep)
+	d := Diagnosis{Start: start, End: end, Rules: []RuleDiagnosis{}, Notes: []string{
+		"stats are what the SDKs reported through GetSamplingTargets (kept in memory since lookout started)",
+	}}
+	var rules []Rule
+	err := s.withSet(ctx, project, func(set *ruleSet) error {
+		d.LastModified = set.lastMod
+		for _, rec := range set.sorted() {
+			rules = append(rules, rec.Rule)
+			d.Rules = append(d.Rules, RuleDiagnosis{Record: rec.clone(), Stats: set.stats.Since(rec.Rule.RuleName, start),
+				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}})
+		}
+		return nil
+	})
+	if err != nil {
+		return Diagnosis{}, err
+	}
+	var defaults int64
+	for _, rd := range d.Rules {
+		if rd.Rule.RuleName == DefaultRuleName {
+			defaults = rd.Stats.Requests
+		}
+	}
+	shadows := Shadows(rules)
+	seen := &seenSegments{s: s, ctx: ctx, project: project, start: start, end: end, byService: map[string][]Segment{}}
+	for i := range d.Rules {
+		rd := &d.Rules[i]
+		if rd.Rule.RuleName == DefaultRuleName {
+			continue
+		}
+		for _, n := range Notes(rd.Rule) {
+			rd.Findings = append(rd.Findings, Finding{Kind: "sdk-ignores", Message: n})
+		}
+		by, shadowed := shadows[rd.Rule.RuleName]
+		if shadowed {
+			rd.Findings = append(rd.Findings, Finding{Kind: "shadowed", ShadowedBy: by.RuleName, Message: fmt.Sprintf(
+				"never matches: rule %q (priority %d) is evaluated first and matches every request this rule matches",
+				by.RuleName, by.Priority)})
+		}
+		if rd.Stats.Requests > 0 || defaults == 0 {
+			continue
+		}
+		why := fmt.Sprintf("rule %q is evaluated first and matches everything this rule matches", by.RuleName)
+		if !shadowed {
+			why = seen.explain(rd.Rule)
+		}
+		rd.Findings = append(rd.Findings, Finding{Kind: "unmatched", Message: fmt.Sprintf(
+			"matched no request in the last %s while Default took %d: %s", s.cfg.StatsKeep, defaults, why)})
+	}
+	d.SegmentsError = seen.err
+	return d, nil
+}
+
+// seenSegments reads, once per diagnosis, what the stored segments say.
+type seenSegments struct {
+	s          *Service
+	ctx        context.Context
+	project    string
+	start, end time.Time
+	services   []ServiceCount
+	loaded     bool
+	byService  map[string][]Segment
+	err        string
+}
+
+// explain says why r matched nothing, from the stored segments.
+func (seen *seenSegments) explain(r Rule) string {
+	if seen.s.segs == nil {
+		return "no segment store to compare the rule with"
+	}
+	if !seen.loaded {
+		seen.loaded = true
+		stats, err := seen.s.segs.Services(seen.ctx, seen.project, seen.start, seen.end)
+		if err != nil {
+			seen.err = "reading services: " + err.Error()
+		}
+		for _, st := range stats {
+			if st.SpanCount > 0 {
+				seen.services = append(seen.services, ServiceCount{Name: st.Name, Count: st.SpanCount})
+			}
+		}
+		sort.Slice(seen.services, func(i, j int) bool { return seen.services[i].Count > seen.services[j].Count })
+	}
+	var segs []Segment
+	names := MatchingServices(r, seen.services)
+	for i, name := range names {
+		if i == seen.s.cfg.DiagServices {
+			break
+		}
+		segs = append(segs, seen.segmentsOf(name)...)
+	}
+	return Unmatched(r, seen.services, segs)
+}
+
+// segmentsOf describes the SERVER spans (segments) of the service's newest
+// traces in the window.
+func (seen *seenSegments) segmentsOf(service string) []Segment {
+	if segs, ok := seen.byService[service]; ok {
+		return segs
+	}
+	refs, err := seen.s.segs.TraceStarts(seen.ctx, store.TraceStartQuery{Project: seen.project, Service: service,
+		Start: seen.start, End: seen.end, Limit: seen.s.cfg.DiagTraces})
+	var traces [][]model.Span
+	if err == nil && len(refs) > 0 {
+		ids := make([]model.TraceID, len(refs))
+		for i, r := range refs {
+			ids[i] = r.ID
+		}
+		traces, err = seen.s.segs.SpansOfTraces(seen.ctx, seen.project, ids, tracelint.BulkTrim)
+	}
+	if err != nil {
+		seen.err = "reading segments of " + service + ": " + err.Error()
+	}
+	counts := map[Segment]int{}
+	for _, spans := range traces {
+		for i := range spans {
+			if sp := &spans[i]; sp.Kind == model.SpanKindServer && sp.Service() == service {
+				counts[segmentOf(sp)]++
+			}
+		}
+	}
+	segs := make([]Segment, 0, len(counts))
+	for seg, n := range counts {
+		seg.Count = n
+		segs = append(segs, seg)
+	}
+	sort.Slice(segs, func(i, j int) bool { return segs[i].Count > segs[j].Count })
+	seen.byService[service] = segs
+	return segs
+}
+
+// segmentOf reads what a rule compares from a span: X-Ray's origin, method
+// and URL (host with port, as the SDKs see the Host header), or OTel's
+// server.address and url.path.
+func segmentOf(sp *model.Span) Segment {
+	str := func(k string) string {
+		if v, ok := sp.Attributes.Get(k); ok {
+			return v.AsString()
+		}
+		return ""
+	}
+	seg := Segment{Service: sp.Service(), Origin: str("aws.xray.origin"), Method: str("http.request.method")}
+	if seg.Method == "" {
+		seg.Method = str("http.method")
+	}
+	if u, err := url.Parse(str("url.full")); err == nil && u.Host != "" {
+		seg.Host, seg.Path = u.Host, u.Path
+	}
+	if seg.Host == "" {
+		if host := str("server.address"); host != "" {
+			seg.Host = host
+			if port := str("server.port"); port != "" {
+				seg.Host = net.JoinHostPort(host, port)
+			}
+		}
+	}
+	if seg.Path == "" {
+		seg.Path = str("url.path")
+	}
+	return seg
+}
+
+// Decision is the rule that decides a request, why each rule evaluated
+// before it did not match, and what the SDKs do with that rule (Notes).
+type Decision struct {
+	Rule    Rule
+	Skipped []Skipped
+	Notes   []string
+}
+
+// Match picks the project's rule for req as the SDKs do.
+func (s *Service) Match(ctx context.Context, project string, req Request) (Decision, error) {
+	var rules []Rule
+	err := s.withSet(ctx, project, func(set *ruleSet) error {
+		for _, rec := range set.sorted() {
+			rules = append(rules, rec.clone().Rule)
+		}
+		return nil
+	})
+	if err != nil {
+		return Decision{}, err
+	}
+	i, skipped := Select(rules, req)
+	if i < 0 { // cannot happen while Default exists; answer rather than panic
+		return Decision{}, errors.New("no rule matched, not even Default")
+	}
+	d := Decision{Rule: rules[i], Skipped: skipped, Notes: Notes(rules[i])}
+	if d.Notes == nil {
+		d.Notes = []string{}
+	}
+	return d, nil
+}
