@@ -87,16 +87,16 @@ func (c *scopeCols) columns() []column {
 
 // spanCols are the columns of the spans table.
 type spanCols struct {
-	project, service                               []string
-	start, end, dur, traceHi, traceLo, id, parent  []int64
-	name                                           []string
-	kind, status                                   []int32
-	statusMsg, traceState                          []string
-	flags, dropped, droppedEvents, droppedLinks    []uint32
-	attrs                                          listCols
-	evNames, evKeys, evValues                      [][]string
-	evTypes                                        [][]uint8
-	eventsJS, linksJS                              []string
+	project, service                              []string
+	start, end, dur, traceHi, traceLo, id, parent []int64
+	name                                          []string
+	kind, status                                  []int32
+	statusMsg, traceState                         []string
+	flags, dropped, droppedEvents, droppedLinks   []uint32
+	attrs                                         listCols
+	evNames, evKeys, evValues                     [][]string
+	evTypes                                       [][]uint8
+	eventsJS, linksJS                             []string
 	scopeCols
 }
 
@@ -181,16 +181,16 @@ func (c *spanCols) columns() []column {
 
 // logCols are the columns of the logs table.
 type logCols struct {
-	project, service              []string
-	time, observed                []int64
-	sevNum                        []int32
-	sevText                       []string
-	bodyType                      []uint8
-	bodyText, bodyJS, eventName   []string
-	traceHi, traceLo, spanID      []int64
-	flags, dropped                []uint32
-	group, stream                 []string
-	attrs                         listCols
+	project, service            []string
+	time, observed              []int64
+	sevNum                      []int32
+	sevText                     []string
+	bodyType                    []uint8
+	bodyText, bodyJS, eventName []string
+	traceHi, traceLo, spanID    []int64
+	flags, dropped              []uint32
+	group, stream               []string
+	attrs                       listCols
 	scopeCols
 }
 
