@@ -49,7 +49,7 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 
 // insert sends the columns as one block. The column list is explicit: the
 // table may have more columns than this version of the code knows.
-func (s *Store) insert(ctx context.Context, table string, cols []column) error {
+func (s *Store) insert(ctx context.Context, table string, cols []insertCol) error {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.name

@@ -9,9 +9,9 @@ import (
 // A batch is encoded column by column, in the order of the insert's column
 // list, and appended to the client's block whole (batch.Column(i).Append).
 
-// column is one column of an INSERT: its name and its values, a slice of
+// insertCol is one column of an INSERT: its name and its values, a slice of
 // the Go type the client maps to the column's ClickHouse type.
-type column struct {
+type insertCol struct {
 	name string
 	data any
 }
@@ -28,8 +28,8 @@ func (c *listCols) add(l attrLists) {
 	c.types, c.json = append(c.types, l.types), append(c.json, l.json)
 }
 
-func (c *listCols) columns(prefix string) []column {
-	return []column{{prefix + "_keys", c.keys}, {prefix + "_values", c.values}, {prefix + "_types", c.types}, {prefix + "_json", c.json}}
+func (c *listCols) columns(prefix string) []insertCol {
+	return []insertCol{{prefix + "_keys", c.keys}, {prefix + "_values", c.values}, {prefix + "_types", c.types}, {prefix + "_json", c.json}}
 }
 
 // resourceCache encodes each distinct attribute slice once: the items of
@@ -80,9 +80,9 @@ func (c *scopeCols) add(cache resourceCache, r model.Resource, sc model.Scope) e
 	return nil
 }
 
-func (c *scopeCols) columns() []column {
-	return append(c.res.columns("res"), column{"res_dropped", c.resDropped}, column{"res_schema_url", c.resSchema},
-		column{"scope_name", c.scopeName}, column{"scope_version", c.scopeVer}, column{"scope_json", c.scopeJS})
+func (c *scopeCols) columns() []insertCol {
+	return append(c.res.columns("res"), insertCol{"res_dropped", c.resDropped}, insertCol{"res_schema_url", c.resSchema},
+		insertCol{"scope_name", c.scopeName}, insertCol{"scope_version", c.scopeVer}, insertCol{"scope_json", c.scopeJS})
 }
 
 // spanCols are the columns of the spans table.
@@ -164,18 +164,18 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-func (c *spanCols) columns() []column {
-	cols := []column{
+func (c *spanCols) columns() []insertCol {
+	cols := []insertCol{
 		{"project", c.project}, {"service", c.service}, {"start_ns", c.start}, {"end_ns", c.end}, {"duration_ns", c.dur},
 		{"trace_hi", c.traceHi}, {"trace_lo", c.traceLo}, {"span_id", c.id}, {"parent_span_id", c.parent},
 		{"name", c.name}, {"kind", c.kind}, {"status_code", c.status}, {"status_message", c.statusMsg},
 		{"trace_state", c.traceState}, {"flags", c.flags},
 	}
 	cols = append(cols, c.attrs.columns("attr")...)
-	cols = append(cols, column{"dropped_attrs", c.dropped},
-		column{"event_names", c.evNames}, column{"event_keys", c.evKeys}, column{"event_values", c.evValues}, column{"event_types", c.evTypes},
-		column{"events_json", c.eventsJS}, column{"dropped_events", c.droppedEvents},
-		column{"links_json", c.linksJS}, column{"dropped_links", c.droppedLinks})
+	cols = append(cols, insertCol{"dropped_attrs", c.dropped},
+		insertCol{"event_names", c.evNames}, insertCol{"event_keys", c.evKeys}, insertCol{"event_values", c.evValues}, insertCol{"event_types", c.evTypes},
+		insertCol{"events_json", c.eventsJS}, insertCol{"dropped_events", c.droppedEvents},
+		insertCol{"links_json", c.linksJS}, insertCol{"dropped_links", c.droppedLinks})
 	return append(cols, c.scopeCols.columns()...)
 }
 
@@ -230,8 +230,8 @@ func (c *logCols) add(cache resourceCache, l *model.LogEvent) error {
 	return nil
 }
 
-func (c *logCols) columns() []column {
-	cols := []column{
+func (c *logCols) columns() []insertCol {
+	cols := []insertCol{
 		{"project", c.project}, {"service", c.service}, {"time_ns", c.time}, {"observed_ns", c.observed},
 		{"severity_number", c.sevNum}, {"severity_text", c.sevText},
 		{"body_type", c.bodyType}, {"body_text", c.bodyText}, {"body_json", c.bodyJS}, {"event_name", c.eventName},
@@ -239,6 +239,6 @@ func (c *logCols) columns() []column {
 		{"log_group", c.group}, {"log_stream", c.stream},
 	}
 	cols = append(cols, c.attrs.columns("attr")...)
-	cols = append(cols, column{"dropped_attrs", c.dropped})
+	cols = append(cols, insertCol{"dropped_attrs", c.dropped})
 	return append(cols, c.scopeCols.columns()...)
 }
