@@ -76,7 +76,7 @@ func splitStatements(sql string) []string {
 		}
 		cur.WriteString(line + "\n")
 		if strings.HasSuffix(strings.TrimSpace(line), ";") {
-			if s := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"); s != "" {
+			if s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(cur.String()), ";")); s != "" {
 				stmts = append(stmts, s)
 			}
 			cur.Reset()

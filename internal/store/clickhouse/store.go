@@ -81,8 +81,10 @@ func (s *Store) init(ctx context.Context) error {
 	return nil
 }
 
-// createDatabase creates db through a connection to the user's default
-// database (the client cannot connect to a database that does not exist).
+// createDatabase creates db when it does not exist, through a connection
+// to the user's default database (the client cannot connect to a database
+// that does not exist). A user without the right to create databases can
+// use one made for it.
 func createDatabase(ctx context.Context, cfg Config, db string) error {
 	opts, err := cfg.options("")
 	if err != nil {
@@ -94,6 +96,14 @@ func createDatabase(ctx context.Context, cfg Config, db string) error {
 		return fmt.Errorf("clickhouse store %s: %w", redact(cfg.URL), err)
 	}
 	defer conn.Close()
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM system.databases WHERE name = ?", db).Scan(&n); err != nil {
+		return fmt.Errorf("clickhouse store %s: %w", redact(cfg.URL), err)
+	}
+	if n > 0 {
+		return nil
+	}
+	// db matched databaseRE (Config.Validate): safe to splice.
 	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
 		return fmt.Errorf("clickhouse store %s: create database: %w", redact(cfg.URL), err)
 	}

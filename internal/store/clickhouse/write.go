@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -23,28 +24,83 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 	if b == nil || b.Len() == 0 {
 		return nil
 	}
-	if err := s.check(); err != nil {
+	p, err := s.Prepare(b)
+	if err != nil {
 		return err
 	}
+	return s.WritePrepared(ctx, []any{p})
+}
+
+// encoded is a batch turned into the columns of its INSERTs: the CPU work
+// of a write, done by Prepare on the caller's goroutine.
+type encoded struct {
+	spans, logs []insertCol // nil when the batch has none
+}
+
+// Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
+// call from many goroutines and keeps no reference to b's slices, only to
+// its strings.
+func (s *Store) Prepare(b *model.Batch) (any, error) {
+	e := &encoded{}
 	if len(b.Spans) > 0 {
 		c, err := encodeSpans(b.Spans)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.insert(ctx, "spans", c.columns()); err != nil {
-			return err
-		}
+		e.spans = c.columns()
 	}
 	if len(b.Logs) > 0 {
 		c, err := encodeLogs(b.Logs)
 		if err != nil {
+			return nil, err
+		}
+		e.logs = c.columns()
+	}
+	return e, nil
+}
+
+// WritePrepared commits batches made by Prepare together, as Write would
+// their concatenation: one INSERT per table, the larger blocks ClickHouse
+// prefers.
+func (s *Store) WritePrepared(ctx context.Context, prepared []any) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	var spans, logs []insertCol
+	for _, p := range prepared {
+		e, ok := p.(*encoded)
+		if !ok {
+			return fmt.Errorf("write prepared: %T is not from Prepare", p)
+		}
+		spans, logs = concatCols(spans, e.spans), concatCols(logs, e.logs)
+	}
+	if spans != nil {
+		if err := s.insert(ctx, "spans", spans); err != nil {
 			return err
 		}
-		if err := s.insert(ctx, "logs", c.columns()); err != nil {
+	}
+	if logs != nil {
+		if err := s.insert(ctx, "logs", logs); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// concatCols appends the values of b's columns to a's (same columns, in
+// the same order); a is reused when it holds no columns yet.
+func concatCols(a, b []insertCol) []insertCol {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	out := make([]insertCol, len(a))
+	for i := range a {
+		out[i] = insertCol{a[i].name, reflect.AppendSlice(reflect.ValueOf(a[i].data), reflect.ValueOf(b[i].data)).Interface()}
+	}
+	return out
 }
 
 // insert sends the columns as one block. The column list is explicit: the
