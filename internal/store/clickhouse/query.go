@@ -43,8 +43,6 @@ type plan struct {
 	project string
 	// typed lists the breakdowns that read attributes (typed by t<i>).
 	typed []int
-	// where is the condition on the rows, with its arguments first in b.
-	where string
 	sql   string
 }
 
@@ -74,7 +72,7 @@ func calcAgg(c query.Calculation) (fn, params string, reads bool) {
 func newPlan(project string, q query.Query) *plan {
 	p := &plan{b: *newSQL(q.Source), q: q, project: project}
 	b := &p.b
-	p.where = b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
+	where := b.scope(project, q) + " AND " + b.filters(q.Filters, q.FilterCombination)
 
 	var inner, outer, groups []string
 	for i, name := range q.Breakdowns {
@@ -92,7 +90,7 @@ func newPlan(project string, q query.Query) *plan {
 	}
 	inner = append(inner, fmt.Sprintf("intDiv(%s - %s, %s) AS bucket", b.t.time, b.arg(q.Start.UnixNano()), b.arg(q.Granularity.Nanoseconds())),
 		"countState() AS s_n")
-	outer = append(outer, "countMerge(s_n) AS a_n", "groupArray(bucket) AS buckets", "groupArray(finalizeAggregation(s_n)) AS sn")
+	outer = append(outer, "countMerge(s_n) AS a_n", "groupArray(bucket) AS buckets")
 	for i, c := range q.Calculations {
 		var v string
 		if c.Op != query.OpCount {
@@ -125,7 +123,7 @@ func newPlan(project string, q query.Query) *plan {
 		}
 	}
 	sql := "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM " + b.t.name +
-		" WHERE " + p.where + " GROUP BY " + strings.Join(append(slices.Clone(groups), "bucket"), ", ") + ")"
+		" WHERE " + where + " GROUP BY " + strings.Join(append(slices.Clone(groups), "bucket"), ", ") + ")"
 	if len(groups) > 0 {
 		sql += " GROUP BY " + strings.Join(groups, ", ")
 	}
