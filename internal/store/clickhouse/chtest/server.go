@@ -20,6 +20,10 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
+// BinaryEnv names the environment variable that points the tests at a
+// server binary.
+const BinaryEnv = "LOOKOUT_CLICKHOUSE_SERVER"
+
 // ErrNoBinary is returned by Start when no ClickHouse server binary is found.
 var ErrNoBinary = errors.New("no clickhouse-server binary found")
 
@@ -27,8 +31,8 @@ var ErrNoBinary = errors.New("no clickhouse-server binary found")
 type Options struct {
 	// Binary is the server executable: clickhouse-server, or the single
 	// clickhouse binary (run as "clickhouse server"). Empty means
-	// $LOOKOUT_CLICKHOUSE_SERVER, else clickhouse-server or clickhouse on
-	// $PATH or in /usr/sbin and /usr/bin.
+	// $LOOKOUT_CLICKHOUSE_SERVER when set, else clickhouse-server or
+	// clickhouse on $PATH or in /usr/sbin and /usr/bin.
 	Binary string
 	// StartTimeout bounds the wait for the server to answer a ping; 0
 	// means 60 seconds.
@@ -50,10 +54,12 @@ type Server struct {
 // FindBinary returns the server executable Options.Binary names or the
 // default search finds, and the arguments that run it as a server.
 func FindBinary(binary string) (path string, args []string, err error) {
+	if binary == "" {
+		binary = os.Getenv(BinaryEnv)
+	}
 	candidates := []string{binary}
 	if binary == "" {
-		candidates = []string{os.Getenv("LOOKOUT_CLICKHOUSE_SERVER"), "clickhouse-server", "/usr/sbin/clickhouse-server",
-			"/usr/bin/clickhouse-server", "clickhouse", "/usr/bin/clickhouse"}
+		candidates = []string{"clickhouse-server", "/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server", "clickhouse", "/usr/bin/clickhouse"}
 	}
 	for _, c := range candidates {
 		if c == "" {

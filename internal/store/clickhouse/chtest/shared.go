@@ -63,7 +63,7 @@ func (sh *Shared) Get(t testing.TB) *Server {
 	sh.once.Do(func() { sh.srv, sh.err = Start(context.Background(), Options{}) })
 	switch {
 	case errors.Is(sh.err, ErrNoBinary) && os.Getenv(RequireEnv) != "1":
-		t.Skipf("clickhouse: %v (install clickhouse-server or set LOOKOUT_CLICKHOUSE_SERVER; %s=1 makes this a failure)", sh.err, RequireEnv)
+		t.Skipf("clickhouse: %v (install clickhouse-server or set %s; %s=1 makes this a failure)", sh.err, BinaryEnv, RequireEnv)
 	case sh.err != nil:
 		t.Fatalf("clickhouse: %v", sh.err)
 	case sh.srv == nil:
