@@ -21,7 +21,7 @@ func openTest(t testing.TB, key string) *Store {
 	srv := server.Get(t)
 	cfg := DefaultConfig()
 	cfg.URL = srv.URL(chtest.DatabaseName(key))
-	cfg.MaxConns = 4
+	cfg.MaxConns = 8
 	s, err := Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", cfg.URL, err)

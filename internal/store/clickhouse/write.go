@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"golang.org/x/sync/errgroup"
 
 	"lookout/internal/model"
 )
@@ -18,8 +19,8 @@ import (
 // block, which returns only after the server has written the block's parts
 // to the table; there is no Buffer table, and async_insert is turned off
 // on servers that have it (syncInsertSettings). The spans and the logs of
-// a batch are two statements: when the second fails, the first stays and a
-// retry of the batch writes it again (at least once).
+// a batch are two statements, run at once: when one fails, the other may
+// stay, and a retry of the batch writes it again (at least once).
 func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 	if b == nil || b.Len() == 0 {
 		return nil
@@ -74,17 +75,16 @@ func (s *Store) WritePrepared(ctx context.Context, prepared []any) error {
 		}
 		spans, logs = concatCols(spans, e.spans), concatCols(logs, e.logs)
 	}
+	// The two INSERTs run at once, on two connections: a part's files are
+	// written at the server's pace, not the client's.
+	var g errgroup.Group
 	if spans != nil {
-		if err := s.insert(ctx, "spans", spans); err != nil {
-			return err
-		}
+		g.Go(func() error { return s.insert(ctx, "spans", spans) })
 	}
 	if logs != nil {
-		if err := s.insert(ctx, "logs", logs); err != nil {
-			return err
-		}
+		g.Go(func() error { return s.insert(ctx, "logs", logs) })
 	}
-	return nil
+	return g.Wait()
 }
 
 // concatCols appends the values of b's columns to a's (same columns, in
