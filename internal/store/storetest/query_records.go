@@ -33,6 +33,9 @@ func (s spanRecord) at() int64       { return s.StartUnixNano }
 func (s spanRecord) service() string { return s.Resource.Service() }
 
 func (s spanRecord) col(name string) any {
+	if v, scoped := scopedCol(s.Attributes, s.Resource.Attributes, name); scoped {
+		return v
+	}
 	switch name {
 	case query.ColDuration:
 		sp := model.Span(s)
@@ -80,6 +83,19 @@ func (s spanRecord) values(name string) ([]any, bool) {
 	return out, true
 }
 
+// scopedCol reads a scoped attribute column (query.ScopedAttr); scoped is
+// false for other names.
+func scopedCol(own, res model.Attributes, name string) (v any, scoped bool) {
+	scope, key, ok := query.ScopedAttr(name)
+	if !ok {
+		return nil, false
+	}
+	if scope == query.ResourceScope {
+		return attrCol(nil, res, key), true
+	}
+	return attrCol(own, nil, key), true
+}
+
 // attrCol is an attribute column: the record's own attribute, else its
 // resource's, typed as sent (strings, integers, doubles, booleans).
 func attrCol(own, res model.Attributes, name string) any {
@@ -121,6 +137,9 @@ func nonEmpty(s string) any {
 }
 
 func (l logRecord) col(name string) any {
+	if v, scoped := scopedCol(l.Attributes, l.Resource.Attributes, name); scoped {
+		return v
+	}
 	switch name {
 	case query.ColService:
 		return l.service()
