@@ -371,7 +371,7 @@ func (p *parser) field() (Field, error) {
 // keywords are the bare words that are literals.
 var keywords = map[string]Value{
 	"true": {Kind: KindBool, Bool: true}, "false": {Kind: KindBool},
-	"nil": {Kind: KindNil},
+	"nil":   {Kind: KindNil},
 	"error": {Kind: KindStatus, Str: "error"}, "ok": {Kind: KindStatus, Str: "ok"}, "unset": {Kind: KindStatus, Str: "unset"},
 	"unspecified": {Kind: KindSpanKind, Str: "unspecified"}, "internal": {Kind: KindSpanKind, Str: "internal"},
 	"server": {Kind: KindSpanKind, Str: "server"}, "client": {Kind: KindSpanKind, Str: "client"},
