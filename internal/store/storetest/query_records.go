@@ -48,8 +48,18 @@ func (s spanRecord) col(name string) any {
 		return int64(s.StatusCode)
 	case query.ColError:
 		return s.StatusCode == model.StatusError
+	case query.ColStatusMessage:
+		return nonEmpty(s.StatusMessage)
 	case query.ColKind:
 		return []string{"unspecified", "internal", "server", "client", "producer", "consumer"}[s.Kind]
+	case query.ColTraceID:
+		return s.TraceID.String()
+	case query.ColSpanID:
+		return s.SpanID.String()
+	case query.ColLibraryName:
+		return nonEmpty(s.Scope.Name)
+	case query.ColLibraryVer:
+		return nonEmpty(s.Scope.Version)
 	case query.ColParentID:
 		if s.ParentSpanID.IsZero() {
 			return nil
