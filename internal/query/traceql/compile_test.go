@@ -142,3 +142,40 @@ func TestFields(t *testing.T) {
 		}
 	}
 }
+
+func TestTagValuesOf(t *testing.T) {
+	for _, c := range []struct {
+		tag  string
+		want TagValues
+		err  string
+	}{
+		{"resource.service.name", TagValues{Column: query.ColService}, ""},
+		{"resource.region", TagValues{Column: "resource:region"}, ""},
+		{"span.http.method", TagValues{Column: "attribute:http.method"}, ""},
+		{".http.method", TagValues{Column: "http.method"}, ""},
+		{".name", TagValues{Column: "attribute:name"}, ""},
+		{`span."a b"`, TagValues{Column: "attribute:a b"}, ""},
+		{"name", TagValues{Column: query.ColName}, ""},
+		{"status", TagValues{Column: query.ColStatusCode, Status: true, Keyword: true}, ""},
+		{"span:kind", TagValues{Column: query.ColKind, Keyword: true}, ""},
+		{"rootServiceName", TagValues{Column: query.ColService, Root: true}, ""},
+		{"event:name", TagValues{Column: "event.name"}, ""},
+		{"duration", TagValues{None: true}, ""},
+		{"traceDuration", TagValues{None: true}, ""},
+		{"link.a", TagValues{}, "link scope"},
+		{"span.a = 1", TagValues{}, "after the field"},
+		{"bogus", TagValues{}, "want a field"},
+	} {
+		f, err := ParseField(c.tag)
+		var got TagValues
+		if err == nil {
+			got, err = TagValuesOf(f)
+		}
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: error %v, want %q", c.tag, err, c.err)
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("%s: %+v, %v; want %+v", c.tag, got, err, c.want)
+		}
+	}
+}
