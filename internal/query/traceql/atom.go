@@ -94,6 +94,10 @@ func literal(o operand, x *Cmp) (op query.FilterOp, v any, isNil bool, err error
 
 // atom compiles a comparison (sat) or its negation (!sat).
 func atom(x *Cmp, sat bool) (dnf, operand, error) {
+	if x.Field.Intrinsic && x.Field.Name == "nestedSetParent" && (x.Field.Scope == "" || x.Field.Scope == "span") {
+		d, err := nestedSetParent(x, sat)
+		return d, operand{field: x.Field}, err
+	}
 	o, err := resolve(x.Field, x.Pos)
 	if err != nil {
 		return nil, o, err
@@ -232,4 +236,48 @@ func (o operand) anyValue(op query.FilterOp, v any, sat bool, x *Cmp) (dnf, erro
 		what = fmt.Sprintf("negating %s %s %s on span events", x.Field, x.Op, x.Value)
 	}
 	return nil, unsupported(x.Pos, "%s", what)
+}
+
+// nestedSetParent compiles the comparisons of nestedSetParent that only
+// tell root spans (-1) from the others (0 and up), as `nestedSetParent <
+// 0` does: they become "has no parent" or "has one". Other comparisons
+// depend on the trace's shape, which the query model does not hold.
+func nestedSetParent(x *Cmp, sat bool) (dnf, error) {
+	if x.Value.Kind != KindInt || x.Op == "=~" || x.Op == "!~" {
+		return nil, unsupported(x.Pos, "%s %s %s (only comparisons that tell root spans, -1, from others)", x.Field, x.Op, x.Value)
+	}
+	v := x.Value.Int
+	holds := func(n int64) bool {
+		switch x.Op {
+		case "=":
+			return n == v
+		case "!=":
+			return n != v
+		case ">":
+			return n > v
+		case ">=":
+			return n >= v
+		case "<":
+			return n < v
+		}
+		return n <= v
+	}
+	root, other := holds(-1), holds(0)
+	for _, n := range []int64{1, v - 1, v, v + 1, 1 << 40} {
+		if n >= 0 && holds(n) != other {
+			return nil, unsupported(x.Pos, "%s %s %s (only comparisons that tell root spans, -1, from others)", x.Field, x.Op, x.Value)
+		}
+	}
+	if !sat {
+		root, other = !root, !other
+	}
+	switch {
+	case root && other:
+		return truth(), nil
+	case root:
+		return dnf{{span: []query.Filter{flt(query.ColParentID, query.FilterDoesNotExist)}}}, nil
+	case other:
+		return dnf{{span: []query.Filter{flt(query.ColParentID, query.FilterExists)}}}, nil
+	}
+	return dnf{}, nil
 }
