@@ -41,7 +41,8 @@ func (*Spanset) spansetExpr()   {}
 func (*SpansetOp) spansetExpr() {}
 
 // Stage is one pipeline stage: a spanset filter (*Spanset), a selection of
-// fields (*Select) or another function (*Func), which Compile refuses.
+// fields (*Select), an aggregate (*Aggregate) or another function (*Func),
+// which Compile refuses.
 type Stage interface{ stage() }
 
 // Select is `select(field, ...)`: fields to show on the spans of the answer.
@@ -50,17 +51,29 @@ type Select struct {
 	Pos    int
 }
 
-// Func is a pipeline function call Lookout does not run: an aggregate such
-// as `count() > 2`, `by(...)`, `coalesce()` or a metrics function.
+// Aggregate is `count() > 2` or `avg(duration) > 1s` (also min, max and
+// sum of a field): the spanset passes when the aggregate over its spans
+// compares so.
+type Aggregate struct {
+	Name  string
+	Field *Field // nil for count
+	Op    string
+	Value Value
+	Pos   int
+}
+
+// Func is a pipeline function call Lookout does not run: `by(...)`,
+// `coalesce()` or a metrics function.
 type Func struct {
 	Name string
 	Pos  int
 	Text string // the stage as written
 }
 
-func (*Spanset) stage() {}
-func (*Select) stage()  {}
-func (*Func) stage()    {}
+func (*Spanset) stage()   {}
+func (*Select) stage()    {}
+func (*Aggregate) stage() {}
+func (*Func) stage()      {}
 
 // Expr is a condition on one span.
 type Expr interface{ expr() }
@@ -206,6 +219,12 @@ func (q *Query) String() string {
 				s += f.String()
 			}
 			s += ")"
+		case *Aggregate:
+			s += st.Name + "("
+			if st.Field != nil {
+				s += st.Field.String()
+			}
+			s += ") " + st.Op + " " + st.Value.String()
 		case *Func:
 			s += st.Text
 		}

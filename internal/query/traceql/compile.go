@@ -42,11 +42,13 @@ func (f OutputField) Value(sp *model.Span) (v model.Value, ok bool) {
 }
 
 // node is a spanset expression: "set" (its alternatives), "&&" and "||"
-// (l, r), "filter" (l, then its alternatives as a pipeline stage).
+// (l, r), "filter" (l, then its alternatives as a pipeline stage),
+// "aggregate" (l's spanset when agg holds on it).
 type node struct {
 	op   string
 	alts dnf
 	l, r *node
+	agg  *query.TraceFilter
 	// ms match alts in Go (see Matched).
 	ms []altMatcher
 }
@@ -77,6 +79,12 @@ func Compile(q *Query) (*Compiled, error) {
 				}
 				c.show(o)
 			}
+		case *Aggregate:
+			f, err := c.aggregate(tree, st)
+			if err != nil {
+				return nil, err
+			}
+			tree = &node{op: "aggregate", l: tree, agg: f}
 		case *Func:
 			return nil, refuseFunc(st)
 		}
@@ -111,8 +119,6 @@ var metricsFuncs = map[string]bool{
 
 func refuseFunc(f *Func) error {
 	switch {
-	case slices.Contains([]string{"count", "avg", "min", "max", "sum"}, f.Name):
-		return unsupported(f.Pos, "the aggregate %s()", f.Name)
 	case metricsFuncs[f.Name]:
 		return unsupported(f.Pos, "the metrics function %s()", f.Name)
 	case f.Name == "by" || f.Name == "coalesce":
@@ -216,6 +222,15 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 			return nil, err
 		}
 		return n.l.some(d)
+	case "aggregate":
+		l, err := n.l.some(cond)
+		if err != nil {
+			return nil, err
+		}
+		if len(cond) == 1 && cond[0].isEmpty() && !n.l.aggregates() {
+			return n.agg, nil // an aggregate holds only on a spanset with spans
+		}
+		return query.AllOf(n.agg, l), nil
 	}
 	l, err := n.l.some(cond)
 	if err != nil {
@@ -241,6 +256,11 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 	}
 	// Both sides non-empty, and the span in one of them.
 	return query.AllOf(wl, wr, anyOf(l, r)), nil
+}
+
+// aggregates reports whether a pipeline stage below n aggregates.
+func (n *node) aggregates() bool {
+	return n.op == "aggregate" || n.op == "filter" && n.l.aggregates()
 }
 
 // anyOf joins filters with TraceAny, splicing the children of TraceAny

@@ -91,6 +91,9 @@ func (n *node) matched(spans []model.Span, f traceFacts) []bool {
 				}
 			}
 		}
+	case "aggregate":
+		// The store selected the trace: the aggregate held on its spanset.
+		return n.l.matched(spans, f)
 	case "&&", "||":
 		l, r := n.l.matched(spans, f), n.r.matched(spans, f)
 		if n.op == "&&" && (!anyTrue(l) || !anyTrue(r)) {
@@ -174,6 +177,8 @@ func (n *node) spanDNF() (dnf, error) {
 			return nil, err
 		}
 		return and(in, own)
+	case "aggregate":
+		return n.l.spanDNF()
 	}
 	l, err := n.l.spanDNF()
 	if err != nil {

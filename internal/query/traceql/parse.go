@@ -178,6 +178,9 @@ func (p *parser) stage() (Stage, error) {
 	if err := p.expect(tPunct, "("); err != nil {
 		return nil, err
 	}
+	if aggregates[t.text] {
+		return p.aggregate(t)
+	}
 	if t.text == "select" {
 		sel := &Select{Pos: t.pos}
 		for {
@@ -213,6 +216,36 @@ func (p *parser) stage() (Stage, error) {
 		}
 	}
 	return &Func{Name: t.text, Pos: t.pos, Text: strings.TrimSpace(p.src[t.pos:p.peek().pos])}, nil
+}
+
+// aggregates are the pipeline functions that aggregate a spanset.
+var aggregates = map[string]bool{"count": true, "avg": true, "min": true, "max": true, "sum": true}
+
+// aggregate reads the rest of `count() > 2` or `avg(field) > 1s`, after
+// the name and its parenthesis.
+func (p *parser) aggregate(name token) (*Aggregate, error) {
+	a := &Aggregate{Name: name.text, Pos: name.pos}
+	if name.text != "count" {
+		f, err := p.field()
+		if err != nil {
+			return nil, err
+		}
+		a.Field = &f
+	}
+	if err := p.expect(tPunct, ")"); err != nil {
+		return nil, err
+	}
+	op := p.next()
+	if op.kind != tOp || !cmpOps[op.text] || op.text == "=~" || op.text == "!~" {
+		return nil, errorf(op.pos, "want a comparison (=, !=, >, >=, <, <=) after %s(), got %s", name.text, op.describe())
+	}
+	a.Op = op.text
+	v, err := p.literal()
+	if err != nil {
+		return nil, err
+	}
+	a.Value = v
+	return a, nil
 }
 
 // cond reads conditions joined by || (looser) and && (tighter).
