@@ -2,7 +2,7 @@
 // and compiles it into Lookout's one query model: a query.TraceFilter that a
 // store's FindTraces evaluates, plus what marks a span of a selected trace
 // as matched. Parse reads the language; Compile refuses, naming it, what the
-// query model cannot express (structural operators, aggregates, ...).
+// query model cannot express (structural operators, metrics functions, ...).
 package traceql
 
 import (

@@ -54,9 +54,10 @@ type node struct {
 }
 
 // Compile translates a parsed query. It refuses with an *Error (Unsupported
-// set) what the query model cannot express: structural operators,
-// aggregates and other pipeline functions, arithmetic, the link and
-// parent scopes, negated comparisons of span events.
+// set) what the query model cannot express: structural operators, pipeline
+// functions other than select and the aggregates (and aggregates over
+// spansets one trace filter cannot hold), arithmetic, the link and parent
+// scopes, negated comparisons of span events.
 func Compile(q *Query) (*Compiled, error) {
 	c := &Compiled{}
 	tree, err := c.spansets(q.Spansets)

@@ -10,7 +10,9 @@ const MaxDepth = 100
 //	query    = spansets { "|" stage }
 //	spansets = spanset-or ; "||" binds looser than "&&", structural operators tighter
 //	spanset  = "{" [ cond ] "}" | "(" spansets ")"
-//	stage    = "{" [ cond ] "}" | "select" "(" field { "," field } ")" | word "(" ... ")" [ op literal ]
+//	stage    = "{" [ cond ] "}" | "select" "(" field { "," field } ")"
+//	         | ( "count" "(" ")" | ( "avg" | "min" | "max" | "sum" ) "(" field ")" ) op literal
+//	         | word "(" ... ")" [ op literal ]
 //	cond     = and-conds { "||" and-conds } ; and-conds = unary { "&&" unary }
 //	unary    = "!" unary | "(" cond ")" | field op literal | literal op field | "true" | "false"
 //
