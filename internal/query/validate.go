@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -155,6 +156,9 @@ func validateFilters(field string, fs []Filter) error {
 		if f.Column == "" {
 			return fieldErr(name+".column", "empty")
 		}
+		if scope, key, ok := ScopedAttr(f.Column); ok && key == "" {
+			return fieldErr(name+".column", "%q: no attribute key after %q", f.Column, scope)
+		}
 		n, ok := arity[f.Op]
 		if !ok {
 			return fieldErr(name+".op", "%q is not a filter operator", f.Op)
@@ -173,10 +177,16 @@ func validateFilters(field string, fs []Filter) error {
 			default:
 				return fieldErr(name+".value", "%v (%T): want a string, number or boolean", v, v)
 			}
-			if _, isStr := v.(string); !isStr {
-				switch f.Op {
-				case FilterContains, FilterDoesNotContain, FilterStartsWith, FilterDoesNotStartWith:
+			str, isStr := v.(string)
+			switch f.Op {
+			case FilterContains, FilterDoesNotContain, FilterStartsWith, FilterDoesNotStartWith, FilterMatches, FilterDoesNotMatch:
+				if !isStr {
 					return fieldErr(name+".value", "%s needs a string", f.Op)
+				}
+			}
+			if f.Op == FilterMatches || f.Op == FilterDoesNotMatch {
+				if _, err := regexp.Compile(str); err != nil {
+					return fieldErr(name+".value", "%s: %w", f.Op, err)
 				}
 			}
 		}

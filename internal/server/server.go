@@ -215,7 +215,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 
-	a, err := api.New(api.Config{Traces: st, Logs: st, Query: st, Logger: s.log})
+	a, err := api.New(api.Config{Traces: st, Logs: st, Query: st, Logger: s.log, Version: cfg.Version})
 	if err != nil {
 		return fail(err)
 	}
@@ -281,6 +281,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	// Tempo's readiness probe, which Grafana and Tempo tooling read: text.
+	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, _ *http.Request) {
+		if !s.ready.Load() {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
 	})
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	if s.httpLn, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {

@@ -77,6 +77,7 @@ func runGoCases(t *testing.T, b Backend) {
 		{"Admin", adminCases},
 		{"Query", queryCases},
 		{"QueryTrace", func(Backend) []testCase { return traceQueryCases() }},
+		{"TraceQL", func(Backend) []testCase { return traceqlCases() }},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
