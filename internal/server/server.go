@@ -97,12 +97,6 @@ func (s *Server) build(ctx context.Context) error {
 // HTTPAddr is the bound address of the main HTTP port.
 func (s *Server) HTTPAddr() string { return s.main.ln.Addr().String() }
 
-// XRayAPIAddr is the bound TCP address of the X-Ray API, or "" when off.
-func (s *Server) XRayAPIAddr() string { return s.xray.apiAddr() }
-
-// OTLPHTTPAddr is the bound OTLP/HTTP address, or "" when off.
-func (s *Server) OTLPHTTPAddr() string { return addrString(s.otlp.HTTPAddr()) }
-
 func addrString(a net.Addr) string {
 	if a == nil {
 		return ""
