@@ -69,9 +69,13 @@ const embedded = "duckdb"
 
 // scheme parses a backend URL and returns its scheme: "duckdb" for "" and
 // "duckdb", else the URL's scheme in lower case, which must come with a
-// host. flag names the setting in errors; passwords never show in them.
-func scheme(flag, raw string) (string, error) {
+// host; the embedded stores need dataDir. flag names the setting in
+// errors; passwords never show in them.
+func scheme(flag, raw, dataDir string) (string, error) {
 	if raw == "" || raw == embedded {
+		if dataDir == "" {
+			return "", fmt.Errorf("%s: the embedded store needs a data directory", flag)
+		}
 		return embedded, nil
 	}
 	u, err := url.Parse(raw)

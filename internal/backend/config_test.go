@@ -10,6 +10,7 @@ func TestValidate(t *testing.T) {
 		name        string
 		store, meta string
 		memory      string // the embedded store's memory limit; "" keeps the default
+		dataDir     string // "-" clears it; "" keeps the default
 		wantErr     string // "" means valid
 	}{
 		{name: "embedded by default"},
@@ -24,12 +25,17 @@ func TestValidate(t *testing.T) {
 		{name: "no host", meta: "postgres:///lookout", wantErr: "names no host"},
 		{name: "bad url", store: "clickhouse://ch:port/db", wantErr: "store: invalid URL"},
 		{name: "bad embedded memory", memory: "plenty", wantErr: "memory limit"},
+		{name: "embedded without a data directory", dataDir: "-", wantErr: "store: the embedded store needs a data directory"},
+		{name: "external stores need no data directory", dataDir: "-", store: "clickhouse://ch:9000/db", meta: "postgres://db/x", wantErr: "not built"},
 		{name: "memory is the embedded store's only", store: "clickhouse://ch:9000/db", memory: "plenty", wantErr: "not built"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultConfig()
 			c.Store, c.Meta = tc.store, tc.meta
+			if tc.dataDir == "-" {
+				c.DataDir = ""
+			}
 			if tc.memory != "" {
 				c.DuckDB.MemoryLimit = tc.memory
 			}

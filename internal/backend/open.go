@@ -83,7 +83,7 @@ type opener[T any] func(ctx context.Context) (T, error)
 // is added with its import and its case returning an opener around
 // asStore(itspackage.Open(ctx, ...)).
 func (c Config) telemetry() (opener[store.Store], error) {
-	s, err := scheme("store", c.Store)
+	s, err := scheme("store", c.Store, c.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (c Config) telemetry() (opener[store.Store], error) {
 // metadata picks the metadata backend by the scheme of c.Meta, as
 // telemetry does.
 func (c Config) metadata() (opener[store.Meta], error) {
-	s, err := scheme("meta", c.Meta)
+	s, err := scheme("meta", c.Meta, c.DataDir)
 	if err != nil {
 		return nil, err
 	}
