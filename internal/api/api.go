@@ -113,10 +113,12 @@ func New(cfg Config) (*API, error) {
 	return &API{cfg: cfg, log: log.With("component", "api")}, nil
 }
 
-// Register mounts every route on mux. Routes answer GET (and HEAD); other
-// methods get the mux's 405. Errors are {"error":"..."} with 400 for a bad
-// parameter (the message starts with its name), 404 for an unknown trace,
-// 504 when QueryTimeout ran out and 500 for a store failure.
+// Register mounts every route on mux, and answers every other path under
+// /api/ (of this package's routes or any other's on mux) with a 404, or a
+// 405 naming the methods its path takes. Errors are {"error":"..."} with
+// 400 for a bad parameter (the message starts with its name), 404 for an
+// unknown trace or route, 504 when QueryTimeout ran out and 500 for a store
+// failure.
 //
 //	GET /api/traces/{traceID}              OTLP/JSON {"resourceSpans":[...]} or protobuf (Tempo)
 //	GET /api/v2/traces/{traceID}           {"trace":{"resourceSpans":[...]}} (Tempo v2)
@@ -147,6 +149,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
+	mux.Handle("/api/", unmatched(mux))
+	mux.Handle("/api", unmatched(mux))
 }
 
 // project chooses the project a request reads. Everything is the default

@@ -95,7 +95,11 @@ func TestQueryScenarios(t *testing.T) {
 		{name: "TooManyBuckets", method: post, url: "/api/query", status: 400,
 			body: `{"time_range":86400,"granularity":1}`, contains: []string{`granularity`}},
 		{name: "NotJSON", method: post, url: "/api/query", status: 400, body: `{`, contains: []string{`body`}},
-		{name: "GetNotAllowed", url: "/api/query", status: 405},
+		{name: "GetNotAllowed", url: "/api/query", status: 405,
+			json: `{"error":"GET /api/query is not supported: the route takes POST"}`},
+		{name: "UnknownRoute", method: post, url: "/api/nope", status: 404,
+			json: `{"error":"POST /api/nope is not supported: no such route in Lookout's API"}`},
+		{name: "APIRoot", url: "/api", status: 404, contains: []string{`"error"`}},
 	})
 }
 
