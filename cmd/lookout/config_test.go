@@ -57,10 +57,13 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad store memory", args: []string{"--store-memory", "plenty"}, wantErr: "memory limit"},
 		{name: "embedded stores by name", args: []string{"--store", "duckdb", "--meta", "duckdb"},
 			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "duckdb", meta: "duckdb"},
-		{name: "clickhouse not built", args: []string{"--store", "clickhouse://ch:9000/lookout"}, wantErr: "clickhouse backend: not built"},
-		{name: "postgres not built", env: map[string]string{"LOOKOUT_META": "postgres://lookout@db:5432/lookout"}, wantErr: "postgres backend: not built"},
+		{name: "clickhouse", args: []string{"--store", "clickhouse://ch:9000/lookout"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "clickhouse://ch:9000/lookout"},
+		{name: "postgres", env: map[string]string{"LOOKOUT_META": "postgres://lookout@db:5432/lookout"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, meta: "postgres://lookout@db:5432/lookout"},
 		{name: "unknown store", args: []string{"--store", "sqlite"}, wantErr: "store"},
-		{name: "stores in the file", args: []string{"--config", storesFile}, wantErr: "clickhouse backend: not built"},
+		{name: "stores in the file", args: []string{"--config", storesFile},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "clickhouse://ch:9000/lookout", meta: "postgres://db/lookout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

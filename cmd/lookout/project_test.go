@@ -18,8 +18,8 @@ func TestAdminCommands(t *testing.T) {
 		{name: "project again", args: []string{"project", "create", "--data-dir", dir, "--name", "shop"}, wantErr: "project create"},
 		{name: "token", args: []string{"token", "create", "--data-dir", dir, "--project", "shop", "--scopes", "read"}, wantOut: "\n"},
 		{name: "token of no project", args: []string{"token", "create", "--data-dir", dir, "--project", "nope"}, wantErr: "token create"},
-		{name: "metadata store not built", args: []string{"project", "create", "--meta", "postgres://db/lookout", "--name", "x"},
-			wantErr: "postgres backend: not built"},
+		{name: "metadata store unreachable", args: []string{"project", "create", "--meta", "postgres://lookout@127.0.0.1:1/lookout", "--name", "x"},
+			wantErr: "open metadata store"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

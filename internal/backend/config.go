@@ -108,7 +108,3 @@ func redactErr(err error) error {
 	return err
 }
 
-// notBuilt is the answer for a backend Lookout has but this binary lacks.
-func notBuilt(name string) error {
-	return fmt.Errorf("%s backend: not built into this binary", name)
-}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 
 	"lookout/internal/store"
+	"lookout/internal/store/clickhouse"
 	"lookout/internal/store/duckdb"
 	"lookout/internal/store/metaduck"
+	"lookout/internal/store/postgres"
 )
 
 // Stores is an open pair of stores. Close closes both.
@@ -95,7 +97,12 @@ func (c Config) telemetry() (opener[store.Store], error) {
 		}
 		return func(ctx context.Context) (store.Store, error) { return asStore(duckdb.Open(ctx, d)) }, nil
 	case "clickhouse":
-		return nil, notBuilt("clickhouse")
+		ch := clickhouse.DefaultConfig()
+		ch.URL = c.Store
+		if err := ch.Validate(); err != nil {
+			return nil, redactErr(err)
+		}
+		return func(ctx context.Context) (store.Store, error) { return asStore(clickhouse.Open(ctx, ch)) }, nil
 	}
 	return nil, fmt.Errorf("store: unknown backend %q: want duckdb or clickhouse://", s)
 }
@@ -112,7 +119,12 @@ func (c Config) metadata() (opener[store.Meta], error) {
 		m := c.metaDuck()
 		return func(ctx context.Context) (store.Meta, error) { return asMeta(metaduck.Open(ctx, m)) }, nil
 	case "postgres", "postgresql":
-		return nil, notBuilt("postgres")
+		pg := postgres.DefaultConfig()
+		pg.URL = c.Meta
+		if err := pg.Validate(); err != nil {
+			return nil, redactErr(err)
+		}
+		return func(ctx context.Context) (store.Meta, error) { return asMeta(postgres.Open(ctx, pg)) }, nil
 	}
 	return nil, fmt.Errorf("meta: unknown backend %q: want duckdb or postgres://", s)
 }

@@ -148,8 +148,8 @@ func TestNewErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"short retention", func(c *Config) { c.Retention = time.Minute }, "retention 1m0s: must be at least 1h"},
-		{"store not built", func(c *Config) { c.Stores.Store = "clickhouse://ch:9000/lookout" }, "clickhouse backend: not built into this binary"},
-		{"meta not built", func(c *Config) { c.Stores.Meta = "postgres://db/lookout" }, "postgres backend: not built into this binary"},
+		{"store unreachable", func(c *Config) { c.Stores.Store = "clickhouse://127.0.0.1:1/lookout" }, "open store"},
+		{"meta unreachable", func(c *Config) { c.Stores.Meta = "postgres://lookout@127.0.0.1:1/lookout" }, "open metadata store"},
 		{"main port taken", func(c *Config) { c.HTTPAddr = taken.Addr().String() }, "http-addr " + taken.Addr().String()},
 		{"x-ray port taken", func(c *Config) { c.XRayAddr = taken.Addr().String() }, "x-ray api on tcp"},
 	}
