@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,7 +168,8 @@ func parseTraceID(s string) (model.TraceID, error) {
 // parseTags reads Tempo's tags parameter: logfmt key=value pairs such as
 // `service.name=foo http.status_code=500 name="GET /cart"`. Every key needs
 // a non-empty value: logfmt reads `k`, `k=` and `k=""` alike, and a bare
-// key is more likely a typo than a search for empty attributes.
+// key is more likely a typo than a search for empty attributes. The status
+// key takes unset, ok or error (any case): another value would match nothing.
 func parseTags(s string) ([]store.Tag, error) {
 	var tags []store.Tag
 	dec := logfmt.NewDecoder(strings.NewReader(s))
@@ -175,6 +177,9 @@ func parseTags(s string) ([]store.Tag, error) {
 		for dec.ScanKeyval() {
 			if dec.Value() == nil {
 				return nil, fmt.Errorf("key %q has no value", dec.Key())
+			}
+			if string(dec.Key()) == "status" && !slices.Contains([]string{"unset", "ok", "error"}, strings.ToLower(string(dec.Value()))) {
+				return nil, fmt.Errorf("status=%q: want unset, ok or error", dec.Value())
 			}
 			tags = append(tags, store.Tag{Key: string(dec.Key()), Value: string(dec.Value())})
 		}
