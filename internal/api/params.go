@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-logfmt/logfmt"
 
+	"lookout/internal/loglevel"
 	"lookout/internal/model"
 	"lookout/internal/store"
 )
@@ -190,15 +191,9 @@ func parseTags(s string) ([]store.Tag, error) {
 	return tags, nil
 }
 
-// severityBase maps the OTLP severity names to the first number of their
-// range; a digit suffix 2-4 ("INFO2") picks a later number of the range.
-var severityBase = map[string]int32{
-	"TRACE": 1, "DEBUG": 5, "INFO": 9, "WARN": 13, "WARNING": 13,
-	"ERROR": 17, "FATAL": 21, "CRITICAL": 21,
-}
-
 // parseSeverity reads a minimum severity: an OTLP severity number 1-24 or a
-// name (case-insensitive) such as WARN or INFO3. Empty gives 0, no filter.
+// level name (case-insensitive) such as WARN, INFO3 or critical, as
+// loglevel.Number reads them. Empty gives 0, no filter.
 func parseSeverity(s string) (int32, error) {
 	if s == "" {
 		return 0, nil
@@ -209,15 +204,11 @@ func parseSeverity(s string) (int32, error) {
 		}
 		return int32(n), nil
 	}
-	name, step := strings.ToUpper(s), int32(0)
-	if last := name[len(name)-1]; last >= '1' && last <= '4' {
-		name, step = name[:len(name)-1], int32(last-'1')
-	}
-	base, ok := severityBase[name]
+	n, ok := loglevel.Number(s)
 	if !ok {
 		return 0, fmt.Errorf("%q: want a number 1-24 or a name such as DEBUG, INFO, WARN, ERROR, FATAL", s)
 	}
-	return base + step, nil
+	return n, nil
 }
 
 var errBadOrder = errors.New("want asc or desc")
