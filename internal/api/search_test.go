@@ -63,6 +63,8 @@ func TestSearch(t *testing.T) {
 			json: `{"error":"tags: key \"/cart\" has no value"}`},
 		{name: "tag without value", url: tagsQuery("service.name=checkout foo"), status: 400,
 			json: `{"error":"tags: key \"foo\" has no value"}`},
+		{name: "unknown status", url: tagsQuery("status=5xx"), status: 400,
+			json: `{"error":"tags: status=\"5xx\": want unset, ok or error"}`},
 		{name: "bad min duration", url: "/api/search?minDuration=abc", status: 400,
 			json: `{"error":"minDuration: \"abc\": want a non-negative duration such as 100ms"}`},
 		{name: "negative max duration", url: "/api/search?maxDuration=-1s", status: 400, contains: []string{`"error":"maxDuration: `}},

@@ -251,7 +251,10 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		if f.Combination != And && f.Combination != Or {
 			return fieldErr(field+".combination", "%q: want AND or OR", f.Combination)
 		}
-		return validateFilters(field+".filters", f.Filters)
+		if err := validateFilters(field+".filters", f.Filters); err != nil {
+			return err
+		}
+		return checkFilterTypes(field+".filters", SourceSpans, f.Filters)
 	case TraceAggregate:
 		if len(f.Children) != 0 || f.Measure != "" {
 			return fieldErr(field, "aggregate takes no children or measure")
@@ -270,7 +273,10 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		if err := validateCmp(field, f.Cmp); err != nil {
 			return err
 		}
-		return validateFilters(field+".filters", f.Filters)
+		if err := validateFilters(field+".filters", f.Filters); err != nil {
+			return err
+		}
+		return checkFilterTypes(field+".filters", SourceSpans, f.Filters)
 	case TraceMeasure:
 		if len(f.Children) != 0 || len(f.Filters) != 0 || f.Calc != (Calculation{}) {
 			return fieldErr(field, "measure takes no children or filters")

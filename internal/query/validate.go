@@ -89,6 +89,9 @@ func (q *Query) Validate() error {
 	if err := validateFilters("filters", q.Filters); err != nil {
 		return err
 	}
+	if err := checkFilterTypes("filters", q.Source, q.Filters); err != nil {
+		return err
+	}
 	for i, b := range q.Breakdowns {
 		if b == "" {
 			return fieldErr(fmt.Sprintf("breakdowns[%d]", i), "empty column name")
@@ -161,7 +164,7 @@ func validateFilters(field string, fs []Filter) error {
 		}
 		n, ok := arity[f.Op]
 		if !ok {
-			return fieldErr(name+".op", "%q is not a filter operator", f.Op)
+			return fieldErr(name+".op", "%s: %q is not a filter operator", describe(f), f.Op)
 		}
 		switch {
 		case n == 0 && len(f.Values) != 0:
@@ -209,5 +212,8 @@ func ValidateSelection(s Selection) error {
 	case s.Empty():
 		return fieldErr("selection", "selects nothing: give a time range, a value range or filters")
 	}
-	return validateFilters("selection.filters", s.Filters)
+	if err := validateFilters("selection.filters", s.Filters); err != nil {
+		return err
+	}
+	return checkFilterTypes("selection.filters", SourceSpans, s.Filters)
 }
