@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"lookout/internal/model"
@@ -37,13 +38,26 @@ type RuleDiagnosis struct {
 }
 
 // Finding is something AWS would leave silent. Kind is "unmatched" (no
-// request matched the rule while Default took some), "shadowed" (a rule
-// evaluated first matches everything this one does) or "sdk-ignores" (the
-// X-Ray SDKs skip such a rule).
+// request matched the rule while other rules took some), "shadowed" (a rule
+// evaluated first matches everything this one does), "sdk-ignores" (the
+// X-Ray SDKs skip such a rule) or "unsent" (the SDKs sampled more requests
+// under the rule than segments arrived, see Sent).
 type Finding struct {
 	Kind       string `json:"kind"`
 	Message    string `json:"message"`
 	ShadowedBy string `json:"shadowedBy,omitempty"`
+	// TakenBy are the rules that decided the requests while an "unmatched"
+	// rule matched none, with how many each took.
+	TakenBy []RuleCount `json:"takenBy,omitempty"`
+	// Seen are the kinds of requests stored in the window and the field of
+	// the rule each fails (for "unmatched").
+	Seen []Evidence `json:"seen,omitempty"`
+}
+
+// RuleCount is a rule and a number of requests.
+type RuleCount struct {
+	Rule     string `json:"rule"`
+	Requests int64  `json:"requests"`
 }
 
 // Diagnose reports on the project's rules over the last
@@ -68,12 +82,6 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 	if err != nil {
 		return Diagnosis{}, err
 	}
-	var defaults int64
-	for _, rd := range d.Rules {
-		if rd.Rule.RuleName == DefaultRuleName {
-			defaults = rd.Stats.Requests
-		}
-	}
 	shadows := Shadows(rules)
 	seen := &seenSegments{s: s, ctx: ctx, project: project, start: start, end: end, byService: map[string][]Segment{}}
 	for i := range d.Rules {
@@ -90,18 +98,62 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 				"never matches: rule %q (priority %d) is evaluated first and matches every request this rule matches",
 				by.RuleName, by.Priority)})
 		}
-		if rd.Stats.Requests > 0 || defaults == 0 {
+		if rd.Stats.Requests > 0 {
 			continue
 		}
+		before, after := takenAround(d.Rules, i)
+		if len(before)+len(after) == 0 {
+			continue // nothing reported at all: nothing to compare with
+		}
+		f := Finding{Kind: "unmatched", TakenBy: append(append([]RuleCount{}, after...), before...)}
 		why := fmt.Sprintf("rule %q is evaluated first and matches everything this rule matches", by.RuleName)
 		if !shadowed {
-			why = seen.explain(rd.Rule)
+			why, f.Seen = seen.explain(rd.Rule)
 		}
-		rd.Findings = append(rd.Findings, Finding{Kind: "unmatched", Message: fmt.Sprintf(
-			"matched no request in the last %s while Default took %d: %s", s.cfg.StatsKeep, defaults, why)})
+		if len(after) > 0 {
+			f.Message = fmt.Sprintf("matched no request in the last %s while %s took %s: %s",
+				s.cfg.StatsKeep, plural(after, "rule evaluated after it", "rules evaluated after it"), counts(after), why)
+		} else {
+			f.Message = fmt.Sprintf("matched no request in the last %s: every request reported was decided by %s evaluated before it (%s): %s",
+				s.cfg.StatsKeep, plural(before, "a rule", "rules"), counts(before), why)
+		}
+		rd.Findings = append(rd.Findings, f)
 	}
 	d.SegmentsError = seen.err
 	return d, nil
+}
+
+// takenAround lists the rules evaluated before and after rules[i] that took
+// requests in the window, in evaluation order.
+func takenAround(rules []RuleDiagnosis, i int) (before, after []RuleCount) {
+	for j, rd := range rules {
+		if j == i || rd.Stats.Requests == 0 {
+			continue
+		}
+		rc := RuleCount{Rule: rd.Rule.RuleName, Requests: rd.Stats.Requests}
+		if j < i {
+			before = append(before, rc)
+		} else {
+			after = append(after, rc)
+		}
+	}
+	return before, after
+}
+
+func plural(rcs []RuleCount, one, many string) string {
+	if len(rcs) == 1 {
+		return one
+	}
+	return many
+}
+
+// counts renders rules with their requests: `"catch-all" 40, "Default" 12`.
+func counts(rcs []RuleCount) string {
+	parts := make([]string, len(rcs))
+	for i, rc := range rcs {
+		parts[i] = fmt.Sprintf("%q %d", rc.Rule, rc.Requests)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // seenSegments reads, once per diagnosis, what the stored segments say.
@@ -116,10 +168,11 @@ type seenSegments struct {
 	err        string
 }
 
-// explain says why r matched nothing, from the stored segments.
-func (seen *seenSegments) explain(r Rule) string {
+// explain says why r matched nothing, from the stored segments, and how
+// the kinds of requests seen fail it.
+func (seen *seenSegments) explain(r Rule) (string, []Evidence) {
 	if seen.s.segs == nil {
-		return "no segment store to compare the rule with"
+		return "no segment store to compare the rule with", nil
 	}
 	if !seen.loaded {
 		seen.loaded = true
@@ -134,15 +187,22 @@ func (seen *seenSegments) explain(r Rule) string {
 		}
 		sort.Slice(seen.services, func(i, j int) bool { return seen.services[i].Count > seen.services[j].Count })
 	}
+	// The services the rule's ServiceName matches, else (to tell why not)
+	// the busiest ones.
 	var segs []Segment
 	names := MatchingServices(r, seen.services)
+	if len(names) == 0 {
+		for _, sc := range seen.services {
+			names = append(names, sc.Name)
+		}
+	}
 	for i, name := range names {
 		if i == seen.s.cfg.DiagServices {
 			break
 		}
 		segs = append(segs, seen.segmentsOf(name)...)
 	}
-	return Unmatched(r, seen.services, segs)
+	return Unmatched(r, seen.services, segs), Evidences(r, seen.services, segs)
 }
 
 // segmentsOf describes the SERVER spans (segments) of the service's newest
