@@ -38,7 +38,7 @@ func TestReservoirNeverOverCommits(t *testing.T) {
 	}{
 		{"a newcomer waits for the holder's next report", 5, []step{
 			{0, "a", 100, 5},
-			{time.Second, "b", 100, 0}, // a's 5 are valid until 15 s
+			{time.Second, "b", 100, 0},       // a's 5 are valid until 15 s
 			{10 * time.Second, "a", 100, -1}, // 2 or 3: the odd unit rotates
 			{11 * time.Second, "b", 100, -5}, // the rest
 			{20 * time.Second, "a", 100, -1},

@@ -134,7 +134,9 @@ func TestXRayReservoirTwoSDKs(t *testing.T) {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
-		var req struct{ SamplingStatisticsDocuments []struct{ RuleName, ClientID string } }
+		var req struct {
+			SamplingStatisticsDocuments []struct{ RuleName, ClientID string }
+		}
 		_ = json.Unmarshal(body, &req)
 		now := time.Now()
 		r.Body = io.NopCloser(bytes.NewReader(body))
