@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray/segment"
 )
 
 // Rule names of the findings. Unclosed, closed-before-child and
 // missing-downstream are X-Ray's: they apply to spans made from X-Ray
-// documents only (scope segment.ScopeName). In OpenTelemetry a child may
+// documents only (scope XRayScopeName). In OpenTelemetry a child may
 // outlive its parent (asynchronous work), and in-progress and traced flags
 // are X-Ray document fields.
 const (
@@ -25,7 +24,7 @@ const (
 )
 
 // FromXRay reports whether the span was made from an X-Ray segment document.
-func FromXRay(sp *model.Span) bool { return sp.Scope.Name == segment.ScopeName }
+func FromXRay(sp *model.Span) bool { return sp.Scope.Name == XRayScopeName }
 
 // Config tunes the rules.
 type Config struct {

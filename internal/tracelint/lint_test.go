@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray/segment"
 )
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -16,7 +15,7 @@ var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 // numbers (0: none), times are milliseconds after t0.
 func sp(id, parent byte, service, name string, startMs, endMs int, attrs ...model.KeyValue) model.Span {
 	s := model.Span{TraceID: model.TraceID{1}, SpanID: model.SpanID{7, id}, Name: name, Kind: model.SpanKindInternal,
-		Scope:         model.Scope{Name: segment.ScopeName},
+		Scope:         model.Scope{Name: XRayScopeName},
 		StartUnixNano: t0.Add(time.Duration(startMs) * time.Millisecond).UnixNano(),
 		EndUnixNano:   t0.Add(time.Duration(endMs) * time.Millisecond).UnixNano(), Attributes: attrs}
 	if parent != 0 {
