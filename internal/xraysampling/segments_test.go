@@ -71,6 +71,49 @@ func (m *memSegments) SpansOfTraces(_ context.Context, project string, ids []mod
 	return out, nil
 }
 
+// Query answers the one query the diagnostics make: distinct span ids of
+// SERVER spans of the X-Ray scope per sampling rule, source and service,
+// in buckets of the query's granularity.
+func (m *memSegments) Query(_ context.Context, project string, q query.Query) (query.Result, error) {
+	type key struct {
+		rule, source, service string
+		bucket                int64
+	}
+	ids := map[key]map[model.SpanID]bool{}
+	str := func(a model.Attributes, k string) string {
+		if v, ok := a.Get(k); ok {
+			return v.AsString()
+		}
+		return ""
+	}
+	for i := range m.spans {
+		sp := &m.spans[i]
+		if !m.in(sp, project, q.Start, q.End) || sp.Kind != model.SpanKindServer || sp.Scope.Name != xrayScope {
+			continue
+		}
+		k := key{str(sp.Attributes, AttrSamplingRule), str(sp.Resource.Attributes, AttrUDPSource), sp.Service(),
+			(sp.StartUnixNano - q.Start.UnixNano()) / int64(q.Granularity)}
+		if ids[k] == nil {
+			ids[k] = map[model.SpanID]bool{}
+		}
+		ids[k][sp.SpanID] = true
+	}
+	var res query.Result
+	for k, set := range ids {
+		group := []any{nil, nil, k.service}
+		if k.rule != "" {
+			group[0] = k.rule
+		}
+		if k.source != "" {
+			group[1] = k.source
+		}
+		res.Series = append(res.Series, query.Row{Time: q.Start.Add(time.Duration(k.bucket) * q.Granularity), Group: group,
+			Values: []any{int64(len(set))}})
+	}
+	sort.Slice(res.Series, func(i, j int) bool { return res.Series[i].Time.Before(res.Series[j].Time) })
+	return res, nil
+}
+
 // segmentSpan is an X-Ray segment (a SERVER span) of service for a request
 // to url, in its own trace.
 func segmentSpan(service, method, url string, trace byte, at time.Time, attrs ...model.KeyValue) model.Span {

@@ -26,6 +26,8 @@ type Diagnosis struct {
 	// SegmentsError says what could not be read of the stored segments.
 	SegmentsError string
 	Notes         []string
+	// SentWindow is how far back Sent looks.
+	SentWindow time.Duration
 }
 
 // RuleDiagnosis is one rule with its statistics over the window, its
@@ -35,6 +37,9 @@ type RuleDiagnosis struct {
 	Stats    Counts
 	Clients  []ClientState
 	Findings []Finding
+	// Sent compares the requests the rule's clients reported sampled in the
+	// last SentWindow with the segments that arrived under it.
+	Sent []SentCheck
 }
 
 // Finding is something AWS would leave silent. Kind is "unmatched" (no
@@ -52,6 +57,8 @@ type Finding struct {
 	// Seen are the kinds of requests stored in the window and the field of
 	// the rule each fails (for "unmatched").
 	Seen []Evidence `json:"seen,omitempty"`
+	// Sent is the comparison an "unsent" finding is about.
+	Sent *SentCheck `json:"sent,omitempty"`
 }
 
 // RuleCount is a rule and a number of requests.
@@ -70,17 +77,35 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 		"stats are what the SDKs reported through GetSamplingTargets (kept in memory since lookout started)",
 	}}
 	var rules []Rule
+	var reps map[string]map[string][]ClientReport
+	var addrs map[string]string
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		d.LastModified = set.lastMod
 		for _, rec := range set.sorted() {
 			rules = append(rules, rec.Rule)
 			d.Rules = append(d.Rules, RuleDiagnosis{Record: rec.clone(), Stats: set.stats.Since(rec.Rule.RuleName, start),
-				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}})
+				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}, Sent: []SentCheck{}})
 		}
+		reps, addrs = set.history.snapshot()
 		return nil
 	})
 	if err != nil {
 		return Diagnosis{}, err
+	}
+	d.SentWindow = s.cfg.SentWindow
+	sent := s.compareSent(ctx, project, reps, addrs, end)
+	d.Notes = append(d.Notes, sent.notes...)
+	for i := range d.Rules {
+		rd := &d.Rules[i]
+		for _, chk := range sent.checks {
+			if chk.Rule != rd.Rule.RuleName {
+				continue
+			}
+			rd.Sent = append(rd.Sent, chk)
+			if chk.Missing > 0 {
+				rd.Findings = append(rd.Findings, unsentFinding(chk, s.cfg.SentWindow))
+			}
+		}
 	}
 	shadows := Shadows(rules)
 	seen := &seenSegments{s: s, ctx: ctx, project: project, start: start, end: end, byService: map[string][]Segment{}}
@@ -119,7 +144,12 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 		}
 		rd.Findings = append(rd.Findings, f)
 	}
-	d.SegmentsError = seen.err
+	for _, e := range []string{seen.err, sent.err} {
+		if e != "" && d.SegmentsError != "" {
+			d.SegmentsError += "; "
+		}
+		d.SegmentsError += e
+	}
 	return d, nil
 }
 
