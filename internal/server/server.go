@@ -224,7 +224,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	xread.Register(mux)
 	xsampling.Register(mux)
 	xsampling.RegisterDiagnostics(mux)
-	lint, err := tracelint.NewHandlers(tracelint.DefaultHandlerConfig(), st)
+	lintCfg := tracelint.DefaultHandlerConfig()
+	lintCfg.Clients = sampler // which sampling clients the processes of /api/xray/naming poll with
+	lint, err := tracelint.NewHandlers(lintCfg, st)
 	if err != nil {
 		return fail(err)
 	}

@@ -66,7 +66,7 @@ type NameCount struct {
 	URLHost  string // host[:port] of the url.full attribute, else ""
 	// Source is the resource's xray.udp.source: the address an X-Ray
 	// segment's datagram came from, else "".
-	Source string
+	Source   string
 	Scope    string // instrumentation scope name
 	Count    int64
 	LastNano int64 // the newest start

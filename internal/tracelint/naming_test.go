@@ -79,4 +79,3 @@ func TestNaming(t *testing.T) {
 		}
 	}
 }
-

@@ -167,7 +167,7 @@ func compareRule(cfg SentConfig, rule string, covers []cover, segs []SegmentCoun
 		procs[s.process()] = append(procs[s.process()], s)
 	}
 	owner := map[string]string{} // process → client
-	tied := 0                     // processes with a segment some report covers
+	tied := 0                    // processes with a segment some report covers
 	for p, ss := range procs {
 		if !coveredByAny(covers, ss) {
 			continue // nothing the reports speak of
