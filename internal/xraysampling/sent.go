@@ -64,8 +64,10 @@ type SentCheck struct {
 	// the first one counted to the last one counted.
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
-	// Sampled is what the reports said; Arrived the segments stored that
-	// started within [From, To] (whole seconds, so a few more may count).
+	// Sampled is what the reports said: SampledCount and BorrowCount (the
+	// X-Ray SDKs count a request sampled by borrowing in BorrowCount only).
+	// Arrived is the segments stored that started within [From, To] (whole
+	// seconds, so a few more may count).
 	Sampled int64 `json:"sampled"`
 	Arrived int64 `json:"arrived"`
 	Missing int64 `json:"missing"`
@@ -136,7 +138,7 @@ func coverOf(cfg SentConfig, client string, rs []ClientReport) (cover, bool) {
 		if first < 0 {
 			first = i
 		}
-		c.sampled += r.Sampled
+		c.sampled += r.Sampled + r.Borrowed // the SDKs count a borrowed request in BorrowCount only
 		c.to = latest(r.At, r.Timestamp)
 	}
 	if first < 0 {

@@ -309,6 +309,8 @@ type Decision struct {
 	Rule    Rule
 	Skipped []Skipped
 	Notes   []string
+	// Rules is every rule, in evaluation order, compared field by field.
+	Rules []RuleTrace
 }
 
 // Match picks the project's rule for req as the SDKs do.
@@ -327,7 +329,7 @@ func (s *Service) Match(ctx context.Context, project string, req Request) (Decis
 	if i < 0 { // cannot happen while Default exists; answer rather than panic
 		return Decision{}, errors.New("no rule matched, not even Default")
 	}
-	d := Decision{Rule: rules[i], Skipped: skipped, Notes: Notes(rules[i])}
+	d := Decision{Rule: rules[i], Skipped: skipped, Notes: Notes(rules[i]), Rules: Trace(rules, req)}
 	if d.Notes == nil {
 		d.Notes = []string{}
 	}

@@ -99,6 +99,8 @@ type MatchReport struct {
 	Matched  ruleOutput             `json:"matched"`
 	Skipped  []xraysampling.Skipped `json:"skipped"`
 	Notes    []string               `json:"notes"`
+	// Rules is every rule in evaluation order, each field compared.
+	Rules []xraysampling.RuleTrace `json:"rules"`
 }
 
 func (a *SamplingAPI) match(w http.ResponseWriter, r *http.Request) {
@@ -118,7 +120,7 @@ func (a *SamplingAPI) match(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeLookoutJSON(w, http.StatusOK, MatchReport{Rule: d.Rule.RuleName, Priority: d.Rule.Priority,
-		Matched: ruleOutput{Rule: d.Rule, RuleARN: a.arn(d.Rule.RuleName)}, Skipped: d.Skipped, Notes: d.Notes})
+		Matched: ruleOutput{Rule: d.Rule, RuleARN: a.arn(d.Rule.RuleName)}, Skipped: d.Skipped, Notes: d.Notes, Rules: d.Rules})
 }
 
 func writeLookoutJSON(w http.ResponseWriter, status int, v any) {
