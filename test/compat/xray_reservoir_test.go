@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +30,7 @@ type quotaLedger struct {
 	mu        sync.Mutex
 	reservoir int
 	held      map[string]heldQuota // client id →
-	answers   int
+	perClient map[string][]int     // client id → the quotas handed out, in order
 	errs      []string
 }
 
@@ -38,7 +40,7 @@ type heldQuota struct {
 }
 
 func newQuotaLedger(reservoir int) *quotaLedger {
-	return &quotaLedger{reservoir: reservoir, held: map[string]heldQuota{}}
+	return &quotaLedger{reservoir: reservoir, held: map[string]heldQuota{}, perClient: map[string][]int{}}
 }
 
 // add records a quota handed to client at now (a replacement of its last
@@ -47,7 +49,7 @@ func (l *quotaLedger) add(client string, quota int, ttl, now time.Time) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.held[client] = heldQuota{quota, ttl}
-	l.answers++
+	l.perClient[client] = append(l.perClient[client], quota)
 	sum := 0
 	for _, h := range l.held {
 		if h.ttl.After(now) {
@@ -104,9 +106,7 @@ func TestXRayReservoirTwoClients(t *testing.T) {
 		report(a)
 		report(b)
 	}
-	for _, e := range ledger.errs {
-		t.Error(e)
-	}
+	ledger.check(t)
 }
 
 // TestXRayReservoirTwoSDKs runs two aws-xray-sdk-go centralized strategies
@@ -125,7 +125,86 @@ func TestXRayReservoirTwoSDKs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ledger := newQuotaLedger(5)
-	perClient := map[string][]int{}
+	rec := recordTargets(t, in, ledger, "Cruddur")
+
+	endpoints, err := daemoncfg.GetDaemonEndpointsFromString("tcp:" + strings.TrimPrefix(rec, "http://") + " udp:" + in.XRayUDP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sdks []*sampling.CentralizedStrategy
+	for i := 0; i < 2; i++ {
+		cs, err := sampling.NewCentralizedStrategy()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs.LoadDaemonEndpoints(endpoints)
+		sdks = append(sdks, cs)
+	}
+	req := &sampling.Request{Host: "127.0.0.1:4567", Method: "GET", URL: "/api/activities/home", ServiceName: "backend-flask"}
+	ledger.waitRounds(t, 2, func() {
+		for _, cs := range sdks {
+			cs.ShouldTrace(req)
+		}
+	})
+	ledger.check(t)
+}
+
+// TestXRayReservoirTwoPythonSDKs is TestXRayReservoirTwoSDKs with two
+// samplers of the Python X-Ray SDK (each its own ClientID and pollers).
+func TestXRayReservoirTwoPythonSDKs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: waits for two rounds of the X-Ray SDK's 10-second statistics reports")
+	}
+	requirePython(t, "aws_xray_sdk")
+	ctx := context.Background()
+	in := startLookout(t, t.TempDir())
+	if _, err := xrayClient(in.XRayAPI).CreateSamplingRule(ctx, &awsxray.CreateSamplingRuleInput{
+		SamplingRule: samplingRule("Cruddur", 9000, "backend-flask", "*", 0, 5)}); err != nil {
+		t.Fatal(err)
+	}
+	ledger := newQuotaLedger(5)
+	rec := recordTargets(t, in, ledger, "Cruddur")
+	cmd := exec.Command("python3", "-c", twoPythonSamplers)
+	cmd.Env = append(os.Environ(), "AWS_XRAY_DAEMON_ADDRESS=tcp:"+strings.TrimPrefix(rec, "http://")+" udp:"+in.XRayUDP)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("python:\n%s", out.String())
+		}
+	}()
+	ledger.waitRounds(t, 2, func() {})
+	ledger.check(t)
+}
+
+// twoPythonSamplers asks two samplers of the Python SDK to decide requests
+// for backend-flask until killed.
+const twoPythonSamplers = `
+import os, time
+from aws_xray_sdk.core.sampling.sampler import DefaultSampler
+from aws_xray_sdk.core.daemon_config import DaemonConfig
+from aws_xray_sdk.core.context import Context
+samplers = []
+for _ in range(2):
+    s = DefaultSampler()
+    s.load_settings(DaemonConfig(os.environ['AWS_XRAY_DAEMON_ADDRESS']), Context())
+    samplers.append(s)
+while True:
+    for s in samplers:
+        s.should_trace({'host': '127.0.0.1:4567', 'method': 'GET', 'path': '/api/activities/home', 'service': 'backend-flask'})
+    time.sleep(0.05)
+`
+
+// recordTargets puts a proxy in front of lookout's X-Ray API that records
+// in ledger every quota of rule GetSamplingTargets hands out, and returns
+// its URL.
+func recordTargets(t *testing.T, in *instance, ledger *quotaLedger, rule string) string {
+	t.Helper()
 	target, _ := url.Parse(in.XRayAPI)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	rec := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -151,15 +230,11 @@ func TestXRayReservoirTwoSDKs(t *testing.T) {
 		}
 		_ = json.Unmarshal(rw.Body.Bytes(), &resp)
 		for _, d := range resp.SamplingTargetDocuments {
-			if d.RuleName != "Cruddur" || d.ReservoirQuota == nil || len(req.SamplingStatisticsDocuments) == 0 {
+			if d.RuleName != rule || d.ReservoirQuota == nil || len(req.SamplingStatisticsDocuments) == 0 {
 				continue
 			}
-			client := req.SamplingStatisticsDocuments[0].ClientID
 			sec, frac := math.Modf(d.ReservoirQuotaTTL)
-			ledger.add(client, *d.ReservoirQuota, time.Unix(int64(sec), int64(frac*1e9)), now)
-			ledger.mu.Lock()
-			perClient[client] = append(perClient[client], *d.ReservoirQuota)
-			ledger.mu.Unlock()
+			ledger.add(req.SamplingStatisticsDocuments[0].ClientID, *d.ReservoirQuota, time.Unix(int64(sec), int64(frac*1e9)), now)
 		}
 		for k, v := range rw.Header() {
 			w.Header()[k] = v
@@ -167,48 +242,42 @@ func TestXRayReservoirTwoSDKs(t *testing.T) {
 		w.WriteHeader(rw.Code)
 		_, _ = w.Write(rw.Body.Bytes())
 	}))
-	defer rec.Close()
+	t.Cleanup(rec.Close)
+	return rec.URL
+}
 
-	endpoints, err := daemoncfg.GetDaemonEndpointsFromString("tcp:" + strings.TrimPrefix(rec.URL, "http://") + " udp:" + in.XRayUDP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sdks []*sampling.CentralizedStrategy
-	for i := 0; i < 2; i++ {
-		cs, err := sampling.NewCentralizedStrategy()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs.LoadDaemonEndpoints(endpoints)
-		sdks = append(sdks, cs)
-	}
-	req := &sampling.Request{Host: "127.0.0.1:4567", Method: "GET", URL: "/api/activities/home", ServiceName: "backend-flask"}
+// waitRounds calls tick until two clients were each handed rounds quotas.
+func (l *quotaLedger) waitRounds(t *testing.T, rounds int, tick func()) {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		for _, cs := range sdks {
-			cs.ShouldTrace(req)
+		tick()
+		l.mu.Lock()
+		done := len(l.perClient) >= 2
+		for _, qs := range l.perClient {
+			done = done && len(qs) >= rounds
 		}
-		ledger.mu.Lock()
-		rounds := len(perClient)
-		for _, qs := range perClient {
-			rounds = min(rounds, len(qs))
-		}
-		if len(perClient) < 2 {
-			rounds = 0
-		}
-		ledger.mu.Unlock()
-		if rounds >= 2 {
-			break
+		l.mu.Unlock()
+		if done {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("two rounds of reports from two clients did not come in 60 s: %v", perClient)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			t.Fatalf("%d rounds of reports from two clients did not come in 60 s: %v", rounds, l.perClient)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	ledger.mu.Lock()
-	defer ledger.mu.Unlock()
-	for _, e := range ledger.errs {
+}
+
+// check fails the test for every quota that made the valid ones exceed
+// the reservoir.
+func (l *quotaLedger) check(t *testing.T) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.errs {
 		t.Error(e)
 	}
-	t.Logf("quotas per client: %v", perClient)
+	t.Logf("quotas per client: %v", l.perClient)
 }
