@@ -74,13 +74,13 @@ func (h *Handlers) naming(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := Naming(rows, start, end)
-	if h.cfg.Clients != nil {
-		var sources []string
-		for _, s := range rep.Services {
-			if s.Source != "" {
-				sources = append(sources, s.Source)
-			}
+	var sources []string
+	for _, s := range rep.Services {
+		if s.Source != "" {
+			sources = append(sources, s.Source)
 		}
+	}
+	if h.cfg.Clients != nil && len(sources) > 0 {
 		clients, err := h.cfg.Clients.SamplingClients(r.Context(), project, sources, start, end)
 		if err != nil {
 			h.log.Warn("naming: sampling clients", "err", err)

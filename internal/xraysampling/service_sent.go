@@ -95,7 +95,20 @@ func (s *Service) compareSent(ctx context.Context, project string, reps map[stri
 	if s.segs == nil {
 		return out
 	}
-	segs, err := s.segmentCounts(ctx, project, cfg.From.Add(-cfg.FirstCover), now)
+	// Segments carry the SDK's clock: read from the earliest time a report
+	// may cover by the clients' stamps too (an hour back at most).
+	since := cfg.From.Add(-cfg.FirstCover)
+	for _, byClient := range reps {
+		for _, rs := range byClient {
+			for _, r := range rs {
+				if !r.Timestamp.IsZero() && r.Timestamp.Add(-cfg.FirstCover).Before(since) {
+					since = r.Timestamp.Add(-cfg.FirstCover)
+				}
+			}
+		}
+	}
+	since = latest(since, now.Add(-s.cfg.SentWindow-time.Hour))
+	segs, err := s.segmentCounts(ctx, project, since, now)
 	if err != nil {
 		out.err = "reading segments by sampling rule: " + err.Error()
 		return out
@@ -106,9 +119,12 @@ func (s *Service) compareSent(ctx context.Context, project string, reps map[stri
 	for _, c := range out.checks {
 		reported[c.Rule] = true
 	}
+	// Only segments old enough that their clients' reports must have come
+	// in: a report may lag the requests it covers by FirstCover.
 	local := map[string][]string{} // rule ("" none) → services
 	for _, sc := range segs {
-		if sc.Second.Before(cfg.From) || reported[sc.Rule] || contains(local[sc.Rule], sc.Service) {
+		if sc.Second.Before(cfg.From) || sc.Second.After(cfg.To.Add(-cfg.FirstCover)) || reported[sc.Rule] ||
+			contains(local[sc.Rule], sc.Service) {
 			continue
 		}
 		local[sc.Rule] = append(local[sc.Rule], sc.Service)

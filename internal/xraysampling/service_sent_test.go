@@ -101,14 +101,18 @@ func TestDiagnoseUnsent(t *testing.T) {
 
 	notes := []struct {
 		name    string
-		rule    string // of the segments
+		rule    string        // of the segments
+		age     time.Duration // of the segment when diagnosed
 		reports []Report
 		want    string
+		absent  bool // the note must not be there
 	}{
-		{"no client uses centralized sampling", "Default", nil,
-			"no client reported sampling statistics (GetSamplingTargets) in the last 10m0s: the X-Ray SDKs that sent segments here (backend-flask) do not use centralized sampling"},
-		{"segments under a rule no client reported", "Local", []Report{{RuleName: DefaultRuleName, ClientID: client, Counts: Counts{Requests: 1}}},
-			`segments of backend-flask carry sampling rule "Local", but no client reported statistics for it`},
+		{"no client uses centralized sampling", "Default", time.Minute, nil,
+			"no client reported sampling statistics (GetSamplingTargets) in the last 10m0s: the X-Ray SDKs that sent segments here (backend-flask) do not use centralized sampling", false},
+		{"segments under a rule no client reported", "Local", time.Minute, []Report{{RuleName: DefaultRuleName, ClientID: client, Counts: Counts{Requests: 1}}},
+			`segments of backend-flask carry sampling rule "Local", but no client reported statistics for it`, false},
+		{"a segment younger than the report that will cover it", "Default", 20 * time.Second, nil,
+			"no client reported sampling statistics", true},
 	}
 	for _, c := range notes {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,10 +124,10 @@ func TestDiagnoseUnsent(t *testing.T) {
 			if _, err := s.Targets(ctx, p, c.reports); err != nil {
 				t.Fatal(err)
 			}
-			now = t0.Add(time.Minute)
+			now = t0.Add(time.Second + c.age)
 			d, _ := s.Diagnose(ctx, p)
-			if !slices.ContainsFunc(d.Notes, func(n string) bool { return strings.HasPrefix(n, c.want) }) {
-				t.Errorf("notes %q\nwant one starting %q", d.Notes, c.want)
+			if slices.ContainsFunc(d.Notes, func(n string) bool { return strings.HasPrefix(n, c.want) }) == c.absent {
+				t.Errorf("notes %q\nwant one starting %q: %v", d.Notes, c.want, !c.absent)
 			}
 		})
 	}
