@@ -1,9 +1,11 @@
 // Package xraysampling is X-Ray centralized sampling: rules and their
 // validation, the order and wildcards AWS matches them with, sharing a
 // rule's reservoir among the clients that report for it, per-rule statistics
-// in 10-second windows, and explanations of why a rule matched nothing or is
-// shadowed. Service keeps that state per project: the rules in a document
-// store (store.Documents), quotas and statistics in memory. It knows no wire
+// in 10-second windows, explanations of why a rule matched nothing or is
+// shadowed, and the comparison of what each client reported sampled with
+// the segments that arrived. Service keeps that state per project: the
+// rules in a document store (store.Documents), quotas, statistics and the
+// clients' reports in memory. It knows no wire
 // protocol: the X-Ray API receiver (internal/receiver/xrayapi) serves it.
 package xraysampling
 
