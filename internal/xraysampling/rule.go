@@ -5,8 +5,8 @@
 // shadowed, and the comparison of what each client reported sampled with
 // the segments that arrived. Service keeps that state per project: the
 // rules in a document store (store.Documents), quotas, statistics and the
-// clients' reports in memory. It knows no wire
-// protocol: the X-Ray API receiver (internal/receiver/xrayapi) serves it.
+// clients' reports in memory. It knows no wire protocol: the X-Ray API
+// receiver (internal/receiver/xrayapi) serves it.
 package xraysampling
 
 import (
