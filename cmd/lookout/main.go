@@ -41,6 +41,7 @@ commands:
   project create --name NAME          create an error-tracking project
   token create --project NAME --scopes post_server_item,read
                                       issue a Rollbar access token
+  sampling explain|rules [--addr URL]  why a request gets an X-Ray sampling rule; the rules' findings
   version  print the version
 
 Run "lookout serve -h" for the flags; each flag can also be set with a
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runProjectCreate(ctx, args[1:], stdout, stderr)
 		}
 		return runTokenCreate(ctx, args[1:], stdout, stderr)
+	case "sampling":
+		return runSampling(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil

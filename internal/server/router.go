@@ -51,7 +51,7 @@ func (rt router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // mainRoutes builds the main port's router from the surfaces.
 func (s *Server) mainRoutes() (http.Handler, error) {
-	mountAPI, err := lookoutAPI(s.deps)
+	mountAPI, err := lookoutAPI(s.deps, s.xray.sampler)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ type xraySurface struct {
 	// UnknownOperationException in the API's shape.
 	handler  http.Handler
 	sampling *xrayapi.SamplingAPI
+	sampler  *xraysampling.Service
 	api      *http.Server // on ln; nil when the X-Ray address is off
 	ln       net.Listener
 }
@@ -51,13 +52,12 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	// daemon address, people manage them on either port.
 	scfg := xraysampling.DefaultServiceConfig()
 	scfg.Logger = d.log
-	sampler, err := xraysampling.NewService(scfg, d.meta, d.store)
-	if err != nil {
+	if x.sampler, err = xraysampling.NewService(scfg, d.meta, d.store); err != nil {
 		return nil, err
 	}
 	acfg := xrayapi.DefaultSamplingConfig()
 	acfg.Logger = d.log
-	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, sampler); err != nil {
+	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()

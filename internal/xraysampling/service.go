@@ -26,6 +26,9 @@ type RuleStore interface {
 
 // SegmentReader is what the diagnostics read of the stored segments.
 type SegmentReader interface {
+	// Query aggregates spans (store.Querier): the segments per sampling
+	// rule and sender.
+	Query(ctx context.Context, project string, q query.Query) (query.Result, error)
 	// Services lists the services that stored spans or logs in [start, end).
 	Services(ctx context.Context, project string, start, end time.Time) ([]store.ServiceStat, error)
 	TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]query.TraceRef, error)
@@ -46,7 +49,12 @@ type ServiceConfig struct {
 	// rule that matched nothing: the traces of at most DiagServices services
 	// its ServiceName matches, the newest DiagTraces of each. Defaults 5, 200.
 	DiagServices, DiagTraces int
-	Logger                   *slog.Logger // nil: slog.Default()
+	// SentWindow is how far back the diagnostics compare the requests the
+	// clients reported sampled with the segments that arrived under each
+	// rule; reports received in the last SentSettle are left for later,
+	// their segments may still be on their way. Defaults 10m and 5s.
+	SentWindow, SentSettle time.Duration
+	Logger                 *slog.Logger // nil: slog.Default()
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 }
@@ -54,7 +62,7 @@ type ServiceConfig struct {
 // DefaultServiceConfig returns the defaults documented on ServiceConfig.
 func DefaultServiceConfig() ServiceConfig {
 	return ServiceConfig{MaxRules: 25, Alloc: DefaultAllocConfig(), StatsWindow: 10 * time.Second, StatsKeep: time.Hour,
-		DiagServices: 5, DiagTraces: 200}
+		DiagServices: 5, DiagTraces: 200, SentWindow: 10 * time.Minute, SentSettle: 5 * time.Second}
 }
 
 // Validate reports the first invalid field.
@@ -64,6 +72,8 @@ func (c ServiceConfig) Validate() error {
 		return errors.New("xray sampling: MaxRules must not be negative; DiagServices, DiagTraces must be positive")
 	case c.StatsWindow <= 0 || c.StatsKeep < c.StatsWindow:
 		return errors.New("xray sampling: StatsWindow must be positive and StatsKeep at least StatsWindow")
+	case c.SentWindow <= 0 || c.SentSettle < 0 || c.SentSettle >= c.SentWindow:
+		return errors.New("xray sampling: SentWindow must be positive, SentSettle not negative and shorter than SentWindow")
 	}
 	return c.Alloc.Validate()
 }
@@ -104,6 +114,7 @@ type ruleSet struct {
 	lastMod time.Time          // latest create, update or delete
 	alloc   *Allocator
 	stats   *Stats
+	history *history // each client's reports, for the sampled-but-never-sent check
 }
 
 // NewService builds a service over rules; segs may be nil.
@@ -134,7 +145,7 @@ func (s *Service) withSet(ctx context.Context, project string, fn func(*ruleSet)
 			s.mu.Unlock()
 			return err
 		}
-		set = &ruleSet{alloc: alloc, stats: NewStats(s.cfg.StatsWindow, s.cfg.StatsKeep)}
+		set = &ruleSet{alloc: alloc, stats: NewStats(s.cfg.StatsWindow, s.cfg.StatsKeep), history: newHistory(s.cfg.SentWindow)}
 		s.sets[project] = set
 	}
 	s.mu.Unlock()

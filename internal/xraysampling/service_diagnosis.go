@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"lookout/internal/model"
@@ -25,6 +26,8 @@ type Diagnosis struct {
 	// SegmentsError says what could not be read of the stored segments.
 	SegmentsError string
 	Notes         []string
+	// SentWindow is how far back Sent looks.
+	SentWindow time.Duration
 }
 
 // RuleDiagnosis is one rule with its statistics over the window, its
@@ -34,16 +37,34 @@ type RuleDiagnosis struct {
 	Stats    Counts
 	Clients  []ClientState
 	Findings []Finding
+	// Sent compares the requests the rule's clients reported sampled in the
+	// last SentWindow with the segments that arrived under it.
+	Sent []SentCheck
 }
 
 // Finding is something AWS would leave silent. Kind is "unmatched" (no
-// request matched the rule while Default took some), "shadowed" (a rule
-// evaluated first matches everything this one does) or "sdk-ignores" (the
-// X-Ray SDKs skip such a rule).
+// request matched the rule while other rules took some), "shadowed" (a rule
+// evaluated first matches everything this one does), "sdk-ignores" (the
+// X-Ray SDKs skip such a rule) or "unsent" (the SDKs sampled more requests
+// under the rule than segments arrived, see Sent).
 type Finding struct {
 	Kind       string `json:"kind"`
 	Message    string `json:"message"`
 	ShadowedBy string `json:"shadowedBy,omitempty"`
+	// TakenBy are the rules that decided the requests while an "unmatched"
+	// rule matched none, with how many each took.
+	TakenBy []RuleCount `json:"takenBy,omitempty"`
+	// Seen are the kinds of requests stored in the window and the field of
+	// the rule each fails (for "unmatched").
+	Seen []Evidence `json:"seen,omitempty"`
+	// Sent is the comparison an "unsent" finding is about.
+	Sent *SentCheck `json:"sent,omitempty"`
+}
+
+// RuleCount is a rule and a number of requests.
+type RuleCount struct {
+	Rule     string `json:"rule"`
+	Requests int64  `json:"requests"`
 }
 
 // Diagnose reports on the project's rules over the last
@@ -56,22 +77,34 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 		"stats are what the SDKs reported through GetSamplingTargets (kept in memory since lookout started)",
 	}}
 	var rules []Rule
+	var reps map[string]map[string][]ClientReport
+	var addrs map[string]string
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		d.LastModified = set.lastMod
 		for _, rec := range set.sorted() {
 			rules = append(rules, rec.Rule)
 			d.Rules = append(d.Rules, RuleDiagnosis{Record: rec.clone(), Stats: set.stats.Since(rec.Rule.RuleName, start),
-				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}})
+				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}, Sent: []SentCheck{}})
 		}
+		reps, addrs = set.history.snapshot()
 		return nil
 	})
 	if err != nil {
 		return Diagnosis{}, err
 	}
-	var defaults int64
-	for _, rd := range d.Rules {
-		if rd.Rule.RuleName == DefaultRuleName {
-			defaults = rd.Stats.Requests
+	d.SentWindow = s.cfg.SentWindow
+	sent := s.compareSent(ctx, project, reps, addrs, end)
+	d.Notes = append(d.Notes, sent.notes...)
+	for i := range d.Rules {
+		rd := &d.Rules[i]
+		for _, chk := range sent.checks {
+			if chk.Rule != rd.Rule.RuleName {
+				continue
+			}
+			rd.Sent = append(rd.Sent, chk)
+			if chk.Missing > 0 {
+				rd.Findings = append(rd.Findings, unsentFinding(chk, s.cfg.SentWindow))
+			}
 		}
 	}
 	shadows := Shadows(rules)
@@ -90,18 +123,67 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 				"never matches: rule %q (priority %d) is evaluated first and matches every request this rule matches",
 				by.RuleName, by.Priority)})
 		}
-		if rd.Stats.Requests > 0 || defaults == 0 {
+		if rd.Stats.Requests > 0 {
 			continue
 		}
+		before, after := takenAround(d.Rules, i)
+		if len(before)+len(after) == 0 {
+			continue // nothing reported at all: nothing to compare with
+		}
+		f := Finding{Kind: "unmatched", TakenBy: append(append([]RuleCount{}, after...), before...)}
 		why := fmt.Sprintf("rule %q is evaluated first and matches everything this rule matches", by.RuleName)
 		if !shadowed {
-			why = seen.explain(rd.Rule)
+			why, f.Seen = seen.explain(rd.Rule)
 		}
-		rd.Findings = append(rd.Findings, Finding{Kind: "unmatched", Message: fmt.Sprintf(
-			"matched no request in the last %s while Default took %d: %s", s.cfg.StatsKeep, defaults, why)})
+		if len(after) > 0 {
+			f.Message = fmt.Sprintf("matched no request in the last %s while %s took %s: %s",
+				s.cfg.StatsKeep, plural(after, "rule evaluated after it", "rules evaluated after it"), counts(after), why)
+		} else {
+			f.Message = fmt.Sprintf("matched no request in the last %s: every request reported was decided by %s evaluated before it (%s): %s",
+				s.cfg.StatsKeep, plural(before, "a rule", "rules"), counts(before), why)
+		}
+		rd.Findings = append(rd.Findings, f)
 	}
-	d.SegmentsError = seen.err
+	for _, e := range []string{seen.err, sent.err} {
+		if e != "" && d.SegmentsError != "" {
+			d.SegmentsError += "; "
+		}
+		d.SegmentsError += e
+	}
 	return d, nil
+}
+
+// takenAround lists the rules evaluated before and after rules[i] that took
+// requests in the window, in evaluation order.
+func takenAround(rules []RuleDiagnosis, i int) (before, after []RuleCount) {
+	for j, rd := range rules {
+		if j == i || rd.Stats.Requests == 0 {
+			continue
+		}
+		rc := RuleCount{Rule: rd.Rule.RuleName, Requests: rd.Stats.Requests}
+		if j < i {
+			before = append(before, rc)
+		} else {
+			after = append(after, rc)
+		}
+	}
+	return before, after
+}
+
+func plural(rcs []RuleCount, one, many string) string {
+	if len(rcs) == 1 {
+		return one
+	}
+	return many
+}
+
+// counts renders rules with their requests: `"catch-all" 40, "Default" 12`.
+func counts(rcs []RuleCount) string {
+	parts := make([]string, len(rcs))
+	for i, rc := range rcs {
+		parts[i] = fmt.Sprintf("%q %d", rc.Rule, rc.Requests)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // seenSegments reads, once per diagnosis, what the stored segments say.
@@ -116,10 +198,11 @@ type seenSegments struct {
 	err        string
 }
 
-// explain says why r matched nothing, from the stored segments.
-func (seen *seenSegments) explain(r Rule) string {
+// explain says why r matched nothing, from the stored segments, and how
+// the kinds of requests seen fail it.
+func (seen *seenSegments) explain(r Rule) (string, []Evidence) {
 	if seen.s.segs == nil {
-		return "no segment store to compare the rule with"
+		return "no segment store to compare the rule with", nil
 	}
 	if !seen.loaded {
 		seen.loaded = true
@@ -134,15 +217,22 @@ func (seen *seenSegments) explain(r Rule) string {
 		}
 		sort.Slice(seen.services, func(i, j int) bool { return seen.services[i].Count > seen.services[j].Count })
 	}
+	// The services the rule's ServiceName matches, else (to tell why not)
+	// the busiest ones.
 	var segs []Segment
 	names := MatchingServices(r, seen.services)
+	if len(names) == 0 {
+		for _, sc := range seen.services {
+			names = append(names, sc.Name)
+		}
+	}
 	for i, name := range names {
 		if i == seen.s.cfg.DiagServices {
 			break
 		}
 		segs = append(segs, seen.segmentsOf(name)...)
 	}
-	return Unmatched(r, seen.services, segs)
+	return Unmatched(r, seen.services, segs), Evidences(r, seen.services, segs)
 }
 
 // segmentsOf describes the SERVER spans (segments) of the service's newest
@@ -219,6 +309,8 @@ type Decision struct {
 	Rule    Rule
 	Skipped []Skipped
 	Notes   []string
+	// Rules is every rule, in evaluation order, compared field by field.
+	Rules []RuleTrace
 }
 
 // Match picks the project's rule for req as the SDKs do.
@@ -237,7 +329,7 @@ func (s *Service) Match(ctx context.Context, project string, req Request) (Decis
 	if i < 0 { // cannot happen while Default exists; answer rather than panic
 		return Decision{}, errors.New("no rule matched, not even Default")
 	}
-	d := Decision{Rule: rules[i], Skipped: skipped, Notes: Notes(rules[i])}
+	d := Decision{Rule: rules[i], Skipped: skipped, Notes: Notes(rules[i]), Rules: Trace(rules, req)}
 	if d.Notes == nil {
 		d.Notes = []string{}
 	}

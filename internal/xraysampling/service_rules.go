@@ -131,6 +131,7 @@ func (s *Service) DeleteRule(ctx context.Context, project, name string) (Record,
 		delete(set.rules, name)
 		set.alloc.Forget(name)
 		set.stats.Forget(name)
+		set.history.forget(name)
 		set.lastMod = latest(set.lastMod, s.cfg.Now().UTC())
 		out = rec.clone()
 		return nil

@@ -7,10 +7,14 @@ import (
 )
 
 // Report is what one client reports for one rule (a
-// SamplingStatisticsDocument).
+// SamplingStatisticsDocument): the rule, the client, the time the client
+// stamped on it (zero when absent), its counts, and the host it came from
+// ("" when unknown).
 type Report struct {
 	RuleName, ClientID string
+	Timestamp          time.Time
 	Counts
+	Addr string
 }
 
 // Target is a client's share of one rule.
@@ -50,6 +54,7 @@ func (s *Service) Targets(ctx context.Context, project string, reports []Report)
 				continue
 			}
 			set.stats.Add(rec.Rule.RuleName, now, r.Counts)
+			set.history.add(rec.Rule.RuleName, r.ClientID, r.Addr, ClientReport{At: now, Timestamp: r.Timestamp.UTC(), Counts: r.Counts})
 			quota, ttl := set.alloc.Report(rec.Rule.RuleName, int(rec.Rule.ReservoirSize), r.ClientID, r.Requests, now)
 			out.Targets = append(out.Targets, Target{RuleName: rec.Rule.RuleName, FixedRate: rec.Rule.FixedRate,
 				Quota: quota, QuotaTTL: ttl, Interval: set.alloc.Interval()})

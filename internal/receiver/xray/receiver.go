@@ -74,7 +74,7 @@ func New(cfg Config, sink Sink) (*Receiver, error) {
 	icfg := pipeline.IntakeConfig{MaxBatchItems: cfg.MaxBatchSpans, MaxBatchDelay: cfg.MaxBatchDelay,
 		QueueLen: cfg.QueueDocuments, MaxBytes: cfg.MaxQueueBytes, RetryBackoff: cfg.RetryBackoff,
 		MaxRetryBackoff: cfg.MaxRetryBackoff}
-	if r.intake, err = pipeline.NewIntake(icfg, r.decode, sink, udpObserver{r}); err != nil {
+	if r.intake, err = pipeline.NewIntake(icfg, r.decodePayload, sink, udpObserver{r}); err != nil {
 		return nil, err
 	}
 	stopCtx, cancel := context.WithCancel(context.Background())

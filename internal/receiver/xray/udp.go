@@ -2,9 +2,12 @@ package xray
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
+	"slices"
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
@@ -18,11 +21,12 @@ import (
 // read takes datagrams off the socket until it is closed and offers them
 // to the intake without waiting. Keeping this loop short drains the socket
 // fast, so that under overload datagrams are dropped here, where they are
-// counted ("overloaded"), rather than silently by the kernel.
+// counted ("overloaded"), rather than silently by the kernel. Each payload
+// offered is the sender's address (sourceLen bytes) and the datagram.
 func (r *Receiver) read(conn *net.UDPConn) error {
-	buf := make([]byte, MaxDocumentBytes+1) // one byte more tells oversize
+	buf := make([]byte, sourceLen+MaxDocumentBytes+1) // one byte more tells oversize
 	for {
-		n, _, err := conn.ReadFromUDP(buf)
+		n, from, err := conn.ReadFromUDPAddrPort(buf[sourceLen:])
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) && r.isClosed() {
 				return nil
@@ -30,9 +34,10 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 			return fmt.Errorf("xray udp read: %w", err)
 		}
 		r.m.received.WithLabelValues("udp").Inc()
+		putSource(buf, from)
 		// An oversize datagram is offered too: decode refuses it and keeps
 		// its excerpt; it is held like any other meanwhile.
-		if r.intake.Offer(buf[:n]) {
+		if r.intake.Offer(buf[:sourceLen+n]) {
 			continue
 		}
 		r.m.rejected.WithLabelValues("udp", "overloaded").Inc()
@@ -40,9 +45,35 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 	}
 }
 
+// sourceLen is the size of a sender's address ahead of its datagram in a
+// payload: 16 bytes of IPv6 (IPv4 mapped) address, 2 of port.
+const sourceLen = 18
+
+func putSource(buf []byte, from netip.AddrPort) {
+	a := from.Addr().As16()
+	copy(buf, a[:])
+	binary.BigEndian.PutUint16(buf[16:sourceLen], from.Port())
+}
+
+// decodePayload decodes a payload of read: the sender's address, then the
+// datagram.
+func (r *Receiver) decodePayload(p []byte) (model.Batch, bool) {
+	if len(p) < sourceLen {
+		return r.decodeFrom(p, "")
+	}
+	from := netip.AddrPortFrom(netip.AddrFrom16([16]byte(p[:16])).Unmap(), binary.BigEndian.Uint16(p[16:sourceLen]))
+	return r.decodeFrom(p[sourceLen:], from.String())
+}
+
 // decode turns a datagram into spans, or a refused one into the record of
 // its refusal; keep is false for a refusal not worth a record.
-func (r *Receiver) decode(datagram []byte) (model.Batch, bool) {
+func (r *Receiver) decode(datagram []byte) (model.Batch, bool) { return r.decodeFrom(datagram, "") }
+
+// decodeFrom decodes a datagram sent from source (host:port, "" when not
+// known), which the spans of a segment carry on their resource
+// (AttrUDPSource): the socket a process sends from tells its segments
+// apart from other processes' whatever names they have.
+func (r *Receiver) decodeFrom(datagram []byte, source string) (model.Batch, bool) {
 	project := projectFor("")
 	doc := datagram
 	body, e := splitDatagram(datagram)
@@ -59,8 +90,21 @@ func (r *Receiver) decode(datagram []byte) (model.Batch, bool) {
 		return model.Batch{Logs: []model.LogEvent{ev}}, true
 	}
 	r.m.parsed.WithLabelValues("udp").Inc()
-	return model.Batch{Spans: mapDocument(project, d, segment.Text(bytes.TrimSpace(body)))}, true
+	spans := mapDocument(project, d, segment.Text(bytes.TrimSpace(body)))
+	if source != "" && len(spans) > 0 && len(spans[0].Resource.Attributes) > 0 {
+		res := spans[0].Resource
+		res.Attributes = append(slices.Clip(res.Attributes), model.KeyValue{Key: AttrUDPSource, Value: model.StringValue(source)})
+		for i := range spans {
+			spans[i].Resource = res
+		}
+	}
+	return model.Batch{Spans: spans}, true
 }
+
+// AttrUDPSource is the resource attribute holding the address (host:port)
+// a segment's datagram came from. Independent subsegments, which have no
+// resource, do not carry it.
+const AttrUDPSource = "xray.udp.source"
 
 // udpObserver keeps the receiver's account of what the intake did.
 type udpObserver struct{ r *Receiver }

@@ -21,6 +21,9 @@ type SamplingReport struct {
 	// SegmentsError says what could not be read of the stored segments.
 	SegmentsError string   `json:"segmentsError,omitempty"`
 	Notes         []string `json:"notes"`
+	// SentWindow is how far back each rule's "sent" compares the requests
+	// sampled with the segments that arrived ("10m0s").
+	SentWindow string `json:"sentWindow"`
 }
 
 // RuleReport is one rule, in evaluation order, with what the SDKs reported
@@ -34,6 +37,7 @@ type RuleReport struct {
 	Stats      xraysampling.Counts        `json:"stats"`
 	Clients    []xraysampling.ClientState `json:"clients"`
 	Findings   []xraysampling.Finding     `json:"findings"`
+	Sent       []xraysampling.SentCheck   `json:"sent"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -52,11 +56,11 @@ func (a *SamplingAPI) diagnostics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := SamplingReport{Start: d.Start, End: d.End, LastRuleModification: timePtr(d.LastModified),
-		Rules: make([]RuleReport, len(d.Rules)), SegmentsError: d.SegmentsError, Notes: d.Notes}
+		Rules: make([]RuleReport, len(d.Rules)), SegmentsError: d.SegmentsError, Notes: d.Notes, SentWindow: d.SentWindow.String()}
 	for i, rd := range d.Rules {
 		rep.Rules[i] = RuleReport{Name: rd.Rule.RuleName, Priority: rd.Rule.Priority,
 			Rule: ruleOutput{Rule: rd.Rule, RuleARN: a.arn(rd.Rule.RuleName)}, CreatedAt: timePtr(rd.CreatedAt),
-			ModifiedAt: timePtr(rd.ModifiedAt), Stats: rd.Stats, Clients: rd.Clients, Findings: rd.Findings}
+			ModifiedAt: timePtr(rd.ModifiedAt), Stats: rd.Stats, Clients: rd.Clients, Findings: rd.Findings, Sent: rd.Sent}
 	}
 	writeLookoutJSON(w, http.StatusOK, rep)
 }
@@ -95,6 +99,8 @@ type MatchReport struct {
 	Matched  ruleOutput             `json:"matched"`
 	Skipped  []xraysampling.Skipped `json:"skipped"`
 	Notes    []string               `json:"notes"`
+	// Rules is every rule in evaluation order, each field compared.
+	Rules []xraysampling.RuleTrace `json:"rules"`
 }
 
 func (a *SamplingAPI) match(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +120,7 @@ func (a *SamplingAPI) match(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeLookoutJSON(w, http.StatusOK, MatchReport{Rule: d.Rule.RuleName, Priority: d.Rule.Priority,
-		Matched: ruleOutput{Rule: d.Rule, RuleARN: a.arn(d.Rule.RuleName)}, Skipped: d.Skipped, Notes: d.Notes})
+		Matched: ruleOutput{Rule: d.Rule, RuleARN: a.arn(d.Rule.RuleName)}, Skipped: d.Skipped, Notes: d.Notes, Rules: d.Rules})
 }
 
 func writeLookoutJSON(w http.ResponseWriter, status int, v any) {

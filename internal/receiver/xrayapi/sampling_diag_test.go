@@ -179,5 +179,15 @@ func TestSamplingMatch(t *testing.T) {
 		if rep.Rule != c.rule || strings.Join(skipped, " ") != c.skipped {
 			t.Errorf("%s: matched %s, skipped %v; want %s, %s", c.body, rep.Rule, skipped, c.rule, c.skipped)
 		}
+		// Every rule in evaluation order: the skipped ones failed, the
+		// decision matched, the rest were not evaluated.
+		var outcomes []string
+		for _, rt := range rep.Rules {
+			outcomes = append(outcomes, rt.Outcome)
+		}
+		want := strings.Repeat("failed ", len(rep.Skipped)) + "matched" + strings.Repeat(" not-evaluated", 4-len(rep.Skipped)-1)
+		if len(rep.Rules) != 4 || strings.Join(outcomes, " ") != want || len(rep.Rules[0].Fields) < 6 {
+			t.Errorf("%s: rules %v, want %s", c.body, outcomes, want)
+		}
 	}
 }

@@ -114,6 +114,19 @@ func (s *segStore) SpansOfTraces(ctx context.Context, project string, ids []mode
 	return st.SpansOfTraces(ctx, project, ids, trim)
 }
 
+// Query aggregates the spans added; none were when the store was never
+// opened.
+func (s *segStore) Query(ctx context.Context, project string, q query.Query) (query.Result, error) {
+	if s.st == nil && s.err == nil {
+		return query.Result{}, nil
+	}
+	st, err := s.store()
+	if err != nil {
+		return query.Result{}, err
+	}
+	return st.Query(ctx, project, q)
+}
+
 // samplingConfig is the configuration of the sampling operations and of
 // the service behind them.
 type samplingConfig struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -105,9 +106,10 @@ func (a *SamplingAPI) getTargets(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		addr, _, _ := net.SplitHostPort(r.RemoteAddr)
 		reports := make([]xraysampling.Report, len(docs))
 		for i, d := range docs {
-			reports[i] = xraysampling.Report{RuleName: *d.RuleName, ClientID: *d.ClientID,
+			reports[i] = xraysampling.Report{RuleName: *d.RuleName, ClientID: *d.ClientID, Timestamp: d.Timestamp.Time, Addr: addr,
 				Counts: xraysampling.Counts{Requests: int64(*d.RequestCount), Sampled: int64(*d.SampledCount)}}
 			if d.BorrowCount != nil {
 				reports[i].Borrowed = int64(*d.BorrowCount)

@@ -244,8 +244,24 @@ func TestSamplingTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q := aws.ToInt32(outB.SamplingTargetDocuments[0].ReservoirQuota); q != 5 {
-		t.Errorf("second client's quota %d, want 5 (half of 10)", q)
+	// A's 10 are valid for 14 s more: nothing is left for B until A reports
+	// again and is handed its half; then B gets the other half.
+	if q := aws.ToInt32(outB.SamplingTargetDocuments[0].ReservoirQuota); q != 0 {
+		t.Errorf("second client's quota %d, want 0 while the first holds the reservoir", q)
+	}
+	for _, c := range []struct {
+		client string
+		want   int32
+	}{{clientA, 5}, {clientB, 5}} {
+		s.clock.add(time.Second)
+		out, err := s.sdk.GetSamplingTargets(ctx, &awsxray.GetSamplingTargetsInput{SamplingStatisticsDocuments: []types.SamplingStatisticsDocument{
+			doc("checkout", c.client, 300, 0, 0)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := aws.ToInt32(out.SamplingTargetDocuments[0].ReservoirQuota); q != c.want {
+			t.Errorf("client %s re-split quota %d, want %d", c.client[:1], q, c.want)
+		}
 	}
 
 	sums, err := s.sdk.GetSamplingStatisticSummaries(ctx, &awsxray.GetSamplingStatisticSummariesInput{})
@@ -256,7 +272,7 @@ func TestSamplingTargets(t *testing.T) {
 	for _, x := range sums.SamplingStatisticSummaries {
 		got[aws.ToString(x.RuleName)] = x
 	}
-	if c := got["checkout"]; len(got) != 2 || c.RequestCount != 600 || c.SampledCount != 22 || c.BorrowCount != 1 ||
+	if c := got["checkout"]; len(got) != 2 || c.RequestCount != 1200 || c.SampledCount != 22 || c.BorrowCount != 1 ||
 		!c.Timestamp.Equal(samplingT0) || got["Default"].RequestCount != 4 {
 		t.Errorf("summaries %+v", sums.SamplingStatisticSummaries)
 	}
@@ -270,7 +286,7 @@ func TestSamplingTargets(t *testing.T) {
 	if err != nil || len(out.UnprocessedStatistics) != 1 || len(out.SamplingTargetDocuments) != 0 {
 		t.Errorf("after delete: %+v %v", out, err)
 	}
-	if !out.LastRuleModification.Equal(samplingT0.Add(6 * time.Second)) {
+	if !out.LastRuleModification.Equal(samplingT0.Add(8 * time.Second)) {
 		t.Errorf("LastRuleModification after delete %v", out.LastRuleModification)
 	}
 }

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,6 +173,7 @@ func (a *attrs) http(h *httpData) {
 	if r := h.Request; r != nil {
 		a.str("http.request.method", r.Method)
 		a.str("url.full", r.URL)
+		a.url(r.URL)
 		a.str("user_agent.original", r.UserAgent)
 		a.str("client.address", r.ClientIP)
 		if r.XForwardedFor {
@@ -184,6 +186,27 @@ func (a *attrs) http(h *httpData) {
 	if r := h.Response; r != nil {
 		a.number("http.response.status_code", string(r.Status))
 		a.number("http.response.body.size", string(r.ContentLength))
+	}
+}
+
+// url adds the OpenTelemetry attributes queries group and filter by, read
+// from the request URL: url.scheme, url.path, url.query, server.address
+// and server.port (when the URL names one). A URL that does not parse adds
+// nothing; a relative one (a path) adds url.path and url.query only.
+func (a *attrs) url(raw string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return
+	}
+	a.str("url.scheme", u.Scheme)
+	a.str("url.path", u.Path)
+	a.str("url.query", u.RawQuery)
+	a.str("server.address", u.Hostname())
+	if p, err := strconv.ParseInt(u.Port(), 10, 64); err == nil && p > 0 && p < 65536 {
+		a.add("server.port", model.IntValue(p))
 	}
 }
 

@@ -51,6 +51,8 @@ func TestMapCapturedDocuments(t *testing.T) {
 			{name: "shop", kind: model.SpanKindServer, attrs: model.Attributes{str("enduser.id", "alice"),
 				str("http.request.method", "GET"), num("http.response.status_code", 200),
 				str("client.address", "127.0.0.1"), str("user_agent.original", "Go-http-client/1.1"),
+				str("url.full", "http://127.0.0.1:33911/cart"), str("url.scheme", "http"), str("url.path", "/cart"),
+				str("server.address", "127.0.0.1"), num("server.port", 33911),
 				str("aws.xray.sampling_rule_name", "lookout-test"),
 				str("aws.xray.annotations.customer", "alice"), num("aws.xray.annotations.items", 3),
 				dbl("aws.xray.annotations.total", 12.5), boolean("aws.xray.annotations.vip", true),
@@ -68,7 +70,7 @@ func TestMapCapturedDocuments(t *testing.T) {
 				str("aws.xray.sql.database_version", "PostgreSQL 16.4"), str("aws.xray.namespace", "remote")}},
 			{name: hostPort, parent: "shop", kind: model.SpanKindClient, attrs: model.Attributes{
 				str("http.request.method", "GET"), num("http.response.status_code", 200),
-				num("http.response.body.size", 24)}},
+				num("http.response.body.size", 24), str("url.path", "/stock"), num("server.port", 39399)}},
 			{name: "connect", parent: hostPort, kind: model.SpanKindInternal,
 				attrs: model.Attributes{str("aws.xray.metadata.http", `{"connection":{"reused":false,"was_idle":false}}`)}},
 			{name: "dial", parent: "connect", kind: model.SpanKindInternal},
@@ -234,7 +236,8 @@ func names(spans []model.Span) []string {
 func TestCompileMappingNames(t *testing.T) {
 	pairs := [][2]string{{xrayfilter.ScopeName, ScopeName}, {xrayfilter.AttrAnnotationPrefix, AttrAnnotationPrefix},
 		{xrayfilter.AttrInProgress, AttrInProgress}, {xrayfilter.AttrInProgress, tracelint.AttrInProgress},
-		{tracelint.AttrDocument, AttrDocument}, {tracelint.AttrMetadataPrefix, AttrMetadataPrefix}}
+		{tracelint.AttrDocument, AttrDocument}, {tracelint.AttrMetadataPrefix, AttrMetadataPrefix},
+		{tracelint.XRayScopeName, ScopeName}}
 	for _, p := range pairs {
 		if p[0] != p[1] {
 			t.Errorf("xrayfilter has %q, the mapping %q", p[0], p[1])
