@@ -142,9 +142,10 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		has("k8s.pod.name") + ", " + res("k8s.pod.name") + ", " + has("service.instance.id") + ", " + res("service.instance.id") + ", '')"
 	sql := `SELECT service, name, ` + instance + ` AS instance,
 	extract(attr_values[indexOf(attr_keys, 'url.full')], '^[a-zA-Z]+://([^/?#]*)') AS url_host,
+	` + res("xray.udp.source") + ` AS source,
 	scope_name, toInt64(count()), max(start_ns)
 FROM spans WHERE ` + w.String() + `
-GROUP BY service, name, instance, url_host, scope_name ORDER BY service, name, instance, url_host, scope_name`
+GROUP BY service, name, instance, url_host, source, scope_name ORDER BY service, name, instance, url_host, source, scope_name`
 	rows, err := s.conn.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
@@ -153,7 +154,7 @@ GROUP BY service, name, instance, url_host, scope_name ORDER BY service, name, i
 	var out []store.NameCount
 	for rows.Next() {
 		var n store.NameCount
-		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Scope, &n.Count, &n.LastNano); err != nil {
+		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Source, &n.Scope, &n.Count, &n.LastNano); err != nil {
 			return nil, fmt.Errorf("server span names: scan: %w", err)
 		}
 		out = append(out, n)
