@@ -114,10 +114,24 @@ var logColumns = map[string]column{
 	query.ColLibraryVer:  {native: "nullIf(scope_version, '')"},
 }
 
-// col returns the SQL of a column: a field of the table, else (spans) an
-// event column, else the record's attribute of that key, else the
-// resource attribute.
+// col returns the SQL of a column: a scoped attribute (attribute:<key>
+// reads only the record's own attribute, resource:<key> only the
+// resource's), a field of the table, else (spans) an event column, else
+// the record's attribute of that key, else the resource attribute.
 func (b *sqlb) col(name string) column {
+	if scope, key, ok := query.ScopedAttr(name); ok {
+		prefix := "attr_"
+		if scope == query.ResourceScope {
+			prefix = "res_"
+		}
+		k := b.arg(key)
+		read := func(list string) string {
+			return "if(has(" + prefix + "keys, " + k + "), " + prefix + list + "[indexOf(" + prefix + "keys, " + k + ")], NULL)"
+		}
+		text := read("values")
+		return column{native: text, text: text, num: "toFloat64OrNull(" + text + ")", kind: attrValue,
+			typ: func() string { return read("types") }}
+	}
 	if c, ok := b.t.fields[name]; ok {
 		if c.text == "" {
 			c.text = "toString(" + c.native + ")"
@@ -169,7 +183,8 @@ func (b *sqlb) filters(fs []query.Filter, comb query.Combination) string {
 
 // negatedOps maps the negated operators to their positive forms.
 var negatedOps = map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
-	query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn}
+	query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn,
+	query.FilterDoesNotMatch: query.FilterMatches}
 
 // filter compiles one filter. A negated operator is the negation of its
 // positive form with NULL read as false, so rows lacking the column match.
@@ -221,6 +236,12 @@ func (b *sqlb) positive(c column, op query.FilterOp, vals []any) string {
 		return "position(" + c.text + ", " + b.arg(fmt.Sprint(vals[0])) + ") > 0"
 	case query.FilterStartsWith:
 		return "startsWith(" + c.text + ", " + b.arg(fmt.Sprint(vals[0])) + ")"
+	case query.FilterMatches:
+		// The whole value must match, with RE2's own defaults: ClickHouse
+		// lets . match a newline unless (?-s) says otherwise. 18.16's match
+		// takes a constant pattern: the anchored pattern is bound as one
+		// string, which the client inlines as an escaped literal.
+		return "match(" + c.text + ", " + b.arg("(?-s)^(?:"+fmt.Sprint(vals[0])+")$") + ")"
 	case query.FilterIn:
 		parts := make([]string, len(vals))
 		for i, v := range vals {

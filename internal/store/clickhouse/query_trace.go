@@ -101,6 +101,15 @@ func (t *traceSQL) cond(f *query.TraceFilter) string {
 		return t.in("SELECT trace_hi, trace_lo FROM spans WHERE " + t.reach() + " AND " + b.filters(f.Filters, f.Combination))
 	case query.TraceRoot:
 		return t.root(b.filters(f.Filters, f.Combination))
+	case query.TraceAggregate:
+		// Over the spans that match; a trace with none does not form a
+		// group, and one whose aggregate is NULL (no numeric value) fails.
+		agg := "count()"
+		if f.Calc.Op != query.OpCount {
+			agg = aggregateFuncs[f.Calc.Op] + "(" + b.col(f.Calc.Column).num + ")"
+		}
+		return t.in("SELECT trace_hi, trace_lo FROM spans WHERE " + t.reach() + " AND " + b.filters(f.Filters, f.Combination) +
+			" GROUP BY trace_hi, trace_lo HAVING ifNull(" + agg + " " + string(f.Cmp) + " " + b.arg(f.Value) + ", 0)")
 	case query.TraceMeasure:
 		cmp := string(f.Cmp)
 		if f.Measure == query.MeasureRootDuration {
@@ -111,6 +120,9 @@ func (t *traceSQL) cond(f *query.TraceFilter) string {
 	}
 	return "0"
 }
+
+// aggregateFuncs spells the numeric calculations of TraceAggregate.
+var aggregateFuncs = map[query.Op]string{query.OpSum: "sum", query.OpAvg: "avg", query.OpMin: "min", query.OpMax: "max"}
 
 // root is the condition that the trace's root span (the earliest span
 // without a parent; of copies of it, the one ending last) satisfies cond.
