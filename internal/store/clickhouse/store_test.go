@@ -34,10 +34,6 @@ func TestConformance(t *testing.T) {
 		Open: func(t *testing.T, dir string) store.Store { return openTest(t, dir) },
 		// ClickHouse 18.16 has no JSON functions: a filter pattern's JSON
 		// conditions come back as a superset that logsearch re-checks.
-		// Regular-expression filters, attribute:/resource: columns and
-		// trace aggregates (what TraceQL compiles to) are not built for
-		// ClickHouse yet.
-		Capabilities: storetest.Capabilities{NoJSONMatch: true,
-			NoRegexFilters: true, NoScopedColumns: true, NoTraceAggregates: true},
+		Capabilities: storetest.Capabilities{NoJSONMatch: true},
 	})
 }
