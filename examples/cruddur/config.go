@@ -53,7 +53,8 @@ type Config struct {
 	AWSSecretAccessKey string
 
 	// CloudWatchLogsEndpoint is AWS_ENDPOINT_URL_CLOUDWATCH_LOGS; log
-	// records go to LogGroup/LogStream in batches sent every
+	// records go to LogGroup, in the stream LogStream names ("{service}"
+	// stands for the service's name), in batches sent every
 	// LogSendInterval (watchtower's send_interval).
 	CloudWatchLogsEndpoint string
 	LogGroup               string
@@ -89,7 +90,7 @@ func DefaultConfig() Config {
 		AWSSecretAccessKey:     "lookout",
 		CloudWatchLogsEndpoint: "http://127.0.0.1:8686",
 		LogGroup:               "cruddur",
-		LogStream:              BackendService + "/app",
+		LogStream:              "{service}",
 		LogSendInterval:        2 * time.Second,
 		RollbarEndpoint:        "http://127.0.0.1:8686/api/1/item/",
 		RollbarToken:           "lookout-local",
