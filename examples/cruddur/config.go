@@ -44,8 +44,8 @@ type Config struct {
 	XRayDaemonAddr string
 	XRayEndpoint   string
 	// XRayHosts is the Host pattern of dynamic segment naming: a request
-	// whose Host header matches gets a segment named after the host, any
-	// other the fixed BackendService.
+	// whose Host header (with its port) matches gets a segment named after
+	// the host, any other the fixed BackendService.
 	XRayHosts string
 
 	AWSRegion          string
@@ -84,7 +84,7 @@ func DefaultConfig() Config {
 		ExportInterval:         time.Second,
 		XRayDaemonAddr:         "127.0.0.1:2000",
 		XRayEndpoint:           "http://127.0.0.1:2000",
-		XRayHosts:              "*.cruddur.local",
+		XRayHosts:              "*.cruddur.local*",
 		AWSRegion:              "us-east-1",
 		AWSAccessKeyID:         "lookout",
 		AWSSecretAccessKey:     "lookout",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,7 +17,9 @@ type Request struct {
 	Name   string
 	Method string
 	Path   string
-	// Host overrides the Host header (dynamic segment naming picks it up).
+	// Host overrides the host name of the Host header, which keeps the
+	// backend's port, as a proxy passing the original Host on would send
+	// it. Dynamic segment naming picks it up.
 	Host string
 	// User is the handle signed in as ("" for none).
 	User string
@@ -85,6 +88,9 @@ func (t *Traffic) Send(ctx context.Context, q Request) Result {
 	}
 	if q.Host != "" {
 		req.Host = q.Host
+		if port := req.URL.Port(); port != "" {
+			req.Host = net.JoinHostPort(q.Host, port)
+		}
 	}
 	if q.User != "" {
 		req.Header.Set("Authorization", "Bearer "+q.User)
