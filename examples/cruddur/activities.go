@@ -89,3 +89,24 @@ func newActivity(u *user, message, ttl string, now time.Time) (activity, []strin
 	}
 	return activity{UUID: uuid.NewString(), Handle: u.DisplayName, Message: message, CreatedAt: now, ExpiresAt: now.Add(d)}, nil
 }
+
+// messageGroup is a conversation in the user's inbox.
+type messageGroup struct {
+	UUID        string    `json:"uuid"`
+	DisplayName string    `json:"display_name"`
+	Handle      string    `json:"handle"`
+	Message     string    `json:"message"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// messageGroups is the inbox of u: a conversation with every other user.
+func messageGroups(u *user, now time.Time) []messageGroup {
+	var out []messageGroup
+	for _, h := range []string{"andrewbrown", "worf", "garek"} {
+		if o := users[h]; o != u {
+			out = append(out, messageGroup{UUID: o.UUID, DisplayName: o.DisplayName, Handle: o.Handle,
+				Message: "Hello " + u.DisplayName, CreatedAt: now.Add(-time.Hour)})
+		}
+	}
+	return out
+}

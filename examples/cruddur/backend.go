@@ -38,6 +38,7 @@ func (b *backend) routes() *http.ServeMux {
 	b.handle(mux, "GET /api/activities/search", b.search)
 	b.handle(mux, "GET /api/activities/{handle}", b.userActivities)
 	b.handle(mux, "POST /api/activities", b.createActivity)
+	b.handle(mux, "GET /api/message_groups", b.messageGroups)
 	b.handle(mux, "GET /rollbar/test", b.rollbarTest)
 	return mux
 }
@@ -134,6 +135,17 @@ func (b *backend) createActivity(w http.ResponseWriter, r *http.Request) error {
 	}
 	b.log.InfoContext(r.Context(), "activity created", "uuid", a.UUID, "user", u.Handle)
 	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// messageGroups is the signed-in user's inbox.
+func (b *backend) messageGroups(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	if u == nil {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"errors": []string{"unauthenticated"}})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, messageGroups(u, time.Now().UTC()))
 	return nil
 }
 

@@ -19,8 +19,9 @@ import (
 //     ReservoirSize 0), whatever the service;
 //   - cruddur-activities: trace every /api/activities* request of the
 //     backend;
-//   - Cruddur: 10 % of everything else, written with the application's
-//     name as ServiceName where the SDK reports the segment name
+//   - Cruddur: 10 % (and 5 a second) of everything else (the message
+//     groups, Rollbar's test route), written with the application's name
+//     as ServiceName where the SDK reports the segment name
 //     (cruddur-backend), so it never matches and Default decides instead.
 //
 //go:embed xrayrules/*.json

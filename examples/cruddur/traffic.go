@@ -40,6 +40,7 @@ func Requests() []Request {
 			Body: `{"message":"Cloud is very fun!","ttl":"7-days"}`, Weight: 8},
 		{Name: "create-invalid", Method: http.MethodPost, Path: "/api/activities", User: "garek",
 			Body: `{"message":"","ttl":"forever"}`, Weight: 3},
+		{Name: "message-groups", Method: http.MethodGet, Path: "/api/message_groups", User: "worf", Weight: 8},
 		{Name: "notifications", Method: http.MethodGet, Path: "/api/activities/notifications", User: "worf", Weight: 8},
 		{Name: "search", Method: http.MethodGet, Path: "/api/activities/search?term=cloud", Weight: 6},
 		{Name: "health-check", Method: http.MethodGet, Path: "/api/health-check", Weight: 20},
