@@ -34,6 +34,7 @@ func sdkEnv(cfg server.Config) []envVar {
 	}
 	add("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://"+dialable(cfg.HTTPAddr))
 	add("AWS_REGION", "us-east-1")
+	add("AWS_DEFAULT_REGION", "us-east-1") // the AWS CLI and boto3 read this one
 	if len(cfg.AWSAccessKeys) == 0 {
 		env = append(env, envVar{Name: "AWS_ACCESS_KEY_ID", Value: "lookout",
 			Comment: "the AWS SDKs sign every request; without --aws-access-keys any key is accepted from loopback"})
