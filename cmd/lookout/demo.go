@@ -119,10 +119,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var early error
 	select {
 	case <-ctx.Done():
-	case early = <-srvDone:
-		early = fmt.Errorf("lookout stopped: %w", early)
-	case early = <-appDone:
-		early = fmt.Errorf("cruddur stopped: %w", early)
+	case err := <-srvDone:
+		early = fmt.Errorf("lookout stopped early: %w", errors.Join(err, errors.New("no error given")))
+	case err := <-appDone:
+		early = fmt.Errorf("cruddur stopped early: %w", errors.Join(err, errors.New("no error given")))
 	}
 	fmt.Fprintln(stdout, "stopping: the backend sends what its SDKs hold, then Lookout commits it and closes the store")
 	return errors.Join(early, stopAll.stop())

@@ -99,7 +99,9 @@ func (a *App) ProfilesURL() string { return "http://" + a.lns[1].Addr().String()
 
 // Run serves until ctx ends, then lets requests finish and sends what the
 // SDKs still hold: CloudWatch Logs events, Rollbar reports, OTel spans and
-// log records. X-Ray segments leave as each request ends.
+// log records. X-Ray segments leave as each request ends; the X-Ray SDK's
+// sampling pollers keep running until the process exits (the SDK has no
+// way to stop them).
 func (a *App) Run(ctx context.Context) error {
 	shipCtx, stopShipping := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopShipping()

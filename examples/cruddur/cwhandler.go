@@ -13,6 +13,8 @@ import (
 // the request's trace id (trace_id, 32 hex digits, and xray_trace_id, the
 // same id in X-Ray form) in its message, so a FilterLogEvents search for
 // the id finds the request's lines and Lookout links them to the trace.
+// Under WithGroup the ids go into the group, where Lookout does not look:
+// the request log uses no groups.
 type cwHandler struct {
 	ship  *cwShipper
 	level slog.Leveler
