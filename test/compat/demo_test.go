@@ -23,7 +23,7 @@ import (
 // id is on its Rollbar occurrence and its CloudWatch log line, that the
 // health-check rule sampled nothing, that the mis-written rule is flagged
 // and that nothing was refused. It waits for the X-Ray SDK's first
-// statistics report (every 10 s, not configurable), so it takes ~15 s.
+// statistics report (every 10 s, not configurable), so it takes ~10 s.
 func TestCruddurDemo(t *testing.T) {
 	t.Setenv("AWS_XRAY_DAEMON_ADDRESS", "") // the SDK would prefer it to the configured address
 	ctx := context.Background()
