@@ -107,4 +107,3 @@ func redactErr(err error) error {
 	}
 	return err
 }
-
