@@ -23,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"lookout/internal/lookouttest"
 )
 
 const group = "bench"
@@ -47,17 +49,24 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := run(srv, t0, *events, *batch, *workers, *span, *repeats, *maxLoad); err != nil {
-		srv.stop()
+		stop(srv)
 		log.Fatal(err)
 	}
-	srv.stop()
+	stop(srv)
+}
+
+// stop stops lookout and says what went wrong, if anything.
+func stop(srv *lookouttest.Server) {
+	if err := srv.Stop(); err != nil {
+		fmt.Println("stop lookout:", err)
+	}
 }
 
 // run loads events (when events > 0) and times the filters.
-func run(srv *server, t0 time.Time, events, batch, workers int, span time.Duration, repeats int, maxLoad time.Duration) error {
-	fmt.Printf("lookout up at %s in %s\n", srv.url, time.Since(t0).Round(time.Millisecond))
+func run(srv *lookouttest.Server, t0 time.Time, events, batch, workers int, span time.Duration, repeats int, maxLoad time.Duration) error {
+	fmt.Printf("lookout up at %s in %s\n", srv.HTTP, time.Since(t0).Round(time.Millisecond))
 	client := cwl.New(cwl.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.url),
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.HTTP),
 		Credentials: credentials.NewStaticCredentialsProvider("bench", "bench", ""),
 		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = 20

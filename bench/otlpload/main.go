@@ -24,12 +24,14 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"lookout/bench/benchkit"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+
+	"lookout/bench/benchkit"
+	"lookout/internal/lookouttest"
 )
 
 type options struct {
@@ -118,7 +120,7 @@ func run(ctx context.Context, o options) (*report, error) {
 			defer os.RemoveAll(d)
 		}
 	}
-	srv := &benchkit.Server{Pid: o.pid, HTTP: o.api, OTLPGRPC: o.endpoint, OTLPHTTP: o.endpoint}
+	srv := &lookouttest.Server{Pid: o.pid, HTTP: o.api, OTLPGRPC: o.endpoint, OTLPHTTP: o.endpoint}
 	if o.lookout != "" {
 		var err error
 		if srv, err = benchkit.Start(o.lookout, o.dataDir, strings.Fields(o.lookoutArgs)...); err != nil {
@@ -155,7 +157,7 @@ func run(ctx context.Context, o options) (*report, error) {
 
 // cpuNow returns the server's CPU seconds: from /proc when its pid is known,
 // else from its process_cpu_seconds_total.
-func cpuNow(srv *benchkit.Server, m benchkit.Samples) float64 {
+func cpuNow(srv *lookouttest.Server, m benchkit.Samples) float64 {
 	if srv.Pid > 0 {
 		if c, err := benchkit.ProcCPU(srv.Pid); err == nil {
 			return c
@@ -164,7 +166,7 @@ func cpuNow(srv *benchkit.Server, m benchkit.Samples) float64 {
 	return m.Get("process_cpu_seconds_total")
 }
 
-func peakRSS(srv *benchkit.Server) int64 {
+func peakRSS(srv *lookouttest.Server) int64 {
 	if srv.Pid <= 0 {
 		return 0
 	}

@@ -69,7 +69,7 @@ func (r *report) print(w io.Writer) {
 				group(int64(r.Accepted/r.Commits)), ms(time.Duration(r.CommitSec/r.Commits*1e9)))
 		}
 		if r.ServerCPU > 0 && r.Accepted > 0 {
-			row("**benchkit.Server CPU during load**", "%.1f s = **%.1f CPU-s per 1M spans** (%.0f%% of %d cores)",
+			row("**server CPU during load**", "%.1f s = **%.1f CPU-s per 1M spans** (%.0f%% of %d cores)",
 				r.ServerCPU, r.ServerCPU/r.Accepted*1e6, 100*r.ServerCPU/secs/float64(runtime.NumCPU()), runtime.NumCPU())
 		}
 		row("driver CPU during load (same machine)", "%.1f s (%.1f per 1M spans)", r.DriverCPU, r.DriverCPU/float64(max(l.AckedSpans, 1))*1e6)

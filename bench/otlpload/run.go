@@ -4,14 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"lookout/bench/benchkit"
 	"runtime"
 	"time"
+
+	"lookout/bench/benchkit"
+	"lookout/internal/lookouttest"
 )
 
 // loadAndQuery sends the spans, reads the server's figures, then times
 // queries on what was stored.
-func loadAndQuery(ctx context.Context, o options, srv *benchkit.Server, r *report) error {
+func loadAndQuery(ctx context.Context, o options, srv *lookouttest.Server, r *report) error {
 	now := time.Now()
 	gen := genConfig{SpansPerTrace: o.spt, Now: now, Spread: o.spread, Shuffled: o.shuffled, Lateness: o.lateness}
 	cfg := loadConfig{
@@ -86,7 +88,7 @@ func loadAndQuery(ctx context.Context, o options, srv *benchkit.Server, r *repor
 }
 
 // queryOnly times queries on a data directory loaded by an earlier run.
-func queryOnly(o options, srv *benchkit.Server, r *report) error {
+func queryOnly(o options, srv *lookouttest.Server, r *report) error {
 	st, ids, err := loadState(o.dataDir)
 	if err != nil {
 		return err

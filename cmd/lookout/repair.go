@@ -10,7 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"lookout/internal/store/duckdb"
+	"lookout/internal/backend"
+	"lookout/internal/store"
 	"lookout/internal/store/metaduck"
 )
 
@@ -25,22 +26,34 @@ func runRepair(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	dataDir := c.server.DataDir
 	busy := fmt.Sprintf("(is lookout still running on %s? stop it first)", dataDir)
+	bc := c.server.Stores
+	bc.DataDir, bc.Logger = dataDir, slog.New(slog.DiscardHandler)
+	if !bc.UsesDataDir() {
+		fmt.Fprintln(stdout, "no store keeps its files in the data directory: nothing to repair")
+		return nil
+	}
 
-	dcfg := c.server.Store
-	dcfg.Dir, dcfg.Logger = filepath.Join(dataDir, "store"), slog.New(slog.DiscardHandler)
-	st, err := duckdb.Open(ctx, dcfg)
-	if err != nil {
-		return fmt.Errorf("repair telemetry store: %w %s", err, busy)
+	if bc.StoreInDataDir() {
+		st, err := backend.OpenTelemetry(ctx, bc)
+		if err != nil {
+			return fmt.Errorf("repair telemetry store: %w %s", err, busy)
+		}
+		var damaged []store.DamagedFile
+		if d, ok := st.(store.DamageReporter); ok {
+			damaged = d.DamagedFiles()
+		}
+		if err := st.Close(); err != nil {
+			return fmt.Errorf("repair telemetry store: %w", err)
+		}
+		for _, d := range damaged {
+			fmt.Fprintf(stdout, "telemetry partition %s was damaged (%s)\n  kept as %s; its day starts again empty\n", d.Path, d.Reason, d.MovedTo)
+		}
+		if len(damaged) == 0 {
+			fmt.Fprintln(stdout, "telemetry partitions: all readable")
+		}
 	}
-	damaged := st.DamagedFiles()
-	if err := st.Close(); err != nil {
-		return fmt.Errorf("repair telemetry store: %w", err)
-	}
-	for _, d := range damaged {
-		fmt.Fprintf(stdout, "telemetry partition %s was damaged (%s)\n  kept as %s; its day starts again empty\n", d.Path, d.Reason, d.MovedTo)
-	}
-	if len(damaged) == 0 {
-		fmt.Fprintln(stdout, "telemetry partitions: all readable")
+	if !bc.MetaInDataDir() {
+		return nil
 	}
 
 	rep, err := metaduck.Repair(ctx, metaduck.Config{Path: filepath.Join(dataDir, "meta.duckdb")})

@@ -35,6 +35,10 @@ type Config struct {
 	// Admit, when set, is asked before each occurrence is queued; an
 	// error refuses it as retryable (see pipeline.QueueConfig.Admit).
 	Admit func() error
+	// ScrubFields are member and query parameter names whose values are
+	// masked in stored payloads (scrub.go). Default DefaultScrubFields;
+	// an empty, non-nil list scrubs nothing.
+	ScrubFields []string
 
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Logger     *slog.Logger          // nil: slog.Default()
@@ -48,6 +52,7 @@ func DefaultConfig() Config {
 		MaxQueueBytes:    64 << 20,
 		MaxBatch:         256,
 		BatchWait:        5 * time.Millisecond,
+		ScrubFields:      DefaultScrubFields,
 	}
 }
 
@@ -76,6 +81,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
+	scrub   *Scrubber
 	queue   *pipeline.Queue[*model.ErrorOccurrence, store.Recorded]
 }
 
@@ -87,7 +93,7 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 	if w == nil {
 		return nil, errors.New("errortrack: store is nil")
 	}
-	s := &Service{cfg: cfg, w: w, log: cfg.Logger, now: cfg.Now}
+	s := &Service{cfg: cfg, w: w, log: cfg.Logger, now: cfg.Now, scrub: NewScrubber(cfg.ScrubFields)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -110,13 +116,15 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 	return s, nil
 }
 
-// Record groups occ by ev (it sets occ.Fingerprint), commits it with its
-// item and returns, once both are durable, what the store recorded: a
-// re-sent UUID is a Duplicate and changes nothing. It fails at once with
-// pipeline.ErrOverloaded when the queue is full, pipeline.ErrClosed once
-// Run stopped, and Admit's error (retryable) when it refuses; any other
-// error means the commit failed and nothing of occ is stored. ctx only stops the waiting, not the commit.
+// Record masks the scrub fields of occ.Data, groups occ by ev (it sets
+// occ.Fingerprint), commits it with its item and returns, once both are
+// durable, what the store recorded: a re-sent UUID is a Duplicate and
+// changes nothing. It fails at once with pipeline.ErrOverloaded when the
+// queue is full, pipeline.ErrClosed once Run stopped, and Admit's error
+// (retryable) when it refuses; any other error means the commit failed and
+// nothing of occ is stored. ctx only stops the waiting, not the commit.
 func (s *Service) Record(ctx context.Context, occ *model.ErrorOccurrence, ev Event) (store.Recorded, error) {
+	occ.Data = s.scrub.Payload(occ.Data)
 	occ.Fingerprint = Fingerprint(ev)
 	s.metrics.received.Inc()
 	room, err := s.queue.Reserve(1, int64(len(occ.Data)))

@@ -3,7 +3,9 @@ package otlpconv
 import (
 	"fmt"
 
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 
 	"lookout/internal/model"
 )
@@ -15,37 +17,31 @@ import (
 // empty nor 8 bytes, or a timestamp exceeds int64 nanoseconds. All-zero ids
 // mean "no trace", as in OTLP.
 func LogsFromProto(project string, rls []*logspb.ResourceLogs) (logs []model.LogEvent, rejected []Rejection) {
-	n := 0
-	for _, rl := range rls {
-		for _, sl := range rl.GetScopeLogs() {
-			n += len(sl.GetLogRecords())
-		}
+	return fromProto(logSignal(), project, rls)
+}
+
+// logSignal describes OTLP logs for fromProto and toProto.
+func logSignal() signal[*logspb.ResourceLogs, *logspb.ScopeLogs, *logspb.LogRecord, model.LogEvent] {
+	return signal[*logspb.ResourceLogs, *logspb.ScopeLogs, *logspb.LogRecord, model.LogEvent]{
+		noun:   "log record",
+		scopes: (*logspb.ResourceLogs).GetScopeLogs,
+		items:  (*logspb.ScopeLogs).GetLogRecords,
+		name:   (*logspb.LogRecord).GetEventName,
+		item: func(project string, res model.Resource, scope model.Scope) model.LogEvent {
+			return model.LogEvent{Project: project, Resource: res, Scope: scope}
+		},
+		fill:   logFromProto,
+		origin: func(l *model.LogEvent) (*model.Resource, *model.Scope) { return &l.Resource, &l.Scope },
+		newGroup: func(res *resourcepb.Resource, schemaURL string) *logspb.ResourceLogs {
+			return &logspb.ResourceLogs{Resource: res, SchemaUrl: schemaURL}
+		},
+		addScope: func(rl *logspb.ResourceLogs, scope *commonpb.InstrumentationScope, schemaURL string) *logspb.ScopeLogs {
+			sl := &logspb.ScopeLogs{Scope: scope, SchemaUrl: schemaURL}
+			rl.ScopeLogs = append(rl.ScopeLogs, sl)
+			return sl
+		},
+		add: func(sl *logspb.ScopeLogs, l *model.LogEvent) { sl.LogRecords = append(sl.LogRecords, logToProto(l)) },
 	}
-	if n == 0 {
-		return nil, nil
-	}
-	logs = make([]model.LogEvent, 0, n)
-	index := 0
-	for _, rl := range rls {
-		res := resourceFromProto(rl.GetResource(), rl.GetSchemaUrl())
-		for _, sl := range rl.GetScopeLogs() {
-			scope := scopeFromProto(sl.GetScope(), sl.GetSchemaUrl())
-			for _, pr := range sl.GetLogRecords() {
-				logs = append(logs, model.LogEvent{Project: project, Resource: res, Scope: scope})
-				if p := logFromProto(&logs[len(logs)-1], pr); p != nil {
-					logs = logs[:len(logs)-1]
-					rejected = append(rejected, Rejection{
-						Index:   index,
-						Service: res.Service(),
-						Reason:  p.reason,
-						Message: describe("log record", index, pr.GetEventName(), scope.Name) + ": " + p.msg,
-					})
-				}
-				index++
-			}
-		}
-	}
-	return logs, rejected
 }
 
 func logFromProto(l *model.LogEvent, p *logspb.LogRecord) *problem {
@@ -82,24 +78,7 @@ func logFromProto(l *model.LogEvent, p *logspb.LogRecord) *problem {
 // TracesData groups spans. Zero ids become absent fields; CloudWatch group and
 // stream names, which OTLP has no field for, are left out.
 func LogsData(logs []model.LogEvent) *logspb.LogsData {
-	out := &logspb.LogsData{}
-	var g grouper[*logspb.ResourceLogs, *logspb.ScopeLogs]
-	for i := range logs {
-		l := &logs[i]
-		sl := g.find(&l.Resource, &l.Scope,
-			func() *logspb.ResourceLogs {
-				rl := &logspb.ResourceLogs{Resource: resourceToProto(&l.Resource), SchemaUrl: l.Resource.SchemaURL}
-				out.ResourceLogs = append(out.ResourceLogs, rl)
-				return rl
-			},
-			func(rl *logspb.ResourceLogs) *logspb.ScopeLogs {
-				sl := &logspb.ScopeLogs{Scope: scopeToProto(&l.Scope), SchemaUrl: l.Scope.SchemaURL}
-				rl.ScopeLogs = append(rl.ScopeLogs, sl)
-				return sl
-			})
-		sl.LogRecords = append(sl.LogRecords, logToProto(l))
-	}
-	return out
+	return &logspb.LogsData{ResourceLogs: toProto(logSignal(), logs)}
 }
 
 func logToProto(l *model.LogEvent) *logspb.LogRecord {

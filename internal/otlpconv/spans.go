@@ -3,6 +3,8 @@ package otlpconv
 import (
 	"fmt"
 
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"lookout/internal/model"
@@ -16,37 +18,31 @@ import (
 // timestamp exceeds int64 nanoseconds, it ends before it starts, or one of its
 // links carries such ids. An all-zero parent span id means a root span.
 func SpansFromProto(project string, rss []*tracepb.ResourceSpans) (spans []model.Span, rejected []Rejection) {
-	n := 0
-	for _, rs := range rss {
-		for _, ss := range rs.GetScopeSpans() {
-			n += len(ss.GetSpans())
-		}
+	return fromProto(spanSignal(), project, rss)
+}
+
+// spanSignal describes OTLP traces for fromProto and toProto.
+func spanSignal() signal[*tracepb.ResourceSpans, *tracepb.ScopeSpans, *tracepb.Span, model.Span] {
+	return signal[*tracepb.ResourceSpans, *tracepb.ScopeSpans, *tracepb.Span, model.Span]{
+		noun:   "span",
+		scopes: (*tracepb.ResourceSpans).GetScopeSpans,
+		items:  (*tracepb.ScopeSpans).GetSpans,
+		name:   (*tracepb.Span).GetName,
+		item: func(project string, res model.Resource, scope model.Scope) model.Span {
+			return model.Span{Project: project, Resource: res, Scope: scope}
+		},
+		fill:   spanFromProto,
+		origin: func(s *model.Span) (*model.Resource, *model.Scope) { return &s.Resource, &s.Scope },
+		newGroup: func(res *resourcepb.Resource, schemaURL string) *tracepb.ResourceSpans {
+			return &tracepb.ResourceSpans{Resource: res, SchemaUrl: schemaURL}
+		},
+		addScope: func(rs *tracepb.ResourceSpans, scope *commonpb.InstrumentationScope, schemaURL string) *tracepb.ScopeSpans {
+			ss := &tracepb.ScopeSpans{Scope: scope, SchemaUrl: schemaURL}
+			rs.ScopeSpans = append(rs.ScopeSpans, ss)
+			return ss
+		},
+		add: func(ss *tracepb.ScopeSpans, s *model.Span) { ss.Spans = append(ss.Spans, spanToProto(s)) },
 	}
-	if n == 0 {
-		return nil, nil
-	}
-	spans = make([]model.Span, 0, n)
-	index := 0
-	for _, rs := range rss {
-		res := resourceFromProto(rs.GetResource(), rs.GetSchemaUrl())
-		for _, ss := range rs.GetScopeSpans() {
-			scope := scopeFromProto(ss.GetScope(), ss.GetSchemaUrl())
-			for _, ps := range ss.GetSpans() {
-				spans = append(spans, model.Span{Project: project, Resource: res, Scope: scope})
-				if p := spanFromProto(&spans[len(spans)-1], ps); p != nil {
-					spans = spans[:len(spans)-1]
-					rejected = append(rejected, Rejection{
-						Index:   index,
-						Service: res.Service(),
-						Reason:  p.reason,
-						Message: describe("span", index, ps.GetName(), scope.Name) + ": " + p.msg,
-					})
-				}
-				index++
-			}
-		}
-	}
-	return spans, rejected
 }
 
 // spanFromProto fills s from p, or reports why p is invalid.
@@ -155,24 +151,7 @@ func spanID(field string, b []byte) (model.SpanID, *problem) {
 // spans keep their order within a group. Zero parent ids become absent fields.
 // The project is not part of OTLP and is left out.
 func TracesData(spans []model.Span) *tracepb.TracesData {
-	out := &tracepb.TracesData{}
-	var g grouper[*tracepb.ResourceSpans, *tracepb.ScopeSpans]
-	for i := range spans {
-		s := &spans[i]
-		ss := g.find(&s.Resource, &s.Scope,
-			func() *tracepb.ResourceSpans {
-				rs := &tracepb.ResourceSpans{Resource: resourceToProto(&s.Resource), SchemaUrl: s.Resource.SchemaURL}
-				out.ResourceSpans = append(out.ResourceSpans, rs)
-				return rs
-			},
-			func(rs *tracepb.ResourceSpans) *tracepb.ScopeSpans {
-				ss := &tracepb.ScopeSpans{Scope: scopeToProto(&s.Scope), SchemaUrl: s.Scope.SchemaURL}
-				rs.ScopeSpans = append(rs.ScopeSpans, ss)
-				return ss
-			})
-		ss.Spans = append(ss.Spans, spanToProto(s))
-	}
-	return out
+	return &tracepb.TracesData{ResourceSpans: toProto(spanSignal(), spans)}
 }
 
 func spanToProto(s *model.Span) *tracepb.Span {

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,16 +16,29 @@ import (
 // metaPath is the metadata store's file in the data directory.
 func metaPath(dataDir string) string { return filepath.Join(dataDir, "meta.duckdb") }
 
-// newDiskGuard watches the free space of the data directory's file system.
-func newDiskGuard(cfg Config, reg prometheus.Registerer, log *slog.Logger) (*diskspace.Guard, error) {
+// watchDisk starts the free-space reserve of the data directory when a
+// store keeps its files there, and exports the count of damaged files the
+// telemetry store set aside.
+func (s *Server) watchDisk() error {
+	if d, ok := s.store.(store.DamageReporter); ok {
+		registerDamaged(s.reg, d)
+	}
+	if !s.cfg.stores().UsesDataDir() {
+		return nil
+	}
 	dc := diskspace.DefaultConfig()
-	dc.Dir, dc.Reserve, dc.Registerer, dc.Logger = cfg.DataDir, cfg.MinFreeDisk, reg, log
-	return diskspace.New(dc)
+	dc.Dir, dc.Reserve, dc.Registerer, dc.Logger = s.cfg.DataDir, s.cfg.MinFreeDisk, s.reg, s.log
+	var err error
+	s.disk, err = diskspace.New(dc)
+	return err
 }
 
 // admit refuses new writes, as the pipeline's retryable ErrNoSpace, while
-// the guard sees less free space than the reserve.
+// the guard sees less free space than the reserve; nil without a guard.
 func admit(g *diskspace.Guard) func() error {
+	if g == nil {
+		return nil
+	}
 	return func() error {
 		if err := g.Check(); err != nil {
 			return fmt.Errorf("%w: %v", pipeline.ErrNoSpace, err)
@@ -35,13 +47,14 @@ func admit(g *diskspace.Guard) func() error {
 	}
 }
 
-// metaOpenError explains how to get past a damaged metadata store.
+// metaOpenError explains how to get past a damaged metadata store; other
+// errors pass as they are.
 func metaOpenError(err error, dataDir string) error {
 	var de *metaduck.DamagedError
 	if !errors.As(err, &de) {
-		return fmt.Errorf("open metadata store: %w", err)
+		return err
 	}
-	return fmt.Errorf("open metadata store: %w; Lookout does not start on it. To start again, stop every Lookout "+
+	return fmt.Errorf("%w; Lookout does not start on it. To start again, stop every Lookout "+
 		"using %s and run: lookout repair --data-dir %s (it keeps the damaged file as %s.damaged-<time>, "+
 		"creates a new metadata store and copies into it every table that can still be read; see docs/operations.md)",
 		err, dataDir, dataDir, de.Path)
@@ -57,3 +70,27 @@ func registerDamaged(reg prometheus.Registerer, d store.DamageReporter) {
 
 // minFreeDiskDefault is the free space kept in reserve unless configured.
 var minFreeDiskDefault = diskspace.DefaultConfig().Reserve
+
+// countedFiles are the files the disk budget counts besides the
+// partitions: the embedded metadata store, when it is used.
+func countedFiles(c Config) []string {
+	if !c.stores().MetaInDataDir() {
+		return nil
+	}
+	return []string{metaPath(c.DataDir), metaPath(c.DataDir) + ".wal"}
+}
+
+// damageReporter is the telemetry store as a DamageReporter, or nil.
+func damageReporter(st store.Store) store.DamageReporter {
+	d, _ := st.(store.DamageReporter)
+	return d
+}
+
+// countedMeta is the embedded metadata store's file, or "" when the
+// metadata lives elsewhere.
+func countedMeta(c Config) string {
+	if !c.stores().MetaInDataDir() {
+		return ""
+	}
+	return metaPath(c.DataDir)
+}

@@ -52,6 +52,9 @@ type streamStatus struct {
 	LastAccepted     *time.Time                 `json:"lastAccepted,omitempty"`
 	SilentForSeconds *float64                   `json:"silentForSeconds,omitempty"`
 	Rejected         map[string]rejectionStatus `json:"rejected,omitempty"`
+	// Folded is set on the "(other)" stream: records of services beyond
+	// the tally's bounds counted here.
+	Folded int64 `json:"folded,omitempty"`
 }
 
 type rejectionStatus struct {
@@ -118,7 +121,7 @@ func (s statusSource) report(ctx context.Context) (statusReport, error) {
 	now := s.now()
 	for _, e := range s.tally.Snapshot() {
 		st := get(e.Key)
-		st.AcceptedSinceUp = e.Accepted
+		st.AcceptedSinceUp, st.Folded = e.Accepted, e.Folded
 		if !e.LastAccepted.IsZero() {
 			t := e.LastAccepted.UTC()
 			st.LastAccepted = &t

@@ -15,7 +15,9 @@ type ObserveFunc func(it *model.Item, occ *model.ErrorOccurrence)
 type Recorded struct {
 	OccurrenceID int64
 	ItemID       int64
-	Duplicate    bool // its uuid was already stored: nothing was written
+	// Duplicate: its uuid was already stored (or came earlier in the
+	// batch), nothing was written, and the IDs are those of the stored one.
+	Duplicate bool
 }
 
 // ErrorWriter keeps error occurrences and their items.
@@ -24,8 +26,9 @@ type ErrorWriter interface {
 	// once it is durable. For each occurrence, in order: when its project
 	// already holds an occurrence with the same non-empty UUID it is skipped
 	// (Duplicate); otherwise it gets an ID, the item of (Project,
-	// Fingerprint) is loaded (or a new Item, which first gets an ID and the
-	// project's next Counter), observe updates it, and both are written.
+	// Fingerprint) is loaded (or a new Item, which first gets an ID, its
+	// project's ID as ProjectID and the project's next Counter), observe
+	// updates it, and both are written.
 	// On error nothing is committed. Writes are serialised by the store.
 	RecordOccurrences(ctx context.Context, occs []*model.ErrorOccurrence, observe ObserveFunc) ([]Recorded, error)
 	// UpdateItem loads the item, lets edit change it and commits the result
@@ -42,7 +45,7 @@ type ItemQuery struct {
 	Project      string
 	Statuses     []model.ItemStatus
 	Levels       []model.Level
-	Environments []string // items with an occurrence in one of them
+	Environments []string // items that have seen one of them (Item.Environments)
 	IDs          []int64
 	Offset       int
 	Limit        int // 0 means 100
@@ -79,7 +82,8 @@ type ErrorReader interface {
 	RecentCounts(ctx context.Context, project string, ids []int64, since []time.Time) (map[int64][]int64, error)
 }
 
-// ProjectStore keeps projects and their hashed access tokens.
+// ProjectStore keeps projects and their hashed access tokens. The project
+// model.DefaultProject always exists.
 type ProjectStore interface {
 	// CreateProject adds a project; ErrExists when the name is taken.
 	CreateProject(ctx context.Context, name string) (model.Project, error)

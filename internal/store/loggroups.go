@@ -12,8 +12,8 @@ type LogGroup struct {
 	Project        string
 	Name           string
 	CreationMillis int64
-	RetentionDays  int // 0: never expire
-	Class          string
+	RetentionDays  int    // 0: never expire
+	Class          string // "STANDARD" when created without one
 	KMSKeyID       string
 	Tags           map[string]string
 	StoredBytes    int64 // Σ StoredBytes of its streams
@@ -33,9 +33,10 @@ type LogStream struct {
 	Events              int64
 }
 
-// LogGroupList selects log groups, ordered by name. Prefix matches the start
-// of the name, Pattern a case-insensitive substring; After resumes a listing
-// after that name.
+// LogGroupList selects log groups, ordered by name (byte-wise, as
+// CloudWatch does). Prefix matches the start of the name, Pattern a
+// case-insensitive substring, both literally; After resumes a listing after
+// that name.
 type LogGroupList struct {
 	Project string
 	Prefix  string
@@ -44,9 +45,10 @@ type LogGroupList struct {
 	Limit   int // 0: no limit
 }
 
-// LogStreamList selects the streams of one group, ordered by name or, with
-// ByLastEvent, by (LastEventMillis, Name). After resumes a listing after
-// the stream (AfterMillis, After) in the chosen order and direction.
+// LogStreamList selects the streams of one group, ordered by name (byte-wise)
+// or, with ByLastEvent, by (LastEventMillis, Name); Prefix matches
+// literally. After resumes a listing after the stream (AfterMillis, After)
+// in the chosen order and direction.
 type LogStreamList struct {
 	Project     string
 	Group       string
@@ -76,15 +78,20 @@ type LogGroups interface {
 	TagLogGroup(ctx context.Context, project, name string, tags map[string]string) error
 	UntagLogGroup(ctx context.Context, project, name string, keys []string) error
 
+	// CreateLogStream adds a stream with no events; ErrNotFound when its
+	// group does not exist.
 	CreateLogStream(ctx context.Context, s LogStream) error
 	DeleteLogStream(ctx context.Context, project, group, name string) error
 	LogStream(ctx context.Context, project, group, name string) (LogStream, error)
 	ListLogStreams(ctx context.Context, q LogStreamList) ([]LogStream, error)
 	// RecordLogEvents folds what a committed batch added to a stream into its
-	// figures: first/last event times widen, counts and bytes add up.
+	// figures: first/last event and last ingestion times widen, counts and
+	// bytes add up. A stream deleted meanwhile is left alone (no error).
 	RecordLogEvents(ctx context.Context, add LogStream) error
 	// ResetLogStreamStats replaces the figures of the given streams (after
 	// expiry deleted events); streams of the group not listed become empty.
+	// LastIngestionMillis never goes back: expiry does not change when a
+	// stream last took events.
 	ResetLogStreamStats(ctx context.Context, project, group string, stats []LogStream) error
 }
 
@@ -131,7 +138,10 @@ type GroupEventQuery struct {
 	Before       *EventPosition
 	Contains     []string
 	// Match, when set, is a condition on the message the store evaluates
-	// too (a filter pattern compiled to the query layer's TextMatch).
+	// too (a filter pattern compiled to the query layer's TextMatch). A
+	// backend without JSON functions may leave its JSON conditions
+	// undecided and answer a superset; callers that need the exact answer
+	// re-check each event with the pattern (internal/logsearch does).
 	Match      *query.TextMatch
 	Descending bool
 	Limit      int // 0: no limit

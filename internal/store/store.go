@@ -58,14 +58,30 @@ type Usage interface {
 	Usage(ctx context.Context) ([]UsageRow, error)
 }
 
-// Store is a complete backend.
+// Store is a complete telemetry backend: spans and log events, their
+// queries, the CloudWatch view of log groups' events, and the partitions
+// retention drops.
 type Store interface {
 	Writer
 	TraceReader
 	TraceScanner
 	LogReader
+	LogGroupEvents
+	Querier
+	TraceFinder
 	Partitioned
 	Usage
+	io.Closer
+}
+
+// Meta is a complete metadata backend: the small, mutable records that are
+// not telemetry (log groups and streams, configuration documents, error
+// items and occurrences, projects and access tokens). Every write is durable
+// when it returns.
+type Meta interface {
+	LogGroups
+	Documents
+	ErrorStore
 	io.Closer
 }
 

@@ -132,8 +132,8 @@ func TestDamagedPartitionAtStartup(t *testing.T) {
 	}
 }
 
-// runLookout runs lookout to its end and returns what it printed.
-func runLookout(t *testing.T, args ...string) (string, error) {
+// runToEnd runs lookout to its end and returns what it printed.
+func runToEnd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -174,13 +174,13 @@ func TestDamagedMetadataAtStartup(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			out, err := runLookout(t, "serve", "--data-dir", dir, "--http-addr", "127.0.0.1:0",
+			out, err := runToEnd(t, "serve", "--data-dir", dir, "--http-addr", "127.0.0.1:0",
 				"--otlp-grpc-addr", "", "--otlp-http-addr", "", "--xray-addr", "")
 			if err == nil || !strings.Contains(out, meta) || !strings.Contains(out, "lookout repair --data-dir "+dir) {
 				t.Fatalf("lookout on a damaged metadata store: %v\n%s", err, out)
 			}
 
-			out, err = runLookout(t, "repair", "--data-dir", dir)
+			out, err = runToEnd(t, "repair", "--data-dir", dir)
 			if err != nil || !strings.Contains(out, "kept as "+meta+".damaged-") {
 				t.Fatalf("repair: %v\n%s", err, out)
 			}

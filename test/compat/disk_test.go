@@ -3,6 +3,7 @@ package compat
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,14 +24,8 @@ func waitFor(n int, cond func() bool) bool {
 	return cond()
 }
 
-func (in *instance) alive() bool {
-	select {
-	case <-in.done:
-		return false
-	default:
-		return true
-	}
-}
+// alive reports whether the lookout process is still running.
+func (in *instance) alive() bool { return in.Cmd.Process.Signal(syscall.Signal(0)) == nil }
 
 func createCWStream(t *testing.T, in *instance) {
 	t.Helper()

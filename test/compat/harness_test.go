@@ -4,8 +4,8 @@
 package compat
 
 import (
-	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,10 +13,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"lookout/internal/lookouttest"
 )
 
 var lookoutBin string
@@ -40,119 +40,41 @@ func TestMain(m *testing.M) {
 }
 
 // instance is a running lookout process.
-type instance struct {
-	cmd      *exec.Cmd
-	HTTP     string // base URL of the main port
-	OTLPGRPC string // host:port
-	OTLPHTTP string // base URL
-	XRayUDP  string // host:port of the daemon protocol
-	XRayAPI  string // base URL of the X-Ray API
-	DataDir  string
-	done     chan struct{}
-	logMu    sync.Mutex
-	log      strings.Builder
-}
+type instance struct{ *lookouttest.Server }
 
 // startLookout starts lookout on dataDir with every port chosen by the
-// kernel, and waits until it says where it listens and /readyz answers.
+// kernel, and waits until it says where it listens and /readyz answers. The
+// test's cleanup stops it and, when the test failed, logs its log.
 func startLookout(t *testing.T, dataDir string, extraArgs ...string) *instance {
 	t.Helper()
-	args := append([]string{"serve",
-		"--data-dir", dataDir,
-		"--http-addr", "127.0.0.1:0",
-		"--otlp-grpc-addr", "127.0.0.1:0",
-		"--otlp-http-addr", "127.0.0.1:0",
-		"--xray-addr", "127.0.0.1:0",
-		"--log-format", "json",
-	}, extraArgs...)
-	cmd := exec.Command(lookoutBin, args...)
-	stderr, err := cmd.StderrPipe()
+	cfg := lookouttest.DefaultConfig()
+	cfg.Bin, cfg.DataDir, cfg.Args = lookoutBin, dataDir, extraArgs
+	s, err := lookouttest.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	in := &instance{cmd: cmd, DataDir: dataDir, done: make(chan struct{})}
-	started := make(chan map[string]any, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			in.logMu.Lock()
-			in.log.WriteString(line + "\n")
-			in.logMu.Unlock()
-			var rec map[string]any
-			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "lookout started" {
-				started <- rec
-			}
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	go func() { cmd.Wait(); close(in.done) }()
+	in := &instance{s}
 	t.Cleanup(func() {
 		in.stop(t)
 		if t.Failed() {
 			t.Logf("lookout log:\n%s", in.logText())
 		}
 	})
-	select {
-	case rec := <-started:
-		in.HTTP = "http://" + rec["http"].(string)
-		in.OTLPGRPC = rec["otlp_grpc"].(string)
-		in.OTLPHTTP = "http://" + rec["otlp_http"].(string)
-		in.XRayUDP = rec["xray_udp"].(string)
-		in.XRayAPI = "http://" + rec["xray_api"].(string)
-	case <-in.done:
-		t.Fatalf("lookout exited before starting:\n%s", in.logText())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("lookout did not start within 60s:\n%s", in.logText())
-	}
-	for i := 0; ; i++ {
-		resp, err := http.Get(in.HTTP + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if i == 200 {
-			t.Fatalf("lookout not ready after 10s: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	return in
 }
 
-func (in *instance) logText() string {
-	in.logMu.Lock()
-	defer in.logMu.Unlock()
-	return in.log.String()
-}
+func (in *instance) logText() string { return in.Log() }
 
-// stop asks lookout to shut down and waits for it.
+// stop asks lookout to shut down and waits for it; only a process that does
+// not stop fails the test.
 func (in *instance) stop(t *testing.T) {
-	select {
-	case <-in.done:
-		return
-	default:
-	}
-	in.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-in.done:
-	case <-time.After(60 * time.Second):
-		in.cmd.Process.Kill()
-		<-in.done
-		t.Errorf("lookout did not stop within 60s of SIGTERM")
+	if err := in.Stop(); errors.Is(err, lookouttest.ErrStopTimeout) {
+		t.Error(err)
 	}
 }
 
 // kill ends lookout with SIGKILL: no shutdown code runs.
-func (in *instance) kill() {
-	in.cmd.Process.Kill()
-	<-in.done
-}
+func (in *instance) kill() { in.Kill() }
 
 // getJSON fetches url and decodes a JSON body into v, returning the status.
 func getJSON(t *testing.T, url string, v any) int {
@@ -169,4 +91,32 @@ func getJSON(t *testing.T, url string, v any) int {
 		}
 	}
 	return resp.StatusCode
+}
+
+// jsonSpan is a span for postSpans: its trace id is digit 32 times, its span
+// id digit 16 times, and it lasts a microsecond from start.
+type jsonSpan struct {
+	digit string
+	name  string
+	start time.Time
+}
+
+// postSpans exports spans of service in one OTLP/JSON request to in and
+// returns the reply's status and body.
+func postSpans(t *testing.T, in *instance, service string, spans ...jsonSpan) (int, []byte) {
+	t.Helper()
+	var list []string
+	for _, s := range spans {
+		list = append(list, fmt.Sprintf(`{"traceId":%q,"spanId":%q,"name":%q,"startTimeUnixNano":"%d","endTimeUnixNano":"%d"}`,
+			strings.Repeat(s.digit, 32), strings.Repeat(s.digit, 16), s.name, s.start.UnixNano(), s.start.UnixNano()+1000))
+	}
+	body := fmt.Sprintf(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":%q}}]},
+	 "scopeSpans":[{"spans":[%s]}]}]}`, service, strings.Join(list, ","))
+	resp, err := http.Post(in.OTLPHTTP+"/v1/traces", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, reply
 }

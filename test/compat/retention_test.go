@@ -1,8 +1,6 @@
 package compat
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -17,19 +15,8 @@ func TestDiskBudgetDropsOldestDay(t *testing.T) {
 	in := startLookout(t, t.TempDir(), "--max-disk", "1B", "--retention-interval", "200ms")
 	now := time.Now()
 	yesterday := now.Add(-24 * time.Hour)
-	body := fmt.Sprintf(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"budget"}}]},
-	 "scopeSpans":[{"spans":[
-	  {"traceId":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","spanId":"aaaaaaaaaaaaaaaa","name":"old","startTimeUnixNano":"%d","endTimeUnixNano":"%d"},
-	  {"traceId":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","spanId":"bbbbbbbbbbbbbbbb","name":"new","startTimeUnixNano":"%d","endTimeUnixNano":"%d"}]}]}]}`,
-		yesterday.UnixNano(), yesterday.UnixNano()+1000, now.UnixNano(), now.UnixNano()+1000)
-	resp, err := http.Post(in.OTLPHTTP+"/v1/traces", "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	reply, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("export: %d %s", resp.StatusCode, reply)
+	if code, reply := postSpans(t, in, "budget", jsonSpan{"a", "old", yesterday}, jsonSpan{"b", "new", now}); code != 200 {
+		t.Fatalf("export: %d %s", code, reply)
 	}
 	var metrics string
 	for range 100 {

@@ -1,11 +1,7 @@
 package compat
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -17,25 +13,15 @@ import (
 func TestRejectionsAreVisible(t *testing.T) {
 	in := startLookout(t, t.TempDir())
 	now, old := time.Now(), time.Now().Add(-30*24*time.Hour)
-	body := fmt.Sprintf(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"visible"}}]},
-	 "scopeSpans":[{"spans":[
-	  {"traceId":"cccccccccccccccccccccccccccccccc","spanId":"cccccccccccccccc","name":"ok","startTimeUnixNano":"%d","endTimeUnixNano":"%d"},
-	  {"traceId":"dddddddddddddddddddddddddddddddd","spanId":"dddddddddddddddd","name":"stale","startTimeUnixNano":"%d","endTimeUnixNano":"%d"}]}]}]}`,
-		now.UnixNano(), now.UnixNano()+1000, old.UnixNano(), old.UnixNano()+1000)
-	resp, err := http.Post(in.OTLPHTTP+"/v1/traces", "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	code, raw := postSpans(t, in, "visible", jsonSpan{"c", "ok", now}, jsonSpan{"d", "stale", old})
 	var reply struct {
 		PartialSuccess struct {
 			RejectedSpans string `json:"rejectedSpans"`
 			ErrorMessage  string `json:"errorMessage"`
 		} `json:"partialSuccess"`
 	}
-	if err := json.Unmarshal(raw, &reply); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("export: %d %s (%v)", resp.StatusCode, raw, err)
+	if err := json.Unmarshal(raw, &reply); err != nil || code != 200 {
+		t.Fatalf("export: %d %s (%v)", code, raw, err)
 	}
 	if reply.PartialSuccess.RejectedSpans != "1" || !strings.Contains(reply.PartialSuccess.ErrorMessage, "retention") {
 		t.Errorf("partial success = %+v, want 1 span rejected for the retention", reply.PartialSuccess)

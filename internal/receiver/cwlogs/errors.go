@@ -101,5 +101,3 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		Message string `json:"message"`
 	}{e.code, e.msg})
 }
-
-var errNoSignature = errors.New("the signer produced no signature")

@@ -1,7 +1,6 @@
 package otlp
 
 import (
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"lookout/internal/pipeline"
 )
 
 // Encodings of a request body.
@@ -26,9 +27,11 @@ type bodyError struct {
 	status int
 	reason string // category for the observer
 	msg    string
+	err    error // the cause, if any
 }
 
 func (e *bodyError) Error() string { return e.msg }
+func (e *bodyError) Unwrap() error { return e.err }
 
 // contentType returns ctProtobuf or ctJSON for the request's Content-Type,
 // ignoring parameters such as charset.
@@ -41,23 +44,36 @@ func contentType(r *http.Request) (string, error) {
 	case "application/json":
 		return ctJSON, nil
 	}
-	return "", &bodyError{http.StatusUnsupportedMediaType, "unsupported_content_type",
-		fmt.Sprintf("unsupported content type %q: use application/x-protobuf or application/json", ct)}
+	return "", &bodyError{status: http.StatusUnsupportedMediaType, reason: "unsupported_content_type",
+		msg: fmt.Sprintf("unsupported content type %q: use application/x-protobuf or application/json", ct)}
 }
 
 var (
-	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	bufPool  = sync.Pool{New: func() any { return new(body) }}
 	gzipPool sync.Pool // *gzip.Reader
 )
 
-// maxPooledBuffer keeps the occasional huge request from pinning memory.
-const maxPooledBuffer = 1 << 20
+// body is a pooled buffer holding one decoded request body.
+type body struct{ b []byte }
+
+// Bytes returns the body read.
+func (b *body) Bytes() []byte { return b.b }
+
+const (
+	// maxPooledBuffer keeps the occasional huge request from pinning memory.
+	maxPooledBuffer = 1 << 20
+	// minGrow is the least a body buffer grows by.
+	minGrow = 4 << 10
+)
 
 // readBody reads the whole body, decompressing gzip, into a pooled buffer that
 // the caller must hand back with putBuffer. At most limit bytes are read after
 // decompression, so a gzip bomb costs no more memory than an honest request.
+// Every byte kept is charged to c as it arrives, never ahead of it: a body
+// that stalls holds only what it delivered. When c cannot grow, readBody
+// stops and returns pipeline.ErrOverloaded. Other failures are *bodyError.
 // The caller bounds the raw body with http.MaxBytesReader.
-func readBody(r *http.Request, limit int) (*bytes.Buffer, error) {
+func readBody(r *http.Request, limit int, c *charge) (*body, error) {
 	if r.ContentLength > int64(limit) {
 		return nil, tooLarge(limit)
 	}
@@ -72,23 +88,53 @@ func readBody(r *http.Request, limit int) (*bytes.Buffer, error) {
 		defer gzipPool.Put(zr)
 		src = zr
 	default:
-		return nil, &bodyError{http.StatusUnsupportedMediaType, "unsupported_content_encoding",
-			fmt.Sprintf("unsupported content encoding %q: use gzip or none", enc)}
+		return nil, &bodyError{status: http.StatusUnsupportedMediaType, reason: "unsupported_content_encoding",
+			msg: fmt.Sprintf("unsupported content encoding %q: use gzip or none", enc)}
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	if r.ContentLength > 0 && src == r.Body {
-		buf.Grow(int(r.ContentLength))
+	// An uncompressed body announces its length: the buffer need not grow
+	// past it (one byte more sees the end).
+	ceiling := limit + 1
+	if src == r.Body && r.ContentLength >= 0 {
+		ceiling = int(r.ContentLength) + 1
 	}
-	n, err := buf.ReadFrom(io.LimitReader(src, int64(limit)+1))
-	if err == nil && n > int64(limit) {
-		err = tooLarge(limit)
+	buf := bufPool.Get().(*body)
+	b := buf.b[:0]
+	for {
+		if len(b) == cap(b) {
+			b = grow(b, ceiling)
+		}
+		n, err := src.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > limit {
+			err = tooLarge(limit)
+		} else if cerr := c.cover(int64(len(b))); cerr != nil {
+			err = cerr
+		}
+		if err == io.EOF {
+			buf.b = b
+			return buf, nil
+		}
+		if err != nil {
+			buf.b = b
+			putBuffer(buf)
+			if errors.Is(err, pipeline.ErrOverloaded) {
+				return nil, err
+			}
+			return nil, readError("read body", err, limit)
+		}
 	}
-	if err != nil {
-		putBuffer(buf)
-		return nil, readError("read body", err, limit)
+}
+
+// grow returns b with room for more: double its capacity as append would,
+// but no further than ceiling when that still leaves room.
+func grow(b []byte, ceiling int) []byte {
+	n := max(2*cap(b), cap(b)+minGrow)
+	if ceiling > cap(b) {
+		n = min(n, ceiling)
 	}
-	return buf, nil
+	nb := make([]byte, len(b), n)
+	copy(nb, b)
+	return nb
 }
 
 func readError(what string, err error, limit int) *bodyError {
@@ -100,7 +146,7 @@ func readError(what string, err error, limit int) *bodyError {
 	case errors.As(err, &mbe):
 		return tooLarge(limit)
 	}
-	return &bodyError{http.StatusBadRequest, "malformed", fmt.Sprintf("%s: %v", what, err)}
+	return &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: fmt.Sprintf("%s: %v", what, err), err: err}
 }
 
 func getGzip(r io.Reader) (*gzip.Reader, error) {
@@ -114,15 +160,16 @@ func getGzip(r io.Reader) (*gzip.Reader, error) {
 	return gzip.NewReader(r)
 }
 
-func putBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
+func putBuffer(b *body) {
+	if cap(b.b) <= maxPooledBuffer {
+		b.b = b.b[:0]
 		bufPool.Put(b)
 	}
 }
 
 func tooLarge(limit int) *bodyError {
-	return &bodyError{http.StatusRequestEntityTooLarge, "too_large",
-		fmt.Sprintf("request body exceeds the limit of %d bytes (after decompression)", limit)}
+	return &bodyError{status: http.StatusRequestEntityTooLarge, reason: "too_large",
+		msg: fmt.Sprintf("request body exceeds the limit of %d bytes (after decompression)", limit)}
 }
 
 var (

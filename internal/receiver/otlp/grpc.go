@@ -11,60 +11,143 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
 	_ "google.golang.org/grpc/encoding/gzip" // accept gzip-compressed requests
+	grpcproto "google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// RegisterGRPC registers the OTLP TraceService and LogsService on s. Start
-// does this on its own server; use it to serve OTLP on a server of your own,
-// which should then limit received messages to MaxRequestBytes.
-func (r *Receiver) RegisterGRPC(s grpc.ServiceRegistrar) {
-	coltracepb.RegisterTraceServiceServer(s, traceService{r: r})
-	collogspb.RegisterLogsServiceServer(s, logsService{r: r})
+// registerGRPC registers the OTLP TraceService and LogsService on s, which
+// must be built with grpcServerOptions: their methods take the message
+// undecoded, so that it is charged before decoding and a malformed one is
+// answered InvalidArgument (grpc-go's own decoding answers Internal).
+func (r *Receiver) registerGRPC(s grpc.ServiceRegistrar) {
+	for _, d := range []struct {
+		desc grpc.ServiceDesc
+		kind string
+	}{{coltracepb.TraceService_ServiceDesc, kindSpan}, {collogspb.LogsService_ServiceDesc, kindLog}} {
+		sd := d.desc
+		sd.Methods = []grpc.MethodDesc{{MethodName: "Export", Handler: r.exportMethod(d.kind, "/"+sd.ServiceName+"/Export")}}
+		sd.Streams = nil
+		s.RegisterService(&sd, nil) // the handler holds its receiver
+	}
+}
+
+func (r *Receiver) grpcServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(r.cfg.MaxRequestBytes),
+		grpc.ForceServerCodecV2(rawCodec{encoding.GetCodecV2(grpcproto.Name)}),
+		grpc.ChainUnaryInterceptor(r.recoverUnary),
+		grpc.MaxConcurrentStreams(grpcMaxStreams),
+		grpc.ConnectionTimeout(headerTimeout),
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			Time:                  grpcKeepaliveTime,
+			Timeout:               grpcKeepaliveTimeout,
+			MaxConnectionAge:      r.cfg.GRPCMaxConnectionAge,
+			MaxConnectionAgeGrace: r.cfg.ReadTimeout,
+		}),
+	}
 }
 
 func (r *Receiver) newGRPCServer() *grpc.Server {
-	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.cfg.MaxRequestBytes), grpc.UnaryInterceptor(r.unaryInterceptor))
-	r.RegisterGRPC(s)
+	s := grpc.NewServer(r.grpcServerOptions()...)
+	r.registerGRPC(s)
 	return s
 }
 
-type traceService struct {
-	coltracepb.UnimplementedTraceServiceServer
-	r *Receiver
-}
+// rawMessage is a received request not yet decoded.
+type rawMessage struct{ data mem.BufferSlice }
 
-// Export implements the OTLP TraceService.
-func (s traceService) Export(ctx context.Context, req *coltracepb.ExportTraceServiceRequest) (*coltracepb.ExportTraceServiceResponse, error) {
-	out, err := s.r.exportTraces(ctx, grpcProject(ctx), req.GetResourceSpans())
-	if err != nil {
-		return nil, s.r.grpcError(err)
+// rawCodec hands a *rawMessage the received bytes as they are and leaves
+// everything else to the protobuf codec.
+type rawCodec struct{ proto encoding.CodecV2 }
+
+func (c rawCodec) Marshal(v any) (mem.BufferSlice, error) { return c.proto.Marshal(v) }
+
+func (c rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if m, ok := v.(*rawMessage); ok {
+		data.Ref()
+		m.data = data
+		return nil
 	}
-	resp := &coltracepb.ExportTraceServiceResponse{}
-	if out.rejected > 0 {
-		resp.PartialSuccess = &coltracepb.ExportTracePartialSuccess{RejectedSpans: out.rejected, ErrorMessage: out.message}
+	return c.proto.Unmarshal(data, v)
+}
+
+func (c rawCodec) Name() string { return c.proto.Name() }
+
+// exportMethod is the unary handler of one Export method.
+func (r *Receiver) exportMethod(kind, fullMethod string) func(any, context.Context, func(any) error, grpc.UnaryServerInterceptor) (any, error) {
+	return func(srv any, ctx context.Context, dec func(any) error, intercept grpc.UnaryServerInterceptor) (any, error) {
+		var raw rawMessage
+		if err := dec(&raw); err != nil {
+			return nil, err
+		}
+		defer raw.data.Free()
+		handle := func(ctx context.Context, req any) (any, error) { return r.exportGRPC(ctx, kind, req.(*rawMessage)) }
+		if intercept == nil {
+			return handle(ctx, &raw)
+		}
+		return intercept(ctx, &raw, &grpc.UnaryServerInfo{Server: srv, FullMethod: fullMethod}, handle)
 	}
-	return resp, nil
 }
 
-type logsService struct {
-	collogspb.UnimplementedLogsServiceServer
-	r *Receiver
-}
-
-// Export implements the OTLP LogsService.
-func (s logsService) Export(ctx context.Context, req *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error) {
-	out, err := s.r.exportLogs(ctx, grpcProject(ctx), req.GetResourceLogs())
+// exportGRPC charges, decodes, converts and submits one Export request.
+func (r *Receiver) exportGRPC(ctx context.Context, kind string, raw *rawMessage) (proto.Message, error) {
+	project := grpcProject(ctx)
+	c := r.inflight.charge(r.cfg.MaxRequestBytes)
+	defer c.release()
+	if err := c.exact(int64(raw.data.Len())); err != nil {
+		r.observe(kind, project, "", "overloaded", err.Error(), 1)
+		return nil, r.grpcError(err)
+	}
+	buf := raw.data.MaterializeToBuffer(mem.DefaultBufferPool())
+	var (
+		out outcome
+		err error
+	)
+	if kind == kindSpan {
+		var m coltracepb.ExportTraceServiceRequest
+		err = protoUnmarshal.Unmarshal(buf.ReadOnlyData(), &m)
+		buf.Free()
+		if err != nil {
+			return nil, r.malformedGRPC(kind, project, err)
+		}
+		if out, err = r.exportTraces(ctx, project, m.ResourceSpans); err != nil {
+			return nil, r.grpcError(err)
+		}
+		resp := &coltracepb.ExportTraceServiceResponse{}
+		if out.rejected > 0 {
+			resp.PartialSuccess = &coltracepb.ExportTracePartialSuccess{RejectedSpans: out.rejected, ErrorMessage: out.message}
+		}
+		return resp, nil
+	}
+	var m collogspb.ExportLogsServiceRequest
+	err = protoUnmarshal.Unmarshal(buf.ReadOnlyData(), &m)
+	buf.Free()
 	if err != nil {
-		return nil, s.r.grpcError(err)
+		return nil, r.malformedGRPC(kind, project, err)
+	}
+	if out, err = r.exportLogs(ctx, project, m.ResourceLogs); err != nil {
+		return nil, r.grpcError(err)
 	}
 	resp := &collogspb.ExportLogsServiceResponse{}
 	if out.rejected > 0 {
 		resp.PartialSuccess = &collogspb.ExportLogsPartialSuccess{RejectedLogRecords: out.rejected, ErrorMessage: out.message}
 	}
 	return resp, nil
+}
+
+// malformedGRPC reports and answers a message that is not the request's
+// protobuf type: InvalidArgument, which OTLP clients do not retry.
+func (r *Receiver) malformedGRPC(kind, project string, err error) error {
+	msg := strings.ToValidUTF8("malformed OTLP protobuf: "+err.Error(), "\uFFFD")
+	r.observe(kind, project, "", "malformed", msg, 1)
+	return status.Error(codes.InvalidArgument, msg)
 }
 
 func grpcProject(ctx context.Context) string {

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/encoding/gzip"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
@@ -131,4 +132,64 @@ func dial(t *testing.T, r *Receiver) *grpc.ClientConn {
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 	return conn
+}
+
+// bytesCodec sends and receives messages as raw bytes, to put on the wire
+// what no SDK would.
+type bytesCodec struct{}
+
+func (bytesCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(*v.(*[]byte))}, nil
+}
+
+func (bytesCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	*v.(*[]byte) = data.Materialize()
+	return nil
+}
+
+func (bytesCodec) Name() string { return "proto" }
+
+// TestGRPCRawMessages sends bytes of every sort to both Export methods:
+// what is not the request type is refused InvalidArgument, never Internal.
+func TestGRPCRawMessages(t *testing.T) {
+	const (
+		traces = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+		logs   = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+	)
+	tests := []struct {
+		name         string
+		method       string
+		body         []byte
+		wantCode     codes.Code
+		wantMessage  string
+		wantObserved string
+		wantItems    int
+	}{
+		{name: "valid traces", method: traces, body: spansRequest(t, goodID), wantItems: 1},
+		{name: "valid logs", method: logs, body: captured(t, "logs_go_sdk.pb"), wantItems: 5},
+		{name: "empty", method: traces},
+		{name: "truncated field", method: traces, body: []byte("\x0a\xff\xff\xff"), wantCode: codes.InvalidArgument,
+			wantMessage: "malformed OTLP protobuf", wantObserved: "span/malformed"},
+		{name: "text", method: logs, body: []byte(`{"resourceLogs": []}`), wantCode: codes.InvalidArgument,
+			wantMessage: "malformed OTLP protobuf", wantObserved: "log/malformed"},
+		{name: "invalid utf-8 in a string", method: traces, body: []byte("\x0a\x07\x12\x05\x0a\x03\x0a\x01\xff"),
+			wantCode: codes.InvalidArgument, wantMessage: "malformed OTLP protobuf", wantObserved: "span/malformed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, sink, obs := startReceiver(t, nil)
+			var reply []byte
+			err := dial(t, r).Invoke(context.Background(), tt.method, &tt.body, &reply, grpc.ForceCodecV2(bytesCodec{}))
+			st := status.Convert(err)
+			if st.Code() != tt.wantCode || !strings.Contains(st.Message(), tt.wantMessage) {
+				t.Errorf("status %v %q, want %v containing %q", st.Code(), st.Message(), tt.wantCode, tt.wantMessage)
+			}
+			if got := strings.Join(obs.seen, ","); got != tt.wantObserved {
+				t.Errorf("observed %q, want %q", got, tt.wantObserved)
+			}
+			if n := len(sink.Spans()) + len(sink.Logs()); n != tt.wantItems {
+				t.Errorf("sink got %d items, want %d", n, tt.wantItems)
+			}
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"lookout/internal/pipeline"
 )
 
 // OTLP/HTTP paths.
@@ -30,7 +33,11 @@ const (
 // JSON bodies, optionally gzip-compressed, plus CORS preflight requests. Any
 // other path is answered 404, so it can be mounted at the root of a mux or
 // under "/v1/".
-func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.serveHTTP) }
+//
+// A request body must arrive within ReadTimeout of the handler's start on
+// servers that support read deadlines (net/http's do). A panic while serving
+// is answered 500, logged and counted, and does not stop the server.
+func (r *Receiver) Handler() http.Handler { return r.recoverHTTP(http.HandlerFunc(r.serveHTTP)) }
 
 func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	var kind string
@@ -57,16 +64,15 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		r.refuse(w, ctProtobuf, kind, project, err)
 		return
 	}
-	gzipped := strings.EqualFold(strings.TrimSpace(req.Header.Get("Content-Encoding")), "gzip")
-	release, err := r.inflight.acquire(httpWeight(req.ContentLength, gzipped, r.cfg.MaxRequestBytes))
-	if err != nil {
+	c := r.inflight.charge(r.cfg.MaxRequestBytes)
+	defer c.release()
+	req.Body = http.MaxBytesReader(w, req.Body, int64(r.cfg.MaxRequestBytes))
+	buf, err := r.readBodyInTime(w, req, c)
+	if errors.Is(err, pipeline.ErrOverloaded) {
 		r.observe(kind, project, "", "overloaded", err.Error(), 1)
 		r.httpError(w, ct, err)
 		return
 	}
-	defer release()
-	req.Body = http.MaxBytesReader(w, req.Body, int64(r.cfg.MaxRequestBytes))
-	buf, err := readBody(req, r.cfg.MaxRequestBytes)
 	if err != nil {
 		r.refuse(w, ct, kind, project, err)
 		return
@@ -80,7 +86,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixTraceIDs(&m) })
 		putBuffer(buf)
 		if err != nil {
-			r.refuse(w, ct, kind, project, &bodyError{http.StatusBadRequest, "malformed", err.Error()})
+			r.refuse(w, ct, kind, project, &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: err.Error()})
 			return
 		}
 		if out, err = r.exportTraces(req.Context(), project, m.ResourceSpans); err == nil {
@@ -95,7 +101,7 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixLogIDs(&m) })
 		putBuffer(buf)
 		if err != nil {
-			r.refuse(w, ct, kind, project, &bodyError{http.StatusBadRequest, "malformed", err.Error()})
+			r.refuse(w, ct, kind, project, &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: err.Error()})
 			return
 		}
 		if out, err = r.exportLogs(req.Context(), project, m.ResourceLogs); err == nil {
@@ -113,18 +119,42 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	r.write(w, ct, http.StatusOK, resp)
 }
 
+// readBodyInTime reads the body within ReadTimeout from now. The deadline is
+// lifted once the whole body is in (net/http's HTTP/1 server does so itself),
+// so that a slow commit does not count against the client. On failure it
+// stays, and bounds the server's own attempt to drain what is left. A server
+// that cannot set deadlines reads without one.
+func (r *Receiver) readBodyInTime(w http.ResponseWriter, req *http.Request, c *charge) (*body, error) {
+	rc := http.NewResponseController(w)
+	timed := rc.SetReadDeadline(time.Now().Add(r.cfg.ReadTimeout)) == nil
+	buf, err := readBody(req, r.cfg.MaxRequestBytes, c)
+	if timed && err == nil {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		w.Header().Set("Connection", "close")
+		return nil, &bodyError{status: http.StatusRequestTimeout, reason: "timeout", err: err,
+			msg: fmt.Sprintf("request body not received within the read timeout of %s", r.cfg.ReadTimeout)}
+	}
+	return buf, err
+}
+
 // refuse answers a request that never reached conversion and reports it.
 func (r *Receiver) refuse(w http.ResponseWriter, ct, kind, project string, err error) {
 	var be *bodyError
 	if !errors.As(err, &be) {
-		be = &bodyError{http.StatusBadRequest, "malformed", err.Error()}
+		be = &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: err.Error()}
 	}
 	r.observe(kind, project, "", be.reason, be.msg, 1)
 	if be.status == http.StatusUnsupportedMediaType {
 		http.Error(w, be.msg, be.status) // the client's encoding is unknown: plain text
 		return
 	}
-	r.writeStatus(w, ct, be.status, codes.InvalidArgument, be.msg)
+	code := codes.InvalidArgument
+	if be.status == http.StatusRequestTimeout {
+		code = codes.DeadlineExceeded
+	}
+	r.writeStatus(w, ct, be.status, code, be.msg)
 }
 
 // httpError maps an export failure: 400 for invalid data, 503 with

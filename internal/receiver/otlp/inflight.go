@@ -1,59 +1,72 @@
 package otlp
 
 import (
-	"context"
+	"sync/atomic"
 
-	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"golang.org/x/sync/semaphore"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/proto"
 
 	"lookout/internal/pipeline"
 )
 
-// inflight bounds the request bytes being read, decoded and converted at once.
-// The pipeline bounds what waits for a commit; this bounds what comes before
-// it, however many clients send at the same time. Beyond the bound a request
-// is refused at once with the retryable overload error.
-type inflight struct{ sem *semaphore.Weighted }
-
-func newInflight(maxBytes int) inflight { return inflight{semaphore.NewWeighted(int64(maxBytes))} }
-
-// acquire claims n bytes, or returns pipeline.ErrOverloaded; release with the
-// returned function.
-func (f inflight) acquire(n int64) (release func(), err error) {
-	if !f.sem.TryAcquire(n) {
-		return nil, pipeline.ErrOverloaded
-	}
-	return func() { f.sem.Release(n) }, nil
+// inflight bounds the request bytes held at once, from the first byte read
+// until the answer, however many clients send at the same time; the
+// pipeline's queue bound applies on top. A request is charged for what it
+// has actually delivered, never for what it announces, so a client that
+// stalls mid-body holds no more than it sent. Beyond the bound a request is
+// refused at once with the retryable overload error.
+type inflight struct {
+	sem  *semaphore.Weighted
+	held *atomic.Int64 // bytes charged right now, for the metrics
 }
 
-// httpWeight is what a request may grow to in memory before conversion: its
-// declared length when it is not compressed, otherwise the request limit.
-func httpWeight(contentLength int64, gzipped bool, limit int) int64 {
-	if contentLength > 0 && !gzipped && contentLength < int64(limit) {
-		return contentLength
-	}
-	return int64(limit)
+func newInflight(maxBytes int) inflight {
+	return inflight{semaphore.NewWeighted(int64(maxBytes)), new(atomic.Int64)}
 }
 
-// unaryInterceptor holds the in-flight budget for a gRPC export while it is
-// converted and committed. grpc-go has decoded the message by then; the
-// budget still caps how many decoded requests are alive at once.
-func (r *Receiver) unaryInterceptor(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
-	n := int64(r.cfg.MaxRequestBytes)
-	if m, ok := req.(proto.Message); ok {
-		n = min(int64(proto.Size(m)), n)
+// charge is one request's claim on the budget. It is not safe for
+// concurrent use; release it exactly once.
+type charge struct {
+	f     inflight
+	limit int64 // never claims more than this
+	n     int64 // claimed so far
+}
+
+// charge starts an empty claim of at most limit bytes.
+func (f inflight) charge(limit int) *charge { return &charge{f: f, limit: int64(limit)} }
+
+// cover makes the claim cover size bytes, or returns pipeline.ErrOverloaded
+// when the budget cannot; what was claimed before stays claimed. The caller
+// refuses sizes beyond the limit itself.
+func (c *charge) cover(size int64) error {
+	want := min(size, c.limit)
+	if want <= c.n {
+		return nil
 	}
-	release, err := r.inflight.acquire(max(n, 1))
-	if err != nil {
-		kind := kindSpan
-		if _, isLogs := req.(*collogspb.ExportLogsServiceRequest); isLogs {
-			kind = kindLog
-		}
-		r.observe(kind, grpcProject(ctx), "", "overloaded", err.Error(), 1)
-		return nil, r.grpcError(err)
+	if !c.f.sem.TryAcquire(want - c.n) {
+		return pipeline.ErrOverloaded
 	}
-	defer release()
-	return next(ctx, req)
+	c.f.held.Add(want - c.n)
+	c.n = want
+	return nil
+}
+
+// exact claims exactly n more bytes (at least one), for a message that has
+// already arrived whole.
+func (c *charge) exact(n int64) error {
+	n = max(n, 1)
+	if !c.f.sem.TryAcquire(n) {
+		return pipeline.ErrOverloaded
+	}
+	c.f.held.Add(n)
+	c.n += n
+	return nil
+}
+
+// release gives back everything claimed.
+func (c *charge) release() {
+	if c.n > 0 {
+		c.f.sem.Release(c.n)
+		c.f.held.Add(-c.n)
+		c.n = 0
+	}
 }

@@ -22,6 +22,7 @@ type Receiver struct {
 	log      *slog.Logger
 	cors     cors
 	inflight inflight
+	metrics  *metrics
 
 	mu       sync.Mutex // guards the fields below
 	grpcSrv  *grpc.Server
@@ -33,7 +34,7 @@ type Receiver struct {
 }
 
 // New builds a receiver that hands batches to sink. It listens on nothing
-// until Start; Handler and RegisterGRPC work without Start.
+// until Start; Handler works without Start.
 func New(cfg Config, sink Sink) (*Receiver, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -43,6 +44,10 @@ func New(cfg Config, sink Sink) (*Receiver, error) {
 	}
 	r := &Receiver{cfg: cfg, sink: sink, obs: cfg.Observer, log: cfg.Logger, cors: newCORS(cfg.CORSAllowedOrigins),
 		inflight: newInflight(cfg.MaxInflightBytes), errc: make(chan error, 2)}
+	var err error
+	if r.metrics, err = newMetrics(cfg.Registerer, r.inflight); err != nil {
+		return nil, err
+	}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -81,9 +86,10 @@ func (r *Receiver) Start(ctx context.Context) error {
 	if hl != nil {
 		r.httpSrv = &http.Server{
 			Handler:           r.Handler(),
-			ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-			ErrorLog:          slog.NewLogLogger(r.log.Handler(), slog.LevelWarn),
+			ReadHeaderTimeout: headerTimeout, // the body's deadline is set per request
+
+			IdleTimeout: 2 * time.Minute,
+			ErrorLog:    slog.NewLogLogger(r.log.Handler(), slog.LevelWarn),
 		}
 		r.httpAddr = hl.Addr()
 		r.serve("http", func() error { return r.httpSrv.Serve(hl) })

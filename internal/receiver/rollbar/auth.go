@@ -2,11 +2,11 @@ package rollbar
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"slices"
 	"time"
 
+	"lookout/internal/caller"
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
 	"lookout/internal/store"
@@ -36,7 +36,7 @@ func (r *Receiver) authorize(req *http.Request, token string, scopes ...string) 
 		}
 		if n > 0 {
 			r.haveTokens.Store(true)
-		} else if r.cfg.OpenLoopback && isLoopback(req.RemoteAddr) {
+		} else if r.cfg.OpenLoopback && caller.Loopback(req.RemoteAddr) {
 			r.openOnce.Do(func() {
 				r.log.Info("rollbar: no access token exists yet: accepting any token from loopback into project \"default\"; create one with `lookout token create` to enforce tokens")
 			})
@@ -81,16 +81,6 @@ func postScopes(platform string) []string {
 		return []string{errortrack.ScopePostClientItem, errortrack.ScopePostServerItem}
 	}
 	return []string{errortrack.ScopePostServerItem}
-}
-
-// isLoopback reports whether a request's remote address is loopback.
-func isLoopback(remoteAddr string) bool {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		host = remoteAddr
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // headerOrQueryToken reads the token of a read-API request.

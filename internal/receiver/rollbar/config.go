@@ -11,7 +11,7 @@ import (
 const MinBodyBytes = 1 << 20
 
 // Config configures the Rollbar receiver and read API. The write queue's
-// limits are errortrack.Config's; occurrence retention is
+// limits and scrubbing are errortrack.Config's; occurrence retention is
 // retention.OccurrenceConfig's.
 type Config struct {
 	// MaxBodyBytes bounds one POST /api/1/item/ body; larger gets 413.
@@ -22,10 +22,6 @@ type Config struct {
 	// all, for zero-config local use. Once a token exists, every request
 	// needs a valid one. Default true.
 	OpenLoopback bool
-	// ScrubFields are member and query parameter names whose values are
-	// masked in stored payloads (scrub.go). Default DefaultScrubFields;
-	// an empty, non-nil list scrubs nothing.
-	ScrubFields []string
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
@@ -36,7 +32,6 @@ func DefaultConfig() Config {
 	return Config{
 		MaxBodyBytes: 2 << 20,
 		OpenLoopback: true,
-		ScrubFields:  DefaultScrubFields,
 	}
 }
 

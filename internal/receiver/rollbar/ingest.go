@@ -63,7 +63,6 @@ func (r *Receiver) postItem(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	occ.Project = project
-	occ.Data = r.scrub.payload(occ.Data)
 	if _, err := r.ingest.Record(req.Context(), occ, ev); err != nil {
 		r.submitError(w, err)
 		return

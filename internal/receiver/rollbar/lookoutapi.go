@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/store"
 )
@@ -137,7 +138,7 @@ func (r *Receiver) createToken(w http.ResponseWriter, req *http.Request) {
 
 // adminBody admits loopback clients only and decodes a small JSON body.
 func (r *Receiver) adminBody(w http.ResponseWriter, req *http.Request, v any) bool {
-	if !isLoopback(req.RemoteAddr) {
+	if !caller.Loopback(req.RemoteAddr) {
 		lookoutError(w, http.StatusForbidden, "projects and tokens are managed from loopback only")
 		return false
 	}

@@ -60,7 +60,6 @@ type Receiver struct {
 	store  store.ProjectStore // tokens (auth.go) and projects
 	log    *slog.Logger
 	now    func() time.Time
-	scrub  *scrubber
 
 	haveTokens    atomic.Bool  // once true, stays true: tokens are never deleted
 	recheckTokens atomic.Int64 // unix nanos: when to count tokens again
@@ -77,7 +76,7 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 		return nil, errors.New("rollbar: ingest, editor, item reader and project store are required")
 	}
 	r := &Receiver{cfg: cfg, ingest: d.Ingest, edit: d.Edit, items: d.Items, store: d.Projects,
-		log: cfg.Logger, now: cfg.Now, scrub: newScrubber(cfg.ScrubFields)}
+		log: cfg.Logger, now: cfg.Now}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -105,6 +104,9 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 //	GET   /api/errors?traceID=              Lookout JSON: the errors of a trace
 //	POST  /api/errors/projects              Lookout JSON: create a project (loopback only)
 //	POST  /api/errors/tokens                Lookout JSON: create a token (loopback only)
+//
+// As in Rollbar's API, every Rollbar path works with a trailing slash too;
+// any other path under /api/1/ answers 404 in Rollbar's error shape.
 func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/1/item/{$}", r.postItem)
 	mux.HandleFunc("POST /api/1/item", r.postItem)
@@ -118,6 +120,7 @@ func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/errors", r.traceErrors)
 	mux.HandleFunc("POST /api/errors/projects", r.createProject)
 	mux.HandleFunc("POST /api/errors/tokens", r.createToken)
+	mux.HandleFunc(apiPrefix, unmatched(mux))
 }
 
 // Handler serves the routes of Register on a mux of its own.

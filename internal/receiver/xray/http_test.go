@@ -161,13 +161,3 @@ func TestPutTraceSegmentsAWSClient(t *testing.T) {
 		t.Errorf("shutting down: %v after %d submits", err, sink.Calls())
 	}
 }
-
-func TestAccessKeyID(t *testing.T) {
-	auth := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/xray/aws4_request, SignedHeaders=host, Signature=abc"
-	if got := accessKeyID(auth); got != "AKIDEXAMPLE" {
-		t.Errorf("got %q", got)
-	}
-	if got := accessKeyID(""); got != "" {
-		t.Errorf("got %q", got)
-	}
-}

@@ -115,11 +115,16 @@ func (t *traceSQL) set(f *query.TraceFilter) string {
 			b.filters(f.Filters, f.Combination)
 	case query.TraceRoot:
 		return t.root(b.filters(f.Filters, f.Combination))
-	case query.TraceMeasure:
-		cmp := string(f.Cmp)
-		if f.Cmp == query.FilterNe {
-			cmp = "<>"
+	case query.TraceAggregate:
+		agg := "count(*)"
+		if f.Calc.Op != query.OpCount {
+			agg = map[query.Op]string{query.OpSum: "sum", query.OpAvg: "avg", query.OpMin: "min", query.OpMax: "max"}[f.Calc.Op] +
+				"(" + b.col(f.Calc.Column).num + ")"
 		}
+		return "SELECT " + traceCols + " FROM " + spansView + " WHERE " + t.reach() + " AND " + b.filters(f.Filters, f.Combination) +
+			" GROUP BY " + traceCols + " HAVING " + agg + " " + sqlCmp(f.Cmp) + " " + b.arg(f.Value)
+	case query.TraceMeasure:
+		cmp := sqlCmp(f.Cmp)
 		if f.Measure == query.MeasureRootDuration {
 			return t.root("duration_ns / 1e6 " + cmp + " " + b.arg(f.Value))
 		}
@@ -127,6 +132,14 @@ func (t *traceSQL) set(f *query.TraceFilter) string {
 			" HAVING (max(end_ns) - min(start_ns)) / 1e6 " + cmp + " " + b.arg(f.Value)
 	}
 	return "SELECT " + traceCols + " FROM cand WHERE false"
+}
+
+// sqlCmp spells a comparison operator in SQL.
+func sqlCmp(op query.FilterOp) string {
+	if op == query.FilterNe {
+		return "<>"
+	}
+	return string(op)
 }
 
 // root selects the traces whose root span (the earliest span without a

@@ -148,13 +148,14 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		w.add("start_ns < ?", end.UnixNano())
 	}
 	res := func(k string) string { return "res_values[list_position(res_keys, '" + k + "')]" }
-	q := `SELECT service, name, instance, url_host, scope_name, count(*), max(start_ns) FROM (
+	q := `SELECT service, name, instance, url_host, source, scope_name, count(*), max(start_ns) FROM (
 	SELECT service, name, scope_name,
 		coalesce(` + res("host.id") + `, ` + res("container.id") + `, ` + res("k8s.pod.name") + `, ` + res("service.instance.id") + `, '') AS instance,
 		coalesce(regexp_extract(attr_values[list_position(attr_keys, 'url.full')], '^[a-zA-Z]+://([^/?#]*)', 1), '') AS url_host,
+		coalesce(` + res("xray.udp.source") + `, '') AS source,
 		start_ns
 	FROM ` + spansView + ` WHERE ` + w.String() + `
-) GROUP BY ALL ORDER BY service, name, instance, url_host`
+) GROUP BY ALL ORDER BY service, name, instance, url_host, source, scope_name`
 	rows, err := s.db.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
@@ -163,7 +164,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 	var out []store.NameCount
 	for rows.Next() {
 		var n store.NameCount
-		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Scope, &n.Count, &n.LastNano); err != nil {
+		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Source, &n.Scope, &n.Count, &n.LastNano); err != nil {
 			return nil, fmt.Errorf("server span names: scan: %w", err)
 		}
 		out = append(out, n)

@@ -45,7 +45,14 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx *txConn) error) error 
 		}
 		err := fn(tx)
 		if err == nil {
-			if err = tx.exec("COMMIT"); err == nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			// Once decided, the commit ignores ctx: DuckDB can commit a
+			// COMMIT that a cancellation interrupts and still report the
+			// interruption, which would fail a batch that is stored.
+			commit := &txConn{ctx: context.WithoutCancel(ctx), c: c}
+			if err = commit.exec("COMMIT"); err == nil {
 				return s.syncWAL()
 			}
 			err = fmt.Errorf("commit: %w", err)

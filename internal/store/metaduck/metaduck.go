@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 
 	_ "github.com/marcboeker/go-duckdb/v2" // registers the "duckdb" driver
+
+	"lookout/internal/store"
 )
 
 // Config locates the database.
@@ -70,10 +72,16 @@ type Store struct {
 	// walPending: the database was opened with a WAL, to checkpoint
 	// before the first write. Guarded by writes.
 	walPending bool
+	// documentWrites serialises document writes: each reads the version it
+	// changes, and two creators of one name would otherwise both find none
+	// and one break the primary key.
+	documentWrites sync.Mutex
 
 	walMu sync.Mutex  // guards wal
 	wal   os.FileInfo // the WAL file whose directory entry was last synced
 }
+
+var _ store.Meta = (*Store)(nil)
 
 // Open opens or creates the database and brings its schema up to date. A
 // file DuckDB cannot read gives a *DamagedError.

@@ -115,7 +115,10 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (model.AccessToken
 		}
 		return t, fmt.Errorf("token: %w", err)
 	}
-	t.Scopes, t.Created = strings.Split(scopes, ","), fromNanos(created)
+	if scopes != "" { // a token without scopes has none, not one empty scope
+		t.Scopes = strings.Split(scopes, ",")
+	}
+	t.Created = fromNanos(created)
 	return t, nil
 }
 

@@ -30,10 +30,52 @@ func stat(name string, spans, logs int64) store.ServiceStat {
 	return store.ServiceStat{Name: name, SpanCount: spans, LogCount: logs}
 }
 
+// writeFixtures writes the spans of testdata/search.json and the log
+// events of testdata/logs.json in one batch.
 func writeFixtures(t *testing.T, s store.Store) {
 	t.Helper()
-	p1, p2 := logFixture()
-	mustWrite(t, s, &model.Batch{Spans: searchFixture(), Logs: append(p1, p2)})
+	b := fileBatch(t, "search")
+	b.Logs = fileBatch(t, "logs").Logs
+	mustWrite(t, s, b)
+}
+
+// logFixture is the p1 events of testdata/logs.json, E0 to E9.
+func logFixture(t *testing.T) []model.LogEvent {
+	t.Helper()
+	var out []model.LogEvent
+	for i := range 10 {
+		out = append(out, fileLog(t, "logs", fmt.Sprintf("E%d", i)))
+	}
+	return out
+}
+
+func logQuery(project string) store.LogQuery { return store.LogQuery{Project: project} }
+
+func tags(kv ...string) []store.Tag {
+	var ts []store.Tag
+	for i := 0; i+1 < len(kv); i += 2 {
+		ts = append(ts, store.Tag{Key: kv[i], Value: kv[i+1]})
+	}
+	return ts
+}
+
+func sameSummaries(t *testing.T, got, want []store.TraceSummary) {
+	t.Helper()
+	name := func(s []store.TraceSummary) []string {
+		var out []string
+		for _, x := range s {
+			out = append(out, x.RootTraceName)
+		}
+		return out
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d traces %q, want %d %q", len(got), name(got), len(want), name(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("summary %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
 }
 
 func testServices(t *testing.T, b Backend) {
@@ -201,7 +243,7 @@ func partitions(t *testing.T, s store.Store, want int) []store.Partition {
 
 func testReopen(t *testing.T, b Backend) {
 	s := openStore(t, b)
-	sp, l := fullSpan("p1"), fullLog("p1")
+	sp, l := fileSpan(t, "traces", "fullSpan"), fileLog(t, "traces", "fullLog")
 	mustWrite(t, s, &model.Batch{Spans: []model.Span{sp}, Logs: []model.LogEvent{l}})
 	writeFixtures(t, s)
 	s.reopen(t)
@@ -210,9 +252,12 @@ func testReopen(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameSummaries(t, got, []store.TraceSummary{summaries["D"], summaries["C"], summaries["B"], summaries["A"], summaries["E"]})
-	p1, _ := logFixture()
-	sameLogs(t, "logs after reopen", collect(t, s.Logs(ctx(t), logQuery("p1"))), append(p1, l))
+	var want []store.TraceSummary
+	for _, name := range []string{"D", "C", "B", "A", "E"} {
+		want = append(want, fileSummary(t, "search", name))
+	}
+	sameSummaries(t, got, want)
+	sameLogs(t, "logs after reopen", collect(t, s.Logs(ctx(t), logQuery("p1"))), append(logFixture(t), l))
 
 	// Writes go on after a reopen, to existing and to new partitions.
 	later := span("p1", tid(0x77), 1, 0, "web", "next day", 30*time.Hour, time.Millisecond)

@@ -111,3 +111,13 @@ func dump(v any) string {
 	}
 	return string(b)
 }
+
+// logIndexes lists the i attributes of events, for failure messages.
+func logIndexes(ls []model.LogEvent) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		v, _ := l.Attributes.Get("i")
+		out[i] = v.AsString()
+	}
+	return out
+}
