@@ -139,6 +139,14 @@ func (s *Store) ensurePart(ctx context.Context, name string) (*part, error) {
 	if err := s.attachOrSetAside(ctx, name); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	p = s.parts[name]
+	s.mu.Unlock()
+	if p == nil { // its file was set aside as damaged: a new one
+		if err := s.attach(ctx, name); err != nil {
+			return nil, err
+		}
+	}
 	if err := syncDir(s.partsDir); err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ import (
 // WAL back and reverts the rows it had merged into the tables, but the
 // string columns keep the reverted rows' bytes, and the first row the
 // next commit appends to that column reads as all of them run together
-// (TestFailedCommitLeavesNoTrace). That row is then written to the WAL,
-// and by the next checkpoint to the file: acknowledged and lost (its
+// (TestFullDiskLosesNothingAcknowledged). That row is then written to the
+// WAL, and by the next checkpoint to the file: acknowledged and lost (its
 // project, service and name are wrong). So after any failed write the
 // partition is detached WITHOUT a checkpoint (its files then hold exactly
 // the committed transactions) and attached again, which replays the WAL,
@@ -33,10 +33,10 @@ import (
 // left from before (after a kill, a reopen or a restart), the first
 // COMMIT that fails truncates that WAL to nothing instead of back to its
 // size, and every transaction it held since the last checkpoint is gone
-// (TestFailedCommitAfterReattachKeepsWAL). So a partition attached with a
-// WAL is checkpointed (its WAL folded into the file and deleted) before it
-// is written to; while the disk lacks the room for that, writes to it are
-// refused.
+// (TestFullDiskLosesNothingAcknowledged, after a crash). So a partition
+// attached with a WAL is checkpointed (its WAL folded into the file and
+// deleted) before it is written to; while the disk lacks the room for
+// that, writes to it are refused.
 //
 // A partition file that DuckDB cannot read (truncated, overwritten) is set
 // aside: renamed to <name>.duckdb.damaged-<time>, kept, reported by
@@ -46,9 +46,9 @@ import (
 // detached and attached again on a new instance.
 
 // attachOrSetAside attaches an existing (or new) partition file; a file
-// that is damaged is set aside, and a new, empty one is attached in its
-// place when a write needs the day (created is then true on return from
-// ensurePart). The caller holds wmu or is opening the store.
+// that is damaged is set aside instead, and the day is left without a
+// partition until a write creates a new one. The caller holds wmu or is
+// opening the store.
 func (s *Store) attachOrSetAside(ctx context.Context, name string) error {
 	p, err := s.newPart(name)
 	if err != nil {

@@ -350,3 +350,24 @@ func TestCorruptBlocksAreSetAside(t *testing.T) {
 	}
 	checkBatches(t, s, day1Batches)
 }
+
+// TestDamagedFileMetByAWrite puts an unreadable file where a day's
+// partition will go while the store runs: the first write to that day
+// sets it aside and writes into a new file.
+func TestDamagedFileMetByAWrite(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	defer s.Close()
+	day2 := t0.Add(24 * time.Hour)
+	path := filepath.Join(dir, "parts", partName(day2.UnixNano())+".duckdb")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not duckdb", 2000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(t.Context(), fillBatch(1, day2)); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	checkBatches(t, s, []int{1})
+	if d := s.DamagedFiles(); len(d) != 1 || d[0].Path != path {
+		t.Errorf("damaged files %+v, want %s", d, path)
+	}
+}
