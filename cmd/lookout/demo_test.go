@@ -96,12 +96,15 @@ func TestDemoRunsAndStops(t *testing.T) {
 			t.Fatalf("no UI address printed:\n%s\n%s", stdout.String(), stderr.String())
 		}
 	}
+	// A client of its own: the X-Ray SDK's sampling poller, running in this
+	// process, sets up http.DefaultClient's transport (aws-sdk-go v1 session).
+	client := &http.Client{Timeout: 5 * time.Second}
 	for backendSpans := int64(0); backendSpans == 0; {
 		if time.Now().After(deadline) {
 			t.Fatalf("no span of %s arrived:\n%s", cruddur.BackendService, stderr.String())
 		}
 		time.Sleep(200 * time.Millisecond)
-		resp, err := http.Get(ui + "/api/status")
+		resp, err := client.Get(ui + "/api/status")
 		if err != nil {
 			continue
 		}
