@@ -71,6 +71,10 @@ func (l *lockedBuffer) String() string {
 // backend's spans arrive, then stops it as Ctrl-C would.
 func TestDemoRunsAndStops(t *testing.T) {
 	t.Setenv("AWS_XRAY_DAEMON_ADDRESS", "")
+	// The demo's two X-Ray samplers each make an aws-sdk-go v1 session,
+	// which with AWS_CA_BUNDLE set rewrites http.DefaultClient's transport:
+	// a data race under -race. The demo talks to loopback only.
+	t.Setenv("AWS_CA_BUNDLE", "")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stdout, stderr lockedBuffer
@@ -96,12 +100,13 @@ func TestDemoRunsAndStops(t *testing.T) {
 			t.Fatalf("no UI address printed:\n%s\n%s", stdout.String(), stderr.String())
 		}
 	}
+	client := &http.Client{Timeout: 5 * time.Second}
 	for backendSpans := int64(0); backendSpans == 0; {
 		if time.Now().After(deadline) {
 			t.Fatalf("no span of %s arrived:\n%s", cruddur.BackendService, stderr.String())
 		}
 		time.Sleep(200 * time.Millisecond)
-		resp, err := http.Get(ui + "/api/status")
+		resp, err := client.Get(ui + "/api/status")
 		if err != nil {
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +178,7 @@ func parseTags(s string) ([]store.Tag, error) {
 			if dec.Value() == nil {
 				return nil, fmt.Errorf("key %q has no value", dec.Key())
 			}
-			if string(dec.Key()) == "status" && !slices.Contains([]string{"unset", "ok", "error"}, strings.ToLower(string(dec.Value()))) {
+			if _, ok := model.ParseStatusCode(string(dec.Value())); string(dec.Key()) == "status" && !ok {
 				return nil, fmt.Errorf("status=%q: want unset, ok or error", dec.Value())
 			}
 			tags = append(tags, store.Tag{Key: string(dec.Key()), Value: string(dec.Value())})

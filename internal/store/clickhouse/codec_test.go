@@ -43,17 +43,3 @@ func TestAttrRoundTrip(t *testing.T) {
 		}
 	})
 }
-
-func TestIDHalves(t *testing.T) {
-	cases := []model.TraceID{{}, {0xff, 1, 2, 3, 4, 5, 6, 7, 0x80}, {15: 1}}
-	for _, id := range cases {
-		hi, lo := traceHalves(id)
-		if got := traceFromHalves(hi, lo); got != id {
-			t.Errorf("%s: got %s", id, got)
-		}
-	}
-	sp := model.SpanID{0xf0, 0, 0, 0, 0, 0, 0, 1}
-	if spanInt(sp) >= 0 || spanFromInt(spanInt(sp)) != sp {
-		t.Errorf("span id %s: %d", sp, spanInt(sp))
-	}
-}

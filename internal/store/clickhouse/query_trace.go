@@ -7,6 +7,7 @@ import (
 
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 var _ store.TraceFinder = (*Store)(nil)
@@ -36,7 +37,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 	}
 	having := "1"
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		having = "(ts, trace_hi, trace_lo) < (" + b.arg(q.After.Start) + ", " + b.arg(hi) + ", " + b.arg(lo) + ")"
 	}
 	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM spans WHERE project = " + b.arg(project) +

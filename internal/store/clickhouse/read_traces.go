@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // defaultTraceLimit is the number of summaries SearchTraces returns when the
@@ -57,7 +58,7 @@ func (s *Store) locate(ctx context.Context, project string, ids []model.TraceID)
 	w.add("project = ?", project)
 	var ors []string
 	for _, id := range ids {
-		hi, lo := traceHalves(id)
+		hi, lo := rowcodec.TraceHalves(id)
 		ors = append(ors, "(trace_hi = ? AND trace_lo = ?)")
 		w.args = append(w.args, hi, lo)
 	}
@@ -93,7 +94,7 @@ func spansWhere(project string, ids []model.TraceID, ranges []traceRange) *where
 	w.conds = append(w.conds, "("+strings.Join(ors, " OR ")+")")
 	his, los := make([]int64, len(ids)), make([]int64, len(ids))
 	for i, id := range ids {
-		his[i], los[i] = traceHalves(id)
+		his[i], los[i] = rowcodec.TraceHalves(id)
 	}
 	w.add("trace_hi IN (" + intList(his) + ") AND trace_lo IN (" + intList(los) + ")")
 	return w
@@ -158,8 +159,6 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 	return spans, nil
 }
 
-var statusCodes = map[string]model.StatusCode{"unset": model.StatusUnset, "ok": model.StatusOK, "error": model.StatusError}
-
 // tag adds the condition of one search tag. "service.name" reads the
 // service column, which also matches spans whose sender set none
 // (model.UnknownService). Other keys match a span attribute or a resource
@@ -169,7 +168,7 @@ func (w *where) tag(t store.Tag) {
 	case "name":
 		w.add("name = ?", t.Value)
 	case "status":
-		code, ok := statusCodes[strings.ToLower(t.Value)]
+		code, ok := model.ParseStatusCode(t.Value)
 		if !ok {
 			w.add("0")
 			return
@@ -256,7 +255,7 @@ ORDER BY ts DESC, trace_hi, trace_lo LIMIT ?`
 			&ts.DurationNano, &ts.SpanCount, &ts.ErrorCount); err != nil {
 			return nil, fmt.Errorf("search traces: scan: %w", err)
 		}
-		ts.TraceID = traceFromHalves(hi, lo)
+		ts.TraceID = rowcodec.TraceFromHalves(hi, lo)
 		out = append(out, ts)
 	}
 	if err := rows.Err(); err != nil {

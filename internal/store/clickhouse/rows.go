@@ -7,6 +7,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // Reads that rebuild model values select these columns and scan them with
@@ -58,22 +59,22 @@ func scanSpan(rows driver.Rows) (model.Span, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return sp, fmt.Errorf("scan span: %w", err)
 	}
-	sp.TraceID, sp.SpanID, sp.ParentSpanID = traceFromHalves(hi, lo), spanFromInt(sid), spanFromInt(psid)
+	sp.TraceID, sp.SpanID, sp.ParentSpanID = rowcodec.TraceFromHalves(hi, lo), rowcodec.SpanFromInt(sid), rowcodec.SpanFromInt(psid)
 	sp.Kind, sp.StatusCode = model.SpanKind(kind), model.StatusCode(status)
 	var err error
 	if sp.Attributes, err = attrs.decode(); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
-	if sp.Events, err = decodeEvents(events); err != nil {
+	if sp.Events, err = rowcodec.DecodeEvents(events); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
-	if sp.Links, err = decodeLinks(links); err != nil {
+	if sp.Links, err = rowcodec.DecodeLinks(links); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
 	if sp.Resource.Attributes, err = res.decode(); err != nil {
 		return sp, fmt.Errorf("span %s: resource: %w", sp.SpanID, err)
 	}
-	if sp.Scope, err = decodeScope(sp.Scope.Name, sp.Scope.Version, scope); err != nil {
+	if sp.Scope, err = rowcodec.DecodeScope(sp.Scope.Name, sp.Scope.Version, scope); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
 	return sp, nil
@@ -97,7 +98,7 @@ func scanLog(rows driver.Rows) (model.LogEvent, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return l, fmt.Errorf("scan log: %w", err)
 	}
-	l.TraceID, l.SpanID = traceFromHalves(hi, lo), spanFromInt(sid)
+	l.TraceID, l.SpanID = rowcodec.TraceFromHalves(hi, lo), rowcodec.SpanFromInt(sid)
 	var err error
 	if l.Body, err = decodeValue(btype, btext, bjson); err != nil {
 		return l, fmt.Errorf("body: %w", err)
@@ -108,7 +109,7 @@ func scanLog(rows driver.Rows) (model.LogEvent, error) {
 	if l.Resource.Attributes, err = res.decode(); err != nil {
 		return l, fmt.Errorf("resource: %w", err)
 	}
-	if l.Scope, err = decodeScope(l.Scope.Name, l.Scope.Version, scope); err != nil {
+	if l.Scope, err = rowcodec.DecodeScope(l.Scope.Name, l.Scope.Version, scope); err != nil {
 		return l, err
 	}
 	return l, nil

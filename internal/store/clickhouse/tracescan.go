@@ -9,6 +9,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -31,7 +32,7 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 	}
 	having := &where{}
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		having.add("(ts, trace_hi, trace_lo) < (?, ?, ?)", q.After.Start, hi, lo)
 	}
 	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM spans WHERE " + w.String() +
@@ -52,7 +53,7 @@ func (s *Store) traceRefs(ctx context.Context, what, sql string, args ...any) ([
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
 			return nil, fmt.Errorf("%s: scan: %w", what, err)
 		}
-		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
+		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // A batch is encoded column by column, in the order of the insert's column
@@ -70,7 +71,7 @@ func (c *scopeCols) add(cache resourceCache, r model.Resource, sc model.Scope) e
 	if err != nil {
 		return err
 	}
-	js, err := encodeScope(sc)
+	js, err := rowcodec.EncodeScope(sc)
 	if err != nil {
 		return err
 	}
@@ -116,22 +117,22 @@ func (c *spanCols) add(cache resourceCache, sp *model.Span) error {
 	if err != nil {
 		return err
 	}
-	events, err := encodeEvents(sp.Events)
+	events, err := rowcodec.EncodeEvents(sp.Events)
 	if err != nil {
 		return err
 	}
-	links, err := encodeLinks(sp.Links)
+	links, err := rowcodec.EncodeLinks(sp.Links)
 	if err != nil {
 		return err
 	}
 	if err := c.scopeCols.add(cache, sp.Resource, sp.Scope); err != nil {
 		return err
 	}
-	hi, lo := traceHalves(sp.TraceID)
+	hi, lo := rowcodec.TraceHalves(sp.TraceID)
 	c.project, c.service = append(c.project, sp.Project), append(c.service, sp.Service())
 	c.start, c.end, c.dur = append(c.start, sp.StartUnixNano), append(c.end, sp.EndUnixNano), append(c.dur, sp.DurationNano())
 	c.traceHi, c.traceLo = append(c.traceHi, hi), append(c.traceLo, lo)
-	c.id, c.parent = append(c.id, spanInt(sp.SpanID)), append(c.parent, spanInt(sp.ParentSpanID))
+	c.id, c.parent = append(c.id, rowcodec.SpanInt(sp.SpanID)), append(c.parent, rowcodec.SpanInt(sp.ParentSpanID))
 	c.name, c.kind, c.status = append(c.name, sp.Name), append(c.kind, int32(sp.Kind)), append(c.status, int32(sp.StatusCode))
 	c.statusMsg, c.traceState, c.flags = append(c.statusMsg, sp.StatusMessage), append(c.traceState, sp.TraceState), append(c.flags, sp.Flags)
 	c.attrs.add(attrs)
@@ -217,13 +218,13 @@ func (c *logCols) add(cache resourceCache, l *model.LogEvent) error {
 	if err := c.scopeCols.add(cache, l.Resource, l.Scope); err != nil {
 		return err
 	}
-	hi, lo := traceHalves(l.TraceID)
+	hi, lo := rowcodec.TraceHalves(l.TraceID)
 	c.project, c.service = append(c.project, l.Project), append(c.service, l.Service())
 	c.time, c.observed = append(c.time, l.EffectiveTimeUnixNano()), append(c.observed, l.ObservedTimeUnixNano)
 	c.sevNum, c.sevText = append(c.sevNum, l.SeverityNumber), append(c.sevText, l.SeverityText)
 	c.bodyType, c.bodyText, c.bodyJS = append(c.bodyType, kind), append(c.bodyText, text), append(c.bodyJS, js)
 	c.eventName = append(c.eventName, l.EventName)
-	c.traceHi, c.traceLo, c.spanID = append(c.traceHi, hi), append(c.traceLo, lo), append(c.spanID, spanInt(l.SpanID))
+	c.traceHi, c.traceLo, c.spanID = append(c.traceHi, hi), append(c.traceLo, lo), append(c.spanID, rowcodec.SpanInt(l.SpanID))
 	c.flags, c.dropped = append(c.flags, l.Flags), append(c.dropped, l.DroppedAttributesCount)
 	c.group, c.stream = append(c.group, l.LogGroup), append(c.stream, l.LogStream)
 	c.attrs.add(attrs)

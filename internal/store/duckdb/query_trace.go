@@ -7,6 +7,7 @@ import (
 
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 var _ store.TraceFinder = (*Store)(nil)
@@ -38,7 +39,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 		stmt += " JOIN (" + tb.set(q.Where) + ") AS m ON m.trace_hi = cand.trace_hi AND m.trace_lo = cand.trace_lo"
 	}
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		stmt += " WHERE (cand.ts, cand.trace_hi, cand.trace_lo) < (" + b.arg(q.After.Start) + ", " + b.arg(hi) + ", " + b.arg(lo) + ")"
 	}
 	stmt += "\nORDER BY cand.ts DESC, cand.trace_hi DESC, cand.trace_lo DESC LIMIT " + b.arg(q.Limit)
@@ -53,7 +54,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
 			return nil, fmt.Errorf("find traces: scan: %w", err)
 		}
-		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
+		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find traces: %w", err)

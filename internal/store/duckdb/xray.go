@@ -10,6 +10,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -41,7 +42,7 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 	having := ""
 	args := w.args
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		having = " HAVING (min(start_ns), trace_hi, trace_lo) < (?, ?, ?)"
 		args = append(args, q.After.Start, hi, lo)
 	}
@@ -59,7 +60,7 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
 			return nil, fmt.Errorf("trace starts: scan: %w", err)
 		}
-		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
+		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("trace starts: %w", err)
@@ -99,7 +100,7 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 	his, los := make([]string, 0, len(ids)), make([]string, 0, len(ids))
 	for i, id := range ids {
 		index[id] = i
-		hi, lo := traceHalves(id)
+		hi, lo := rowcodec.TraceHalves(id)
 		his, los = append(his, strconv.FormatInt(hi, 10)), append(los, strconv.FormatInt(lo, 10))
 	}
 	cols := spanReadColumns

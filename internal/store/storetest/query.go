@@ -161,7 +161,6 @@ func queryCases(Backend) []testCase {
 		qr, spans := openQuerier(t, b)
 		for _, c := range aggregates {
 			t.Run(c.name, func(t *testing.T) {
-				b.skipQueryGaps(t, c.q)
 				got, err := qr.Query(ctx(t), "p1", c.q)
 				if err != nil {
 					t.Fatalf("query: %v", err)
@@ -177,7 +176,6 @@ func queryCases(Backend) []testCase {
 			}
 			t.Run("SpanMatcher/"+c.name, func(t *testing.T) {
 				q := hourQuery(func(q *query.Query) { q.Filters, q.FilterCombination = c.q.Filters, c.q.FilterCombination })
-				b.skipQueryGaps(t, q)
 				got, err := qr.Query(ctx(t), "p1", q)
 				if err != nil {
 					t.Fatalf("query: %v", err)

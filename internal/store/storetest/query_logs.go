@@ -111,7 +111,6 @@ func logQueryCases() []testCase {
 			}
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
-					b.skipQueryGaps(t, c.q)
 					got, err := qr.Query(ctx(t), "p1", c.q)
 					if err != nil {
 						t.Fatalf("query: %v", err)

@@ -35,11 +35,6 @@ type Capabilities struct {
 	// by the backend (it answers a superset), so cases that check them
 	// exactly are skipped.
 	NoJSONMatch bool
-	// NoRegexFilters, NoScopedColumns, NoTraceAggregates: the query model's
-	// matches/does-not-match filters, attribute:/resource: columns and
-	// trace aggregates are not implemented yet; cases using them (TraceQL
-	// cases included) are skipped.
-	NoRegexFilters, NoScopedColumns, NoTraceAggregates bool
 }
 
 // Backend is the store under test: a telemetry store, a metadata store or

@@ -47,14 +47,14 @@ func traceqlCases() []testCase {
 				t.Fatalf("%T does not implement store.TraceFinder", h.Store)
 			}
 			for _, c := range f.cases {
-				t.Run(c.query, func(t *testing.T) { runTQCase(t, b.Capabilities, f, c, tf, h.Store) })
+				t.Run(c.query, func(t *testing.T) { runTQCase(t, f, c, tf, h.Store) })
 			}
 		}})
 	}
 	return cases
 }
 
-func runTQCase(t *testing.T, caps Capabilities, f *tqFile, c tqCase, tf store.TraceFinder, sc store.TraceScanner) {
+func runTQCase(t *testing.T, f *tqFile, c tqCase, tf store.TraceFinder, sc store.TraceScanner) {
 	compiled, err := traceql.CompileString(c.query)
 	if c.kind != "eval" {
 		var e *traceql.Error
@@ -71,7 +71,6 @@ func runTQCase(t *testing.T, caps Capabilities, f *tqFile, c tqCase, tf store.Tr
 	if err := q.Normalize(); err != nil {
 		t.Fatalf("line %d: %v", c.line, err)
 	}
-	caps.skipQueryGaps(t, q)
 	refs, err := tf.FindTraces(ctx(t), "p1", q)
 	if err != nil {
 		t.Fatalf("line %d: find traces: %v", c.line, err)

@@ -164,8 +164,7 @@ func parseTQSpan(line string, trace model.TraceID, tname string) (model.Span, er
 			}
 			sp.Kind = kind
 		case key == "status":
-			s := map[string]model.StatusCode{"unset": 0, "ok": 1, "error": 2}
-			code, ok := s[text]
+			code, ok := model.ParseStatusCode(text)
 			if !ok {
 				return sp, fmt.Errorf("status %q", text)
 			}
