@@ -31,11 +31,19 @@ type part struct {
 	// keys are the attribute keys saved in the partition (keys.go); guarded
 	// by Store.mu.
 	keys keyMap
+	// traceTail and traceSorted count the rows of the trace index's tail and
+	// sorted run; sortingTraces is set while a merge is pending
+	// (traceindex.go). Guarded by wmu.
+	traceTail, traceSorted int64
+	sortingTraces          bool
 }
 
 const dayLayout = "20060102"
 
-var partNameRE = regexp.MustCompile(`^[0-9]{8}$`)
+var (
+	partNameRE = regexp.MustCompile(`^[0-9]{8}$`)
+	catalogRE  = regexp.MustCompile(`^p[0-9]{8}$`)
+)
 
 // partName returns the partition of a timestamp: its UTC day.
 func partName(unixNano int64) string {

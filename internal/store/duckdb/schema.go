@@ -120,10 +120,19 @@ func viewStatements(catalogs []string) []string {
 		}
 		return b.String()
 	}
+	// The trace index view names each row's partition, so that a lookup
+	// reads the spans of those partitions only.
+	var idx strings.Builder
+	fmt.Fprintf(&idx, "CREATE OR REPLACE VIEW catalog.main.%s AS SELECT '' AS part, * FROM catalog.main.empty_trace_index", traceIndexView)
+	for _, c := range catalogs {
+		for _, table := range []string{traceIndexTable, traceSortedTable} {
+			fmt.Fprintf(&idx, " UNION ALL SELECT '%s' AS part, * FROM %s.main.%s", c, c, table)
+		}
+	}
 	return []string{
 		build(spansView, "spans", "empty_spans"),
 		build(logsView, "logs", "empty_logs"),
-		build(traceIndexView, traceIndexTable, "empty_trace_index"),
+		idx.String(),
 	}
 }
 

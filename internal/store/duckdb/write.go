@@ -101,8 +101,16 @@ func (s *Store) writeEncoded(ctx context.Context, encs ...*encoded) error {
 			return err
 		}
 		s.savedKeys(p, newKeys)
+		for _, t := range traces {
+			p.traceTail += int64(t.len())
+		}
 		if err := s.syncWAL(p); err != nil {
 			return err
+		}
+		if p.traceIndexDue() && !p.sortingTraces {
+			// After this write's acknowledgement, not before it.
+			p.sortingTraces = true
+			go s.sortTraceIndexLater(p)
 		}
 	}
 	return nil
