@@ -71,10 +71,10 @@ func (c Config) Validate() error {
 type request struct {
 	// batch is what the writer commits; nil once prepared (the encoded form
 	// holds what is needed, and the items can be freed while they wait).
-	batch       *model.Batch
+	batch                *model.Batch
 	prepared             any // the writer's Prepare result, when it is a Preparer
 	spans, logs, metrics int
-	counts      counts // per tally key, for the accounting after the commit
+	counts               counts // per tally key, for the accounting after the commit
 }
 
 // Pipeline is safe for concurrent use. Start it with Run.
