@@ -114,7 +114,7 @@ func TestMetricPoints(t *testing.T) {
 		{name: "summary", url: "/api/metrics/rpc/points", status: 200, json: `{"points":[{"type":"summary","temporality":null,
 			"count":10,"sum":55,"quantiles":[{"quantile":0.5,"value":5},{"quantile":1,"value":"+Inf"}],"service":"payment"}]}`},
 		{name: "gauge NaN and no value", url: "/api/metrics/temp/points", status: 200,
-			json: `{"points":[{"type":"gauge","value":"NaN","flags":null},{"value":null,"flags":1}]}`,
+			json:     `{"points":[{"type":"gauge","value":"NaN","flags":null},{"value":null,"flags":1}]}`,
 			contains: []string{`"value":null`}},
 		{name: "a slash in the name", url: "/api/metrics/http%2Froute%2Fhits/points", status: 200, json: `{"points":[{"value":7}]}`},
 		{name: "unknown metric", url: "/api/metrics/nope/points", status: 200, json: `{"points":[]}`},
