@@ -202,7 +202,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 
-	a, err := api.New(api.Config{Traces: st, Logs: st, Query: st, Logger: s.log})
+	a, err := api.New(api.Config{Traces: st, Logs: st, Query: st, Metrics: st, Logger: s.log})
 	if err != nil {
 		return fail(err)
 	}
