@@ -31,7 +31,9 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	s := &c.server
 	fs := flag.NewFlagSet("lookout "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&s.DataDir, "data-dir", s.DataDir, "directory of the embedded store")
+	fs.StringVar(&s.DataDir, "data-dir", s.DataDir, "directory of the embedded stores")
+	fs.StringVar(&s.Stores.Store, "store", s.Stores.Store, "telemetry store: empty or duckdb (embedded, in data-dir/store), or clickhouse://HOST:PORT/DB")
+	fs.StringVar(&s.Stores.Meta, "meta", s.Stores.Meta, "metadata store: empty or duckdb (embedded, data-dir/meta.duckdb), or postgres://USER@HOST:PORT/DB")
 	fs.StringVar(&s.HTTPAddr, "http-addr", s.HTTPAddr, "address of the UI, the JSON API, /metrics and the health checks")
 	fs.StringVar(&s.OTLP.GRPCAddr, "otlp-grpc-addr", s.OTLP.GRPCAddr, "OTLP/gRPC listen address (empty: off)")
 	fs.StringVar(&s.OTLP.HTTPAddr, "otlp-http-addr", s.OTLP.HTTPAddr, "OTLP/HTTP listen address (empty: off)")
@@ -42,7 +44,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	maxDisk := bytesFlag{&s.MaxDiskBytes}
 	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
-	fs.StringVar(&s.Store.MemoryLimit, "store-memory", s.Store.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
+	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
 	fs.Func("aws-access-keys", "CloudWatch Logs API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = cwlogs.ParseAccessKeys(v); return err })

@@ -15,6 +15,10 @@ func TestParseConfig(t *testing.T) {
 	if err := os.WriteFile(yamlFile, []byte("data-dir: /from/yaml\nretention: 3d\nmax-disk: 1GB\nhttp-addr: 127.0.0.1:1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	storesFile := filepath.Join(dir, "stores.yaml")
+	if err := os.WriteFile(storesFile, []byte("store: clickhouse://ch:9000/lookout\nmeta: postgres://db/lookout\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		args      []string
@@ -27,6 +31,7 @@ func TestParseConfig(t *testing.T) {
 		storeMemory string
 		// readTimeout, when set, is the expected OTLP read timeout.
 		readTimeout time.Duration
+		store, meta string // the backend URLs expected
 		wantErr     string
 	}{
 		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30,
@@ -50,6 +55,15 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad size", args: []string{"--max-disk", "lots"}, wantErr: "max-disk"},
 		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: "log-format"},
 		{name: "bad store memory", args: []string{"--store-memory", "plenty"}, wantErr: "memory limit"},
+		{name: "embedded stores by name", args: []string{"--store", "duckdb", "--meta", "duckdb"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "duckdb", meta: "duckdb"},
+		{name: "clickhouse", args: []string{"--store", "clickhouse://ch:9000/lookout"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "clickhouse://ch:9000/lookout"},
+		{name: "postgres", env: map[string]string{"LOOKOUT_META": "postgres://lookout@db:5432/lookout"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, meta: "postgres://lookout@db:5432/lookout"},
+		{name: "unknown store", args: []string{"--store", "sqlite"}, wantErr: "store"},
+		{name: "stores in the file", args: []string{"--config", storesFile},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, store: "clickhouse://ch:9000/lookout", meta: "postgres://db/lookout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,8 +85,11 @@ func TestParseConfig(t *testing.T) {
 			if tc.readTimeout != 0 && s.OTLP.ReadTimeout != tc.readTimeout {
 				t.Errorf("otlp read timeout %s, want %s", s.OTLP.ReadTimeout, tc.readTimeout)
 			}
-			if tc.storeMemory != "" && s.Store.MemoryLimit != tc.storeMemory {
-				t.Errorf("store memory %q, want %q", s.Store.MemoryLimit, tc.storeMemory)
+			if tc.storeMemory != "" && s.Stores.DuckDB.MemoryLimit != tc.storeMemory {
+				t.Errorf("store memory %q, want %q", s.Stores.DuckDB.MemoryLimit, tc.storeMemory)
+			}
+			if s.Stores.Store != tc.store || s.Stores.Meta != tc.meta {
+				t.Errorf("stores %q, %q; want %q, %q", s.Stores.Store, s.Stores.Meta, tc.store, tc.meta)
 			}
 			if s.DataDir != tc.dataDir || s.HTTPAddr != tc.httpAddr || s.Retention != tc.retention || s.MaxDiskBytes != tc.maxDisk {
 				t.Errorf("got data-dir %s http %s retention %s max-disk %d; want %s %s %s %d",

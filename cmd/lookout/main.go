@@ -37,20 +37,25 @@ const usage = `usage: lookout [command] [flags]
 
 commands:
   serve    run every receiver, the API and the UI (the default)
+  demo     run Lookout with a demo backend instrumented with the OpenTelemetry,
+           X-Ray, CloudWatch Logs and Rollbar SDKs, and traffic (docs/demo.md)
   env      print the environment variables that point SDKs at this instance
   project create --name NAME          create an error-tracking project
   token create --project NAME --scopes post_server_item,read
                                       issue a Rollbar access token
+  sampling explain|rules [--addr URL]  why a request gets an X-Ray sampling rule; the rules' findings
   version  print the version
 
-Run "lookout serve -h" for the flags; each flag can also be set with a
-LOOKOUT_* environment variable (e.g. --data-dir as LOOKOUT_DATA_DIR) or in the
-YAML file given by --config.
+Run "lookout serve -h" or "lookout demo -h" for the flags; each flag of serve
+can also be set with a LOOKOUT_* environment variable (e.g. --data-dir as
+LOOKOUT_DATA_DIR) or in the YAML file given by --config.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		cmd, args = "help", args[1:]
+	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -67,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		printEnv(stdout, cfg.server)
 		return nil
+	case "demo":
+		return runDemo(ctx, args, stdout, stderr)
 	case "project", "token":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("usage: lookout %s create [flags]", cmd)
@@ -75,10 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runProjectCreate(ctx, args[1:], stdout, stderr)
 		}
 		return runTokenCreate(ctx, args[1:], stdout, stderr)
+	case "sampling":
+		return runSampling(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}

@@ -10,18 +10,20 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"lookout/internal/backend"
 	"lookout/internal/receiver/rollbar"
-	"lookout/internal/store/metaduck"
+	"lookout/internal/store"
 )
 
 // adminFlags are the flags of `lookout project create` and `lookout token
-// create`: either the data directory of a stopped lookout (DuckDB allows
-// one process per file) or the URL of a running one.
+// create`: the metadata store of a stopped lookout (DuckDB allows one
+// process per file; an external one may be shared) or the URL of a running
+// one.
 type adminFlags struct {
 	dataDir string
+	meta    string
 	server  string
 }
 
@@ -31,6 +33,7 @@ func (a *adminFlags) register(fs *flag.FlagSet) {
 		def = "lookout-data"
 	}
 	fs.StringVar(&a.dataDir, "data-dir", def, "data directory of a stopped lookout (env LOOKOUT_DATA_DIR)")
+	fs.StringVar(&a.meta, "meta", os.Getenv("LOOKOUT_META"), "metadata store, as lookout serve's --meta (env LOOKOUT_META; empty: the one in --data-dir)")
 	fs.StringVar(&a.server, "server", "", "URL of a running lookout, e.g. http://127.0.0.1:8686 (call from its machine: loopback only)")
 }
 
@@ -55,7 +58,7 @@ func runProjectCreate(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "project %q created (id %v)\n", *name, out["id"])
 		return nil
 	}
-	st, err := openMeta(ctx, a.dataDir)
+	st, err := a.openMeta(ctx)
 	if err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, out["token"])
 		return nil
 	}
-	st, err := openMeta(ctx, a.dataDir)
+	st, err := a.openMeta(ctx)
 	if err != nil {
 		return err
 	}
@@ -103,12 +106,15 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	return nil
 }
 
-func openMeta(ctx context.Context, dataDir string) (*metaduck.Store, error) {
-	st, err := metaduck.Open(ctx, metaduck.Config{Path: filepath.Join(dataDir, "meta.duckdb")})
-	if err != nil {
-		return nil, fmt.Errorf("%w (is lookout running on %s? then pass --server http://127.0.0.1:8686)", err, dataDir)
+// openMeta opens the metadata store the flags name.
+func (a adminFlags) openMeta(ctx context.Context) (store.Meta, error) {
+	cfg := backend.DefaultConfig()
+	cfg.DataDir, cfg.Meta = a.dataDir, a.meta
+	st, err := backend.OpenMeta(ctx, cfg)
+	if err != nil && a.meta == "" {
+		return nil, fmt.Errorf("%w (is lookout running on %s? then pass --server http://127.0.0.1:8686)", err, a.dataDir)
 	}
-	return st, nil
+	return st, err
 }
 
 // postAdmin posts JSON to a running lookout and decodes its reply.

@@ -22,11 +22,18 @@ type Config struct {
 	Traces store.TraceReader
 	// Logs answers log searches.
 	Logs store.LogReader
-	// Query answers /api/query, /api/columns and /api/bubbleup. Nil makes
-	// them answer 501.
+	// Query answers /api/query, /api/columns and /api/bubbleup, and lists
+	// tag names and values. Nil makes them answer 501.
 	Query store.Querier
 	// Metrics answers /api/metrics and its points. Nil makes them answer 501.
 	Metrics store.MetricReader
+	// Finder and Scanner answer TraceQL searches (and a trace lookup with
+	// q); nil takes Traces when it implements them, else such requests
+	// answer 501.
+	Finder  store.TraceFinder
+	Scanner store.TraceScanner
+	// Version is what /api/status/buildinfo reports.
+	Version string
 	// Logger receives one line per failed request. Nil discards.
 	Logger *slog.Logger
 	// QueryTimeout bounds every request's store work; a request that runs
@@ -92,6 +99,12 @@ func New(cfg Config) (*API, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if f, ok := cfg.Traces.(store.TraceFinder); ok && cfg.Finder == nil {
+		cfg.Finder = f
+	}
+	if s, ok := cfg.Traces.(store.TraceScanner); ok && cfg.Scanner == nil {
+		cfg.Scanner = s
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -102,16 +115,21 @@ func New(cfg Config) (*API, error) {
 	return &API{cfg: cfg, log: log.With("component", "api")}, nil
 }
 
-// Register mounts every route on mux. Routes answer GET (and HEAD); other
-// methods get the mux's 405. Errors are {"error":"..."} with 400 for a bad
-// parameter (the message starts with its name), 404 for an unknown trace,
-// 504 when QueryTimeout ran out and 500 for a store failure.
+// Register mounts every route on mux, and answers every other path under
+// /api/ (of this package's routes or any other's on mux) with a 404, or a
+// 405 naming the methods its path takes. Errors are {"error":"..."} with
+// 400 for a bad parameter (the message starts with its name), 404 for an
+// unknown trace or route, 504 when QueryTimeout ran out and 500 for a store
+// failure.
 //
 //	GET /api/traces/{traceID}              OTLP/JSON {"resourceSpans":[...]} or protobuf (Tempo)
 //	GET /api/v2/traces/{traceID}           {"trace":{"resourceSpans":[...]}} (Tempo v2)
-//	GET /api/search                        {"traces":[...],"metrics":{...}} (Tempo)
+//	GET /api/search                        {"traces":[...],"metrics":{...}}; q= TraceQL (Tempo)
 //	GET /api/search/tags                   {"tagNames":[...]} (Tempo)
-//	GET /api/search/tag/{tag}/values       {"tagValues":[...]} (Tempo)
+//	GET /api/v2/search/tags                {"scopes":[{"name","tags"}]} (Tempo v2)
+//	GET /api/search/tag/{tag}/values       {"tagValues":["..."]} (Tempo)
+//	GET /api/v2/search/tag/{tag}/values    {"tagValues":[{"type","value"}]} (Tempo v2)
+//	GET /api/status/buildinfo              {"version",...} (Tempo)
 //	GET /api/echo                          "echo", Grafana's data source test (Tempo)
 //	GET /api/logs                          {"logs":[...]}, streamed
 //	GET /api/services                      {"services":[...]}
@@ -126,6 +144,9 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/search", a.handle(a.search))
 	mux.Handle("GET /api/search/tags", a.handle(a.searchTags))
 	mux.Handle("GET /api/search/tag/{tag}/values", a.handle(a.searchTagValues))
+	mux.Handle("GET /api/v2/search/tags", a.handle(a.searchTagsV2))
+	mux.Handle("GET /api/v2/search/tag/{tag}/values", a.handle(a.searchTagValuesV2))
+	mux.Handle("GET /api/status/buildinfo", a.handle(a.buildInfo))
 	mux.Handle("GET /api/echo", a.handle(a.echo))
 	mux.Handle("GET /api/logs", a.handle(a.logs))
 	mux.Handle("GET /api/services", a.handle(a.services))
@@ -134,6 +155,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
+	mux.Handle("/api/", unmatched(mux))
+	mux.Handle("/api", unmatched(mux))
 }
 
 // project chooses the project a request reads. Everything is the default
@@ -167,6 +190,12 @@ func (e *httpError) Error() string { return e.msg }
 // badRequest makes a 400 whose message names the parameter.
 func badRequest(param string, err error) error {
 	return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("%s: %v", param, err)}
+}
+
+// notImplemented makes a 501 for a request the configured store cannot
+// answer.
+func notImplemented(what string) error {
+	return &httpError{status: http.StatusNotImplemented, msg: what + ": the store does not support it"}
 }
 
 func notFound(format string, args ...any) error {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-logfmt/logfmt"
 
+	"lookout/internal/loglevel"
 	"lookout/internal/model"
 	"lookout/internal/store"
 )
@@ -167,7 +168,8 @@ func parseTraceID(s string) (model.TraceID, error) {
 // parseTags reads Tempo's tags parameter: logfmt key=value pairs such as
 // `service.name=foo http.status_code=500 name="GET /cart"`. Every key needs
 // a non-empty value: logfmt reads `k`, `k=` and `k=""` alike, and a bare
-// key is more likely a typo than a search for empty attributes.
+// key is more likely a typo than a search for empty attributes. The status
+// key takes unset, ok or error (any case): another value would match nothing.
 func parseTags(s string) ([]store.Tag, error) {
 	var tags []store.Tag
 	dec := logfmt.NewDecoder(strings.NewReader(s))
@@ -175,6 +177,9 @@ func parseTags(s string) ([]store.Tag, error) {
 		for dec.ScanKeyval() {
 			if dec.Value() == nil {
 				return nil, fmt.Errorf("key %q has no value", dec.Key())
+			}
+			if _, ok := model.ParseStatusCode(string(dec.Value())); string(dec.Key()) == "status" && !ok {
+				return nil, fmt.Errorf("status=%q: want unset, ok or error", dec.Value())
 			}
 			tags = append(tags, store.Tag{Key: string(dec.Key()), Value: string(dec.Value())})
 		}
@@ -185,15 +190,9 @@ func parseTags(s string) ([]store.Tag, error) {
 	return tags, nil
 }
 
-// severityBase maps the OTLP severity names to the first number of their
-// range; a digit suffix 2-4 ("INFO2") picks a later number of the range.
-var severityBase = map[string]int32{
-	"TRACE": 1, "DEBUG": 5, "INFO": 9, "WARN": 13, "WARNING": 13,
-	"ERROR": 17, "FATAL": 21, "CRITICAL": 21,
-}
-
 // parseSeverity reads a minimum severity: an OTLP severity number 1-24 or a
-// name (case-insensitive) such as WARN or INFO3. Empty gives 0, no filter.
+// level name (case-insensitive) such as WARN, INFO3 or critical, as
+// loglevel.Number reads them. Empty gives 0, no filter.
 func parseSeverity(s string) (int32, error) {
 	if s == "" {
 		return 0, nil
@@ -204,15 +203,11 @@ func parseSeverity(s string) (int32, error) {
 		}
 		return int32(n), nil
 	}
-	name, step := strings.ToUpper(s), int32(0)
-	if last := name[len(name)-1]; last >= '1' && last <= '4' {
-		name, step = name[:len(name)-1], int32(last-'1')
-	}
-	base, ok := severityBase[name]
+	n, ok := loglevel.Number(s)
 	if !ok {
 		return 0, fmt.Errorf("%q: want a number 1-24 or a name such as DEBUG, INFO, WARN, ERROR, FATAL", s)
 	}
-	return base + step, nil
+	return n, nil
 }
 
 var errBadOrder = errors.New("want asc or desc")

@@ -118,6 +118,8 @@ func TestParseTags(t *testing.T) {
 		{in: "empty=", err: `key "empty" has no value`},
 		{in: `empty=""`, err: `key "empty" has no value`},
 		{in: `k="unterminated`, err: "unterminated"},
+		{in: "status=ERROR", want: tagList("status", "ERROR")},
+		{in: "status=failed", err: `status="failed": want unset, ok or error`},
 	} {
 		got, err := parseTags(tc.in)
 		if tc.err != "" {

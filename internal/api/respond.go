@@ -36,7 +36,12 @@ type errorBody struct {
 	Error string `json:"error"`
 }
 
+// writeError writes {"error": msg}, with <, > and & as themselves (error
+// messages quote queries, and the replies are JSON, not HTML).
 func writeError(w http.ResponseWriter, status int, msg string) {
-	b, _ := json.Marshal(errorBody{Error: msg}) // a string field cannot fail
-	writeBody(w, status, contentTypeJSON, append(b, '\n'))
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(errorBody{Error: msg}) // a string field cannot fail
+	writeBody(w, status, contentTypeJSON, buf.Bytes())
 }

@@ -1,10 +1,11 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"time"
 
 	"lookout/internal/store"
 )
@@ -43,26 +44,20 @@ type searchMetrics struct {
 //     the last DefaultSearchWindow);
 //   - limit: at most this many traces (default 20), newest first.
 //
-// TraceQL (q) is not supported and gets 400.
+// With q, a TraceQL query, it searches with it instead of tags (see
+// searchTraceQL).
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if q.Get("q") != "" {
-		return badRequest("q", errors.New("traceql is not supported; search with tags"))
+		return a.searchTraceQL(w, r)
 	}
 	tags, err := parseTags(q.Get("tags"))
 	if err != nil {
 		return badRequest("tags", err)
 	}
-	minDur, err := parseDuration("minDuration", q.Get("minDuration"))
+	minDur, maxDur, err := durationBounds(q)
 	if err != nil {
 		return err
-	}
-	maxDur, err := parseDuration("maxDuration", q.Get("maxDuration"))
-	if err != nil {
-		return err
-	}
-	if maxDur > 0 && minDur > maxDur {
-		return badRequest("minDuration", fmt.Errorf("%s is above maxDuration %s", minDur, maxDur))
 	}
 	start, end, err := a.window(q, false)
 	if err != nil {
@@ -94,36 +89,18 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, resp)
 }
 
-// searchTags answers Tempo's GET /api/search/tags with the keys whose values
-// the API can list; any other attribute key is still searchable by tags.
-func (a *API) searchTags(w http.ResponseWriter, _ *http.Request) error {
-	return writeJSON(w, http.StatusOK, map[string][]string{"tagNames": {"name", "service.name", "status"}})
-}
-
-// searchTagValues answers Tempo's GET /api/search/tag/{tag}/values. It knows
-// the values of service.name (services seen in the start/end window) and
-// status; for any other tag it answers an empty list.
-func (a *API) searchTagValues(w http.ResponseWriter, r *http.Request) error {
-	values := []string{}
-	switch r.PathValue("tag") {
-	case "status":
-		values = append(values, "error", "ok", "unset")
-	case "service.name":
-		start, end, err := a.window(r.URL.Query(), false)
-		if err != nil {
-			return err
-		}
-		stats, err := a.cfg.Traces.Services(r.Context(), a.project(r), start, end)
-		if err != nil {
-			return storeError(err)
-		}
-		for _, s := range stats {
-			if s.SpanCount > 0 {
-				values = append(values, s.Name)
-			}
-		}
+// durationBounds reads minDuration and maxDuration (0: no bound).
+func durationBounds(q url.Values) (minDur, maxDur time.Duration, err error) {
+	if minDur, err = parseDuration("minDuration", q.Get("minDuration")); err != nil {
+		return 0, 0, err
 	}
-	return writeJSON(w, http.StatusOK, map[string][]string{"tagValues": values})
+	if maxDur, err = parseDuration("maxDuration", q.Get("maxDuration")); err != nil {
+		return 0, 0, err
+	}
+	if maxDur > 0 && minDur > maxDur {
+		return 0, 0, badRequest("minDuration", fmt.Errorf("%s is above maxDuration %s", minDur, maxDur))
+	}
+	return minDur, maxDur, nil
 }
 
 // serviceJSON is one entry of the service list.

@@ -63,6 +63,8 @@ func TestSearch(t *testing.T) {
 			json: `{"error":"tags: key \"/cart\" has no value"}`},
 		{name: "tag without value", url: tagsQuery("service.name=checkout foo"), status: 400,
 			json: `{"error":"tags: key \"foo\" has no value"}`},
+		{name: "unknown status", url: tagsQuery("status=5xx"), status: 400,
+			json: `{"error":"tags: status=\"5xx\": want unset, ok or error"}`},
 		{name: "bad min duration", url: "/api/search?minDuration=abc", status: 400,
 			json: `{"error":"minDuration: \"abc\": want a non-negative duration such as 100ms"}`},
 		{name: "negative max duration", url: "/api/search?maxDuration=-1s", status: 400, contains: []string{`"error":"maxDuration: `}},
@@ -78,14 +80,6 @@ func TestSearch(t *testing.T) {
 		{name: "start equal to a unix end covers the second", url: "/api/search?start=" + unix(40*time.Minute) + "&end=" + unix(40*time.Minute), status: 200,
 			json: hits(s)},
 		{name: "bad limit", url: "/api/search?limit=-1", status: 400, json: `{"error":"limit: \"-1\": want a non-negative integer"}`},
-		{name: "traceql is refused", url: "/api/search?q=" + url.QueryEscape(`{ span.http.status_code = 500 }`), status: 400,
-			json: `{"error":"q: traceql is not supported; search with tags"}`},
-
-		{name: "tag names", url: "/api/search/tags", status: 200, json: `{"tagNames":["name","service.name","status"]}`},
-		{name: "service names", url: "/api/search/tag/service.name/values", status: 200,
-			json: `{"tagValues":["checkout","db","legacy","payment"]}`},
-		{name: "status values", url: "/api/search/tag/status/values", status: 200, json: `{"tagValues":["error","ok","unset"]}`},
-		{name: "other tag values are unknown", url: "/api/search/tag/http.method/values", status: 200, json: `{"tagValues":[]}`},
 		{name: "echo", url: "/api/echo", status: 200, contains: []string{"echo"}},
 	})
 

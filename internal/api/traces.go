@@ -6,12 +6,14 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
+	"lookout/internal/query"
 	"lookout/internal/store"
 )
 
@@ -27,7 +29,9 @@ func (a *API) traceV1(w http.ResponseWriter, r *http.Request) error {
 
 // traceV2 answers GET /api/v2/traces/{traceID} as Tempo v2 does: the same
 // trace wrapped as {"trace":{"resourceSpans":[...]}}; in protobuf, a message
-// whose field 1 holds the TracesData (Tempo's TraceByIDResponse).
+// whose field 1 holds the TracesData (Tempo's TraceByIDResponse). On both
+// routes, q (TraceQL) makes the trace an answer only when the query selects
+// it (see traceMatches).
 func (a *API) traceV2(w http.ResponseWriter, r *http.Request) error {
 	return a.trace(w, r, true)
 }
@@ -44,7 +48,49 @@ func (a *API) trace(w http.ResponseWriter, r *http.Request, wrapped bool) error 
 	if err != nil {
 		return storeError(err)
 	}
+	if q := r.URL.Query().Get("q"); q != "" {
+		if err := a.traceMatches(r, id, spans, q); err != nil {
+			return err
+		}
+	}
 	return writeTrace(w, r, spans, wrapped)
+}
+
+// traceMatches applies a TraceQL query to a trace lookup: the trace is
+// answered, whole, only when the query selects it (the store decides, over
+// the trace's own time span); otherwise 404. A query that does not compile
+// is a 400.
+func (a *API) traceMatches(r *http.Request, id model.TraceID, spans []model.Span, q string) error {
+	compiled, err := compileQ(q)
+	if err != nil {
+		return err
+	}
+	if compiled.Where == nil {
+		return nil
+	}
+	if a.cfg.Finder == nil {
+		return notImplemented("q on a trace lookup")
+	}
+	first, last, end := spans[0].StartUnixNano, spans[0].StartUnixNano, spans[0].EndUnixNano
+	for _, s := range spans {
+		first, last, end = min(first, s.StartUnixNano), max(last, s.StartUnixNano), max(end, s.EndUnixNano)
+	}
+	tq := query.TraceQuery{
+		Start: time.Unix(0, first), End: time.Unix(0, last+1), Limit: 1,
+		Reach: max(query.DefaultTraceReach, time.Duration(end-first)),
+		Where: query.AllOf(query.SomeSpan(query.Filter{Column: query.ColTraceID, Op: query.FilterEq, Values: []any{id.String()}}), compiled.Where),
+	}
+	if err := tq.Normalize(); err != nil {
+		return badRequest("q", err)
+	}
+	refs, err := a.cfg.Finder.FindTraces(r.Context(), a.project(r), tq)
+	if err != nil {
+		return storeError(err)
+	}
+	if len(refs) == 0 {
+		return notFound("trace %s does not match q", id)
+	}
+	return nil
 }
 
 // writeTrace writes spans in the representation the request accepts.

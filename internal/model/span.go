@@ -1,5 +1,10 @@
 package model
 
+import (
+	"strconv"
+	"strings"
+)
+
 // DefaultProject is the open project that serves zero-config local use.
 const DefaultProject = "default"
 
@@ -26,6 +31,27 @@ const (
 	StatusOK
 	StatusError
 )
+
+var statusNames = [...]string{"unset", "ok", "error"}
+
+// String is the status's lower-case name ("unset", "ok", "error"), as
+// searches and query languages write it.
+func (c StatusCode) String() string {
+	if c >= 0 && int(c) < len(statusNames) {
+		return statusNames[c]
+	}
+	return "status(" + strconv.Itoa(int(c)) + ")"
+}
+
+// ParseStatusCode reads a status name, in any case.
+func ParseStatusCode(name string) (StatusCode, bool) {
+	for i, n := range statusNames {
+		if strings.EqualFold(name, n) {
+			return StatusCode(i), true
+		}
+	}
+	return 0, false
+}
 
 // Resource describes the entity that produced the data (a service instance).
 type Resource struct {

@@ -1,5 +1,7 @@
 package query
 
+import "strings"
+
 // Type is a column's value type, as Honeycomb names them.
 type Type string
 
@@ -29,7 +31,8 @@ type Column struct {
 }
 
 // The span fields, named as Honeycomb names them for OpenTelemetry data.
-// Every other column name is an attribute key: a span attribute, else a
+// Every other column name is an event column (EventPrefix), a scoped
+// attribute (ScopedAttr) or an attribute key: a span attribute, else a
 // resource attribute of the same key.
 const (
 	ColDuration      = "duration_ms"
@@ -45,6 +48,27 @@ const (
 	ColLibraryName   = "library.name"
 	ColLibraryVer    = "library.version"
 )
+
+// Scoped attribute columns. A column named AttrScope+key reads only the
+// record's own attribute key (a span's, a log event's); ResourceScope+key
+// only its resource's attribute key. Either does so also when key is a
+// field's name or starts with EventPrefix, so every attribute can be named
+// on its own, whatever its key.
+const (
+	AttrScope     = "attribute:"
+	ResourceScope = "resource:"
+)
+
+// ScopedAttr splits a scoped attribute column into its scope (AttrScope or
+// ResourceScope) and key; ok is false for any other column name.
+func ScopedAttr(name string) (scope, key string, ok bool) {
+	for _, p := range []string{AttrScope, ResourceScope} {
+		if k, found := strings.CutPrefix(name, p); found {
+			return p, k, true
+		}
+	}
+	return "", "", false
+}
 
 // EventPrefix starts the columns read from a span's events: event.name is
 // the events' names, event.<key> the values of attribute key on them. A

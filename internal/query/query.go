@@ -125,6 +125,11 @@ const (
 	FilterDoesNotStartWith FilterOp = "does-not-start-with"
 	FilterIn               FilterOp = "in"
 	FilterNotIn            FilterOp = "not-in"
+	// FilterMatches holds when the whole text of the column matches the
+	// value, a regular expression in RE2 syntax (as Go's regexp reads it),
+	// anchored at both ends; FilterDoesNotMatch is its negation.
+	FilterMatches      FilterOp = "matches"
+	FilterDoesNotMatch FilterOp = "does-not-match"
 )
 
 // arity is how many values each operator takes: 0 none, 1 one, -1 one or more.
@@ -133,23 +138,38 @@ var arity = map[FilterOp]int{
 	FilterExists: 0, FilterDoesNotExist: 0,
 	FilterContains: 1, FilterDoesNotContain: 1, FilterStartsWith: 1, FilterDoesNotStartWith: 1,
 	FilterIn: -1, FilterNotIn: -1,
+	FilterMatches: 1, FilterDoesNotMatch: 1,
 }
 
 // Negated reports whether the operator is a negation (!=, does-not-*,
 // not-in). A negated filter also matches spans that lack the column, as the
 // opposite of the positive filter does not.
 func (o FilterOp) Negated() bool {
-	switch o {
-	case FilterNe, FilterDoesNotContain, FilterDoesNotStartWith, FilterNotIn, FilterDoesNotExist:
-		return true
+	_, ok := negations[o]
+	return ok
+}
+
+// negations maps each negated operator to its positive form.
+var negations = map[FilterOp]FilterOp{
+	FilterNe: FilterEq, FilterDoesNotContain: FilterContains, FilterDoesNotStartWith: FilterStartsWith,
+	FilterNotIn: FilterIn, FilterDoesNotExist: FilterExists, FilterDoesNotMatch: FilterMatches,
+}
+
+// Positive returns the positive form of a negated operator (= for !=,
+// exists for does-not-exist, ...) and true; the operator itself and false
+// when it is not negated.
+func (o FilterOp) Positive() (FilterOp, bool) {
+	if p, ok := negations[o]; ok {
+		return p, true
 	}
-	return false
+	return o, false
 }
 
 // Filter keeps spans whose Column satisfies Op against Values. Values are
 // string, float64 or bool. A numeric value compares the column as a number
 // (spans whose column is not a number do not match =, <, ...); a string
-// compares it as text; a bool compares it with "true"/"false".
+// compares it as text; a bool compares it with "true"/"false". The regular
+// expression of matches and does-not-match is a string that compiles.
 type Filter struct {
 	Column string
 	Op     FilterOp

@@ -69,6 +69,11 @@ const (
 	// TraceMeasure holds when the trace's Measure satisfies Cmp against
 	// Value. A trace lacking the measure does not match.
 	TraceMeasure TraceOp = "measure"
+	// TraceAggregate holds when Calc (COUNT, or SUM, AVG, MIN or MAX of a
+	// column read as a number) over the trace's spans that match Filters
+	// joined by Combination satisfies Cmp against Value. A trace with no
+	// such span, or none with a numeric value of the column, does not match.
+	TraceAggregate TraceOp = "aggregate"
 )
 
 // Measure is a number computed over a whole trace.
@@ -93,10 +98,13 @@ type TraceFilter struct {
 	// Filters and Combination of TraceSpan and TraceRoot.
 	Filters     []Filter
 	Combination Combination
-	// Measure, Cmp (=, !=, >, >=, <, <=) and Value of TraceMeasure.
+	// Measure, Cmp (=, !=, >, >=, <, <=) and Value of TraceMeasure; Cmp and
+	// Value also of TraceAggregate.
 	Measure Measure
 	Cmp     FilterOp
 	Value   float64
+	// Calc of TraceAggregate.
+	Calc Calculation
 }
 
 // AllOf holds when every filter holds.
@@ -130,6 +138,12 @@ func MeasureIs(m Measure, op FilterOp, v float64) *TraceFilter {
 	return &TraceFilter{Op: TraceMeasure, Measure: m, Cmp: op, Value: v}
 }
 
+// AggregateIs holds when calc over the trace's spans that match all
+// filters satisfies op against v.
+func AggregateIs(calc Calculation, op FilterOp, v float64, fs ...Filter) *TraceFilter {
+	return &TraceFilter{Op: TraceAggregate, Calc: calc, Cmp: op, Value: v, Filters: fs, Combination: And}
+}
+
 // Always and Never are the constant filters.
 func Always() *TraceFilter { return AllOf() }
 
@@ -157,6 +171,8 @@ func (f *TraceFilter) String() string {
 		}
 	case TraceMeasure:
 		return fmt.Sprintf("%s %s %g", f.Measure, f.Cmp, f.Value)
+	case TraceAggregate:
+		return fmt.Sprintf("%s%v/%s %s %g", f.Calc.Name(), f.Filters, f.Combination, f.Cmp, f.Value)
 	}
 	return fmt.Sprintf("%s%v/%s", f.Op, f.Filters, f.Combination)
 }
@@ -180,7 +196,7 @@ func (f *TraceFilter) normalize() {
 	if f == nil {
 		return
 	}
-	if (f.Op == TraceSpan || f.Op == TraceRoot) && f.Combination == "" {
+	if (f.Op == TraceSpan || f.Op == TraceRoot || f.Op == TraceAggregate) && f.Combination == "" {
 		f.Combination = And
 	}
 	for _, c := range f.Children {
@@ -219,7 +235,7 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		if f.Op == TraceNot && len(f.Children) != 1 {
 			return fieldErr(field+".children", "not takes one filter, got %d", len(f.Children))
 		}
-		if len(f.Filters) != 0 || f.Measure != "" {
+		if len(f.Filters) != 0 || f.Measure != "" || f.Calc != (Calculation{}) {
 			return fieldErr(field, "%s takes only children", f.Op)
 		}
 		for i, c := range f.Children {
@@ -229,15 +245,40 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		}
 		return nil
 	case TraceSpan, TraceRoot:
-		if len(f.Children) != 0 || f.Measure != "" {
+		if len(f.Children) != 0 || f.Measure != "" || f.Calc != (Calculation{}) {
 			return fieldErr(field, "%s takes only filters", f.Op)
 		}
 		if f.Combination != And && f.Combination != Or {
 			return fieldErr(field+".combination", "%q: want AND or OR", f.Combination)
 		}
-		return validateFilters(field+".filters", f.Filters)
+		if err := validateFilters(field+".filters", f.Filters); err != nil {
+			return err
+		}
+		return checkFilterTypes(field+".filters", SourceSpans, f.Filters)
+	case TraceAggregate:
+		if len(f.Children) != 0 || f.Measure != "" {
+			return fieldErr(field, "aggregate takes no children or measure")
+		}
+		if f.Combination != And && f.Combination != Or {
+			return fieldErr(field+".combination", "%q: want AND or OR", f.Combination)
+		}
+		switch f.Calc.Op {
+		case OpCount, OpSum, OpAvg, OpMin, OpMax:
+		default:
+			return fieldErr(field+".calc", "%q: want COUNT, SUM, AVG, MIN or MAX", f.Calc.Op)
+		}
+		if err := f.Calc.validate(); err != nil {
+			return &FieldError{Field: field + ".calc", Err: err}
+		}
+		if err := validateCmp(field, f.Cmp); err != nil {
+			return err
+		}
+		if err := validateFilters(field+".filters", f.Filters); err != nil {
+			return err
+		}
+		return checkFilterTypes(field+".filters", SourceSpans, f.Filters)
 	case TraceMeasure:
-		if len(f.Children) != 0 || len(f.Filters) != 0 {
+		if len(f.Children) != 0 || len(f.Filters) != 0 || f.Calc != (Calculation{}) {
 			return fieldErr(field, "measure takes no children or filters")
 		}
 		switch f.Measure {
@@ -245,12 +286,15 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		default:
 			return fieldErr(field+".measure", "%q: want %s or %s", f.Measure, MeasureDuration, MeasureRootDuration)
 		}
-		switch f.Cmp {
-		case FilterEq, FilterNe, FilterGt, FilterGe, FilterLt, FilterLe:
-		default:
-			return fieldErr(field+".op", "%q: want =, !=, >, >=, < or <=", f.Cmp)
-		}
+		return validateCmp(field, f.Cmp)
+	}
+	return fieldErr(field+".op", "%q: want and, or, not, span, root, measure or aggregate", f.Op)
+}
+
+func validateCmp(field string, op FilterOp) error {
+	switch op {
+	case FilterEq, FilterNe, FilterGt, FilterGe, FilterLt, FilterLe:
 		return nil
 	}
-	return fieldErr(field+".op", "%q: want and, or, not, span, root or measure", f.Op)
+	return fieldErr(field+".op", "%q: want =, !=, >, >=, < or <=", op)
 }

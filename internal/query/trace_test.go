@@ -29,6 +29,13 @@ func TestTraceQueryValidate(t *testing.T) {
 		{"bad measure", func(q *TraceQuery) { q.Where = MeasureIs("trace.size", FilterGt, 1) }, "where.measure"},
 		{"bad measure op", func(q *TraceQuery) { q.Where = MeasureIs(MeasureDuration, FilterContains, 1) }, "where.op"},
 		{"bad op", func(q *TraceQuery) { q.Where = &TraceFilter{Op: "xor"} }, "where.op"},
+		{"aggregate", func(q *TraceQuery) {
+			q.Where = AllOf(AggregateIs(Calculation{Op: OpCount}, FilterGt, 2, eq), AggregateIs(Calculation{Op: OpAvg, Column: ColDuration}, FilterLe, 5))
+		}, ""},
+		{"aggregate percentile", func(q *TraceQuery) { q.Where = AggregateIs(Calculation{Op: "P99", Column: ColDuration}, FilterGt, 1) }, "where.calc"},
+		{"aggregate without column", func(q *TraceQuery) { q.Where = AggregateIs(Calculation{Op: OpMax}, FilterGt, 1) }, "where.calc"},
+		{"aggregate op", func(q *TraceQuery) { q.Where = AggregateIs(Calculation{Op: OpCount}, FilterIn, 1) }, "where.op"},
+		{"aggregate filters", func(q *TraceQuery) { q.Where = AggregateIs(Calculation{Op: OpCount}, FilterGt, 1, Filter{Op: "="}) }, "where.filters[0].column"},
 		{"span with children", func(q *TraceQuery) { q.Where = &TraceFilter{Op: TraceSpan, Children: []*TraceFilter{Always()}} }, "where"},
 		{"nil child", func(q *TraceQuery) { q.Where = AllOf(nil) }, "where.children[0]"},
 	}

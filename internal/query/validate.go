@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -88,6 +89,9 @@ func (q *Query) Validate() error {
 	if err := validateFilters("filters", q.Filters); err != nil {
 		return err
 	}
+	if err := checkFilterTypes("filters", q.Source, q.Filters); err != nil {
+		return err
+	}
 	for i, b := range q.Breakdowns {
 		if b == "" {
 			return fieldErr(fmt.Sprintf("breakdowns[%d]", i), "empty column name")
@@ -155,9 +159,12 @@ func validateFilters(field string, fs []Filter) error {
 		if f.Column == "" {
 			return fieldErr(name+".column", "empty")
 		}
+		if scope, key, ok := ScopedAttr(f.Column); ok && key == "" {
+			return fieldErr(name+".column", "%q: no attribute key after %q", f.Column, scope)
+		}
 		n, ok := arity[f.Op]
 		if !ok {
-			return fieldErr(name+".op", "%q is not a filter operator", f.Op)
+			return fieldErr(name+".op", "%s: %q is not a filter operator", describe(f), f.Op)
 		}
 		switch {
 		case n == 0 && len(f.Values) != 0:
@@ -173,10 +180,16 @@ func validateFilters(field string, fs []Filter) error {
 			default:
 				return fieldErr(name+".value", "%v (%T): want a string, number or boolean", v, v)
 			}
-			if _, isStr := v.(string); !isStr {
-				switch f.Op {
-				case FilterContains, FilterDoesNotContain, FilterStartsWith, FilterDoesNotStartWith:
+			str, isStr := v.(string)
+			switch f.Op {
+			case FilterContains, FilterDoesNotContain, FilterStartsWith, FilterDoesNotStartWith, FilterMatches, FilterDoesNotMatch:
+				if !isStr {
 					return fieldErr(name+".value", "%s needs a string", f.Op)
+				}
+			}
+			if f.Op == FilterMatches || f.Op == FilterDoesNotMatch {
+				if _, err := regexp.Compile(str); err != nil {
+					return fieldErr(name+".value", "%s: %w", f.Op, err)
 				}
 			}
 		}
@@ -199,5 +212,8 @@ func ValidateSelection(s Selection) error {
 	case s.Empty():
 		return fieldErr("selection", "selects nothing: give a time range, a value range or filters")
 	}
-	return validateFilters("selection.filters", s.Filters)
+	if err := validateFilters("selection.filters", s.Filters); err != nil {
+		return err
+	}
+	return checkFilterTypes("selection.filters", SourceSpans, s.Filters)
 }

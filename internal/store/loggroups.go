@@ -138,7 +138,10 @@ type GroupEventQuery struct {
 	Before       *EventPosition
 	Contains     []string
 	// Match, when set, is a condition on the message the store evaluates
-	// too (a filter pattern compiled to the query layer's TextMatch).
+	// too (a filter pattern compiled to the query layer's TextMatch). A
+	// backend without JSON functions may leave its JSON conditions
+	// undecided and answer a superset; callers that need the exact answer
+	// re-check each event with the pattern (internal/logsearch does).
 	Match      *query.TextMatch
 	Descending bool
 	Limit      int // 0: no limit

@@ -26,8 +26,8 @@ type TraceScanner interface {
 	// left out of every span.
 	SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim SpanTrim) ([][]model.Span, error)
 	// ServerSpanNames counts the SERVER spans starting in [start, end) by
-	// service, name, instance and request host, ordered by those four: where
-	// a service's span names came from.
+	// service, name, instance, request host and sender (and scope), ordered
+	// by those five: where a service's span names came from.
 	ServerSpanNames(ctx context.Context, project string, start, end time.Time) ([]NameCount, error)
 }
 
@@ -64,6 +64,9 @@ type NameCount struct {
 	// k8s.pod.name and service.instance.id that is set, else "".
 	Instance string
 	URLHost  string // host[:port] of the url.full attribute, else ""
+	// Source is the resource's xray.udp.source: the address an X-Ray
+	// segment's datagram came from, else "".
+	Source   string
 	Scope    string // instrumentation scope name
 	Count    int64
 	LastNano int64 // the newest start

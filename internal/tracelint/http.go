@@ -36,7 +36,19 @@ type HandlerConfig struct {
 	MaxRejected int
 	// Project maps a request to its project; nil: model.DefaultProject.
 	Project func(*http.Request) string
+	// Clients, when set, tells the naming report which sampling clients
+	// each process polls with.
+	Clients ClientLinker
 	Logger  *slog.Logger // nil: slog.Default()
+}
+
+// ClientLinker finds the X-Ray sampling clients of processes.
+type ClientLinker interface {
+	// SamplingClients maps sources (the addresses processes send X-Ray
+	// segments from) to the ClientIDs of the GetSamplingTargets reports
+	// their segments in [start, end) match; sources it cannot tie to a
+	// client are left out.
+	SamplingClients(ctx context.Context, project string, sources []string, start, end time.Time) (map[string][]string, error)
 }
 
 // DefaultHandlerConfig returns the defaults documented on HandlerConfig.

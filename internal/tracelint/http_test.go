@@ -106,9 +106,9 @@ func TestHandlers(t *testing.T) {
 			rejectedLog(model.TraceID{4}, "other", "bad_trace_id", "InvalidTraceId", "00000000000000bb", 7),
 		},
 		names: []store.NameCount{
-			{Service: "backend-flask", Name: "backend-flask", URLHost: "localhost:4567", Count: 7, LastNano: t0.UnixNano()},
-			{Service: "localhost", Name: "localhost", URLHost: "localhost:4567", Count: 3, LastNano: t0.UnixNano()},
-			{Service: "frontend", Name: "frontend", URLHost: "localhost:3000", Count: 2, LastNano: t0.UnixNano()},
+			{Service: "backend-flask", Name: "backend-flask", URLHost: "localhost:4567", Scope: XRayScopeName, Count: 7, LastNano: t0.UnixNano()},
+			{Service: "localhost", Name: "localhost", URLHost: "localhost:4567", Scope: XRayScopeName, Count: 3, LastNano: t0.UnixNano()},
+			{Service: "frontend", Name: "frontend", URLHost: "localhost:3000", Scope: XRayScopeName, Count: 2, LastNano: t0.UnixNano()},
 		},
 	}
 	cfg := DefaultHandlerConfig()

@@ -9,7 +9,11 @@ import (
 	"lookout/internal/model"
 )
 
-// Rule names of the findings.
+// Rule names of the findings. Unclosed, closed-before-child and
+// missing-downstream are X-Ray's: they apply to spans made from X-Ray
+// documents only (scope XRayScopeName). In OpenTelemetry a child may
+// outlive its parent (asynchronous work), and in-progress and traced flags
+// are X-Ray document fields.
 const (
 	RuleUnclosed          = "unclosed"            // still in progress past the timeout
 	RuleClosedBeforeChild = "closed-before-child" // a parent ended before its child did
@@ -18,6 +22,9 @@ const (
 	RuleClockSkew         = "clock-skew"          // a callee's segment outside its caller's call
 	// RuleRejectedDocument (rejected.go): a document the receiver refused.
 )
+
+// FromXRay reports whether the span was made from an X-Ray segment document.
+func FromXRay(sp *model.Span) bool { return sp.Scope.Name == XRayScopeName }
 
 // Config tunes the rules.
 type Config struct {
@@ -93,8 +100,9 @@ func Check(cfg Config, spans []model.Span) Report {
 				Path: t.path(i), OpenedAt: openedAt(sp), Message: fmt.Sprintf(format, args...)}
 		}
 		p := t.Parent[i]
+		xray := FromXRay(sp)
 		open := InProgress(sp)
-		if open {
+		if open && xray {
 			age := time.Duration(now().UnixNano() - sp.StartUnixNano)
 			if age > cfg.InProgressTimeout {
 				msg := fmt.Sprintf("%q was opened %s ago and never closed", sp.Name, age.Round(time.Second))
@@ -104,7 +112,7 @@ func Check(cfg Config, spans []model.Span) Report {
 				r.Findings = append(r.Findings, f(RuleUnclosed, "error", "%s", msg))
 			}
 		}
-		if p >= 0 && !open && !InProgress(t.Spans[p]) && !t.IsSegment(i) && sp.EndUnixNano > t.Spans[p].EndUnixNano+tol {
+		if xray && p >= 0 && !open && !InProgress(t.Spans[p]) && !t.IsSegment(i) && sp.EndUnixNano > t.Spans[p].EndUnixNano+tol {
 			r.Findings = append(r.Findings, f(RuleClosedBeforeChild, "warning", "parent %q ended %s before its child %q",
 				t.Spans[p].Name, time.Duration(sp.EndUnixNano-t.Spans[p].EndUnixNano), sp.Name))
 		}
@@ -115,7 +123,7 @@ func Check(cfg Config, spans []model.Span) Report {
 			x.ParentID = sp.ParentSpanID.String()
 			r.Findings = append(r.Findings, x)
 		}
-		if v, ok := sp.Attributes.Get(AttrTraced); ok && v.Kind == model.KindBool && v.Bool && !hasSegmentChild(t, i) {
+		if v, ok := sp.Attributes.Get(AttrTraced); xray && ok && v.Kind == model.KindBool && v.Bool && !hasSegmentChild(t, i) {
 			r.Findings = append(r.Findings, f(RuleMissingDownstream, "warning",
 				"%q called a traced service whose segment never arrived (check the callee's daemon address and sampling)", sp.Name))
 		}

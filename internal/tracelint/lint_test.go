@@ -11,10 +11,11 @@ import (
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-// sp builds a span: id and parent are small numbers (0: none), times are
-// milliseconds after t0.
+// sp builds a span made from an X-Ray document: id and parent are small
+// numbers (0: none), times are milliseconds after t0.
 func sp(id, parent byte, service, name string, startMs, endMs int, attrs ...model.KeyValue) model.Span {
 	s := model.Span{TraceID: model.TraceID{1}, SpanID: model.SpanID{7, id}, Name: name, Kind: model.SpanKindInternal,
+		Scope:         model.Scope{Name: XRayScopeName},
 		StartUnixNano: t0.Add(time.Duration(startMs) * time.Millisecond).UnixNano(),
 		EndUnixNano:   t0.Add(time.Duration(endMs) * time.Millisecond).UnixNano(), Attributes: attrs}
 	if parent != 0 {
@@ -27,6 +28,9 @@ func sp(id, parent byte, service, name string, startMs, endMs int, attrs ...mode
 }
 
 func server(s model.Span) model.Span { s.Kind = model.SpanKindServer; return s }
+
+// otel makes s a span from an OpenTelemetry SDK.
+func otel(s model.Span) model.Span { s.Scope = model.Scope{Name: "io.opentelemetry.flask"}; return s }
 
 var (
 	inProgress = model.KeyValue{Key: AttrInProgress, Value: model.BoolValue(true)}
@@ -66,6 +70,18 @@ func TestCheck(t *testing.T) {
 			sp(2, 1, "shop", "enqueue", 10, 12), server(sp(3, 2, "worker", "worker", 11, 500))}, nil},
 		{"independent subsegment inherits service", time.Hour, []model.Span{server(sp(1, 0, "shop", "shop", 0, 100)),
 			sp(2, 1, "", "row-21", 10, 20)}, nil},
+		// OpenTelemetry: a child may outlive its parent; in-progress and
+		// traced are X-Ray document fields. Orphans and skew still count.
+		{"otel child outliving its parent", time.Hour, []model.Span{otel(server(sp(1, 0, "shop", "GET /cart", 0, 100))),
+			otel(sp(2, 1, "shop", "send-email", 10, 150))}, nil},
+		{"otel span with X-Ray flags", time.Hour, []model.Span{otel(server(sp(1, 0, "shop", "GET /cart", 0, 100))),
+			otel(open(sp(2, 1, "shop", "x", 10, 0))), otel(sp(3, 1, "shop", "call", 10, 50, traced))}, nil},
+		{"otel orphan", time.Hour, []model.Span{otel(sp(2, 9, "shop", "a", 0, 10))}, []string{"orphan:a"}},
+		{"otel callee clock behind", time.Hour, []model.Span{otel(server(sp(1, 0, "shop", "GET /cart", 0, 100))),
+			otel(sp(2, 1, "shop", "call", 10, 50)), otel(server(sp(3, 2, "inventory", "GET /stock", -200, -170)))},
+			[]string{"clock-skew:GET /stock"}},
+		{"X-Ray parent with an otel child", time.Hour, []model.Span{server(sp(1, 0, "shop", "shop", 0, 100)),
+			otel(sp(2, 1, "shop", "async", 10, 150))}, nil},
 	}
 	for _, tc := range cases {
 		cfg := DefaultConfig()

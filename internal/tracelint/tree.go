@@ -16,6 +16,10 @@ import (
 
 // Attributes the tree and the rules read (see docs/xray-mapping.md).
 const (
+	// XRayScopeName is the instrumentation scope of spans made from X-Ray
+	// documents (receiver/xray/segment.ScopeName, which imports this
+	// package in its tests).
+	XRayScopeName  = "lookout/receiver/xray"
 	AttrInProgress = "aws.xray.inprogress"
 	AttrTraced     = "aws.xray.traced"
 	AttrNamespace  = "aws.xray.namespace"

@@ -2,6 +2,7 @@ package xraysampling
 
 import (
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 )
@@ -52,7 +53,17 @@ func Unmatched(r Rule, services []ServiceCount, segments []Segment) string {
 		for _, s := range services {
 			seen = append(seen, valueCount{s.Name, s.Count})
 		}
-		return fmt.Sprintf("ServiceName %q matched no segment; services seen: %s", r.ServiceName, list(seen))
+		msg := fmt.Sprintf("ServiceName %q matched no segment; services seen: %s", r.ServiceName, list(seen))
+		if dyn := namedAfterHost(segments); len(dyn) > 0 {
+			msg += fmt.Sprintf("; %s named after the request's Host header (dynamic segment naming): "+
+				"the SDK matches rules against that name, not its fixed one (see /api/xray/naming)", strings.Join(quoteAll(dyn), ", "))
+			if len(dyn) == 1 {
+				msg = strings.Replace(msg, " named after", " is named after", 1)
+			} else {
+				msg = strings.Replace(msg, " named after", " are named after", 1)
+			}
+		}
+		return msg
 	}
 	of := fmt.Sprintf("of %s", strings.Join(quoteAll(names), ", "))
 	left := make([]Segment, 0, len(segments))
@@ -100,6 +111,67 @@ func Unmatched(r Rule, services []ServiceCount, segments []Segment) string {
 	return fmt.Sprintf("%d stored segments match every field (e.g. %s %s%s of %q): the SDKs may not have fetched the rule yet "+
 		"(they poll rules every 5 minutes) or were not asked to decide (an upstream caller's sampling decision is kept)",
 		n, ex.Method, ex.Host, ex.Path, ex.Service)
+}
+
+// namedAfterHost lists the services whose segments are named after their
+// request's Host header (with or without its port): dynamic naming.
+func namedAfterHost(segments []Segment) []string {
+	var out []string
+	for _, s := range segments {
+		host := s.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		if s.Host != "" && (strings.EqualFold(s.Service, s.Host) || strings.EqualFold(s.Service, host)) && !contains(out, s.Service) {
+			out = append(out, s.Service)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Evidence is one kind of request seen (a segment's service, origin, host,
+// method and path) and the first field of a rule it fails, as
+// POST /api/xray/sampling/match answers for that request.
+type Evidence struct {
+	Service string   `json:"service"`
+	Host    string   `json:"host,omitempty"`
+	Method  string   `json:"method,omitempty"`
+	Path    string   `json:"path,omitempty"`
+	Count   int64    `json:"count"`
+	Why     Mismatch `json:"why"`
+}
+
+// MaxEvidence bounds the kinds of requests a finding lists.
+const MaxEvidence = 5
+
+// Evidences matches the rule against what was seen, request by request:
+// the segments given, else (none could be read) the services, each by its
+// name alone. Requests the rule matches are left out; the most frequent
+// come first, at most MaxEvidence.
+func Evidences(r Rule, services []ServiceCount, segments []Segment) []Evidence {
+	out := []Evidence{}
+	read := map[string]bool{}
+	for _, s := range segments {
+		read[s.Service] = true
+		req := Request{ServiceName: s.Service, ServiceType: s.Origin, Host: s.Host, HTTPMethod: s.Method, URLPath: s.Path}
+		if m, ok := r.Match(req); !ok {
+			out = append(out, Evidence{Service: s.Service, Host: s.Host, Method: s.Method, Path: s.Path, Count: int64(s.Count), Why: m})
+		}
+	}
+	for _, s := range services {
+		if read[s.Name] {
+			continue
+		}
+		if m, ok := r.Match(Request{ServiceName: s.Name}); !ok {
+			out = append(out, Evidence{Service: s.Name, Count: s.Count, Why: m})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	if len(out) > MaxEvidence {
+		out = out[:MaxEvidence]
+	}
+	return out
 }
 
 // Notes are facts about a rule that make SDKs ignore or mis-read it.

@@ -19,7 +19,8 @@ type AllocConfig struct {
 	QuotaTTL time.Duration
 	// Active is how long after its last report a client still counts for a
 	// rule. The SDKs report a rule only when it matched requests, so a client
-	// that went quiet drops out after this. Default 30s.
+	// that went quiet drops out after this. At least QuotaTTL, so that no
+	// client is forgotten while its quota is valid. Default 30s.
 	Active time.Duration
 }
 
@@ -30,8 +31,8 @@ func DefaultAllocConfig() AllocConfig {
 
 // Validate reports the first invalid field.
 func (c AllocConfig) Validate() error {
-	if c.Interval < time.Second || c.QuotaTTL < c.Interval || c.Active < c.Interval {
-		return errors.New("xraysampling: Interval must be at least 1s, QuotaTTL and Active at least Interval")
+	if c.Interval < time.Second || c.QuotaTTL < c.Interval || c.Active < c.QuotaTTL {
+		return errors.New("xraysampling: Interval must be at least 1s, QuotaTTL at least Interval, Active at least QuotaTTL")
 	}
 	return nil
 }
@@ -39,12 +40,17 @@ func (c AllocConfig) Validate() error {
 // Allocator shares each rule's reservoir (requests per second across all
 // clients) among the clients that reported for the rule recently. Each
 // report records the client's demand (requests per second since its last
-// report) and returns its quota: demands are filled smallest first (max-min
-// fair), what is left is spread evenly, and a unit that cannot be split goes
-// to a client picked by a hash of its id and the current interval, so small
-// reservoirs rotate among many clients. Quotas of one rule add up to its
-// ReservoirSize; as clients come and go they may exceed it until the older
-// quotas expire (QuotaTTL). Not safe for concurrent use.
+// report) and returns its quota. The fair share is computed over every
+// active client: demands are filled smallest first (max-min fair), what is
+// left is spread evenly, and a unit that cannot be split goes to a client
+// picked by a hash of its id and the current interval, so small reservoirs
+// rotate among many clients. A client is handed its fair share only as far
+// as the other clients' unexpired quotas leave room: the quotas of a rule
+// valid at any instant never add up to more than its ReservoirSize. So a
+// newcomer gets what is unallocated (maybe 0) and the rest moves to it as
+// the others report again and are handed their smaller shares. (A
+// ReservoirSize lowered by an update is the exception: quotas handed out
+// before stay valid until they expire.) Not safe for concurrent use.
 type Allocator struct {
 	cfg   AllocConfig
 	rules map[string]map[string]*client // rule name → client id →
@@ -88,8 +94,17 @@ func (a *Allocator) Report(rule string, reservoir int, clientID string, requests
 	}
 	c.last = now
 	c.demand = float64(max(requests, 0)) / math.Max(elapsed.Seconds(), 1)
-	quotas := share(max(reservoir, 0), clients, a.epoch(now))
-	c.quota, c.ttl = quotas[clientID], now.Add(a.cfg.QuotaTTL)
+	reservoir = max(reservoir, 0)
+	fair := share(reservoir, clients, a.epoch(now))[clientID]
+	// The client's own quota is replaced by this one; the others' stand
+	// until they expire or their clients report again.
+	held := 0
+	for id, o := range clients {
+		if id != clientID && o.ttl.After(now) {
+			held += o.quota
+		}
+	}
+	c.quota, c.ttl = min(fair, max(reservoir-held, 0)), now.Add(a.cfg.QuotaTTL)
 	return c.quota, c.ttl
 }
 

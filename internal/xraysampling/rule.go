@@ -1,9 +1,12 @@
-// Package xraysampling is the model of X-Ray centralized sampling: rules and
-// their validation, the order and wildcards AWS matches them with, sharing a
+// Package xraysampling is X-Ray centralized sampling: rules and their
+// validation, the order and wildcards AWS matches them with, sharing a
 // rule's reservoir among the clients that report for it, per-rule statistics
-// in 10-second windows, and explanations of why a rule matched nothing. It
-// knows no wire protocol and no storage: the X-Ray receiver serves it and the
-// metadata store keeps the rules.
+// in 10-second windows, explanations of why a rule matched nothing or is
+// shadowed, and the comparison of what each client reported sampled with
+// the segments that arrived. Service keeps that state per project: the
+// rules in a document store (store.Documents), quotas, statistics and the
+// clients' reports in memory. It knows no wire protocol: the X-Ray API
+// receiver (internal/receiver/xrayapi) serves it.
 package xraysampling
 
 import (
@@ -245,7 +248,7 @@ func copyMap(m map[string]string) map[string]string {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -22,6 +22,11 @@ import (
 var lookoutBin string
 
 func TestMain(m *testing.M) {
+	// With AWS_CA_BUNDLE set, every aws-sdk-go v1 session (the X-Ray SDK's
+	// sampling pollers make one each) rewrites http.DefaultClient's
+	// transport: a data race when two samplers run in this process. These
+	// tests talk to loopback only and need no CA bundle.
+	os.Unsetenv("AWS_CA_BUNDLE")
 	dir, err := os.MkdirTemp("", "lookout-compat")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

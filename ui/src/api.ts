@@ -38,7 +38,8 @@ export async function getJSON<T>(path: string, params: Record<string, string | u
   }
   if (!res.ok) {
     const b = body as { error?: string; message?: string } | null;
-    throw new ApiError(res.status, `${res.status}: ${b?.error ?? b?.message ?? text.slice(0, 200)}`);
+    // A plain-text answer ("404 page not found") already starts with its status.
+    throw new ApiError(res.status, `${res.status}: ${b?.error ?? b?.message ?? (text.replace(/^\d{3}\s+/, "").slice(0, 200) || res.statusText)}`);
   }
   if (body === null && text) throw new ApiError(res.status, "invalid JSON from " + path);
   return body as T;

@@ -77,6 +77,11 @@ export function ms(v: number): string {
   return ago(v / 1000);
 }
 
+/** plural writes a count with its noun: "1 service", "3 services" (plural: the noun's plural when not noun + "s"). */
+export function plural(n: number, noun: string, pluralNoun = noun + "s"): string {
+  return `${n} ${n === 1 ? noun : pluralNoun}`;
+}
+
 /** ago formats a number of seconds as "3m 20s". */
 export function ago(sec: number): string {
   sec = Math.max(0, Math.round(sec));

@@ -9,6 +9,7 @@ import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
 import { servicePage } from "./pages/service";
+import { startTicking } from "./refresh";
 
 const app = document.getElementById("app")!;
 let generation = 0;
@@ -23,6 +24,7 @@ async function render(): Promise<void> {
     a.classList.toggle("active", p === page || (p === "traces" && (page === "trace" || page === "service")) || (p === "errors" && page === "item"));
   }
   const alive = () => gen === generation;
+  document.title = title(page, id) + " · Lookout";
   try {
     switch (page) {
       case "traces":
@@ -40,7 +42,7 @@ async function render(): Promise<void> {
       case "groups":
         return await groupsPage(app, alive);
       case "status":
-        return await statusPage(app, alive);
+        return await statusPage(app, params, alive);
       default:
         mount(app, errorBox(`unknown page "${page}"`));
     }
@@ -49,5 +51,23 @@ async function render(): Promise<void> {
   }
 }
 
+/** title names a page for the browser tab and history. */
+function title(page: string, id: string | undefined): string {
+  const short = (s: string) => (s.length > 12 ? s.slice(0, 12) + "…" : s);
+  switch (page) {
+    case "trace":
+      return id ? `Trace ${short(id)}` : "Trace";
+    case "service":
+      return `Service ${id ?? ""}`.trim();
+    case "errors":
+      return id ? `Error item ${id}` : "Errors";
+    case "groups":
+      return "Log groups";
+    default:
+      return page.charAt(0).toUpperCase() + page.slice(1);
+  }
+}
+
 addEventListener("hashchange", () => void render());
 void render();
+startTicking();

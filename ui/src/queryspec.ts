@@ -2,12 +2,13 @@
 // (docs/query.md). Every parser throws a SpecError naming the field and the
 // part it could not read, so the page can show it next to the form.
 
-import type { Calculation, Filter, Having, QueryOrder, QuerySpec, Scalar } from "./api";
+import type { Calculation, Having, QueryOrder, QuerySpec } from "./api";
+import { columnUnit, durationIn, filters, isDuration, SpecError } from "./queryspec_where";
 
-export class SpecError extends Error {}
+export { filterLine, filters, scalar, SpecError } from "./queryspec_where";
 
 const fail = (field: string, part: string, why: string): never => {
-  throw new SpecError(`${field}: "${part}": ${why}`);
+  throw new SpecError(`${field}: "${part}": ${why}`, field);
 };
 
 /** The builder's fields as they are kept in the URL. */
@@ -35,7 +36,7 @@ const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-
 
 /** duration reads "1h30m", "15m", "2.5s", "7d" into seconds; null when it is not one. */
 export function duration(s: string): number | null {
-  const parts = s.match(/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d))+$/) ? s.match(/\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d)/g) : null;
+  const parts = isDuration(s) ? s.match(/\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d)/g) : null;
   if (!parts) return null;
   let sec = 0;
   for (const p of parts) {
@@ -118,67 +119,6 @@ export function calculations(s: string): Calculation[] {
   return parts.map((p) => calc("VISUALIZE", p) ?? fail("VISUALIZE", p, "want OP or OP(column), as in P99(duration_ms)"));
 }
 
-/** scalar types a value: numbers and true/false as JSON, "quoted" as a string, anything else as text. */
-export function scalar(s: string): Scalar {
-  s = s.trim();
-  if (/^".*"$/.test(s)) {
-    try {
-      return JSON.parse(s) as string;
-    } catch {
-      return s.slice(1, -1);
-    }
-  }
-  if (s === "true" || s === "false") return s === "true";
-  if (s !== "" && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return Number(s);
-  return s;
-}
-
-const WORD_OPS = ["does-not-exist", "exists", "does-not-contain", "contains", "does-not-start-with", "starts-with", "not-in", "in"];
-
-/** filters reads WHERE, one filter a line: "http.route = /api/orders", "http.status_code >= 500", "error exists", "x in 1, 2". */
-export function filters(text: string): Filter[] {
-  const out: Filter[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    let column: string, op: string, rest: string;
-    const w = line.match(new RegExp(`^(\\S+)\\s+(${WORD_OPS.join("|")})(?:\\s+(.*))?$`, "i"));
-    const sym = line.match(/^([^\s=!<>]+)\s*(!=|>=|<=|=|>|<)\s*(.*)$/);
-    if (w) [, column, op, rest = ""] = w;
-    else if (sym) [, column, op, rest] = sym;
-    else return fail("WHERE", line, `want "column op value" with op one of = != > >= < <= ${WORD_OPS.join(" ")}`);
-    op = op.toLowerCase();
-    rest = rest.trim();
-    if (op === "exists" || op === "does-not-exist") {
-      if (rest) fail("WHERE", line, `${op} takes no value`);
-      out.push({ column, op });
-    } else if (op === "in" || op === "not-in") {
-      const vals = splitTop(rest).map(scalar);
-      if (!vals.length) fail("WHERE", line, `${op} needs values, as in "x ${op} 1, 2"`);
-      out.push({ column, op, value: vals });
-    } else {
-      if (!rest) fail("WHERE", line, `${op} needs a value (write "" for the empty string)`);
-      out.push({ column, op, value: scalar(rest) });
-    }
-  }
-  return out;
-}
-
-/** text writes a value so that scalar() reads it back the same. */
-function text(v: Scalar, inList = false): string {
-  if (typeof v !== "string") return String(v);
-  // Text that reads back as the same number or boolean stays plain: the
-  // server compares a number as a number and a boolean as "true"/"false".
-  return v !== "" && String(scalar(v)) === v && !(inList && /[,"()]/.test(v)) ? v : JSON.stringify(v);
-}
-
-/** filterLine writes a filter as a WHERE line (the inverse of filters). */
-export function filterLine(f: Filter): string {
-  if (f.value === undefined) return `${f.column} ${f.op}`;
-  const v = Array.isArray(f.value) ? f.value.map((x) => text(x, true)).join(", ") : text(f.value);
-  return `${f.column} ${f.op} ${v}`;
-}
-
 /** list reads a comma list of column names (GROUP BY). */
 export const list = (s: string): string[] => splitTop(s);
 
@@ -200,8 +140,9 @@ export function havings(s: string): Having[] {
     const m = part.match(/^(.+?)\s*(!=|>=|<=|=|>|<)\s*(\S+)$/);
     const c = m && calc("HAVING", m[1].trim());
     if (!m || !c) return fail("HAVING", part, "want CALCULATION op number, as in COUNT > 10");
-    const value = Number(m[3]);
-    if (!Number.isFinite(value)) fail("HAVING", part, `${m[3]} is not a number`);
+    const unit = c.column ? columnUnit(c.column) : null;
+    const value = unit && isDuration(m[3]) ? durationIn(m[3], unit)! : Number(m[3]);
+    if (!Number.isFinite(value)) fail("HAVING", part, `${m[3]} is not a number${unit ? " or a duration" : ""}`);
     return { calculate_op: c.op, column: c.column, op: m[2], value };
   });
 }
@@ -227,7 +168,7 @@ export function spec(b: Builder, nowSec = Date.now() / 1000): QuerySpec {
   const s: QuerySpec = { ...timeSpec(b.start, b.end, nowSec), calculations: calculations(b.calcs) };
   const g = granularity(b.granularity);
   if (g) s.granularity = g;
-  const fs = filters(b.where);
+  const fs = filters(b.where, b.source);
   if (fs.length) (s.filters = fs), (s.filter_combination = combine);
   const bd = list(b.groupBy);
   if (bd.length) s.breakdowns = bd;

@@ -8,23 +8,28 @@
 // twice), then drives Chromium (playwright-core, system browser at
 // $CHROMIUM or /usr/bin/chromium) through Traces, the trace view, Logs,
 // Errors, Log groups (drill-down), Status, the service page and Query
-// (charts, heatmap, BubbleUp, the logs source). On failure it saves a
+// (charts, heatmap, BubbleUp, the logs source), CloudWatch lines' stated
+// severity, auto-refresh and ticking times, missing trace ids, and WHERE
+// refusals and durations with units. On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/.
 //
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
-// chromium.mjs (the browser, page errors), checks_pages.mjs and
-// checks_query.mjs (the checks); common.mjs holds the bounded waits.
+// chromium.mjs (the browser, page errors), checks_pages.mjs,
+// checks_query.mjs, checks_live.mjs and checks_where.mjs (the checks);
+// common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLookout, stopLookout } from "./lookout.mjs";
-import { newIds, sendData, QUERY_PLAN, sendQueryData, sendLogLevels, sendCloudWatch, sendXRay, awaitXRay } from "./seed.mjs";
+import { newIds, sendData, QUERY_PLAN, sendQueryData, sendLogLevels, sendCloudWatch, sendCloudWatchLevels, sendXRay, awaitXRay, LATE } from "./seed.mjs";
 import { launchChromium, openPage, watchPageErrors } from "./chromium.mjs";
 import { traceChecks, logsChecks, errorsChecks, groupsChecks, statusChecks, serviceChecks, fallbackCheck } from "./checks_pages.mjs";
 import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
+import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
+import { whereChecks } from "./checks_where.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TOTAL_TIMEOUT_MS = 180_000;
@@ -48,6 +53,7 @@ async function run(held) {
   const sent = await sendQueryData(addrs, plan);
   await sendLogLevels(addrs);
   await sendCloudWatch(addrs);
+  await sendCloudWatchLevels(addrs);
   ids.refusedDoc = await sendXRay(addrs, ids);
   const base = `http://${addrs.http}`;
   await awaitXRay(base, ids);
@@ -58,7 +64,7 @@ async function run(held) {
   /** expected: the console errors the next check provokes on purpose (see watchPageErrors). */
   const expected = { status400: 0, status404: 0 };
   const pageErrors = watchPageErrors(page, expected);
-  const t = { page, base, log, ids, expected };
+  const t = { page, base, log, ids, expected, addrs };
 
   await traceChecks(t);
   await logsChecks(t);
@@ -68,6 +74,11 @@ async function run(held) {
   await serviceChecks(t);
   await queryChecks(t, plan, sent);
   await logsQueryChecks(t);
+  await cloudWatchSeverityChecks(t);
+  await liveChecks(t);
+  await missingTraceChecks(t);
+  // Every span in the query window: the plan's, the trace's four (120, 50, 40, 10 ms), the two good X-Ray segments (20 ms) and the late one.
+  await whereChecks(t, [...Object.values(sent).flat(), 120, 50, 40, 10, 20, 20, LATE.durationMs]);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

@@ -118,6 +118,37 @@ export async function sendCloudWatch(addrs) {
   }
 }
 
+/** CW_LEVELS: log group /ui-test/levels, whose messages state their level only in their text; severity "" is none. */
+export const CW_LEVELS = { group: "/ui-test/levels", stream: "app", lines: [
+  { message: '{"level":"ERROR","msg":"cw json failure","order":42}', severity: "ERROR" },
+  { message: "[WARN] cw bracketed warning", severity: "WARN" },
+  { message: "cw plain line", severity: "" },
+] };
+
+/** sendCloudWatchLevels creates CW_LEVELS' group and stream and puts its lines over the CloudWatch Logs API. */
+export async function sendCloudWatchLevels(addrs) {
+  const cw = (op, body) => post(`http://${addrs.http}/`, body, { "X-Amz-Target": `Logs_20140328.${op}`, "Content-Type": "application/x-amz-json-1.1" });
+  const { group, stream, lines } = CW_LEVELS;
+  await cw("CreateLogGroup", { logGroupName: group });
+  await cw("CreateLogStream", { logGroupName: group, logStreamName: stream });
+  const now = Date.now();
+  await cw("PutLogEvents", { logGroupName: group, logStreamName: stream, logEvents: lines.map((l, i) => ({ timestamp: now - (lines.length - i) * 1000, message: l.message })) });
+}
+
+/** LATE: the span sendLate sends after the page has loaded: its service, name and duration. */
+export const LATE = { service: "ui-test-late", name: "late-arrival", durationMs: 1500 };
+
+/** sendLate sends LATE's span, one span of a new trace ending now, over OTLP/HTTP JSON; returns its trace id. */
+export async function sendLate(addrs) {
+  const trace = randomBytes(16).toString("hex");
+  const end = BigInt(Date.now()) * 1_000_000n;
+  const start = end - BigInt(LATE.durationMs) * 1_000_000n;
+  await post(`http://${addrs.otlpHTTP}/v1/traces`, { resourceSpans: [{ resource: { attributes: [str("service.name", LATE.service)] }, scopeSpans: [{ scope: { name: "ui-test" }, spans: [
+    { traceId: trace, spanId: randomBytes(8).toString("hex"), name: LATE.name, kind: 2, startTimeUnixNano: String(start), endTimeUnixNano: String(end) },
+  ] }] }] });
+  return trace;
+}
+
 /** xrayTraceId writes a 32-hex trace id in X-Ray's form. */
 export const xrayTraceId = (hex) => `1-${hex.slice(0, 8)}-${hex.slice(8)}`;
 

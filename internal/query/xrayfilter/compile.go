@@ -15,8 +15,9 @@ import (
 // (the residual). Negation swaps the brackets: !x lies between !Sure(x) and
 // !Where(x).
 //
-// The filters read the span attributes the X-Ray receiver writes (see
-// receiver/xray's mapping); a test there keeps the names below in step.
+// The filters read the span attributes the X-Ray receiver writes (see the
+// mapping in receiver/xray/segment); a test there keeps the names below in
+// step.
 
 // Attribute names of the X-Ray mapping that filters read.
 const (

@@ -10,7 +10,7 @@ import (
 
 // Which expressions compile exactly (the store's answer is final) and which
 // leave a residual for Match. The agreement with Match over data is tested
-// in receiver/xray (read_compile_test.go), which has the mapping and a store.
+// in xrayread (compile_test.go), which maps documents and has a store.
 func TestCompileExactness(t *testing.T) {
 	cases := []struct {
 		expr  string

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,8 +47,10 @@ type call struct {
 	region  string
 }
 
-// New builds the handler. Mount it at "POST /" on the main HTTP port; it
-// answers only requests carrying X-Amz-Target: Logs_20140328.*.
+// New builds the handler. Route to it every request of the main HTTP port
+// that carries an X-Amz-Target header, and POST / without one: it serves
+// Logs_20140328.* and answers any other target, or none, with
+// UnknownOperationException naming what was asked.
 func New(cfg Config, b Backends) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -107,7 +110,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(target, targetPrefix)
 	op := h.ops[name]
 	if !ok || op == nil {
-		writeError(w, newAPIError("UnknownOperationException", "unknown operation %q", target).(*apiError))
+		writeError(w, unknownOperation(target))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxRequestBytes))
@@ -137,6 +140,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.Error("cwlogs: operation failed", "operation", name, "err", err)
 	}
 	writeError(w, e)
+}
+
+// unknownOperation names the operation an X-Amz-Target header asks for and
+// says it is not supported, or says that the header is missing.
+func unknownOperation(target string) *apiError {
+	if target == "" {
+		return &apiError{"UnknownOperationException", http.StatusBadRequest,
+			"no operation named: the X-Amz-Target header is missing (CloudWatch Logs takes " + targetPrefix + "<Operation>)"}
+	}
+	return &apiError{"UnknownOperationException", http.StatusBadRequest,
+		fmt.Sprintf("operation %q is not supported by this server's CloudWatch Logs API", target)}
 }
 
 // requestID makes an id in the UUID form AWS uses.

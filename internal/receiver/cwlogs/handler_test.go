@@ -62,8 +62,8 @@ func TestScenarios(t *testing.T) {
 	now := time.Now().UnixMilli()
 	ev := func(ms int64, msg string) string { return fmt.Sprintf(`{"timestamp":%d,"message":%q}`, ms, msg) }
 	runScenarios(t, e, []scenario{
-		{"unknown op", "Frobnicate", `{}`, 400, "UnknownOperationException", nil},
-		{"no target", "", `{}`, 400, "UnknownOperationException", nil},
+		{"unknown op", "Frobnicate", `{}`, 400, "UnknownOperationException", []string{`operation \"Logs_20140328.Frobnicate\" is not supported`}},
+		{"no target", "", `{}`, 400, "UnknownOperationException", []string{"X-Amz-Target header is missing"}},
 		{"bad json", "CreateLogGroup", `{"logGroupName":`, 400, "SerializationException", nil},
 		{"wrong type", "CreateLogGroup", `{"logGroupName":5}`, 400, "SerializationException", nil},
 		{"bad group name", "CreateLogGroup", `{"logGroupName":"a b"}`, 400, "InvalidParameterException", []string{"regular expression pattern"}},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"lookout/internal/loglevel"
 	"lookout/internal/logtrace"
 	"lookout/internal/model"
 	"lookout/internal/store"
@@ -175,6 +176,7 @@ func (h *Handler) store(ctx context.Context, c *call, group, stream string, even
 			Body: model.StringValue(msg), LogGroup: group, LogStream: stream, Resource: res,
 		}
 		logs[j].TraceID, logs[j].SpanID = logtrace.Find(msg)
+		loglevel.Fill(&logs[j]) // the severity the message states; the message is kept as sent
 	}
 	result, err := h.b.Sink.Submit(ctx, &model.Batch{Logs: logs})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"lookout/internal/loglevel"
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
 	"lookout/internal/pipeline"
@@ -38,6 +39,9 @@ func (r *Receiver) exportTraces(ctx context.Context, project string, rss []*trac
 // exportLogs converts and submits one request's log records.
 func (r *Receiver) exportLogs(ctx context.Context, project string, rls []*logspb.ResourceLogs) (outcome, error) {
 	logs, rej := otlpconv.LogsFromProto(project, rls)
+	for i := range logs {
+		loglevel.Fill(&logs[i]) // records without a severity number: from their text, body or level attribute
+	}
 	return r.export(ctx, kindLog, project, rej, len(logs)+len(rej), &model.Batch{Logs: logs})
 }
 

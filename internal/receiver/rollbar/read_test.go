@@ -26,6 +26,15 @@ func TestReadErrors(t *testing.T) {
 		{"patch: bad level", "PATCH", "/api/1/item/1", `{"level":"loud"}`, 422, "level"},
 		{"patch: unknown item", "PATCH", "/api/1/item/9", `{"status":"muted"}`, 404, "not found"},
 		{"instances", "GET", "/api/1/item/1/instances?page=1", "", 200, `"page":1`},
+		{"trailing slash: item", "GET", "/api/1/item/1/", "", 200, `"counter":1`},
+		{"trailing slash: instances", "GET", "/api/1/item/1/instances/", "", 200, `"instances":[{`},
+		{"trailing slash: instance", "GET", "/api/1/instance/1/", "", 200, `"billable":1`},
+		{"trailing slash: by counter", "GET", "/api/1/item_by_counter/1/", "", 301, `"path":"/api/1/item/1"`},
+		{"trailing slash: patch", "PATCH", "/api/1/item/1/", `{"level":"error"}`, 200, `"level":"error"`},
+		{"trailing slash: unknown item", "GET", "/api/1/item/9/", "", 404, "not found"},
+		{"unknown route", "POST", "/api/1/deploy", `{}`, 404, `POST /api/1/deploy is not supported`},
+		{"unknown route with slash", "GET", "/api/1/deploys/", "", 404, `GET /api/1/deploys/ is not supported`},
+		{"known path, other method", "DELETE", "/api/1/item/1", "", 404, `DELETE /api/1/item/1 is not supported`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

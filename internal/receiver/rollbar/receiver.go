@@ -102,6 +102,9 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 //	GET   /api/errors?traceID=              Lookout JSON: the errors of a trace
 //	POST  /api/errors/projects              Lookout JSON: create a project (loopback only)
 //	POST  /api/errors/tokens                Lookout JSON: create a token (loopback only)
+//
+// As in Rollbar's API, every Rollbar path works with a trailing slash too;
+// any other path under /api/1/ answers 404 in Rollbar's error shape.
 func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/1/item/{$}", r.postItem)
 	mux.HandleFunc("POST /api/1/item", r.postItem)
@@ -115,6 +118,7 @@ func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/errors", r.traceErrors)
 	mux.HandleFunc("POST /api/errors/projects", r.createProject)
 	mux.HandleFunc("POST /api/errors/tokens", r.createToken)
+	mux.HandleFunc(apiPrefix, unmatched(mux))
 }
 
 // Handler serves the routes of Register on a mux of its own.

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"lookout/internal/receiver/xray/segment"
 )
 
 // MaxDocumentBytes is the size limit of one segment document (and of one
 // daemon datagram) that X-Ray and its daemon enforce: 64 KiB.
-const MaxDocumentBytes = 64 << 10
+const MaxDocumentBytes = segment.MaxDocumentBytes
 
 // Config configures the X-Ray receiver.
 type Config struct {
@@ -80,8 +82,8 @@ func (c Config) Validate() error {
 		return errors.New("xray: MaxBatchDelay must be positive")
 	case c.QueueDocuments <= 0:
 		return errors.New("xray: QueueDocuments must be positive")
-	case c.MaxQueueBytes < MaxDocumentBytes:
-		return fmt.Errorf("xray: MaxQueueBytes must be at least %d", MaxDocumentBytes)
+	case c.MaxQueueBytes < sourceLen+MaxDocumentBytes+1:
+		return fmt.Errorf("xray: MaxQueueBytes must be at least %d (a datagram one byte over the limit, and its sender)", sourceLen+MaxDocumentBytes+1)
 	case c.RetryBackoff <= 0 || c.MaxRetryBackoff < c.RetryBackoff:
 		return errors.New("xray: RetryBackoff must be positive and at most MaxRetryBackoff")
 	case c.SocketBufferBytes < 0:

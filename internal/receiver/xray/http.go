@@ -1,8 +1,6 @@
 package xray
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/restjson"
 )
 
 // PutTraceSegmentsPath is where the AWS SDKs send PutTraceSegments.
@@ -47,27 +46,27 @@ func (r *Receiver) Handler() http.Handler { return http.HandlerFunc(r.putTraceSe
 func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		awsError(w, http.StatusMethodNotAllowed, "InvalidRequestException", "PutTraceSegments takes POST")
+		restjson.WriteError(w, http.StatusMethodNotAllowed, "InvalidRequestException", "PutTraceSegments takes POST")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.cfg.MaxRequestBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			awsError(w, http.StatusRequestEntityTooLarge, "InvalidRequestException",
+			restjson.WriteError(w, http.StatusRequestEntityTooLarge, "InvalidRequestException",
 				fmt.Sprintf("request body exceeds %d bytes", r.cfg.MaxRequestBytes))
 			return
 		}
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", "reading request body: "+err.Error())
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", "reading request body: "+err.Error())
 		return
 	}
 	var in putRequest
 	if err := json.Unmarshal(body, &in); err != nil {
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", "request body: "+describeJSONError(err))
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", "request body: "+describeJSONError(err))
 		return
 	}
 	if in.TraceSegmentDocuments == nil {
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", "TraceSegmentDocuments is required")
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", "TraceSegmentDocuments is required")
 		return
 	}
 	project := projectFor(caller.AccessKeyID(req))
@@ -98,7 +97,7 @@ func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 		out.UnprocessedTraceSegments = append(out.UnprocessedTraceSegments, refusedDocuments(owners, res.Rejected)...)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("x-amzn-RequestId", requestID())
+	w.Header().Set("x-amzn-RequestId", restjson.RequestID())
 	_ = json.NewEncoder(w).Encode(out)
 }
 
@@ -134,24 +133,13 @@ func refusedDocuments(owners []owner, rej []pipeline.Rejection) []unprocessed {
 func submitError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, pipeline.ErrClosed):
-		awsError(w, http.StatusServiceUnavailable, "ServiceUnavailableException", err.Error())
+		restjson.WriteError(w, http.StatusServiceUnavailable, "ServiceUnavailableException", err.Error())
 	case pipeline.IsRetryable(err):
 		w.Header().Set("Retry-After", "1")
-		awsError(w, http.StatusTooManyRequests, "ThrottledException", err.Error())
+		restjson.WriteError(w, http.StatusTooManyRequests, "ThrottledException", err.Error())
 	default:
-		awsError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
+		restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
 	}
-}
-
-// awsError writes the REST-JSON error shape: the code in X-Amzn-ErrorType,
-// the text in {"message": ...}.
-func awsError(w http.ResponseWriter, status int, code, msg string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-ErrorType", code)
-	h.Set("x-amzn-RequestId", requestID())
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
 }
 
 // camel turns a reason such as "too_old" into an ErrorCode, "TooOld".
@@ -163,12 +151,4 @@ func camel(reason string) string {
 		}
 	}
 	return b.String()
-}
-
-// requestID makes an id in the UUID form AWS uses.
-func requestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -1,7 +1,6 @@
 package xray
 
 import (
-	"lookout/internal/pipeline/pipelinetest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"go.uber.org/goleak"
 
 	"lookout/internal/pipeline"
+	"lookout/internal/pipeline/pipelinetest"
 )
 
 func TestMain(m *testing.M) {
@@ -29,6 +29,14 @@ func readDoc(t testing.TB, name string) []byte {
 	}
 	return b
 }
+
+// A valid segment document, in parts.
+const (
+	okTrace = `"trace_id":"1-5759e988-bd862e3fe1be46a994272793"`
+	okID    = `"id":"70de5b6f19ff9a0a"`
+	okTimes = `"start_time":1480615200.010,"end_time":1480615200.090`
+	okSeg   = `{"name":"checkout",` + okID + `,` + okTrace + `,` + okTimes + `}`
+)
 
 // datagram prefixes the daemon header.
 func datagram(doc []byte) []byte {

@@ -1,10 +1,11 @@
 // Package xray receives AWS X-Ray segment documents — over the daemon's UDP
 // protocol and through the PutTraceSegments API — and turns each into spans
-// of the shared model (docs/xray-mapping.md has the mapping). A refused
-// document becomes a log event recording why (rejected.go), committed with
-// the spans. UDP documents are grouped into batches before they are handed
-// to the sink; an API request is answered after its documents were
-// committed.
+// of the shared model with package segment (docs/xray-mapping.md has the
+// mapping). A refused document becomes a log event recording why
+// (rejected.go), committed with the spans. UDP documents go to the sink
+// through a pipeline.Intake, which batches them; an API request is
+// answered after its documents were committed. The other X-Ray operations
+// (reads, sampling) are served by internal/receiver/xrayapi.
 package xray
 
 import (
@@ -14,7 +15,6 @@ import (
 	"log/slog"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"lookout/internal/model"
@@ -41,10 +41,10 @@ type Receiver struct {
 	log  *slog.Logger
 	m    *metrics
 
-	queue       chan queued  // parsed UDP documents waiting for a batch (parse → collect)
-	queuedBytes atomic.Int64 // document bytes held: queued, batching, submitting
+	// intake decodes, batches and submits the datagrams read (udp.go).
+	intake *pipeline.Intake
 
-	stopCtx context.Context // cancelled when Shutdown runs out of time
+	stopCtx context.Context // cancelled when Shutdown is done waiting
 	stop    context.CancelFunc
 
 	mu      sync.Mutex // guards the fields below
@@ -67,12 +67,18 @@ func New(cfg Config, sink Sink) (*Receiver, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Receiver{cfg: cfg, sink: sink, log: cfg.Logger, m: m,
-		queue: make(chan queued, cfg.QueueDocuments), done: make(chan struct{})}
+	r := &Receiver{cfg: cfg, sink: sink, log: cfg.Logger, m: m, done: make(chan struct{})}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.stopCtx, r.stop = context.WithCancel(context.Background())
+	icfg := pipeline.IntakeConfig{MaxBatchItems: cfg.MaxBatchSpans, MaxBatchDelay: cfg.MaxBatchDelay,
+		QueueLen: cfg.QueueDocuments, MaxBytes: cfg.MaxQueueBytes, RetryBackoff: cfg.RetryBackoff,
+		MaxRetryBackoff: cfg.MaxRetryBackoff}
+	if r.intake, err = pipeline.NewIntake(icfg, r.decodePayload, sink, udpObserver{r}); err != nil {
+		return nil, err
+	}
+	stopCtx, cancel := context.WithCancel(context.Background())
+	r.stopCtx, r.stop = stopCtx, func() { cancel(); r.intake.Abandon() }
 	return r, nil
 }
 
@@ -143,15 +149,11 @@ func (r *Receiver) Serve() error {
 		return nil
 	}
 
-	raw := make(chan []byte, r.cfg.QueueDocuments)
-	batches := make(chan batch)
 	var wg sync.WaitGroup
-	wg.Go(func() { r.parse(raw) })
-	wg.Go(func() { r.collect(batches) })
-	wg.Go(func() { r.submitAll(batches) })
-	err := r.read(conn, raw)
+	wg.Go(r.intake.Run)
+	err := r.read(conn)
 	_ = conn.Close()
-	close(raw) // read was the only sender
+	r.intake.Close() // read was the only one offering
 	wg.Wait()
 	return err
 }
@@ -219,14 +221,14 @@ func (r *Receiver) refuse(transport, project string, e *docError, raw []byte) (m
 
 // refuseBatch counts the items of a batch given up after parsing, per
 // project, kind and service.
-func (r *Receiver) refuseBatch(b batch, reason, msg string) {
+func (r *Receiver) refuseBatch(b *model.Batch, reason, msg string) {
 	type key struct{ kind, project, service string }
 	counts := map[key]int{}
-	for i := range b.spans {
-		counts[key{kindSpan, b.spans[i].Project, b.spans[i].Service()}]++
+	for i := range b.Spans {
+		counts[key{kindSpan, b.Spans[i].Project, b.Spans[i].Service()}]++
 	}
-	for i := range b.logs {
-		counts[key{kindLog, b.logs[i].Project, b.logs[i].Service()}]++
+	for i := range b.Logs {
+		counts[key{kindLog, b.Logs[i].Project, b.Logs[i].Service()}]++
 	}
 	for k, n := range counts {
 		r.sink.Rejected(k.kind, k.project, k.service, reason, msg, n)

@@ -1,11 +1,12 @@
 package xray
 
 import (
-	"lookout/internal/tracelint"
 	"time"
 	"unicode/utf8"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/xray/segment"
+	"lookout/internal/tracelint"
 )
 
 // A document refused for what it contains is not only counted: it is kept
@@ -39,14 +40,13 @@ func keepsRejection(reason string) bool {
 // rejectedEvent is the log event that keeps a refused document readable.
 // raw is the document (or datagram) as received.
 func rejectedEvent(project, transport string, e *docError, raw []byte, now time.Time) model.LogEvent {
-	var a attrs = make([]model.KeyValue, 0, 5)
-	a.str(tracelint.AttrRejectedReason, e.reason)
-	a.str(tracelint.AttrRejectedErrorCode, e.code)
-	a.str(tracelint.AttrRejectedTransport, transport)
-	a.str(tracelint.AttrDocumentID, clip([]byte(e.id)))
-	a.add(tracelint.AttrDocumentExcerpt, model.StringValue(clip(raw)))
-	var res attrs
-	res.str("service.name", clip([]byte(e.service)))
+	a := make(model.Attributes, 0, 5)
+	a = appendText(a, tracelint.AttrRejectedReason, e.reason)
+	a = appendText(a, tracelint.AttrRejectedErrorCode, e.code)
+	a = appendText(a, tracelint.AttrRejectedTransport, transport)
+	a = appendText(a, tracelint.AttrDocumentID, clip([]byte(e.id)))
+	a = append(a, model.KeyValue{Key: tracelint.AttrDocumentExcerpt, Value: model.StringValue(clip(raw))})
+	res := appendText(nil, "service.name", clip([]byte(e.service)))
 	return model.LogEvent{
 		Project:              project,
 		TimeUnixNano:         now.UnixNano(),
@@ -54,12 +54,20 @@ func rejectedEvent(project, transport string, e *docError, raw []byte, now time.
 		SeverityNumber:       severityWarn,
 		SeverityText:         "WARN",
 		Body:                 model.StringValue(tracelint.RejectedBodyPrefix + " (" + e.reason + "): " + e.msg),
-		Attributes:           model.Attributes(a),
+		Attributes:           a,
 		TraceID:              e.trace,
 		SpanID:               e.span,
-		Resource:             model.Resource{Attributes: model.Attributes(res)},
-		Scope:                scope,
+		Resource:             model.Resource{Attributes: res},
+		Scope:                model.Scope{Name: segment.ScopeName},
 	}
+}
+
+// appendText adds k unless v is empty.
+func appendText(a model.Attributes, k, v string) model.Attributes {
+	if v == "" {
+		return a
+	}
+	return append(a, model.KeyValue{Key: k, Value: model.StringValue(v)})
 }
 
 // clip returns the first ExcerptBytes of b as text: a rune cut at the end
@@ -75,5 +83,5 @@ func clip(b []byte) string {
 			b = b[:last]
 		}
 	}
-	return text(b)
+	return segment.Text(b)
 }

@@ -10,6 +10,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/segment"
 	"lookout/internal/tracelint"
 )
 
@@ -42,7 +43,7 @@ func checkEvent(t *testing.T, ev model.LogEvent, w wantEvent) {
 		t.Errorf("trace %s span %s, want %s %s", ev.TraceID, ev.SpanID, w.trace, w.span)
 	}
 	if !strings.HasPrefix(body, tracelint.RejectedBodyPrefix+" ("+w.reason+"): ") || ev.SeverityNumber != 13 || ev.SeverityText != "WARN" ||
-		ev.Project != model.DefaultProject || ev.Scope.Name != ScopeName {
+		ev.Project != model.DefaultProject || ev.Scope.Name != segment.ScopeName {
 		t.Errorf("event %+v", ev)
 	}
 	if age := time.Since(time.Unix(0, ev.TimeUnixNano)); age < 0 || age > time.Minute {
@@ -115,7 +116,7 @@ func TestRejectedEventIsReadByLint(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, reason := range []string{"overloaded", "shutting_down"} {
-		if _, keep := r.refuse("udp", model.DefaultProject, reject(reason, "no room"), nil); keep {
+		if _, keep := r.refuse("udp", model.DefaultProject, &docError{reason: reason, msg: "no room"}, nil); keep {
 			t.Errorf("%s: kept a record", reason)
 		}
 	}
@@ -151,29 +152,25 @@ func TestRejectedDocumentsUDP(t *testing.T) {
 			if sink.Reasons()[tc.want.reason] != 1 {
 				t.Errorf("refusals %v: the refusal is still counted", sink.Reasons())
 			}
-			waitFor(t, "bytes released", func() bool { return r.queuedBytes.Load() == 0 })
+			waitFor(t, "bytes released", func() bool { return r.intake.HeldBytes() == 0 })
 		})
 	}
 }
 
-// TestOversizeDatagramKept: the parse stage refuses a datagram over 64 KiB
-// (loopback cannot carry one, so the stage is fed directly) and queues its
-// record, holding its bytes until submitted.
+// TestOversizeDatagramKept: decoding refuses a datagram over 64 KiB
+// (loopback cannot carry one, so decode is fed directly) and keeps its
+// record, so that the intake holds its bytes until it is submitted.
 func TestOversizeDatagramKept(t *testing.T) {
 	r, err := New(testConfig(), &recordingSink{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	big := datagram([]byte(`{"name":"` + strings.Repeat("é", MaxDocumentBytes/2) + `"}`))
-	raw := make(chan []byte, 1)
-	raw <- big
-	close(raw)
-	r.parse(raw)
-	q := <-r.queue
-	if len(q.spans) != 0 || len(q.rejected) != 1 || q.size != int64(len(big)) {
-		t.Fatalf("queued %d spans, %d records, %d bytes", len(q.spans), len(q.rejected), q.size)
+	q, keep := r.decode(big)
+	if !keep || len(q.Spans) != 0 || len(q.Logs) != 1 {
+		t.Fatalf("kept %v: %d spans, %d records", keep, len(q.Spans), len(q.Logs))
 	}
-	checkEvent(t, q.rejected[0], wantEvent{reason: "oversize", code: "SegmentTooLarge", transport: TransportUDP,
+	checkEvent(t, q.Logs[0], wantEvent{reason: "oversize", code: "SegmentTooLarge", transport: TransportUDP,
 		excerpt: string(big[:ExcerptBytes-2])})
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/xray/segment"
 )
 
 // startUDP serves a receiver on 127.0.0.1:0 until the test ends.
@@ -129,7 +130,7 @@ func TestSDKToUDPReceiver(t *testing.T) {
 	}
 	waitIdle(func() int { return int(counter(r.m.received.WithLabelValues("udp"))) }, 300*time.Millisecond, 5*time.Second)
 	waitFor(t, "commits", func() bool {
-		return r.queuedBytes.Load() == 0 && counter(r.m.spansCommitted) == float64(len(sink.Spans()))
+		return r.intake.HeldBytes() == 0 && counter(r.m.spansCommitted) == float64(len(sink.Spans()))
 	})
 
 	got := sink.Spans()
@@ -185,7 +186,7 @@ func TestSDKToUDPReceiver(t *testing.T) {
 				t.Errorf("%s under %s", s.Name, p.Name)
 			}
 		}
-		if _, ok := s.Attributes.Get(AttrInProgress); ok && s.Name == "forgotten-call" {
+		if _, ok := s.Attributes.Get(segment.AttrInProgress); ok && s.Name == "forgotten-call" {
 			open++
 		}
 	}
@@ -276,7 +277,7 @@ func TestOverloadedDrops(t *testing.T) {
 	}
 	close(sink.release)
 	waitFor(t, "the kept ones", func() bool { return len(sink.Spans())+dropped == 50 })
-	waitFor(t, "queue drained", func() bool { return r.queuedBytes.Load() == 0 })
+	waitFor(t, "queue drained", func() bool { return r.intake.HeldBytes() == 0 })
 	if n := len(sink.Logs()); n != 0 {
 		t.Errorf("%d records of dropped datagrams: overload must not store what it had no room for", n)
 	}

@@ -128,10 +128,16 @@ var logColumns = map[string]column{
 	query.ColLibraryVer:     {native: "NULLIF(scope_version, '')"},
 }
 
-// col returns the SQL of a column: a field of the table, else (spans) an
-// event column, else the record's attribute of that key, else the resource
-// attribute.
+// col returns the SQL of a column: a scoped attribute, a field of the
+// table, else (spans) an event column, else the record's attribute of that
+// key, else the resource attribute.
 func (b *sqlb) col(name string) column {
+	if scope, key, ok := query.ScopedAttr(name); ok {
+		if scope == query.ResourceScope {
+			return b.attrCol(key, inResource)
+		}
+		return b.attrCol(key, inAttrs)
+	}
 	if c, ok := b.table().fields[name]; ok {
 		if c.text == "" {
 			c.text = "CAST(" + c.native + " AS VARCHAR)"
@@ -144,16 +150,26 @@ func (b *sqlb) col(name string) column {
 	if key, ok := strings.CutPrefix(name, query.EventPrefix); ok && key != "" && b.table().events {
 		return b.eventColumn(key)
 	}
+	return b.attrCol(name, inAttrs|inResource)
+}
+
+// attrCol reads attribute name from the lists of scope (inAttrs,
+// inResource or both: the record's own first).
+func (b *sqlb) attrCol(name string, scope keyIn) column {
 	// lookup reads the values or types list of one attribute list.
 	lookup := func(list, of string) string {
 		return list + "[list_position(" + of + ", " + b.arg(name) + ")]"
 	}
-	// read returns the lookup of the values (or types) in the lists the key
-	// occurs in.
+	// read returns the lookup of the values (or types) in the lists of the
+	// scope the key occurs in.
 	in, known := b.keyLists(name)
+	if !known {
+		in = inAttrs | inResource
+	}
+	in &= scope
 	read := func(values, types string) string {
 		switch {
-		case !known || in == inAttrs|inResource:
+		case in == inAttrs|inResource:
 			return "coalesce(" + lookup("attr_"+values, "attr_keys") + ", " + lookup("res_"+values, "res_keys") + ")"
 		case in == inAttrs:
 			return lookup("attr_"+values, "attr_keys")
@@ -211,12 +227,7 @@ func (b *sqlb) listFilter(list string, f query.Filter) string {
 	case query.FilterDoesNotExist:
 		return "coalesce(len(" + list + ") = 0, true)"
 	}
-	positive := map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
-		query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn}
-	op, negated := positive[f.Op]
-	if !negated {
-		op = f.Op
-	}
+	op, negated := f.Op.Positive()
 	elem := column{native: "ev_v", text: "ev_v", num: "TRY_CAST(ev_v AS DOUBLE)"}
 	match := "coalesce(len(list_filter(" + list + ", ev_v -> " + b.filterOn(elem, query.Filter{Column: f.Column, Op: op, Values: f.Values}) + ")) > 0, false)"
 	if negated {
@@ -237,6 +248,8 @@ func (b *sqlb) filterOn(c column, f query.Filter) string {
 			return "contains(" + c.text + ", " + b.arg(f.Values[0]) + ")"
 		case query.FilterStartsWith:
 			return "starts_with(" + c.text + ", " + b.arg(f.Values[0]) + ")"
+		case query.FilterMatches:
+			return "regexp_full_match(" + c.text + ", " + b.arg(f.Values[0]) + ")"
 		case query.FilterIn:
 			parts := make([]string, len(f.Values))
 			for i, v := range f.Values {
@@ -257,6 +270,8 @@ func (b *sqlb) filterOn(c column, f query.Filter) string {
 		return "NOT coalesce(" + pos(query.FilterStartsWith) + ", false)"
 	case query.FilterNotIn:
 		return "NOT coalesce(" + pos(query.FilterIn) + ", false)"
+	case query.FilterDoesNotMatch:
+		return "NOT coalesce(" + pos(query.FilterMatches) + ", false)"
 	}
 	return "coalesce(" + pos(f.Op) + ", false)"
 }

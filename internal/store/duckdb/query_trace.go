@@ -7,6 +7,7 @@ import (
 
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 var _ store.TraceFinder = (*Store)(nil)
@@ -38,7 +39,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 		stmt += " JOIN (" + tb.set(q.Where) + ") AS m ON m.trace_hi = cand.trace_hi AND m.trace_lo = cand.trace_lo"
 	}
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		stmt += " WHERE (cand.ts, cand.trace_hi, cand.trace_lo) < (" + b.arg(q.After.Start) + ", " + b.arg(hi) + ", " + b.arg(lo) + ")"
 	}
 	stmt += "\nORDER BY cand.ts DESC, cand.trace_hi DESC, cand.trace_lo DESC LIMIT " + b.arg(q.Limit)
@@ -53,7 +54,7 @@ func (s *Store) FindTraces(ctx context.Context, project string, q query.TraceQue
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
 			return nil, fmt.Errorf("find traces: scan: %w", err)
 		}
-		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
+		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find traces: %w", err)
@@ -115,11 +116,16 @@ func (t *traceSQL) set(f *query.TraceFilter) string {
 			b.filters(f.Filters, f.Combination)
 	case query.TraceRoot:
 		return t.root(b.filters(f.Filters, f.Combination))
-	case query.TraceMeasure:
-		cmp := string(f.Cmp)
-		if f.Cmp == query.FilterNe {
-			cmp = "<>"
+	case query.TraceAggregate:
+		agg := "count(*)"
+		if f.Calc.Op != query.OpCount {
+			agg = map[query.Op]string{query.OpSum: "sum", query.OpAvg: "avg", query.OpMin: "min", query.OpMax: "max"}[f.Calc.Op] +
+				"(" + b.col(f.Calc.Column).num + ")"
 		}
+		return "SELECT " + traceCols + " FROM " + spansView + " WHERE " + t.reach() + " AND " + b.filters(f.Filters, f.Combination) +
+			" GROUP BY " + traceCols + " HAVING " + agg + " " + sqlCmp(f.Cmp) + " " + b.arg(f.Value)
+	case query.TraceMeasure:
+		cmp := sqlCmp(f.Cmp)
 		if f.Measure == query.MeasureRootDuration {
 			return t.root("duration_ns / 1e6 " + cmp + " " + b.arg(f.Value))
 		}
@@ -127,6 +133,14 @@ func (t *traceSQL) set(f *query.TraceFilter) string {
 			" HAVING (max(end_ns) - min(start_ns)) / 1e6 " + cmp + " " + b.arg(f.Value)
 	}
 	return "SELECT " + traceCols + " FROM cand WHERE false"
+}
+
+// sqlCmp spells a comparison operator in SQL.
+func sqlCmp(op query.FilterOp) string {
+	if op == query.FilterNe {
+		return "<>"
+	}
+	return string(op)
 }
 
 // root selects the traces whose root span (the earliest span without a

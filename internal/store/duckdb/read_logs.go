@@ -7,6 +7,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // defaultLogLimit is the number of events Logs yields when the query sets no
@@ -71,7 +72,7 @@ func logsQuery(q store.LogQuery) (string, []any) {
 		w.add("severity_number >= ?", q.MinSeverity)
 	}
 	if !q.TraceID.IsZero() {
-		hi, lo := traceHalves(q.TraceID)
+		hi, lo := rowcodec.TraceHalves(q.TraceID)
 		w.add("trace_hi = ? AND trace_lo = ?", hi, lo)
 	}
 	if q.Text != "" {

@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // defaultMetricLimit is the number of points MetricPoints yields when the
@@ -183,10 +184,10 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 		}
 	}
 	var err error
-	if m.Metadata, err = decodeMetadata(metadata); err != nil {
+	if m.Metadata, err = rowcodec.DecodeMetadata(metadata); err != nil {
 		return m, fmt.Errorf("metric %q: %w", m.Name, err)
 	}
-	if m.Exemplars, err = decodeExemplars(exemplars); err != nil {
+	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
 		return m, fmt.Errorf("metric %q: %w", m.Name, err)
 	}
 	if m.Attributes, err = attrs.decode(); err != nil {
@@ -195,7 +196,7 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	if m.Resource.Attributes, err = res.decode(); err != nil {
 		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
 	}
-	if m.Scope, err = decodeScope(m.Scope.Name, m.Scope.Version, scop); err != nil {
+	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scop); err != nil {
 		return m, fmt.Errorf("metric %q: %w", m.Name, err)
 	}
 	return m, nil

@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // defaultTraceLimit is the number of summaries SearchTraces returns when the
@@ -24,7 +25,7 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 		return nil, err
 	}
 	defer release()
-	hi, lo := traceHalves(id)
+	hi, lo := rowcodec.TraceHalves(id)
 	// Two steps. The first finds the time range of the trace in the trace
 	// index (traceindex.go: random ids defeat zone maps, so this scans its
 	// trace_hi column, a tenth of the spans' rows). The second reads every
@@ -78,8 +79,6 @@ func (w *where) add(cond string, args ...any) {
 
 func (w *where) String() string { return strings.Join(w.conds, " AND ") }
 
-var statusCodes = map[string]model.StatusCode{"unset": model.StatusUnset, "ok": model.StatusOK, "error": model.StatusError}
-
 // tagCondition adds the condition of one search tag. "service.name" reads the
 // service column, which also matches spans whose sender set none
 // (model.UnknownService). Other attributes match the first span attribute of
@@ -89,7 +88,7 @@ func (w *where) tag(t store.Tag) {
 	case "name":
 		w.add("name = ?", t.Value)
 	case "status":
-		code, ok := statusCodes[strings.ToLower(t.Value)]
+		code, ok := model.ParseStatusCode(t.Value)
 		if !ok {
 			w.add("false")
 			return
@@ -186,7 +185,7 @@ func (s *Store) SearchTraces(ctx context.Context, q store.TraceQuery) ([]store.T
 			&ts.DurationNano, &ts.SpanCount, &ts.ErrorCount); err != nil {
 			return nil, fmt.Errorf("search traces: scan: %w", err)
 		}
-		ts.TraceID = traceFromHalves(hi, lo)
+		ts.TraceID = rowcodec.TraceFromHalves(hi, lo)
 		out = append(out, ts)
 	}
 	if err := rows.Err(); err != nil {

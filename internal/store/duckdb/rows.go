@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // Rows are written column-wise (write_encode.go); this file reads them back.
@@ -39,22 +40,22 @@ func scanSpan(rows *sql.Rows) (model.Span, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return sp, fmt.Errorf("scan span: %w", err)
 	}
-	sp.TraceID, sp.SpanID, sp.ParentSpanID = traceFromHalves(hi, lo), spanFromInt(sid), spanFromInt(psid)
+	sp.TraceID, sp.SpanID, sp.ParentSpanID = rowcodec.TraceFromHalves(hi, lo), rowcodec.SpanFromInt(sid), rowcodec.SpanFromInt(psid)
 	sp.Kind, sp.StatusCode = model.SpanKind(kind), model.StatusCode(status)
 	var err error
 	if sp.Attributes, err = attrs.decode(); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
-	if sp.Events, err = decodeEvents(events); err != nil {
+	if sp.Events, err = rowcodec.DecodeEvents(events); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
-	if sp.Links, err = decodeLinks(links); err != nil {
+	if sp.Links, err = rowcodec.DecodeLinks(links); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
 	if sp.Resource.Attributes, err = res.decode(); err != nil {
 		return sp, fmt.Errorf("span %s: resource: %w", sp.SpanID, err)
 	}
-	if sp.Scope, err = decodeScope(sp.Scope.Name, sp.Scope.Version, scop); err != nil {
+	if sp.Scope, err = rowcodec.DecodeScope(sp.Scope.Name, sp.Scope.Version, scop); err != nil {
 		return sp, fmt.Errorf("span %s: %w", sp.SpanID, err)
 	}
 	return sp, nil
@@ -79,7 +80,7 @@ func scanLog(rows *sql.Rows) (model.LogEvent, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return l, fmt.Errorf("scan log: %w", err)
 	}
-	l.TraceID, l.SpanID = traceFromHalves(hi, lo), spanFromInt(sid)
+	l.TraceID, l.SpanID = rowcodec.TraceFromHalves(hi, lo), rowcodec.SpanFromInt(sid)
 	var err error
 	if l.Body, err = decodeSingle(btype, btext, bnested); err != nil {
 		return l, fmt.Errorf("body: %w", err)
@@ -90,7 +91,7 @@ func scanLog(rows *sql.Rows) (model.LogEvent, error) {
 	if l.Resource.Attributes, err = res.decode(); err != nil {
 		return l, fmt.Errorf("resource: %w", err)
 	}
-	if l.Scope, err = decodeScope(l.Scope.Name, l.Scope.Version, scop); err != nil {
+	if l.Scope, err = rowcodec.DecodeScope(l.Scope.Name, l.Scope.Version, scop); err != nil {
 		return l, err
 	}
 	return l, nil

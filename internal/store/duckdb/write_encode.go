@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // encoded is a batch turned into the column buffers of its partitions (UTC
@@ -204,7 +205,7 @@ func (c *resCols) add(r model.Resource) (service string, err error) {
 type scopeCols struct{ name, version, json strCol }
 
 func (c *scopeCols) add(s model.Scope) error {
-	j, err := encodeScope(s)
+	j, err := rowcodec.EncodeScope(s)
 	if err != nil {
 		return err
 	}
@@ -261,11 +262,11 @@ func (c *spanCols) reserve(n, attrs int) {
 }
 
 func (c *spanCols) add(sp *model.Span) error {
-	events, err := encodeEvents(sp.Events)
+	events, err := rowcodec.EncodeEvents(sp.Events)
 	if err != nil {
 		return err
 	}
-	links, err := encodeLinks(sp.Links)
+	links, err := rowcodec.EncodeLinks(sp.Links)
 	if err != nil {
 		return err
 	}
@@ -281,12 +282,12 @@ func (c *spanCols) add(sp *model.Span) error {
 		return err
 	}
 	c.attrs.push(attrs)
-	hi, lo := traceHalves(sp.TraceID)
+	hi, lo := rowcodec.TraceHalves(sp.TraceID)
 	c.project = append(c.project, text(sp.Project))
 	c.traceHi = append(c.traceHi, hi)
 	c.traceLo = append(c.traceLo, lo)
-	c.spanID = append(c.spanID, spanInt(sp.SpanID))
-	c.parentSpanID = append(c.parentSpanID, spanInt(sp.ParentSpanID))
+	c.spanID = append(c.spanID, rowcodec.SpanInt(sp.SpanID))
+	c.parentSpanID = append(c.parentSpanID, rowcodec.SpanInt(sp.ParentSpanID))
 	c.startNs = append(c.startNs, sp.StartUnixNano)
 	c.endNs = append(c.endNs, sp.EndUnixNano)
 	c.durationNs = append(c.durationNs, sp.DurationNano())
@@ -368,7 +369,7 @@ func (c *logCols) add(l *model.LogEvent) error {
 		return err
 	}
 	c.attrs.push(attrs)
-	hi, lo := traceHalves(l.TraceID)
+	hi, lo := rowcodec.TraceHalves(l.TraceID)
 	c.project = append(c.project, text(l.Project))
 	// A record without a time (OTLP: 0, unknown) is kept at its observed
 	// time, in that day's partition: where the pipeline's window check and
@@ -383,7 +384,7 @@ func (c *logCols) add(l *model.LogEvent) error {
 	c.eventName = append(c.eventName, text(l.EventName))
 	c.traceHi = append(c.traceHi, hi)
 	c.traceLo = append(c.traceLo, lo)
-	c.spanID = append(c.spanID, spanInt(l.SpanID))
+	c.spanID = append(c.spanID, rowcodec.SpanInt(l.SpanID))
 	c.flags = append(c.flags, l.Flags)
 	c.logGroup = append(c.logGroup, text(l.LogGroup))
 	c.logStream = append(c.logStream, text(l.LogStream))

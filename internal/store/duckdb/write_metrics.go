@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // metricCols are the rows of the metrics table (metricsDDL).
@@ -54,11 +55,11 @@ func (c *metricCols) reserve(n, attrs int) {
 }
 
 func (c *metricCols) add(m *model.MetricPoint) error {
-	metadata, err := encodeMetadata(m.Metadata)
+	metadata, err := rowcodec.EncodeMetadata(m.Metadata)
 	if err != nil {
 		return err
 	}
-	exemplars, err := encodeExemplars(m.Exemplars)
+	exemplars, err := rowcodec.EncodeExemplars(m.Exemplars)
 	if err != nil {
 		return err
 	}

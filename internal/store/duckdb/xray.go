@@ -10,6 +10,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -41,7 +42,7 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 	having := ""
 	args := w.args
 	if q.After != nil {
-		hi, lo := traceHalves(q.After.ID)
+		hi, lo := rowcodec.TraceHalves(q.After.ID)
 		having = " HAVING (min(start_ns), trace_hi, trace_lo) < (?, ?, ?)"
 		args = append(args, q.After.Start, hi, lo)
 	}
@@ -59,7 +60,7 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 		if err := rows.Scan(&hi, &lo, &ts); err != nil {
 			return nil, fmt.Errorf("trace starts: scan: %w", err)
 		}
-		out = append(out, query.TraceRef{ID: traceFromHalves(hi, lo), Start: ts})
+		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("trace starts: %w", err)
@@ -99,7 +100,7 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 	his, los := make([]string, 0, len(ids)), make([]string, 0, len(ids))
 	for i, id := range ids {
 		index[id] = i
-		hi, lo := traceHalves(id)
+		hi, lo := rowcodec.TraceHalves(id)
 		his, los = append(his, strconv.FormatInt(hi, 10)), append(los, strconv.FormatInt(lo, 10))
 	}
 	cols := spanReadColumns
@@ -148,13 +149,14 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		w.add("start_ns < ?", end.UnixNano())
 	}
 	res := func(k string) string { return "res_values[list_position(res_keys, '" + k + "')]" }
-	q := `SELECT service, name, instance, url_host, scope_name, count(*), max(start_ns) FROM (
+	q := `SELECT service, name, instance, url_host, source, scope_name, count(*), max(start_ns) FROM (
 	SELECT service, name, scope_name,
 		coalesce(` + res("host.id") + `, ` + res("container.id") + `, ` + res("k8s.pod.name") + `, ` + res("service.instance.id") + `, '') AS instance,
 		coalesce(regexp_extract(attr_values[list_position(attr_keys, 'url.full')], '^[a-zA-Z]+://([^/?#]*)', 1), '') AS url_host,
+		coalesce(` + res("xray.udp.source") + `, '') AS source,
 		start_ns
 	FROM ` + spansView + ` WHERE ` + w.String() + `
-) GROUP BY ALL ORDER BY service, name, instance, url_host`
+) GROUP BY ALL ORDER BY service, name, instance, url_host, source, scope_name`
 	rows, err := s.db.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
@@ -163,7 +165,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 	var out []store.NameCount
 	for rows.Next() {
 		var n store.NameCount
-		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Scope, &n.Count, &n.LastNano); err != nil {
+		if err := rows.Scan(&n.Service, &n.Name, &n.Instance, &n.URLHost, &n.Source, &n.Scope, &n.Count, &n.LastNano); err != nil {
 			return nil, fmt.Errorf("server span names: scan: %w", err)
 		}
 		out = append(out, n)

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray"
+	"lookout/internal/receiver/xray/segment"
+	"lookout/internal/receiver/xrayapi"
 	"lookout/internal/store/duckdb"
+	"lookout/internal/xrayread"
 )
 
 // X-Ray read benchmarks over 1M segments and subsegments: 200,000 traces of
@@ -95,7 +97,7 @@ func xraySegment(rng *rand.Rand, i int) []model.Span {
 	status := []int64{200, 200, 200, 200, 404, 500}[rng.IntN(6)]
 	tier := xbTiers[rng.IntN(len(xbTiers))]
 	res := model.Resource{Attributes: model.Attributes{{Key: "service.name", Value: model.StringValue(svc)}}}
-	scope := model.Scope{Name: xray.ScopeName}
+	scope := model.Scope{Name: segment.ScopeName}
 	seg := model.SpanID{byte(i >> 16), byte(i >> 8), byte(i), 1, 1, 1, 1, 1}
 	dur := time.Duration(rng.ExpFloat64() * float64(50*time.Millisecond))
 	attrs := model.Attributes{
@@ -140,7 +142,11 @@ func xraySegment(rng *rand.Rand, i int) []model.Span {
 func BenchmarkXRayGetTraceSummaries(b *testing.B) {
 	s, done := openXRayBench(b)
 	defer done()
-	api, err := xray.NewReadAPI(xray.DefaultReadConfig(), s)
+	reads, err := xrayread.New(xrayread.DefaultConfig(), s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	api, err := xrayapi.NewReadAPI(xrayapi.DefaultReadConfig(), reads)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -168,7 +174,7 @@ func benchSummaries(b *testing.B, mux *http.ServeMux, window time.Duration, filt
 			}
 			raw, _ := json.Marshal(body)
 			rec := httptest.NewRecorder()
-			mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, xray.TraceSummariesPath, strings.NewReader(string(raw))))
+			mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, xrayapi.TraceSummariesPath, strings.NewReader(string(raw))))
 			var out struct {
 				TraceSummaries       []json.RawMessage
 				TracesProcessedCount int64

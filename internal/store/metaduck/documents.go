@@ -50,12 +50,9 @@ func (s *Store) PutDocument(ctx context.Context, d store.Document, ifVersion int
 	}
 	out := d
 	out.UpdatedAt = time.Now().UTC()
+	s.documentWrites.Lock()
 	err := s.putDocument(ctx, &out, ifVersion)
-	// Two creations of one name can both find none; the second insert then
-	// breaks the primary key. An upsert tries again and finds the first.
-	for attempt := 0; isConstraint(err) && ifVersion == store.AnyVersion && attempt < 3; attempt++ {
-		err = s.putDocument(ctx, &out, ifVersion)
-	}
+	s.documentWrites.Unlock()
 	if isConstraint(err) {
 		err = fmt.Errorf("config document %s/%q: %w", d.Kind, d.Name, store.ErrExists)
 	}
@@ -154,6 +151,8 @@ func (s *Store) DeleteDocument(ctx context.Context, project, kind, name string, 
 	if ifVersion == 0 || ifVersion < store.AnyVersion {
 		return fmt.Errorf("config document %s/%q: bad version %d", kind, name, ifVersion)
 	}
+	s.documentWrites.Lock()
+	defer s.documentWrites.Unlock()
 	err := s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			cur, err := documentVersion(ctx, tx, project, kind, name)

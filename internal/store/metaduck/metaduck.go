@@ -41,6 +41,10 @@ type Store struct {
 	// updated, and counters and uuids stay unique without UNIQUE
 	// constraints, which DuckDB checks eagerly within a transaction.
 	errorWrites sync.Mutex
+	// documentWrites serialises document writes: each reads the version it
+	// changes, and two creators of one name would otherwise both find none
+	// and one break the primary key.
+	documentWrites sync.Mutex
 
 	path  string      // the database file
 	walMu sync.Mutex  // guards wal

@@ -218,7 +218,8 @@ func (e *env) checkErr(name string, err error) error {
 // capabilityNames are the capabilities a case may require; lacks says why
 // a backend does not have one.
 var capabilityNames = map[string]func(Capabilities) bool{
-	"reopen": func(c Capabilities) bool { return !c.NoReopen },
+	"reopen":     func(c Capabilities) bool { return !c.NoReopen },
+	"json-match": func(c Capabilities) bool { return !c.NoJSONMatch },
 }
 
 func (b Backend) lacks(name string) string {

@@ -135,6 +135,26 @@ func queryCases(Backend) []testCase {
 			q.Filters, q.Breakdowns = []query.Filter{flt("event.attempt", "exists")}, []string{"event.attempt"}
 		})},
 		{"EventDoesNotExist", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("event.exception.type", "does-not-exist")} })},
+		{"FilterMatches", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt(query.ColName, "matches", "GET /[ab]")}, []string{query.ColName}
+		})},
+		{"FilterMatchesIsAnchored", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("host.name", "matches", "host-")} })},
+		{"FilterMatchesNumberText", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("http.status_code", "matches", "[45]0.")}, []string{"http.status_code"}
+		})},
+		{"FilterDoesNotMatch", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("retry", "does-not-match", "t.*")}, []string{"retry"}
+		})},
+		{"EventFilterMatches", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("event.exception.type", "matches", ".*Error")} })},
+		{"EventFilterDoesNotMatch", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("event.name", "does-not-match", "re.*")} })},
+		{"ScopedResource", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("resource:region", "=", "eu")}, []string{"resource:host.name"}
+		})},
+		{"ScopedResourceService", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("resource:service.name", "=", "web")} })},
+		{"ScopedAttributeIsNotResource", hourQuery(func(q *query.Query) { q.Filters = []query.Filter{flt("attribute:region", "exists")} })},
+		{"ScopedAttributeNamedLikeField", hourQuery(func(q *query.Query) {
+			q.Filters, q.Breakdowns = []query.Filter{flt("attribute:name", "does-not-exist")}, []string{"attribute:tier", "resource:tier"}
+		})},
 	}
 	var cases []testCase
 	cases = append(cases, testCase{name: "Aggregates", run: func(t *testing.T, b Backend) {
@@ -146,6 +166,37 @@ func queryCases(Backend) []testCase {
 					t.Fatalf("query: %v", err)
 				}
 				compareResults(t, c.q, got, oracleQuery(spanRecords(spans), c.q))
+			})
+		}
+		// The Go matcher of the query package keeps the spans the store
+		// counts.
+		for _, c := range aggregates {
+			if len(c.q.Filters) == 0 {
+				continue
+			}
+			t.Run("SpanMatcher/"+c.name, func(t *testing.T) {
+				q := hourQuery(func(q *query.Query) { q.Filters, q.FilterCombination = c.q.Filters, c.q.FilterCombination })
+				got, err := qr.Query(ctx(t), "p1", q)
+				if err != nil {
+					t.Fatalf("query: %v", err)
+				}
+				m, err := query.NewSpanMatcher(q.Filters, q.FilterCombination)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var kept int64
+				for i := range spans {
+					if m.Match(&spans[i]) {
+						kept++
+					}
+				}
+				var counted int64
+				if len(got.Results) > 0 {
+					counted = got.Results[0].Values[0].(int64)
+				}
+				if kept != counted {
+					t.Errorf("%v: the matcher keeps %d spans, the store counts %d", q.Filters, kept, counted)
+				}
 			})
 		}
 	}})

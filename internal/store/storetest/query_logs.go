@@ -95,6 +95,10 @@ func logQueryCases() []testCase {
 		{"ResourceAttributeAndDataset", logs(func(q *query.Query) {
 			q.Dataset, q.Breakdowns = "web", []string{"region", "user"}
 		})},
+		{"ScopedAttributes", logs(func(q *query.Query) {
+			q.Filters = []query.Filter{flt("attribute:user", "matches", "u[1-3]"), flt("resource:region", "!=", "us")}
+			q.Breakdowns = []string{"resource:region", "attribute:region"}
+		})},
 	}
 	return []testCase{
 		{name: "LogQueries", run: func(t *testing.T, b Backend) {

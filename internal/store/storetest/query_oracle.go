@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,10 +76,6 @@ func oracleCompare(v any, op query.FilterOp, want any) bool {
 	return false
 }
 
-// negatedOps maps each negated filter operator to its positive form.
-var negatedOps = map[query.FilterOp]query.FilterOp{query.FilterNe: query.FilterEq, query.FilterDoesNotContain: query.FilterContains,
-	query.FilterDoesNotStartWith: query.FilterStartsWith, query.FilterNotIn: query.FilterIn, query.FilterDoesNotExist: query.FilterExists}
-
 func oracleFilter(r record, f query.Filter) bool {
 	vs, multi := r.values(f.Column)
 	if !multi {
@@ -86,10 +83,7 @@ func oracleFilter(r record, f query.Filter) bool {
 	}
 	// Multi-valued columns: a positive operator matches when any value
 	// does, a negated one when none matches the positive form.
-	pos, negated := negatedOps[f.Op]
-	if !negated {
-		pos = f.Op
-	}
+	pos, negated := f.Op.Positive()
 	any := slices.ContainsFunc(vs, func(v any) bool {
 		return oracleFilterValue(v, query.Filter{Column: f.Column, Op: pos, Values: f.Values})
 	})
@@ -111,6 +105,10 @@ func oracleFilterValue(v any, f query.Filter) bool {
 		return has && strings.HasPrefix(t, f.Values[0].(string))
 	case query.FilterDoesNotStartWith:
 		return !has || !strings.HasPrefix(t, f.Values[0].(string))
+	case query.FilterMatches:
+		return has && regexp.MustCompile(`^(?:`+f.Values[0].(string)+`)$`).MatchString(t)
+	case query.FilterDoesNotMatch:
+		return !has || !regexp.MustCompile(`^(?:`+f.Values[0].(string)+`)$`).MatchString(t)
 	case query.FilterIn, query.FilterNotIn:
 		in := slices.ContainsFunc(f.Values, func(w any) bool { return oracleCompare(v, query.FilterEq, w) })
 		return in == (f.Op == query.FilterIn)

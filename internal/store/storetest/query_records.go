@@ -33,6 +33,9 @@ func (s spanRecord) at() int64       { return s.StartUnixNano }
 func (s spanRecord) service() string { return s.Resource.Service() }
 
 func (s spanRecord) col(name string) any {
+	if v, scoped := scopedCol(s.Attributes, s.Resource.Attributes, name); scoped {
+		return v
+	}
 	switch name {
 	case query.ColDuration:
 		sp := model.Span(s)
@@ -45,8 +48,18 @@ func (s spanRecord) col(name string) any {
 		return int64(s.StatusCode)
 	case query.ColError:
 		return s.StatusCode == model.StatusError
+	case query.ColStatusMessage:
+		return nonEmpty(s.StatusMessage)
 	case query.ColKind:
 		return []string{"unspecified", "internal", "server", "client", "producer", "consumer"}[s.Kind]
+	case query.ColTraceID:
+		return s.TraceID.String()
+	case query.ColSpanID:
+		return s.SpanID.String()
+	case query.ColLibraryName:
+		return nonEmpty(s.Scope.Name)
+	case query.ColLibraryVer:
+		return nonEmpty(s.Scope.Version)
 	case query.ColParentID:
 		if s.ParentSpanID.IsZero() {
 			return nil
@@ -78,6 +91,19 @@ func (s spanRecord) values(name string) ([]any, bool) {
 		}
 	}
 	return out, true
+}
+
+// scopedCol reads a scoped attribute column (query.ScopedAttr); scoped is
+// false for other names.
+func scopedCol(own, res model.Attributes, name string) (v any, scoped bool) {
+	scope, key, ok := query.ScopedAttr(name)
+	if !ok {
+		return nil, false
+	}
+	if scope == query.ResourceScope {
+		return attrCol(nil, res, key), true
+	}
+	return attrCol(own, nil, key), true
 }
 
 // attrCol is an attribute column: the record's own attribute, else its
@@ -121,6 +147,9 @@ func nonEmpty(s string) any {
 }
 
 func (l logRecord) col(name string) any {
+	if v, scoped := scopedCol(l.Attributes, l.Resource.Attributes, name); scoped {
+		return v
+	}
 	switch name {
 	case query.ColService:
 		return l.service()

@@ -151,6 +151,45 @@ func oracleTrace(spans []model.Span, f *query.TraceFilter) bool {
 	case query.TraceRoot:
 		r, ok := oracleRoot(spans)
 		return ok && oracleMatch(spanRecord(r), f.Filters, f.Combination)
+	case query.TraceAggregate:
+		var vals []float64
+		for _, s := range spans {
+			r := spanRecord(s)
+			if !oracleMatch(r, f.Filters, f.Combination) {
+				continue
+			}
+			if f.Calc.Op == query.OpCount {
+				vals = append(vals, 1)
+			} else if n, ok := oracleNum(r.col(f.Calc.Column)); ok {
+				vals = append(vals, n)
+			}
+		}
+		if len(vals) == 0 {
+			return false
+		}
+		v := vals[0]
+		sum := 0.0
+		for _, x := range vals {
+			sum += x
+			switch f.Calc.Op {
+			case query.OpMin:
+				v = min(v, x)
+			case query.OpMax:
+				v = max(v, x)
+			}
+		}
+		switch f.Calc.Op {
+		case query.OpCount:
+			v = float64(len(vals))
+		case query.OpSum:
+			v = sum
+		case query.OpAvg:
+			v = sum / float64(len(vals))
+		}
+		if f.Cmp == query.FilterNe {
+			return !oracleCompare(v, query.FilterEq, f.Value)
+		}
+		return oracleCompare(v, f.Cmp, f.Value)
 	case query.TraceMeasure:
 		var v float64
 		if f.Measure == query.MeasureRootDuration {
@@ -207,6 +246,14 @@ func traceQueryCases() []testCase {
 		{"trace-duration", query.MeasureIs(query.MeasureDuration, query.FilterGt, 150)},
 		{"root-duration", query.MeasureIs(query.MeasureRootDuration, query.FilterLe, 20)},
 		{"root-duration-ne", query.MeasureIs(query.MeasureRootDuration, query.FilterNe, 7)},
+		{"aggregate-count", query.AggregateIs(query.Calculation{Op: query.OpCount}, query.FilterGe, 3, f(query.ColKind, query.FilterIn, "client", "internal"))},
+		{"aggregate-count-or", &query.TraceFilter{Op: query.TraceAggregate, Calc: query.Calculation{Op: query.OpCount}, Cmp: query.FilterEq, Value: 2,
+			Filters: []query.Filter{f(query.ColService, query.FilterEq, "db"), f("user", query.FilterExists)}, Combination: query.Or}},
+		{"aggregate-avg", query.AggregateIs(query.Calculation{Op: query.OpAvg, Column: query.ColDuration}, query.FilterGt, 30)},
+		{"aggregate-max-attribute", query.AggregateIs(query.Calculation{Op: query.OpMax, Column: "http.status_code"}, query.FilterLt, 300,
+			f(query.ColParentID, query.FilterExists))},
+		{"aggregate-sum-ne", query.AggregateIs(query.Calculation{Op: query.OpSum, Column: "http.status_code"}, query.FilterNe, 200)},
+		{"aggregate-min-not", query.NotOf(query.AggregateIs(query.Calculation{Op: query.OpMin, Column: query.ColDuration}, query.FilterLe, 10))},
 		{"nested", query.AnyOf(query.NotOf(query.AllOf(svc("api"), query.MeasureIs(query.MeasureDuration, query.FilterLt, 100))),
 			query.RootSpan(f("http.status_code", query.FilterIn, 404.0, 500.0)))},
 	}

@@ -1,5 +1,5 @@
 import { getJSON, type LogGroup } from "../api";
-import { bytes, h, loading, mount, table, time } from "../dom";
+import { bytes, h, loading, mount, plural, table, time } from "../dom";
 import { href } from "../router";
 
 /** groupsPage: CloudWatch Logs groups with stored bytes and retention warnings. */
@@ -14,9 +14,9 @@ export async function groupsPage(root: HTMLElement, alive: () => boolean): Promi
     root,
     h("h1", null, "Log groups"),
     noRetention.length
-      ? h("div", { class: "alert warn" }, `${noRetention.length} of ${groups.length} group(s) have no retention policy and keep events until the store's own retention or disk budget drops them (${bytes(noRetention.reduce((a, g) => a + g.storedBytes, 0))}).`)
+      ? h("div", { class: "alert warn" }, `${noRetention.length} of ${plural(groups.length, "group")} ${noRetention.length === 1 ? "has no retention policy and keeps" : "have no retention policy and keep"} events until the store's own retention or disk budget drops them (${bytes(noRetention.reduce((a, g) => a + g.storedBytes, 0))}).`)
       : null,
-    h("div", { class: "muted small" }, `${groups.length} group(s), ${bytes(total)} stored`),
+    h("div", { class: "muted small" }, `${plural(groups.length, "group")}, ${bytes(total)} stored`),
     groups.length
       ? table(
           ["Name (click: its events)", "Created", "Retention", "Stored", "Warning"],

@@ -1,5 +1,6 @@
 import { getJSON, type LogLine } from "../api";
-import { errorBox, field, h, loading, mount, nanoTime, table, time } from "../dom";
+import { errorBox, field, h, loading, mount, nanoTime, plural, table, time } from "../dom";
+import { autoRefresh, refreshControl } from "../refresh";
 import { go, href } from "../router";
 import { groupCounts } from "./logs_group";
 
@@ -46,7 +47,7 @@ export function logRows(logs: LogLine[], withTrace = true): HTMLElement {
 /**
  * logsPage: log search by service, minimum severity, text and trace id. With
  * a log group (from the Log groups page) it also shows the group's counts per
- * stream and severity, and its lines.
+ * stream and severity, and its lines. Both reload every refresh interval.
  */
 export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
@@ -69,7 +70,7 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
         e.preventDefault();
         go("logs", {
           service: service.value.trim(), group: group.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
-          start: start.value.trim(), end: end.value.trim(), order: order.value, limit: limit.value.trim(),
+          start: start.value.trim(), end: end.value.trim(), order: order.value, limit: limit.value.trim(), refresh: p("refresh"),
         });
       },
     },
@@ -83,27 +84,36 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     field("Order", order),
     field("Limit", limit),
     h("button", { type: "submit" }, "Search"),
+    refreshControl(params),
   );
-  const results = h("div", null, loading());
+  const results = h("div", { id: "log-results" }, loading());
+  const stamp = h("span", { class: "muted small", id: "refreshed" });
   const g = p("group");
+  const counts = g ? groupCounts(g, p("start", "1h"), p("end")) : null;
   mount(
     root,
     h("h1", null, "Logs", g ? [" of group ", h("span", { class: "mono", id: "log-group" }, g)] : null),
     g ? h("div", { class: "muted small" }, h("a", { href: href("groups") }, "← Log groups")) : null,
     form,
-    g ? groupCounts(g, p("start", "1h"), p("end")) : null,
+    counts,
     g ? h("h2", null, "Lines") : null,
     results,
   );
-  try {
+  /** load reads the lines; again: the group's counts too (the first ones load with the page). */
+  const load = async (again = false) => {
+    if (again && g && counts) groupCounts(g, p("start", "1h"), p("end"), counts);
     const r = await getJSON<{ logs: LogLine[] | null }>("/api/logs", {
       service: p("service"), logGroup: g, severity: p("severity"), q: p("q"), traceID: p("traceID"),
       start: p("start", "1h"), end: p("end"), order: p("order"), limit: p("limit", "200"),
     });
     if (!alive()) return;
     const logs = r.logs ?? [];
-    mount(results, h("div", { class: "muted small" }, `${logs.length} line${logs.length === 1 ? "" : "s"}`), logs.length ? logRows(logs) : h("p", { class: "empty" }, "No log lines match."));
+    mount(results, h("div", { class: "muted small" }, `${plural(logs.length, "line")} · `, stamp), logs.length ? logRows(logs) : h("p", { class: "empty" }, "No log lines match."));
+  };
+  try {
+    await load();
   } catch (err) {
     if (alive()) mount(results, errorBox(err));
   }
+  autoRefresh(params, alive, () => load(true), stamp);
 }

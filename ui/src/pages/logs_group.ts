@@ -10,9 +10,12 @@ import { href } from "../router";
 const STREAM = "log.stream";
 const SEVERITY = "severity_text";
 
-/** groupCounts shows the group's event counts per stream and severity in the window [start, end) (the Logs page's fields). */
-export function groupCounts(group: string, start: string, end: string): HTMLElement {
-  const box = h("section", { id: "group-counts" }, h("h2", null, "Events per stream and severity"), loading());
+/**
+ * groupCounts shows the group's event counts per stream and severity in the
+ * window [start, end) (the Logs page's fields), in box: a new one, or the
+ * one it returned before, whose counts stay until the new ones arrive.
+ */
+export function groupCounts(group: string, start: string, end: string, box = h("section", { id: "group-counts" }, h("h2", null, "Events per stream and severity"), loading())): HTMLElement {
   const filters = [{ column: "log.group", op: "=", value: group }];
   let spec: QuerySpec;
   try {

@@ -1,6 +1,6 @@
-import { columns as listColumns, getJSON, runQuery, type Column, type QueryResult, type QuerySource, type QuerySpec, type Service } from "../api";
+import { ApiError, columns as listColumns, getJSON, runQuery, type Column, type QueryResult, type QuerySource, type QuerySpec, type Service } from "../api";
 import { errorBox, field, h, loading, mount, table, time } from "../dom";
-import { BUILDER_DEFAULTS, calculations, pointInTime, spec, type Builder } from "../queryspec";
+import { BUILDER_DEFAULTS, calculations, pointInTime, spec, SpecError, type Builder } from "../queryspec";
 import { href } from "../router";
 import { bubbleUpPanel } from "./bubbleup";
 import { groups, lineChart, MAX_LINES, resultsTable } from "./query_charts";
@@ -89,12 +89,20 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const out = h("div", { id: "query-out" });
   const colBox = h("details", { id: "query-columns", class: "small" }, h("summary", null, "Columns"), loading());
 
+  /** showError shows a refusal next to the form; one in WHERE is pointed at and selected in the field. */
+  const showError = (err: unknown, nb: Builder) => {
+    mount(errorSlot, builderError(err, nb));
+    if (err instanceof SpecError && err.field === "WHERE" && err.at >= 0 && where.value === nb.where) {
+      where.focus();
+      where.setSelectionRange(err.at, err.at + err.token.length);
+    }
+  };
   /** submit validates the fields, then puts them in the URL (a new hash renders the page again). */
   const submit = (nb: Builder) => {
     try {
       spec(nb);
     } catch (err) {
-      mount(errorSlot, errorBox(err));
+      showError(err, nb);
       return;
     }
     const target = queryHref(nb);
@@ -168,7 +176,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     try {
       s = spec(nb);
     } catch (err) {
-      mount(errorSlot, errorBox(err));
+      showError(err, nb);
       mount(out);
       return;
     }
@@ -180,10 +188,36 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     } catch (err) {
       if (!alive()) return;
       mount(out);
-      mount(errorSlot, errorBox(err));
+      showError(err, nb);
     }
   }
   await run(b);
+}
+
+/**
+ * builderError: a refusal of the builder's fields. A WHERE token the parser
+ * could not read is shown marked in its line; a 400 naming filters[i] names
+ * the WHERE line it came from.
+ */
+function builderError(err: unknown, b: Builder): HTMLElement {
+  const box = errorBox(err);
+  if (err instanceof SpecError && err.field === "WHERE" && err.at >= 0) {
+    const start = b.where.lastIndexOf("\n", err.at - 1) + 1;
+    const stop = b.where.indexOf("\n", err.at);
+    const line = b.where.slice(start, stop < 0 ? undefined : stop);
+    const at = err.at - start;
+    const lineNo = b.where.slice(0, start).split("\n").length;
+    box.append(
+      h("div", { class: "spec-at mono" }, h("span", { class: "muted" }, `line ${lineNo}: `), line.slice(0, at), h("mark", { class: "spec-token" }, err.token), line.slice(at + err.token.length)),
+    );
+  }
+  const m = err instanceof ApiError && err.message.match(/\bfilters\[(\d+)\]/);
+  if (m) {
+    const lines = b.where.split("\n").map((l) => l.trim()).filter(Boolean);
+    const line = lines[Number(m[1])];
+    if (line) box.append(h("div", { class: "spec-at mono" }, h("span", { class: "muted" }, "WHERE: "), h("mark", { class: "spec-token" }, line)));
+  }
+  return box;
 }
 
 /** calculationsOr lists VISUALIZE's calculations as ORDER BY suggestions (none when it does not parse). */

@@ -1,14 +1,25 @@
 import { getJSON, type Status, type StreamStatus } from "../api";
-import { ago, bytes, h, loading, mount, table, time } from "../dom";
+import { ago, bytes, h, loading, mount, plural, table, time } from "../dom";
+import { autoRefresh, refreshControl, since } from "../refresh";
 import { href, serviceHref } from "../router";
 
 const SILENT_WARN_SECONDS = 15 * 60;
 
-/** statusPage: disk use against the budget, partitions, and per-service arrivals and rejections. */
-export async function statusPage(root: HTMLElement, alive: () => boolean): Promise<void> {
-  mount(root, h("h1", null, "Status"), loading());
-  const s = await getJSON<Status>("/api/status");
-  if (!alive()) return;
+/** statusPage: disk use against the budget, partitions, and per-service arrivals and rejections; reloaded every refresh interval, its relative times ticking. */
+export async function statusPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
+  const body = h("div", { id: "status-body" }, loading());
+  const stamp = h("span", { class: "muted small", id: "refreshed" });
+  mount(root, h("h1", null, "Status"), h("div", { class: "toolbar" }, refreshControl(params), stamp), body);
+  const load = async () => {
+    const s = await getJSON<Status>("/api/status");
+    if (alive()) mount(body, statusBody(s, Date.now()));
+  };
+  await load();
+  autoRefresh(params, alive, load, stamp);
+}
+
+/** statusBody draws a status answer read at fetched (ms since the epoch). */
+function statusBody(s: Status, fetched: number): HTMLElement[] {
   const streams = s.streams ?? [];
   const parts = s.partitions ?? [];
   const used = s.budgetBytes ? s.storeBytes / s.budgetBytes : 0;
@@ -16,10 +27,8 @@ export async function statusPage(root: HTMLElement, alive: () => boolean): Promi
   for (const st of streams) byKind.set(st.kind, (byKind.get(st.kind) ?? 0) + st.storedBytes);
   const rejecting = streams.filter((st) => Object.keys(st.rejected ?? {}).length);
   const silent = streams.filter((st) => (st.silentForSeconds ?? 0) > SILENT_WARN_SECONDS);
-
-  mount(
-    root,
-    h("h1", null, "Status"),
+  const names = (sts: StreamStatus[]) => sts.map((st) => `${st.service || "?"} (${st.kind})`).join(", ");
+  return [
     h(
       "div",
       { class: "summary" },
@@ -30,18 +39,19 @@ export async function statusPage(root: HTMLElement, alive: () => boolean): Promi
       [...byKind].map(([k, b]) => h("span", null, k, " ", h("b", null, bytes(b)))),
     ),
     s.budgetBytes ? h("div", { class: "meter" + (used > 0.9 ? " hot" : "") }, h("div", { style: `width:${Math.min(100, used * 100)}%` })) : null,
-    rejecting.length ? h("div", { class: "alert error" }, `${rejecting.length} stream(s) had items rejected since start: `, rejecting.map((st) => `${st.service || "?"} (${st.kind})`).join(", ")) : null,
-    silent.length ? h("div", { class: "alert warn" }, `${silent.length} stream(s) silent for more than ${ago(SILENT_WARN_SECONDS)}: `, silent.map((st) => `${st.service || "?"} (${st.kind})`).join(", ")) : null,
+    rejecting.length ? h("div", { class: "alert error" }, `${plural(rejecting.length, "stream")} had items rejected since start: `, names(rejecting)) : null,
+    silent.length ? h("div", { class: "alert warn" }, `${plural(silent.length, "stream")} silent for more than ${ago(SILENT_WARN_SECONDS)}: `, names(silent)) : null,
     h("h2", null, "Per service"),
-    streams.length ? table(["Project", "Kind", "Service", "Rows", "Stored", "Newest item", "Accepted since start", "Last arrival", "Rejected"], streams.map(streamRow), "status") : h("p", { class: "empty" }, "Nothing stored yet."),
+    streams.length ? table(["Project", "Kind", "Service", "Rows", "Stored", "Newest item", "Accepted since start", "Last arrival", "Rejected"], streams.map((st) => streamRow(st, fetched)), "status") : h("p", { class: "empty" }, "Nothing stored yet."),
     h("h2", null, "Partitions"),
     parts.length
       ? table(["Partition", "From", "To", "Bytes"], parts.map((p) => h("tr", null, h("td", { class: "mono" }, p.name), h("td", null, time(new Date(p.start))), h("td", null, time(new Date(p.end))), h("td", { class: "num" }, bytes(p.bytes)))))
       : h("p", { class: "empty" }, "No partitions."),
-  );
+  ].filter((x): x is HTMLElement => x !== null);
 }
 
-function streamRow(st: StreamStatus): HTMLElement {
+/** streamRow: one project, kind and service; its relative times tick from fetched, when the answer was read. */
+function streamRow(st: StreamStatus, fetched: number): HTMLElement {
   const silentFor = st.silentForSeconds;
   const rejected = Object.entries(st.rejected ?? {});
   const svcLink =
@@ -63,14 +73,10 @@ function streamRow(st: StreamStatus): HTMLElement {
     h(
       "td",
       { class: "nowrap" },
-      st.newestItem ? [time(new Date(st.newestItem)), h("span", { class: "muted" }, ` (${ago((Date.now() - Date.parse(st.newestItem)) / 1000)} ago)`)] : "–",
+      st.newestItem ? [time(new Date(st.newestItem)), h("span", { class: "muted" }, " (", since(Date.parse(st.newestItem), "{} ago"), ")")] : "–",
     ),
     h("td", { class: "num" }, st.acceptedSinceStart),
-    h(
-      "td",
-      { class: "nowrap" + (silentFor !== undefined && silentFor > SILENT_WARN_SECONDS ? " warn-text" : "") },
-      silentFor !== undefined ? `silent for ${ago(silentFor)}` : h("span", { class: "muted" }, "nothing since start"),
-    ),
+    h("td", { class: "nowrap silent-for" }, silentFor !== undefined ? since(fetched - silentFor * 1000, "silent for {}", SILENT_WARN_SECONDS) : h("span", { class: "muted" }, "nothing since start")),
     h(
       "td",
       null,

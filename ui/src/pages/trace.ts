@@ -4,9 +4,13 @@ import { anyValue, KINDS, rows, type Row } from "../otlp";
 import { href, serviceHref } from "../router";
 import { logRows } from "./logs";
 import { rejectedDoc } from "./rejected";
+import { openTraceForm } from "./traces";
 
 /** tracePage: the waterfall of one trace, its lint findings, errors and log lines. */
 export async function tracePage(root: HTMLElement, id: string, _params: URLSearchParams, alive: () => boolean): Promise<void> {
+  if (!id.trim()) {
+    return mount(root, h("h1", null, "Trace"), h("div", { class: "alert warn", id: "trace-missing" }, "No trace id in the address. Give one here, or find traces on the ", h("a", { href: href("traces") }, "Traces"), " page."), openTraceForm());
+  }
   mount(root, h("h1", null, "Trace ", h("span", { class: "mono" }, id)), loading());
   const [traceOr, lint, errs] = await Promise.all([
     getJSON<TraceData>("/api/traces/" + encodeURIComponent(id)).catch((e: Error) => e),
@@ -16,7 +20,9 @@ export async function tracePage(root: HTMLElement, id: string, _params: URLSearc
   if (!alive()) return;
   if (traceOr instanceof Error) {
     // A trace whose X-Ray documents were all refused has no spans, only those findings.
-    if (!(traceOr instanceof ApiError && traceOr.status === 404) || lint instanceof Error || !lint.findings?.length) throw traceOr;
+    if (!(traceOr instanceof ApiError && traceOr.status === 404) || lint instanceof Error || !lint.findings?.length) {
+      return mount(root, h("h1", null, "Trace ", h("span", { class: "mono" }, id)), traceMissing(id, traceOr), openTraceForm(id));
+    }
     return mount(
       root,
       h("h1", null, "Trace ", h("span", { class: "mono" }, id)),
@@ -43,8 +49,8 @@ export async function tracePage(root: HTMLElement, id: string, _params: URLSearc
       "div",
       { class: "summary" },
       h("span", null, h("b", null, ms(totalMs)), " total"),
-      h("span", null, h("b", null, rs.length), " spans"),
-      h("span", null, h("b", null, services.size), " services: ", [...services].map((s, i) => [i ? ", " : "", s ? h("a", { href: serviceHref(s) }, s) : "?"])),
+      h("span", null, h("b", null, rs.length), rs.length === 1 ? " span" : " spans"),
+      h("span", null, h("b", null, services.size), services.size === 1 ? " service: " : " services: ", [...services].map((s, i) => [i ? ", " : "", s ? h("a", { href: serviceHref(s) }, s) : "?"])),
       h("a", { href: href("logs", { traceID: id, ...win }) }, "All log lines of this trace →"),
     ),
     lintBox(lint),
@@ -61,6 +67,17 @@ export async function tracePage(root: HTMLElement, id: string, _params: URLSearc
   } catch (err) {
     mount(logsBox, h("h2", null, "Log lines"), errorBox(err));
   }
+}
+
+/** traceMissing says why a trace cannot be shown: an id that is not one (400), a trace not stored (404), or the failure. */
+function traceMissing(id: string, err: Error): HTMLElement {
+  if (err instanceof ApiError && err.status === 404) {
+    return h("div", { class: "alert warn", id: "trace-missing" }, `No trace ${id} is stored: it has not arrived yet, was not sampled, or is older than the retention.`);
+  }
+  if (err instanceof ApiError && err.status === 400) {
+    return h("div", { class: "alert error", id: "trace-missing" }, `"${id}" is not a trace id: give 32 hex characters or an X-Ray id (1-5759e988-bd862e3fe1be46a994272793).`, h("div", { class: "muted small" }, err.message));
+  }
+  return errorBox(err);
 }
 
 function lintBox(lint: LintReport | Error): HTMLElement | null {

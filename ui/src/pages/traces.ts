@@ -1,8 +1,9 @@
 import { getJSON, type Service, type TraceHit } from "../api";
-import { errorBox, field, h, loading, mount, ms, nanoTime, table, time } from "../dom";
+import { errorBox, field, h, loading, mount, ms, nanoTime, plural, table, time } from "../dom";
+import { autoRefresh, refreshControl } from "../refresh";
 import { go, href, serviceHref } from "../router";
 
-/** tracesPage: search form (service, logfmt tags, durations, time range) and hits. */
+/** tracesPage: search form (service, logfmt tags, durations, time range) and hits, reloaded every refresh interval. */
 export async function tracesPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
   const service = h("select", { name: "service" }, h("option", { value: "" }, "any service"));
@@ -21,7 +22,7 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
         e.preventDefault();
         go("traces", {
           service: service.value, tags: tags.value.trim(), minDuration: minD.value.trim(), maxDuration: maxD.value.trim(),
-          start: start.value.trim(), end: end.value.trim(), limit: limit.value.trim(), run: "1",
+          start: start.value.trim(), end: end.value.trim(), limit: limit.value.trim(), run: "1", refresh: p("refresh"),
         });
       },
     },
@@ -33,15 +34,11 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
     field("To", end),
     field("Limit", limit),
     h("button", { type: "submit" }, "Search"),
+    refreshControl(params),
   );
-  const idInput = h("input", { name: "traceID", placeholder: "32 hex or 1-5759e988-bd862e3fe1be46a994272793", size: 36 });
-  const open = h(
-    "form",
-    { class: "toolbar", id: "trace-open", onsubmit: (e: Event) => (e.preventDefault(), idInput.value.trim() && go("trace/" + idInput.value.trim())) },
-    field("Open a trace by id (W3C or X-Ray)", idInput),
-    h("button", { type: "submit" }, "Open"),
-  );
-  const results = h("div", null, loading());
+  const open = openTraceForm();
+  const results = h("div", { id: "trace-results" }, loading());
+  const stamp = h("span", { class: "muted small", id: "refreshed" });
   mount(root, h("h1", null, "Traces"), open, form, results);
 
   getJSON<{ services: Service[] | null }>("/api/services", { start: p("start", "1h"), end: p("end") })
@@ -55,7 +52,7 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
 
   let q = p("tags");
   if (p("service")) q = `service.name=${JSON.stringify(p("service"))} ${q}`.trim();
-  try {
+  const load = async () => {
     const r = await getJSON<{ traces: TraceHit[] | null }>("/api/search", {
       tags: q, minDuration: p("minDuration"), maxDuration: p("maxDuration"), start: p("start", "1h"), end: p("end"), limit: p("limit", "50"),
     });
@@ -77,10 +74,25 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
     );
     mount(
       results,
-      h("div", { class: "muted small" }, `${hits.length} trace${hits.length === 1 ? "" : "s"}, newest first`),
+      h("div", { class: "muted small" }, `${plural(hits.length, "trace")}, newest first · `, stamp),
       hits.length ? table(["Start", "Root service", "Root span", "Duration", "Spans", "Errors", "Trace id"], rows) : h("p", { class: "empty" }, "No traces match."),
     );
+  };
+  try {
+    await load();
   } catch (err) {
     if (alive()) mount(results, errorBox(err));
   }
+  autoRefresh(params, alive, load, stamp);
+}
+
+/** openTraceForm opens a trace by its id (W3C or X-Ray form). */
+export function openTraceForm(value = ""): HTMLElement {
+  const idInput = h("input", { name: "traceID", placeholder: "32 hex or 1-5759e988-bd862e3fe1be46a994272793", size: 36, value });
+  return h(
+    "form",
+    { class: "toolbar", id: "trace-open", onsubmit: (e: Event) => (e.preventDefault(), idInput.value.trim() && go("trace/" + encodeURIComponent(idInput.value.trim()))) },
+    field("Open a trace by id (W3C or X-Ray)", idInput),
+    h("button", { type: "submit" }, "Open"),
+  );
 }

@@ -1,0 +1,80 @@
+package traceql
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"lookout/internal/model"
+)
+
+func TestMatched(t *testing.T) {
+	svc := func(s string) model.Resource {
+		return model.Resource{Attributes: model.Attributes{{Key: "service.name", Value: model.StringValue(s)}}}
+	}
+	// root api "GET /" 0..300ms > db "SELECT" (error) and api "render".
+	trace := []model.Span{
+		{SpanID: model.SpanID{1}, Name: "GET /", Kind: model.SpanKindServer, StartUnixNano: 0, EndUnixNano: 300e6, Resource: svc("api")},
+		{SpanID: model.SpanID{2}, ParentSpanID: model.SpanID{1}, Name: "SELECT", Kind: model.SpanKindClient, StatusCode: model.StatusError,
+			StartUnixNano: 10e6, EndUnixNano: 60e6, Resource: svc("db"), Attributes: model.Attributes{{Key: "db.system", Value: model.StringValue("pg")}}},
+		{SpanID: model.SpanID{3}, ParentSpanID: model.SpanID{1}, Name: "render", StartUnixNano: 100e6, EndUnixNano: 120e6, Resource: svc("api")},
+	}
+	cases := []struct{ q, want string }{ // want: the matched spans by name
+		{`{ }`, "GET / SELECT render"},
+		{`{ status = error }`, "SELECT"},
+		{`{ resource.service.name = "api" }`, "GET / render"},
+		{`{ !(span.db.system = "pg") }`, "GET / render"},
+		{`{ span.db.system != "pg" }`, ""},
+		{`{ rootName = "GET /" && duration < 30ms }`, "render"},
+		{`{ rootName = "other" }`, ""},
+		{`{ traceDuration >= 300ms && kind = client }`, "SELECT"},
+		{`{ traceDuration > 300ms }`, ""},
+		{`{ kind = client } && { name = "render" }`, "SELECT render"},
+		{`{ kind = client } && { name = "nope" }`, ""},
+		{`({ kind = client } && { name = "nope" }) || { name = "GET /" }`, "GET /"},
+		{`{ } | { duration > 40ms }`, "GET / SELECT"},
+		{`({ kind = client } || { name = "render" }) | { resource.service.name = "api" }`, "render"},
+	}
+	for _, c := range cases {
+		comp, err := CompileString(c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		var got []string
+		for i, m := range comp.Matched(trace) {
+			if m {
+				got = append(got, trace[i].Name)
+			}
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("%s: matched %q, want %q", c.q, g, c.want)
+		}
+	}
+}
+
+func TestSpanConditions(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want string
+		all  bool
+	}{
+		{`{ }`, "", true},
+		{`{ rootName = "x" }`, "", true},
+		{`{ .a = 1 && rootName = "x" }`, "[{a = [1]}]", false},
+		{`{ .a = 1 } || { .b = 2 }`, "[{a = [1]}] [{b = [2]}]", false},
+		{`{ .a = 1 } | { .b = 2 }`, "[{a = [1]} {b = [2]}]", false},
+	} {
+		comp, err := CompileString(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alts, all := comp.SpanConditions()
+		var parts []string
+		for _, a := range alts {
+			parts = append(parts, fmt.Sprint(a))
+		}
+		if got := strings.Join(parts, " "); got != c.want || all != c.all {
+			t.Errorf("%s: %q all=%v, want %q all=%v", c.q, got, all, c.want, c.all)
+		}
+	}
+}

@@ -1,0 +1,29 @@
+package server
+
+import (
+	"net/http"
+
+	"lookout/internal/api"
+	"lookout/internal/tracelint"
+)
+
+// lookoutAPI builds Lookout's own JSON API over the telemetry store: traces,
+// logs, services and queries (package api), and trace lint, whose naming
+// report asks clients which sampling clients each process polls with. The returned
+// function mounts it; api's routes answer what no route under /api/ takes.
+func lookoutAPI(d deps, clients tracelint.ClientLinker) (func(*http.ServeMux), error) {
+	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Metrics: d.store, Logger: d.log, Version: d.cfg.Version})
+	if err != nil {
+		return nil, err
+	}
+	lintCfg := tracelint.DefaultHandlerConfig()
+	lintCfg.Clients = clients // which sampling clients the processes of /api/xray/naming poll with
+	lint, err := tracelint.NewHandlers(lintCfg, d.store)
+	if err != nil {
+		return nil, err
+	}
+	return func(mux *http.ServeMux) {
+		a.Register(mux)
+		lint.Register(mux)
+	}, nil
+}

@@ -1,0 +1,49 @@
+package server
+
+import (
+	"net/http"
+
+	"lookout/internal/logsearch"
+	"lookout/internal/pipeline"
+	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/retention"
+)
+
+// logSurface is CloudWatch Logs: the API handler (AWS JSON 1.1), the log
+// search behind its reads and Logs Insights, and the log groups' retention
+// policies.
+type logSurface struct {
+	handler   *cwlogs.Handler
+	search    *logsearch.Service
+	retention *retention.LogGroups
+}
+
+// newLogs builds the CloudWatch Logs surface; PutLogEvents goes through p.
+func newLogs(d deps, p *pipeline.Pipeline) (*logSurface, error) {
+	l := &logSurface{}
+	ccfg := cwlogs.DefaultConfig()
+	ccfg.Logger, ccfg.Keys = d.log, d.cfg.AWSAccessKeys
+	lcfg := logsearch.DefaultConfig()
+	lcfg.Logger, lcfg.Account = d.log, ccfg.AccountID
+	var err error
+	if l.search, err = logsearch.New(lcfg, d.store, d.meta); err != nil {
+		return nil, err
+	}
+	gcfg := retention.DefaultLogGroupsConfig()
+	gcfg.Logger = d.log
+	if l.retention, err = retention.NewLogGroups(gcfg, d.meta, d.store); err != nil {
+		l.search.Close()
+		return nil, err
+	}
+	if l.handler, err = cwlogs.New(ccfg, cwlogs.Backends{Sink: p, Meta: d.meta, Events: d.store,
+		Reader: l.search, Insights: l.search, Retention: l.retention}); err != nil {
+		l.search.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// register mounts the CloudWatch Logs routes of Lookout's API.
+func (l *logSurface) register(mux *http.ServeMux) {
+	mux.Handle("GET /api/cwlogs/groups", l.handler.GroupsHandler())
+}
