@@ -10,7 +10,7 @@ package duckdb
 // bucket_counts those of explicit-bucket histograms; exp_* those of
 // exponential histograms; quantiles and quantile_values, in parallel, those
 // of summaries. Columns of other types stay zero or empty. Exemplars and
-// the metric's metadata are JSON (codec_metrics.go), "" when none.
+// the metric's metadata are JSON (rowcodec), "" when none.
 const metricsDDL = `(
 	project            VARCHAR,
 	time_ns            BIGINT,
