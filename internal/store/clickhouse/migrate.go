@@ -89,34 +89,37 @@ func splitStatements(sql string) []string {
 }
 
 // migrate applies the migrations newer than the database's version and
-// returns the version it is at.
-func migrate(ctx context.Context, conn driver.Conn) (uint32, error) {
+// returns the version it is at and the migrations it applied
+// ("0002_metrics").
+func migrate(ctx context.Context, conn driver.Conn) (uint32, []string, error) {
 	ms, err := loadMigrations()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := conn.Exec(ctx, migrationsDDL); err != nil {
-		return 0, fmt.Errorf("migrations table: %w", err)
+		return 0, nil, fmt.Errorf("migrations table: %w", err)
 	}
 	var cur uint32
 	if err := conn.QueryRow(ctx, "SELECT max(version) FROM schema_migrations").Scan(&cur); err != nil {
-		return 0, fmt.Errorf("schema version: %w", err)
+		return 0, nil, fmt.Errorf("schema version: %w", err)
 	}
+	var applied []string
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
 		}
 		for i, stmt := range m.stmts {
 			if err := conn.Exec(ctx, stmt); err != nil {
-				return cur, fmt.Errorf("migration %04d_%s statement %d: %w", m.version, m.name, i+1, err)
+				return cur, applied, fmt.Errorf("migration %04d_%s statement %d: %w", m.version, m.name, i+1, err)
 			}
 		}
 		if err := record(ctx, conn, m); err != nil {
-			return cur, fmt.Errorf("migration %04d_%s: record: %w", m.version, m.name, err)
+			return cur, applied, fmt.Errorf("migration %04d_%s: record: %w", m.version, m.name, err)
 		}
 		cur = m.version
+		applied = append(applied, fmt.Sprintf("%04d_%s", m.version, m.name))
 	}
-	return cur, nil
+	return cur, applied, nil
 }
 
 // record adds the migration to schema_migrations. (An INSERT with inline

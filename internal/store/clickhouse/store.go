@@ -34,7 +34,8 @@ type Store struct {
 	conn driver.Conn
 	// insertSettings are sent with every INSERT (see syncInsertSettings).
 	insertSettings ch.Settings
-	version        uint32 // the schema version
+	version        uint32   // the schema version
+	applied        []string // the migrations Open applied
 	closed         atomic.Bool
 }
 
@@ -75,7 +76,7 @@ func (s *Store) init(ctx context.Context) error {
 		return fmt.Errorf("clickhouse store %s: server version: %w", redact(s.cfg.URL), err)
 	}
 	s.insertSettings = syncInsertSettings(v)
-	if s.version, err = migrate(ctx, s.conn); err != nil {
+	if s.version, s.applied, err = migrate(ctx, s.conn); err != nil {
 		return fmt.Errorf("clickhouse store %s: %w", redact(s.cfg.URL), err)
 	}
 	return nil
@@ -123,6 +124,11 @@ func syncInsertSettings(v *driver.ServerVersion) ch.Settings {
 
 // SchemaVersion is the version of the newest migration applied.
 func (s *Store) SchemaVersion() uint32 { return s.version }
+
+// Schema implements store.Migrated.
+func (s *Store) Schema() store.SchemaState {
+	return store.SchemaState{Version: int(s.version), Applied: s.applied}
+}
 
 // Close closes the connection pool. Reads still streaming fail afterwards.
 func (s *Store) Close() error {

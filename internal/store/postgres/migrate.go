@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"lookout/internal/store"
 )
 
 //go:embed migrations/*.sql
@@ -94,6 +97,7 @@ func (s *Store) migrate(ctx context.Context, ms []migration) error {
 // migrateStep applies the first migration the database lacks, if any, and
 // reports whether none was left.
 func (s *Store) migrateStep(ctx context.Context, ms []migration) (done bool, err error) {
+	var applied migration
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
 			return fmt.Errorf("lock: %w", err)
@@ -121,10 +125,27 @@ func (s *Store) migrateStep(ctx context.Context, ms []migration) (done bool, err
 			return fmt.Errorf("migration %s: %w", step.name, err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, step.version, step.name)
+		applied = step
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("postgres: migrate: %w", err)
 	}
+	s.schemaMu.Lock()
+	defer s.schemaMu.Unlock()
+	if done {
+		s.schema.Version = len(ms)
+	} else {
+		s.schema.Version = applied.version
+		s.schema.Applied = append(s.schema.Applied, applied.name)
+	}
 	return done, nil
+}
+
+// Schema implements store.Migrated: the version, and the migrations this
+// store's Migrate calls applied.
+func (s *Store) Schema() store.SchemaState {
+	s.schemaMu.Lock()
+	defer s.schemaMu.Unlock()
+	return store.SchemaState{Version: s.schema.Version, Applied: slices.Clone(s.schema.Applied)}
 }

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,6 +63,9 @@ func (c Config) Validate() error {
 // Store is safe for concurrent use, by any number of processes at once.
 type Store struct {
 	pool *pgxpool.Pool
+
+	schemaMu sync.Mutex
+	schema   store.SchemaState // where Migrate left the schema
 }
 
 var _ store.Meta = (*Store)(nil)
