@@ -59,8 +59,8 @@ type Usage interface {
 }
 
 // Store is a complete telemetry backend: spans, log events and metric
-// points, their queries, the CloudWatch view of log groups' events, and the
-// partitions retention drops.
+// points, their queries, the CloudWatch view of log groups' events, the
+// partitions retention drops, and the reads that copy it elsewhere.
 type Store interface {
 	Writer
 	TraceReader
@@ -72,17 +72,21 @@ type Store interface {
 	TraceFinder
 	Partitioned
 	Usage
+	Dumper
 	io.Closer
 }
 
 // Meta is a complete metadata backend: the small, mutable records that are
 // not telemetry (log groups and streams, configuration documents, error
-// items and occurrences, projects and access tokens). Every write is durable
-// when it returns.
+// items and occurrences, projects and access tokens), and the quota state
+// shared by the nodes that use it. Every write but the quota state's is
+// durable when it returns.
 type Meta interface {
 	LogGroups
 	Documents
 	ErrorStore
+	MetaDumper
+	QuotaStore
 	io.Closer
 }
 

@@ -79,6 +79,10 @@ type Store struct {
 
 	walMu sync.Mutex  // guards wal
 	wal   os.FileInfo // the WAL file whose directory entry was last synced
+
+	// quotas is the quota state: one process uses the file, so it lives
+	// in that process's memory.
+	quotas store.LocalQuotas
 }
 
 var _ store.Meta = (*Store)(nil)
