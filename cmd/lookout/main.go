@@ -44,6 +44,10 @@ commands:
   token create --project NAME --scopes post_server_item,read
                                       issue a Rollbar access token
   sampling explain|rules [--addr URL]  why a request gets an X-Ray sampling rule; the rules' findings
+  migrate --store URL --meta URL      apply the stores' schema migrations
+  migrate --from DATA_DIR --to-store URL --to-meta URL
+                                      copy a stopped lookout's embedded stores
+                                      into ClickHouse and PostgreSQL (docs/cluster.md)
   repair   on a stopped lookout's data directory: set damaged data files
            aside; replace a damaged metadata store by a new one holding
            what can still be read (see docs/operations.md)
@@ -89,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSampling(ctx, args, stdout, stderr)
 	case "repair":
 		return runRepair(ctx, args, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil
