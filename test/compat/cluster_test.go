@@ -11,11 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsxray "github.com/aws/aws-sdk-go-v2/service/xray"
 	rollbargo "github.com/rollbar/rollbar-go"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
-	"go.opentelemetry.io/otel/metric"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/resource"
 
 	"lookout/internal/store/clickhouse/chtest"
 	"lookout/internal/store/postgres/pgtest"
@@ -91,32 +86,8 @@ func TestTwoNodesShareOneCluster(t *testing.T) {
 	})
 
 	t.Run("MetricExportedThroughAReadThroughB", func(t *testing.T) {
-		failOnOTelErrors(t)
-		ctx := context.Background()
-		exp, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(a.OTLPHTTP+"/v1/metrics"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp)),
-			sdkmetric.WithResource(resource.NewSchemaless(attribute.String("service.name", "orders-cluster"))))
-		orders, err := mp.Meter("compat-cluster").Int64Counter("cluster.orders", metric.WithUnit("{order}"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		orders.Add(ctx, 4, metric.WithAttributes(attribute.String("method", "card")))
-		if err := mp.Shutdown(ctx); err != nil { // exports, and returns once the export is answered
-			t.Fatalf("export to A: %v", err)
-		}
-		var res struct {
-			Points []metricPoint `json:"points"`
-		}
-		if code := getJSON(t, b.HTTP+"/api/metrics/cluster.orders/points", &res); code != 200 {
-			t.Fatalf("points on B: status %d", code)
-		}
-		if len(res.Points) != 1 || res.Points[0].Value != 4 || res.Points[0].Service != "orders-cluster" ||
-			res.Points[0].Attributes["method"] != "card" {
-			t.Fatalf("points on B: %+v, want one of 4 from orders-cluster, method card", res.Points)
-		}
+		exportCounter(t, a, "cluster.orders", "orders-cluster", 4)
+		checkCounter(t, b, "cluster.orders", "orders-cluster", 4)
 	})
 
 	t.Run("ErrorsGroupedAcrossNodes", func(t *testing.T) {
