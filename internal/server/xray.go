@@ -52,6 +52,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	// daemon address, people manage them on either port.
 	scfg := xraysampling.DefaultServiceConfig()
 	scfg.Logger = d.log
+	scfg.Quotas = d.meta // shared by the nodes of a cluster
 	if x.sampler, err = xraysampling.NewService(scfg, d.meta, d.store); err != nil {
 		return nil, err
 	}

@@ -1,11 +1,16 @@
 package xraysampling
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"sort"
 	"time"
+
+	"lookout/internal/store"
 )
 
 // AllocConfig tunes how reservoirs are shared.
@@ -50,62 +55,115 @@ func (c AllocConfig) Validate() error {
 // newcomer gets what is unallocated (maybe 0) and the rest moves to it as
 // the others report again and are handed their smaller shares. (A
 // ReservoirSize lowered by an update is the exception: quotas handed out
-// before stay valid until they expire.) Not safe for concurrent use.
+// before stay valid until they expire.)
+//
+// What it knows of a rule's clients is kept in a store.QuotaStore, read
+// and written back by each report under the store's lock: with a store
+// that several nodes share, the clients polling any of them split one
+// reservoir, and the sum holds across the nodes (as far as their clocks
+// agree). Safe for concurrent use.
 type Allocator struct {
-	cfg   AllocConfig
-	rules map[string]map[string]*client // rule name → client id →
+	cfg    AllocConfig
+	quotas store.QuotaStore
 }
 
+// ReservoirKind is the kind of the quota state of a rule's reservoir.
+const ReservoirKind = "xray.sampling-reservoir"
+
+// reservoirKey names the quota state of a project's rule.
+func reservoirKey(project, rule string) store.QuotaKey {
+	return store.QuotaKey{Project: project, Kind: ReservoirKind, Name: rule}
+}
+
+// client is what is known of one client of a rule; times are Unix
+// nanoseconds. Its JSON is the quota state, so it stays short.
 type client struct {
-	last   time.Time
-	demand float64 // requests per second in its last report
-	quota  int
-	ttl    time.Time
+	Last   int64   `json:"l"`
+	Demand float64 `json:"d"` // requests per second in its last report
+	Quota  int     `json:"q"`
+	TTL    int64   `json:"t"`
 }
 
-// NewAllocator returns an allocator with no clients.
-func NewAllocator(cfg AllocConfig) (*Allocator, error) {
+// clients are a rule's clients by id.
+type clients map[string]*client
+
+func decodeClients(state []byte) (clients, error) {
+	cs := clients{}
+	if len(state) == 0 {
+		return cs, nil
+	}
+	if err := json.Unmarshal(state, &cs); err != nil {
+		return nil, fmt.Errorf("reservoir state: %w", err)
+	}
+	for id, c := range cs {
+		if c == nil {
+			delete(cs, id)
+		}
+	}
+	return cs, nil
+}
+
+// NewAllocator returns an allocator keeping its state in quotas; nil keeps
+// it in this process.
+func NewAllocator(cfg AllocConfig, quotas store.QuotaStore) (*Allocator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Allocator{cfg: cfg, rules: map[string]map[string]*client{}}, nil
+	if quotas == nil {
+		quotas = &store.LocalQuotas{}
+	}
+	return &Allocator{cfg: cfg, quotas: quotas}, nil
 }
 
 // Interval is the reporting interval clients are told.
 func (a *Allocator) Interval() time.Duration { return a.cfg.Interval }
 
-// Report records that clientID saw requests matching the rule (whose
-// reservoir is reservoir per second) since its previous report, and returns
-// the client's quota and when it expires.
-func (a *Allocator) Report(rule string, reservoir int, clientID string, requests int64, now time.Time) (int, time.Time) {
-	clients := a.rules[rule]
-	if clients == nil {
-		clients = map[string]*client{}
-		a.rules[rule] = clients
+// Report records that clientID saw requests matching the project's rule
+// (whose reservoir is reservoir per second) since its previous report, and
+// returns the client's quota and when it expires.
+func (a *Allocator) Report(ctx context.Context, project, rule string, reservoir int, clientID string, requests int64, now time.Time) (int, time.Time, error) {
+	var quota int
+	var ttl time.Time
+	err := a.quotas.UpdateQuota(ctx, reservoirKey(project, rule), a.cfg.Active, func(state []byte) ([]byte, error) {
+		cs, err := decodeClients(state)
+		if err != nil {
+			cs = clients{} // unreadable: share the reservoir afresh
+		}
+		quota, ttl = a.report(cs, reservoir, clientID, requests, now)
+		return json.Marshal(cs)
+	})
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("reservoir of sampling rule %q: %w", rule, err)
 	}
-	a.prune(clients, now)
-	c := clients[clientID]
+	return quota, ttl, nil
+}
+
+// report is Report on the clients cs, which it updates.
+func (a *Allocator) report(cs clients, reservoir int, clientID string, requests int64, now time.Time) (int, time.Time) {
+	a.prune(cs, now)
+	c := cs[clientID]
 	elapsed := a.cfg.Interval
 	if c == nil {
 		c = &client{}
-		clients[clientID] = c
-	} else if d := now.Sub(c.last); d > 0 && d <= a.cfg.Active {
+		cs[clientID] = c
+	} else if d := now.Sub(time.Unix(0, c.Last)); d > 0 && d <= a.cfg.Active {
 		elapsed = d
 	}
-	c.last = now
-	c.demand = float64(max(requests, 0)) / math.Max(elapsed.Seconds(), 1)
+	c.Last = now.UnixNano()
+	c.Demand = float64(max(requests, 0)) / math.Max(elapsed.Seconds(), 1)
 	reservoir = max(reservoir, 0)
-	fair := share(reservoir, clients, a.epoch(now))[clientID]
+	fair := share(reservoir, cs, a.epoch(now))[clientID]
 	// The client's own quota is replaced by this one; the others' stand
 	// until they expire or their clients report again.
 	held := 0
-	for id, o := range clients {
-		if id != clientID && o.ttl.After(now) {
-			held += o.quota
+	for id, o := range cs {
+		if id != clientID && o.TTL > now.UnixNano() {
+			held += o.Quota
 		}
 	}
-	c.quota, c.ttl = min(fair, max(reservoir-held, 0)), now.Add(a.cfg.QuotaTTL)
-	return c.quota, c.ttl
+	ttl := now.Add(a.cfg.QuotaTTL)
+	c.Quota, c.TTL = min(fair, max(reservoir-held, 0)), ttl.UnixNano()
+	return c.Quota, ttl
 }
 
 // epoch numbers the reporting intervals; the rotation changes with it.
@@ -113,16 +171,18 @@ func (a *Allocator) epoch(now time.Time) int64 {
 	return now.Unix() / int64(a.cfg.Interval/time.Second)
 }
 
-func (a *Allocator) prune(clients map[string]*client, now time.Time) {
-	for id, c := range clients {
-		if now.Sub(c.last) > a.cfg.Active {
-			delete(clients, id)
+func (a *Allocator) prune(cs clients, now time.Time) {
+	for id, c := range cs {
+		if now.Sub(time.Unix(0, c.Last)) > a.cfg.Active {
+			delete(cs, id)
 		}
 	}
 }
 
 // Forget drops what is known of a rule's clients (the rule was deleted).
-func (a *Allocator) Forget(rule string) { delete(a.rules, rule) }
+func (a *Allocator) Forget(ctx context.Context, project, rule string) error {
+	return a.quotas.UpdateQuota(ctx, reservoirKey(project, rule), a.cfg.Active, func([]byte) ([]byte, error) { return nil, nil })
+}
 
 // ClientState is what the allocator knows of one client of a rule.
 type ClientState struct {
@@ -134,24 +194,33 @@ type ClientState struct {
 }
 
 // Clients lists the rule's active clients at now, by id.
-func (a *Allocator) Clients(rule string, now time.Time) []ClientState {
+func (a *Allocator) Clients(ctx context.Context, project, rule string, now time.Time) ([]ClientState, error) {
+	state, err := a.quotas.Quota(ctx, reservoirKey(project, rule))
+	if err != nil {
+		return nil, fmt.Errorf("reservoir of sampling rule %q: %w", rule, err)
+	}
+	cs, err := decodeClients(state)
+	if err != nil {
+		return nil, err
+	}
 	out := []ClientState{}
-	for id, c := range a.rules[rule] {
-		if now.Sub(c.last) <= a.cfg.Active {
-			out = append(out, ClientState{ClientID: id, LastReport: c.last, RequestsPerSecond: c.demand,
-				Quota: c.quota, QuotaExpires: c.ttl})
+	for id, c := range cs {
+		last := time.Unix(0, c.Last).UTC()
+		if now.Sub(last) <= a.cfg.Active {
+			out = append(out, ClientState{ClientID: id, LastReport: last, RequestsPerSecond: c.Demand,
+				Quota: c.Quota, QuotaExpires: time.Unix(0, c.TTL).UTC()})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ClientID < out[j].ClientID })
-	return out
+	return out, nil
 }
 
 // share splits reservoir units among the clients. Needs (demand rounded up)
 // are filled max-min fair, the rest spread evenly; units that do not divide
 // go in rotation order (hash of id and epoch).
-func share(reservoir int, clients map[string]*client, epoch int64) map[string]int {
-	ids := make([]string, 0, len(clients))
-	for id := range clients {
+func share(reservoir int, cs clients, epoch int64) map[string]int {
+	ids := make([]string, 0, len(cs))
+	for id := range cs {
 		ids = append(ids, id)
 	}
 	// FNV alone keeps ids that differ in one byte in the same order whatever
@@ -173,7 +242,7 @@ func share(reservoir int, clients map[string]*client, epoch int64) map[string]in
 	})
 	need := make([]int, len(ids))
 	for i, id := range ids {
-		need[i] = int(math.Min(math.Ceil(clients[id].demand), float64(reservoir)))
+		need[i] = int(math.Min(math.Ceil(cs[id].Demand), float64(reservoir)))
 	}
 	give := make([]int, len(ids))
 	left := reservoir

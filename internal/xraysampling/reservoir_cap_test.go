@@ -10,9 +10,9 @@ import (
 // validSum adds up the quotas of a rule that are valid at now.
 func validSum(a *Allocator, rule string, now time.Time) int {
 	sum := 0
-	for _, c := range a.rules[rule] {
-		if c.ttl.After(now) {
-			sum += c.quota
+	for _, c := range a.clientsOf(rule, now) {
+		if c.QuotaExpires.After(now) {
+			sum += c.Quota
 		}
 	}
 	return sum
@@ -64,13 +64,13 @@ func TestReservoirNeverOverCommits(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := NewAllocator(DefaultAllocConfig())
+			a, err := NewAllocator(DefaultAllocConfig(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range c.steps {
 				now := t0.Add(s.at)
-				q, _ := a.Report("r", c.reservoir, s.client, s.requests, now)
+				q, _ := a.rep("r", c.reservoir, s.client, s.requests, now)
 				if s.want >= 0 && q != s.want {
 					t.Errorf("at %v client %s: quota %d, want %d", s.at, s.client, q, s.want)
 				}
@@ -90,7 +90,7 @@ func TestReservoirNeverOverCommits(t *testing.T) {
 // the reservoir does not sit idle once the clients polled twice.
 func TestReservoirNeverOverCommitsRandom(t *testing.T) {
 	for _, reservoir := range []int{1, 2, 5, 17} {
-		a, _ := NewAllocator(DefaultAllocConfig())
+		a, _ := NewAllocator(DefaultAllocConfig(), nil)
 		rng := rand.New(rand.NewSource(int64(reservoir)))
 		next := map[string]time.Duration{}
 		for i := 0; i < 6; i++ {
@@ -106,7 +106,7 @@ func TestReservoirNeverOverCommitsRandom(t *testing.T) {
 					next[id] = now + 45*time.Second
 					continue
 				}
-				q, _ := a.Report("r", reservoir, id, rng.Int63n(200), t0.Add(now))
+				q, _ := a.rep("r", reservoir, id, rng.Int63n(200), t0.Add(now))
 				handed += q
 				if sum := validSum(a, "r", t0.Add(now)); sum > reservoir {
 					t.Fatalf("reservoir %d at %v: valid quotas add up to %d", reservoir, now, sum)

@@ -26,7 +26,7 @@ func TestShare(t *testing.T) {
 	for _, c := range cases {
 		clients := map[string]*client{}
 		for id, d := range c.demands {
-			clients[id] = &client{demand: d}
+			clients[id] = &client{Demand: d}
 		}
 		got := share(c.reservoir, clients, 42)
 		sum := 0
@@ -50,7 +50,7 @@ func TestShare(t *testing.T) {
 // report in an order that changes every interval, as the SDKs' jittered
 // polls do; the unit moves once its holder reported and gave it up.
 func TestReservoirRotates(t *testing.T) {
-	a, err := NewAllocator(DefaultAllocConfig())
+	a, err := NewAllocator(DefaultAllocConfig(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestReservoirRotates(t *testing.T) {
 		now := t0.Add(time.Duration(i) * 10 * time.Second)
 		for j, id := range orders[(i*7)%len(orders)] {
 			at := now.Add(time.Duration(j+1) * time.Millisecond)
-			q, ttl := a.Report("r", 1, id, 100, at)
+			q, ttl := a.rep("r", 1, id, 100, at)
 			got[id] += q
 			if want := at.Add(15 * time.Second); !ttl.Equal(want) {
 				t.Fatalf("ttl %v, want %v", ttl, want)
@@ -81,7 +81,7 @@ func TestReservoirRotates(t *testing.T) {
 // quota; once it stops reporting for longer than Active, the first gets
 // everything again.
 func TestReservoirClientsComeAndGo(t *testing.T) {
-	a, _ := NewAllocator(DefaultAllocConfig())
+	a, _ := NewAllocator(DefaultAllocConfig(), nil)
 	steps := []struct {
 		at       time.Duration
 		client   string
@@ -100,20 +100,20 @@ func TestReservoirClientsComeAndGo(t *testing.T) {
 	}
 	for _, s := range steps {
 		now := t0.Add(s.at)
-		q, _ := a.Report("r", 10, s.client, s.requests, now)
+		q, _ := a.rep("r", 10, s.client, s.requests, now)
 		if q != s.want {
 			t.Errorf("at %v client %s: quota %d, want %d", s.at, s.client, q, s.want)
 		}
-		if n := len(a.Clients("r", now)); n != s.active {
+		if n := len(a.clientsOf("r", now)); n != s.active {
 			t.Errorf("at %v: %d active clients, want %d", s.at, n, s.active)
 		}
 	}
-	cs := a.Clients("r", t0.Add(55*time.Second))
+	cs := a.clientsOf("r", t0.Add(55*time.Second))
 	if len(cs) != 1 || cs[0].ClientID != "a" || cs[0].RequestsPerSecond != 50 {
 		t.Errorf("clients %+v", cs)
 	}
-	a.Forget("r")
-	if len(a.Clients("r", t0)) != 0 {
+	a.forget("r")
+	if len(a.clientsOf("r", t0)) != 0 {
 		t.Error("Forget kept clients")
 	}
 }
@@ -124,20 +124,20 @@ func TestAllocConfigValidate(t *testing.T) {
 		{Interval: 10 * time.Second, QuotaTTL: time.Second, Active: time.Minute},
 		{Interval: time.Millisecond, QuotaTTL: time.Second, Active: time.Second},
 	} {
-		if _, err := NewAllocator(c); err == nil {
+		if _, err := NewAllocator(c, nil); err == nil {
 			t.Errorf("%+v accepted", c)
 		}
 	}
 }
 
 func BenchmarkReport(b *testing.B) {
-	a, _ := NewAllocator(DefaultAllocConfig())
+	a, _ := NewAllocator(DefaultAllocConfig(), nil)
 	ids := make([]string, 100)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%024x", i)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		a.Report("r", 50, ids[i%len(ids)], 1000, t0.Add(time.Duration(i)*time.Millisecond))
+		a.rep("r", 50, ids[i%len(ids)], 1000, t0.Add(time.Duration(i)*time.Millisecond))
 	}
 }

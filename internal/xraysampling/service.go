@@ -41,6 +41,14 @@ type ServiceConfig struct {
 	MaxRules int
 	// Alloc shares the reservoirs.
 	Alloc AllocConfig
+	// Quotas keeps what the reservoirs' sharing knows of the clients; nil:
+	// this process's memory. Given the metadata store that several nodes
+	// share, the clients polling any of them split each reservoir.
+	Quotas store.QuotaStore
+	// RuleRefresh: a project's rules are read again from the RuleStore at
+	// its first use after they have been in memory this long, so that
+	// changes made through another node take effect. Default 5s.
+	RuleRefresh time.Duration
 	// StatsWindow and StatsKeep: statistics are summed per rule per window
 	// and kept (in memory) that long; the diagnostics look back StatsKeep.
 	// Defaults 10s and 1h.
@@ -61,15 +69,16 @@ type ServiceConfig struct {
 
 // DefaultServiceConfig returns the defaults documented on ServiceConfig.
 func DefaultServiceConfig() ServiceConfig {
-	return ServiceConfig{MaxRules: 25, Alloc: DefaultAllocConfig(), StatsWindow: 10 * time.Second, StatsKeep: time.Hour,
+	return ServiceConfig{MaxRules: 25, Alloc: DefaultAllocConfig(), RuleRefresh: 5 * time.Second,
+		StatsWindow: 10 * time.Second, StatsKeep: time.Hour,
 		DiagServices: 5, DiagTraces: 200, SentWindow: 10 * time.Minute, SentSettle: 5 * time.Second}
 }
 
 // Validate reports the first invalid field.
 func (c ServiceConfig) Validate() error {
 	switch {
-	case c.MaxRules < 0 || c.DiagServices <= 0 || c.DiagTraces <= 0:
-		return errors.New("xray sampling: MaxRules must not be negative; DiagServices, DiagTraces must be positive")
+	case c.MaxRules < 0 || c.DiagServices <= 0 || c.DiagTraces <= 0 || c.RuleRefresh <= 0:
+		return errors.New("xray sampling: MaxRules must not be negative; DiagServices, DiagTraces, RuleRefresh must be positive")
 	case c.StatsWindow <= 0 || c.StatsKeep < c.StatsWindow:
 		return errors.New("xray sampling: StatsWindow must be positive and StatsKeep at least StatsWindow")
 	case c.SentWindow <= 0 || c.SentSettle < 0 || c.SentSettle >= c.SentWindow:
@@ -93,14 +102,16 @@ func (e *LimitError) Error() string {
 }
 
 // Service keeps X-Ray centralized sampling for every project: the rules
-// (loaded from the RuleStore at first use and written through to it), the
-// clients' reservoir quotas and the statistics they report (in memory
-// only), and the diagnostics of the rules. Safe for concurrent use.
+// (read from the RuleStore, again every RuleRefresh, and written through
+// to it), the clients' reservoir quotas (in ServiceConfig.Quotas), the
+// statistics they report (in memory only), and the diagnostics of the
+// rules. Safe for concurrent use.
 type Service struct {
 	cfg   ServiceConfig
 	rules RuleStore
 	segs  SegmentReader // nil: diagnostics do not compare with stored segments
 	log   *slog.Logger
+	alloc *Allocator
 
 	mu   sync.Mutex
 	sets map[string]*ruleSet // by project
@@ -108,13 +119,13 @@ type Service struct {
 
 // ruleSet is one project's rules and what clients reported for them.
 type ruleSet struct {
-	mu      sync.Mutex
-	loaded  bool
-	rules   map[string]*Record // by name; Default always present once loaded
-	lastMod time.Time          // latest create, update or delete
-	alloc   *Allocator
-	stats   *Stats
-	history *history // each client's reports, for the sampled-but-never-sent check
+	mu       sync.Mutex
+	loaded   bool
+	loadedAt time.Time          // when the rules were last read
+	rules    map[string]*Record // by name; Default always present once loaded
+	lastMod  time.Time          // latest create, update or delete
+	stats    *Stats
+	history  *history // each client's reports, for the sampled-but-never-sent check
 }
 
 // NewService builds a service over rules; segs may be nil.
@@ -125,7 +136,11 @@ func NewService(cfg ServiceConfig, rules RuleStore, segs SegmentReader) (*Servic
 	if rules == nil {
 		return nil, errors.New("xray sampling: nil rule store")
 	}
-	s := &Service{cfg: cfg, rules: rules, segs: segs, log: cfg.Logger, sets: map[string]*ruleSet{}}
+	alloc, err := NewAllocator(cfg.Alloc, cfg.Quotas)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, rules: rules, segs: segs, log: cfg.Logger, alloc: alloc, sets: map[string]*ruleSet{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -140,33 +155,39 @@ func (s *Service) withSet(ctx context.Context, project string, fn func(*ruleSet)
 	s.mu.Lock()
 	set := s.sets[project]
 	if set == nil {
-		alloc, err := NewAllocator(s.cfg.Alloc)
-		if err != nil {
-			s.mu.Unlock()
-			return err
-		}
-		set = &ruleSet{alloc: alloc, stats: NewStats(s.cfg.StatsWindow, s.cfg.StatsKeep), history: newHistory(s.cfg.SentWindow)}
+		set = &ruleSet{stats: NewStats(s.cfg.StatsWindow, s.cfg.StatsKeep), history: newHistory(s.cfg.SentWindow)}
 		s.sets[project] = set
 	}
 	s.mu.Unlock()
 	set.mu.Lock()
 	defer set.mu.Unlock()
-	if !set.loaded {
-		if err := s.load(ctx, project, set); err != nil {
+	now := s.cfg.Now()
+	switch {
+	case !set.loaded:
+		if err := s.load(ctx, project, set, now); err != nil {
 			return err
+		}
+	case now.Sub(set.loadedAt) >= s.cfg.RuleRefresh:
+		// Another node may have changed the rules. If the store cannot
+		// say, the rules in memory serve until it can.
+		if err := s.load(ctx, project, set, now); err != nil {
+			s.log.Warn("xray sampling: rules not refreshed", "project", project, "err", err)
 		}
 	}
 	return fn(set)
 }
 
 // load reads the project's rules. A document that does not decode is
-// logged and left out rather than failing every request.
-func (s *Service) load(ctx context.Context, project string, set *ruleSet) error {
+// logged and left out rather than failing every request. A change since
+// the last load (made through another node) counts as a modification at
+// now, so that clients that fetched the rules before fetch them again.
+func (s *Service) load(ctx context.Context, project string, set *ruleSet, now time.Time) error {
 	docs, err := s.rules.Documents(ctx, project, RuleKind)
 	if err != nil {
 		return fmt.Errorf("load sampling rules: %w", err)
 	}
-	set.rules = map[string]*Record{DefaultRuleName: {Rule: DefaultRule()}}
+	rules := map[string]*Record{DefaultRuleName: {Rule: DefaultRule()}}
+	lastMod := set.lastMod
 	for _, d := range docs {
 		rec := &Record{}
 		if err := json.Unmarshal(d.Body, rec); err != nil || rec.Rule.RuleName != d.Name {
@@ -177,11 +198,34 @@ func (s *Service) load(ctx context.Context, project string, set *ruleSet) error 
 			rec.Rule.Attributes = map[string]string{}
 		}
 		rec.version = d.Version
-		set.rules[d.Name] = rec
-		set.lastMod = latest(set.lastMod, rec.ModifiedAt)
+		rules[d.Name] = rec
+		lastMod = latest(lastMod, rec.ModifiedAt)
 	}
-	set.loaded = true
+	if set.loaded && !sameVersions(set.rules, rules) {
+		lastMod = latest(lastMod, now.UTC())
+		for name := range set.rules {
+			if rules[name] == nil {
+				set.stats.Forget(name)
+				set.history.forget(name)
+			}
+		}
+	}
+	set.rules, set.lastMod, set.loaded, set.loadedAt = rules, lastMod, true, now
 	return nil
+}
+
+// sameVersions reports whether a and b hold the same rules at the same
+// versions.
+func sameVersions(a, b map[string]*Record) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, r := range a {
+		if o := b[name]; o == nil || o.version != r.version {
+			return false
+		}
+	}
+	return true
 }
 
 func latest(a, b time.Time) time.Time {

@@ -82,9 +82,13 @@ func (s *Service) Diagnose(ctx context.Context, project string) (Diagnosis, erro
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		d.LastModified = set.lastMod
 		for _, rec := range set.sorted() {
+			clients, err := s.alloc.Clients(ctx, project, rec.Rule.RuleName, end)
+			if err != nil {
+				return err
+			}
 			rules = append(rules, rec.Rule)
 			d.Rules = append(d.Rules, RuleDiagnosis{Record: rec.clone(), Stats: set.stats.Since(rec.Rule.RuleName, start),
-				Clients: set.alloc.Clients(rec.Rule.RuleName, end), Findings: []Finding{}, Sent: []SentCheck{}})
+				Clients: clients, Findings: []Finding{}, Sent: []SentCheck{}})
 		}
 		reps, addrs = set.history.snapshot()
 		return nil

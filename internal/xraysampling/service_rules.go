@@ -129,7 +129,9 @@ func (s *Service) DeleteRule(ctx context.Context, project, name string) (Record,
 			return err
 		}
 		delete(set.rules, name)
-		set.alloc.Forget(name)
+		if err := s.alloc.Forget(ctx, project, name); err != nil {
+			s.log.Warn("xray sampling: deleted rule's quotas left to expire", "project", project, "rule", name, "err", err)
+		}
 		set.stats.Forget(name)
 		set.history.forget(name)
 		set.lastMod = latest(set.lastMod, s.cfg.Now().UTC())

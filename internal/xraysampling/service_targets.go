@@ -53,11 +53,14 @@ func (s *Service) Targets(ctx context.Context, project string, reports []Report)
 				out.Unknown = append(out.Unknown, r.RuleName)
 				continue
 			}
+			quota, ttl, err := s.alloc.Report(ctx, project, rec.Rule.RuleName, int(rec.Rule.ReservoirSize), r.ClientID, r.Requests, now)
+			if err != nil {
+				return err
+			}
 			set.stats.Add(rec.Rule.RuleName, now, r.Counts)
 			set.history.add(rec.Rule.RuleName, r.ClientID, r.Addr, ClientReport{At: now, Timestamp: r.Timestamp.UTC(), Counts: r.Counts})
-			quota, ttl := set.alloc.Report(rec.Rule.RuleName, int(rec.Rule.ReservoirSize), r.ClientID, r.Requests, now)
 			out.Targets = append(out.Targets, Target{RuleName: rec.Rule.RuleName, FixedRate: rec.Rule.FixedRate,
-				Quota: quota, QuotaTTL: ttl, Interval: set.alloc.Interval()})
+				Quota: quota, QuotaTTL: ttl, Interval: s.alloc.Interval()})
 		}
 		return nil
 	})
