@@ -104,3 +104,33 @@ func report(t *testing.T, s *Service, client, rule string) Targets {
 	}
 	return got
 }
+
+// TestServiceRereadsRulesForAnUnknownRule: a client reporting a rule the
+// node does not know (it learned it from another node) makes the node
+// read the rules again, at most once a second, before RuleRefresh.
+func TestServiceRereadsRulesForAnUnknownRule(t *testing.T) {
+	ctx, p := context.Background(), model.DefaultProject
+	meta := openRules(t)
+	now := t0
+	a, b := newService(t, meta, &now, nil), newService(t, meta, &now, nil)
+	if _, err := b.Rules(ctx, p); err != nil { // b reads the rules: Default alone
+		t.Fatal(err)
+	}
+	if _, err := a.CreateRule(ctx, p, testRule("new", 5), nil); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		at    time.Duration
+		known bool
+	}{
+		{500 * time.Millisecond, false}, // read half a second ago
+		{time.Second, true},
+	}
+	for _, s := range steps {
+		now = t0.Add(s.at)
+		got := report(t, b, "c1", "new")
+		if known := len(got.Targets) == 1; known != s.known {
+			t.Errorf("at %v: %+v, want the rule known: %v", s.at, got, s.known)
+		}
+	}
+}

@@ -40,12 +40,25 @@ type Targets struct {
 	LastModified time.Time
 }
 
+// unknownRecheck is how long after reading a project's rules a report of
+// a rule they lack makes the service read them again: the client may have
+// the rule from another node that made it.
+const unknownRecheck = time.Second
+
 // Targets records each report's statistics and shares each reported rule's
 // reservoir among the clients reporting for it.
 func (s *Service) Targets(ctx context.Context, project string, reports []Report) (Targets, error) {
 	var out Targets
 	err := s.withSet(ctx, project, func(set *ruleSet) error {
 		now := s.cfg.Now().UTC()
+		for _, r := range reports {
+			if set.rules[r.RuleName] == nil && now.Sub(set.loadedAt) >= unknownRecheck {
+				if err := s.load(ctx, project, set, now); err != nil {
+					s.log.Warn("xray sampling: rules not refreshed", "project", project, "err", err)
+				}
+				break
+			}
+		}
 		out = Targets{Targets: []Target{}, Unknown: []string{}, LastModified: set.lastMod}
 		for _, r := range reports {
 			rec := set.rules[r.RuleName]
