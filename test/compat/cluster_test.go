@@ -53,7 +53,9 @@ func clusterStores(t *testing.T) (storeURL, metaURL string) {
 // TestTwoNodesShareOneCluster runs two lookout nodes on one ClickHouse and
 // one PostgreSQL, writes through one with the official SDKs and reads
 // through the other at once: a trace, a metric point, a sampling rule,
-// error items grouped across both nodes.
+// error items grouped across both nodes; then the shared state
+// (cluster_shared_test.go): reservoirs split across nodes, rule and
+// retention changes, grouping under concurrent ingest.
 func TestTwoNodesShareOneCluster(t *testing.T) {
 	storeURL, metaURL := clusterStores(t)
 	stores := []string{"--store", storeURL, "--meta", metaURL}
@@ -122,4 +124,10 @@ func TestTwoNodesShareOneCluster(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("ReservoirSplitAcrossNodes", func(t *testing.T) { reservoirAcrossNodes(t, a, b) })
+	t.Run("ReservoirSDKsAcrossNodes", func(t *testing.T) { reservoirSDKsAcrossNodes(t, a, b) })
+	t.Run("RuleChangedOnAServedByB", func(t *testing.T) { ruleChangesAcrossNodes(t, a, b) })
+	t.Run("RetentionSetOnAAppliedOnB", func(t *testing.T) { retentionAcrossNodes(t, a, b) })
+	t.Run("ErrorsGroupedUnderConcurrentIngest", func(t *testing.T) { errorsGroupedConcurrently(t, a, b) })
 }
