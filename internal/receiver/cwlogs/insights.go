@@ -3,11 +3,10 @@ package cwlogs
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 
 	"lookout/internal/logsearch"
 	"lookout/internal/query/insights"
+	"lookout/internal/receiver/awsjson"
 )
 
 // Logs Insights: StartQuery compiles the query (internal/query/insights)
@@ -31,9 +30,9 @@ type startQueryInput struct {
 	Limit               *int32   `json:"limit"`
 }
 
-func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) startQuery(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in startQueryInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	groups, err := queryGroups(in)
@@ -60,8 +59,7 @@ func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, er
 	if err != nil {
 		var se *insights.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &apiError{"MalformedQueryException", http.StatusBadRequest,
-				fmt.Sprintf("Query syntax error at %d-%d: %s", se.Start, se.End, se.Msg)}
+			return nil, awsjson.Errorf("MalformedQueryException", "Query syntax error at %d-%d: %s", se.Start, se.End, se.Msg)
 		}
 		return nil, err
 	}
@@ -70,7 +68,7 @@ func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, er
 			return nil, err
 		}
 	}
-	id, err := h.b.Insights.StartQuery(logsearch.Job{Project: c.project, Text: *in.QueryString, Query: q, Groups: groups,
+	id, err := h.b.Insights.StartQuery(logsearch.Job{Project: c.Project, Text: *in.QueryString, Query: q, Groups: groups,
 		StartNano: *in.StartTime * 1e9, EndNano: (*in.EndTime + 1) * 1e9, Limit: limit})
 	if err != nil {
 		return nil, err
@@ -124,7 +122,7 @@ type queryIDInput struct {
 // queryID reads the queryId member GetQueryResults and StopQuery take.
 func queryID(body []byte) (string, error) {
 	var in queryIDInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return "", err
 	}
 	if in.QueryID == nil || *in.QueryID == "" {
@@ -151,12 +149,12 @@ type getQueryResultsOutput struct {
 	QueryLanguage string          `json:"queryLanguage"`
 }
 
-func (h *Handler) getQueryResults(_ context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) getQueryResults(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	r, err := h.b.Insights.QueryResults(c.project, id)
+	r, err := h.b.Insights.QueryResults(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -174,12 +172,12 @@ func (h *Handler) getQueryResults(_ context.Context, c *call, body []byte) (any,
 
 // stopQuery cancels a Scheduled or Running query; success is false when
 // it had already finished.
-func (h *Handler) stopQuery(_ context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) stopQuery(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := h.b.Insights.StopQuery(c.project, id)
+	ok, err := h.b.Insights.StopQuery(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -203,9 +201,9 @@ type queryInfo struct {
 	QueryLanguage string `json:"queryLanguage"`
 }
 
-func (h *Handler) describeQueries(_ context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) describeQueries(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in describeQueriesInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	limit, err := checkLimit("maxResults", in.MaxResults, 1000, 1000)
@@ -213,7 +211,7 @@ func (h *Handler) describeQueries(_ context.Context, c *call, body []byte) (any,
 		return nil, err
 	}
 	out := []queryInfo{}
-	for _, q := range h.b.Insights.Queries(logsearch.QueryList{Project: c.project, Group: in.LogGroupName,
+	for _, q := range h.b.Insights.Queries(logsearch.QueryList{Project: c.Project, Group: in.LogGroupName,
 		Status: logsearch.Status(in.Status), Limit: limit}) {
 		out = append(out, queryInfo{QueryID: q.ID, QueryString: q.Text, Status: string(q.Status),
 			CreateTime: q.Created.UnixMilli(), LogGroupName: q.Groups[0], QueryLanguage: "CWLI"})

@@ -9,6 +9,7 @@ import (
 	"lookout/internal/loglevel"
 	"lookout/internal/logtrace"
 	"lookout/internal/model"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
 
@@ -105,7 +106,7 @@ func checkBatch(events []inputEvent) error {
 	return nil
 }
 
-func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) putLogEvents(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, group, stream, err := decodeStream[putInput](body)
 	if err != nil {
 		return nil, err
@@ -165,14 +166,14 @@ func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, 
 
 // store submits the kept events and records what was committed in the
 // stream's figures. It returns the last ingestion stamp.
-func (h *Handler) store(ctx context.Context, c *call, group, stream string, events []inputEvent, keep []int, rej *rejectedInfo) (int64, error) {
+func (h *Handler) store(ctx context.Context, c awsjson.Caller, group, stream string, events []inputEvent, keep []int, rej *rejectedInfo) (int64, error) {
 	res := h.resource(c, group, stream)
 	first := h.clock.stamps(len(keep))
 	logs := make([]model.LogEvent, len(keep))
 	for j, i := range keep {
 		msg := *events[i].Message // valid UTF-8: the JSON decoder replaced bad bytes
 		logs[j] = model.LogEvent{
-			Project: c.project, TimeUnixNano: *events[i].Timestamp * 1e6, ObservedTimeUnixNano: first + int64(j),
+			Project: c.Project, TimeUnixNano: *events[i].Timestamp * 1e6, ObservedTimeUnixNano: first + int64(j),
 			Body: model.StringValue(msg), LogGroup: group, LogStream: stream, Resource: res,
 		}
 		logs[j].TraceID, logs[j].SpanID = logtrace.Find(msg)
@@ -195,7 +196,7 @@ func (h *Handler) store(ctx context.Context, c *call, group, stream string, even
 			rej.markExpired(keep[x.Index])
 		}
 	}
-	add := store.LogStream{Project: c.project, Group: group, Name: stream}
+	add := store.LogStream{Project: c.Project, Group: group, Name: stream}
 	for j := range logs {
 		if refused[j] {
 			continue
@@ -222,11 +223,11 @@ func (h *Handler) store(ctx context.Context, c *call, group, stream string, even
 // resource describes the sender of a group's events: the group is the
 // service (service.name), with OTel's aws.log.* names for group and stream.
 // One value per request, so the store encodes it once.
-func (h *Handler) resource(c *call, group, stream string) model.Resource {
+func (h *Handler) resource(c awsjson.Caller, group, stream string) model.Resource {
 	return model.Resource{Attributes: model.Attributes{
 		{Key: "service.name", Value: model.StringValue(group)},
 		{Key: "cloud.provider", Value: model.StringValue("aws")},
-		{Key: "cloud.region", Value: model.StringValue(c.region)},
+		{Key: "cloud.region", Value: model.StringValue(c.Region)},
 		{Key: "cloud.account.id", Value: model.StringValue(h.cfg.AccountID)},
 		{Key: "aws.log.group.names", Value: model.ArrayValue(model.StringValue(group))},
 		{Key: "aws.log.stream.names", Value: model.ArrayValue(model.StringValue(stream))},
@@ -235,9 +236,9 @@ func (h *Handler) resource(c *call, group, stream string) model.Resource {
 
 // countRejected reports the events refused before submission, so the status
 // page shows that a group's data is being rejected.
-func (h *Handler) countRejected(c *call, group string, counts map[string]int) {
+func (h *Handler) countRejected(c awsjson.Caller, group string, counts map[string]int) {
 	for reason, n := range counts {
-		h.b.Sink.Rejected("log", c.project, group, reason, "CloudWatch Logs PutLogEvents: event "+reasonText[reason], n)
+		h.b.Sink.Rejected("log", c.Project, group, reason, "CloudWatch Logs PutLogEvents: event "+reasonText[reason], n)
 	}
 }
 
