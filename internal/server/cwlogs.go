@@ -1,8 +1,6 @@
 package server
 
 import (
-	"net/http"
-
 	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
@@ -41,9 +39,4 @@ func newLogs(d deps, p *pipeline.Pipeline) (*logSurface, error) {
 		return nil, err
 	}
 	return l, nil
-}
-
-// register mounts the CloudWatch Logs routes of Lookout's API.
-func (l *logSurface) register(mux *http.ServeMux) {
-	mux.Handle("GET /api/cwlogs/groups", l.handler.GroupsHandler())
 }
