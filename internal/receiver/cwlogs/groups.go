@@ -58,11 +58,7 @@ func (h *Handler) deleteLogGroup(ctx context.Context, c awsjson.Caller, body []b
 	if err != nil {
 		return nil, err
 	}
-	if err := h.b.Meta.DeleteLogGroup(ctx, c.Project, name); err != nil {
-		return nil, groupErr(err)
-	}
-	_, err = h.b.Events.DeleteGroupEvents(ctx, c.Project, name, "", 0)
-	return nil, err
+	return nil, groupErr(h.b.Groups.DeleteGroup(ctx, c.Project, name))
 }
 
 type describeGroupsInput struct {
@@ -176,11 +172,7 @@ func (h *Handler) putRetentionPolicy(ctx context.Context, c awsjson.Caller, body
 		}
 		return nil, badValue(got, "retentionInDays", fmt.Sprintf("Member must satisfy enum value set: %v", retentionDays))
 	}
-	if err := h.b.Meta.SetRetention(ctx, c.Project, name, *in.RetentionInDays); err != nil {
-		return nil, groupErr(err)
-	}
-	// Expire at once, so the policy's effect shows in the next describe.
-	return nil, h.b.Retention.ExpireGroup(ctx, c.Project, name, *in.RetentionInDays)
+	return nil, groupErr(h.b.Groups.SetRetention(ctx, c.Project, name, *in.RetentionInDays))
 }
 
 func (h *Handler) deleteRetentionPolicy(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
@@ -188,5 +180,5 @@ func (h *Handler) deleteRetentionPolicy(ctx context.Context, c awsjson.Caller, b
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.b.Meta.SetRetention(ctx, c.Project, name, 0))
+	return nil, groupErr(h.b.Groups.SetRetention(ctx, c.Project, name, 0))
 }

@@ -2,11 +2,11 @@
 // with X-Amz-Target: Logs_20140328.<Operation>) so that the AWS SDKs, the
 // AWS CLI and log handlers built on them work against Lookout with only an
 // endpoint override. It decodes and validates each request as the service
-// does, calls its Backends (log group metadata, the pipeline for
-// PutLogEvents, internal/logsearch for reads and Logs Insights,
-// internal/retention for retention policies) and answers in the API's
-// shape; internal/receiver/awsjson speaks the protocol around them.
-// docs/cloudwatch-logs.md lists the operations, limits and mapping.
+// does, calls its Backends (log group metadata, internal/loggroups for
+// what writes do to the events, internal/logsearch for reads and Logs
+// Insights) and answers in the API's shape; internal/receiver/awsjson
+// speaks the protocol around them. docs/cloudwatch-logs.md lists the
+// operations, limits and mapping.
 package cwlogs
 
 import (
@@ -22,12 +22,11 @@ const targetPrefix = "Logs_20140328."
 
 // Handler serves the CloudWatch Logs API. It is safe for concurrent use.
 type Handler struct {
-	cfg   Config
-	b     Backends
-	log   *slog.Logger
-	now   func() time.Time
-	clock *ingestClock
-	api   *awsjson.Service
+	cfg Config
+	b   Backends
+	log *slog.Logger
+	now func() time.Time
+	api *awsjson.Service
 }
 
 // New builds the handler. Route to it every request of the main HTTP port
@@ -48,7 +47,6 @@ func New(cfg Config, b Backends) (*Handler, error) {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	h.clock = &ingestClock{now: h.now}
 	h.api = &awsjson.Service{Name: "CloudWatch Logs", TargetPrefix: targetPrefix, MaxRequestBytes: cfg.MaxRequestBytes,
 		ValidationCode: "InvalidParameterException", Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
 		Operations: map[string]awsjson.Operation{

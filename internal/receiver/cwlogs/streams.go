@@ -41,11 +41,7 @@ func (h *Handler) deleteLogStream(ctx context.Context, c awsjson.Caller, body []
 	if err := h.requireStream(ctx, c, group, stream); err != nil {
 		return nil, err
 	}
-	if err := h.b.Meta.DeleteLogStream(ctx, c.Project, group, stream); err != nil {
-		return nil, streamErr(err)
-	}
-	_, err = h.b.Events.DeleteGroupEvents(ctx, c.Project, group, stream, 0)
-	return nil, err
+	return nil, streamErr(h.b.Groups.DeleteStream(ctx, c.Project, group, stream))
 }
 
 type describeStreamsInput struct {
