@@ -2,7 +2,6 @@ package cwlogs
 
 import (
 	"errors"
-	"fmt"
 
 	"lookout/internal/logsearch"
 	"lookout/internal/receiver/awsjson"
@@ -10,7 +9,7 @@ import (
 )
 
 func invalidParam(format string, args ...any) error {
-	return awsjson.Errorf("InvalidParameterException", format, args...)
+	return awsjson.Errorf(validationCode, format, args...)
 }
 
 // The service's own wording, which some clients compare against.
@@ -23,22 +22,18 @@ var (
 	errBadToken       = awsjson.Errorf("InvalidParameterException", "The specified nextToken is invalid.")
 )
 
-// The service's validation wording: "1 validation error detected: Value
-// 'v' at 'member' failed to satisfy constraint: <rule>", with "Value null"
-// for a missing member and plain "Value" for a list.
+// validationCode is the API's code for an invalid request; badValue,
+// nullValue and badList word its failed member constraints (awsjson's
+// Invalid, Null and InvalidList).
+const validationCode = "InvalidParameterException"
+
 func badValue(value any, member, rule string) error {
-	return validation(fmt.Sprintf("Value '%v' at '%s'", value, member), rule)
+	return awsjson.Invalid(validationCode, value, member, rule)
 }
 
-func nullValue(member string) error {
-	return validation("Value null at '"+member+"'", "Member must not be null")
-}
+func nullValue(member string) error { return awsjson.Null(validationCode, member) }
 
-func badList(member, rule string) error { return validation("Value at '"+member+"'", rule) }
-
-func validation(subject, rule string) error {
-	return invalidParam("1 validation error detected: %s failed to satisfy constraint: %s", subject, rule)
-}
+func badList(member, rule string) error { return awsjson.InvalidList(validationCode, member, rule) }
 
 // asAPIError maps any error of an operation to what the client gets (see
 // awsjson.Classify), the backends' own errors to the service's.

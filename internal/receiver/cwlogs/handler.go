@@ -48,7 +48,7 @@ func New(cfg Config, b Backends) (*Handler, error) {
 		h.now = time.Now
 	}
 	h.api = &awsjson.Service{Name: "CloudWatch Logs", TargetPrefix: targetPrefix, MaxRequestBytes: cfg.MaxRequestBytes,
-		ValidationCode: "InvalidParameterException", Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
+		ValidationCode: validationCode, Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
 		Operations: map[string]awsjson.Operation{
 			"CreateLogGroup":        h.createLogGroup,
 			"DeleteLogGroup":        h.deleteLogGroup,

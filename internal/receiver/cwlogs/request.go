@@ -3,7 +3,6 @@ package cwlogs
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
@@ -53,13 +52,7 @@ func decodeStream[T any, PT interface {
 // checkLimit validates an optional page size against [1, max] and returns
 // it, or def when unset.
 func checkLimit(member string, limit *int32, max, def int) (int, error) {
-	if limit == nil {
-		return def, nil
-	}
-	if *limit < 1 || int(*limit) > max {
-		return 0, badValue(*limit, member, "Member must have value between 1 and "+strconv.Itoa(max))
-	}
-	return int(*limit), nil
+	return awsjson.Limit(validationCode, member, limit, max, def)
 }
 
 // timeRange converts optional [start, end) epoch milliseconds to nanoseconds
