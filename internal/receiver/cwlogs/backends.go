@@ -6,6 +6,7 @@ import (
 
 	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
+	"lookout/internal/receiver/cwlogs/insightsapi"
 	"lookout/internal/store"
 )
 
@@ -20,7 +21,7 @@ type Backends struct {
 	// Reader serves GetLogEvents and FilterLogEvents.
 	Reader Reader
 	// Insights runs the Logs Insights queries.
-	Insights Insights
+	Insights insightsapi.Runner
 }
 
 func (b Backends) complete() error {
@@ -51,15 +52,4 @@ type Reader interface {
 	Stream(ctx context.Context, q logsearch.StreamQuery) (logsearch.StreamPage, error)
 	// Filter reads a page of a group's events matching a filter pattern.
 	Filter(ctx context.Context, q logsearch.FilterQuery) (logsearch.FilterPage, error)
-}
-
-// Insights runs Logs Insights queries in the background and keeps their
-// results for a while. Unknown ids give logsearch.ErrQueryNotFound, too
-// many active queries logsearch.ErrTooManyQueries. *logsearch.Service
-// implements it.
-type Insights interface {
-	StartQuery(job logsearch.Job) (id string, err error)
-	QueryResults(project, id string) (logsearch.QueryResults, error)
-	StopQuery(project, id string) (stopped bool, err error)
-	Queries(l logsearch.QueryList) []logsearch.QueryInfo
 }

@@ -4,17 +4,21 @@
 // endpoint override. It decodes and validates each request as the service
 // does, calls its Backends (log group metadata, internal/loggroups for
 // what writes do to the events, internal/logsearch for reads and Logs
-// Insights) and answers in the API's shape; internal/receiver/awsjson
-// speaks the protocol around them. docs/cloudwatch-logs.md lists the
-// operations, limits and mapping.
+// Insights) and answers in the API's shape. internal/receiver/awsjson
+// speaks the protocol around the operations; the Logs Insights ones are
+// package insightsapi's. docs/cloudwatch-logs.md lists the operations,
+// limits and mapping.
 package cwlogs
 
 import (
+	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/insightsapi"
 )
 
 // targetPrefix starts the X-Amz-Target of every operation.
@@ -67,16 +71,26 @@ func New(cfg Config, b Backends) (*Handler, error) {
 			"TagLogGroup":           h.tagLogGroup,
 			"UntagLogGroup":         h.untagLogGroup,
 			"ListTagsLogGroup":      h.listTagsLogGroup,
-			"StartQuery":            h.startQuery,
-			"GetQueryResults":       h.getQueryResults,
-			"StopQuery":             h.stopQuery,
-			"DescribeQueries":       h.describeQueries,
 		}}
+	maps.Copy(h.api.Operations, insightsapi.Operations(b.Insights, insightsGroups{h}))
 	return h, nil
 }
 
 // ServeHTTP dispatches on X-Amz-Target and answers in the AWS JSON 1.1 shape.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.api.ServeHTTP(w, r) }
+
+// insightsGroups lends the Logs Insights operations the API's log group
+// rules.
+type insightsGroups struct{ h *Handler }
+
+func (g insightsGroups) Name(name, identifier *string) (string, error) {
+	return groupName(name, identifier)
+}
+
+func (g insightsGroups) Check(ctx context.Context, c awsjson.Caller, name string) error {
+	_, err := g.h.logGroup(ctx, c, name)
+	return err
+}
 
 // authenticate tells the project and region of a call by the access keys
 // of Config.Keys (read at each call).
