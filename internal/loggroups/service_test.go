@@ -78,7 +78,9 @@ func newService(t *testing.T, sink *pipelinetest.Recorder) (*Service, *fakeMeta)
 	return s, m
 }
 
-func at(d time.Duration, msg string) Event { return Event{TimeMillis: testNow.Add(d).UnixMilli(), Message: msg} }
+func at(d time.Duration, msg string) Event {
+	return Event{TimeMillis: testNow.Add(d).UnixMilli(), Message: msg}
+}
 
 // TestAppendDecides checks which events are stored, why the others are
 // not, what is counted as refused and what the stream's figures get.
