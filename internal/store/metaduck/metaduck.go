@@ -1,7 +1,7 @@
 // Package metaduck is the embedded metadata store: the small, mutable records
 // that are not telemetry (log groups and streams, retention policies, tags,
 // error items and their state, projects and access tokens, configuration
-// documents such as X-Ray sampling rules), in one DuckDB file.
+// documents such as X-Ray sampling rules, X-Ray groups), in one DuckDB file.
 // Telemetry itself lives in the partitioned store (package duckdb); in cluster
 // mode PostgreSQL takes this role.
 package metaduck
@@ -45,6 +45,9 @@ type Store struct {
 	// changes, and two creators of one name would otherwise both find none
 	// and one break the primary key.
 	documentWrites sync.Mutex
+	// groupWrites serialises X-Ray group writes: a create counts the
+	// project's groups before it inserts.
+	groupWrites sync.Mutex
 
 	path  string      // the database file
 	walMu sync.Mutex  // guards wal
@@ -81,5 +84,5 @@ func (s *Store) Close() error { return s.db.Close() }
 // schema lists every feature's DDL, in order. Statements must be idempotent
 // (CREATE ... IF NOT EXISTS) since they run at every start.
 func schema() []string {
-	return slices.Concat(cwlogsDDL(), errorsDDL(), documentsDDL())
+	return slices.Concat(cwlogsDDL(), errorsDDL(), documentsDDL(), xrayGroupsDDL())
 }
