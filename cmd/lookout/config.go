@@ -13,6 +13,7 @@ import (
 	"github.com/peterbourgon/ff/v3/ffyaml"
 	promodel "github.com/prometheus/common/model"
 
+	"lookout/internal/diskspace"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/server"
 )
@@ -43,6 +44,8 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(retention, "retention", "how long data is kept, e.g. 7d, 36h; expiry drops whole days")
 	maxDisk := bytesFlag{&s.MaxDiskBytes}
 	fs.Var(maxDisk, "max-disk", "disk budget of the store, e.g. 5GB (0: none); the oldest days go first")
+	fs.Func("min-free-disk", "free space kept on the data directory's file system, e.g. 256MiB, 2GB or 5% (0: none); below it new writes are refused with a retryable error (default "+s.MinFreeDisk.String()+")",
+		func(v string) (err error) { s.MinFreeDisk, err = diskspace.ParseReserve(v); return err })
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")

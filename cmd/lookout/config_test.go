@@ -31,11 +31,18 @@ func TestParseConfig(t *testing.T) {
 		storeMemory string
 		// readTimeout, when set, is the expected OTLP read timeout.
 		readTimeout time.Duration
+		// minFree, when set, is the expected free-space reserve.
+		minFree     string
 		store, meta string // the backend URLs expected
 		wantErr     string
 	}{
 		{name: "defaults", dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30,
-			storeMemory: "256MB"},
+			storeMemory: "256MB", minFree: "256MiB"},
+		{name: "min free disk flag", args: []string{"--min-free-disk", "5%"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, minFree: "5%"},
+		{name: "min free disk environment", env: map[string]string{"LOOKOUT_MIN_FREE_DISK": "1GiB"},
+			dataDir: "lookout-data", httpAddr: "127.0.0.1:8686", retention: 7 * 24 * time.Hour, maxDisk: 5 << 30, minFree: "1GiB"},
+		{name: "bad min free disk", args: []string{"--min-free-disk", "half"}, wantErr: "min-free-disk"},
 		{name: "flags", args: []string{"--data-dir", "/d", "--retention", "36h", "--max-disk", "512MiB", "--store-memory", "1GB"},
 			dataDir: "/d", httpAddr: "127.0.0.1:8686", retention: 36 * time.Hour, maxDisk: 512 << 20, storeMemory: "1GB"},
 		{name: "environment", env: map[string]string{"LOOKOUT_DATA_DIR": "/env", "LOOKOUT_RETENTION": "2w", "LOOKOUT_MAX_DISK": "5GB"},
@@ -82,6 +89,9 @@ func TestParseConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := c.server
+			if tc.minFree != "" && s.MinFreeDisk.String() != tc.minFree {
+				t.Errorf("min free disk %s, want %s", s.MinFreeDisk, tc.minFree)
+			}
 			if tc.readTimeout != 0 && s.OTLP.ReadTimeout != tc.readTimeout {
 				t.Errorf("otlp read timeout %s, want %s", s.OTLP.ReadTimeout, tc.readTimeout)
 			}

@@ -44,6 +44,9 @@ commands:
   token create --project NAME --scopes post_server_item,read
                                       issue a Rollbar access token
   sampling explain|rules [--addr URL]  why a request gets an X-Ray sampling rule; the rules' findings
+  repair   on a stopped lookout's data directory: set damaged data files
+           aside; replace a damaged metadata store by a new one holding
+           what can still be read (see docs/operations.md)
   version  print the version
 
 Run "lookout serve -h" or "lookout demo -h" for the flags; each flag of serve
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runTokenCreate(ctx, args[1:], stdout, stderr)
 	case "sampling":
 		return runSampling(ctx, args, stdout, stderr)
+	case "repair":
+		return runRepair(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lookout", version)
 		return nil

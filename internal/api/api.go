@@ -1,6 +1,6 @@
 // Package api serves Lookout's JSON query API on the main HTTP port: trace
 // lookup and search in the shapes Grafana's Tempo data source speaks, plus
-// log search and a service list for the UI and CLI. It only reads; it
+// log search, metric points and a service list for the UI and CLI. It only reads; it
 // translates HTTP requests into store queries and store answers into JSON.
 package api
 
@@ -25,6 +25,8 @@ type Config struct {
 	// Query answers /api/query, /api/columns and /api/bubbleup, and lists
 	// tag names and values. Nil makes them answer 501.
 	Query store.Querier
+	// Metrics answers /api/metrics and its points. Nil makes them answer 501.
+	Metrics store.MetricReader
 	// Finder and Scanner answer TraceQL searches (and a trace lookup with
 	// q); nil takes Traces when it implements them, else such requests
 	// answer 501.
@@ -131,6 +133,8 @@ func New(cfg Config) (*API, error) {
 //	GET /api/echo                          "echo", Grafana's data source test (Tempo)
 //	GET /api/logs                          {"logs":[...]}, streamed
 //	GET /api/services                      {"services":[...]}
+//	GET /api/metrics                       {"metrics":[...]} (metrics.go)
+//	GET /api/metrics/{name}/points         {"points":[...]}, streamed
 //	POST /api/query                        Honeycomb query spec → {"results":[...],"series":[...]} (query.go)
 //	GET /api/columns                       {"columns":[...]}
 //	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
@@ -146,6 +150,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/echo", a.handle(a.echo))
 	mux.Handle("GET /api/logs", a.handle(a.logs))
 	mux.Handle("GET /api/services", a.handle(a.services))
+	mux.Handle("GET /api/metrics", a.handle(a.metricsList))
+	mux.Handle("GET /api/metrics/{name}/points", a.handle(a.metricPoints))
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))

@@ -7,6 +7,7 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,9 @@ type Config struct {
 	// DuckDB tunes the embedded telemetry store; it applies only when Store
 	// names it. Its Dir is always DataDir/store.
 	DuckDB duckdb.Config
+	// Logger receives what the embedded stores do on their own (damaged
+	// files set aside, reopens after a failed write); nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultConfig opens the embedded stores in ./lookout-data.
@@ -56,12 +60,32 @@ func (c Config) embeddedDir() string { return filepath.Join(c.DataDir, "store") 
 func (c Config) duckDB() duckdb.Config {
 	d := c.DuckDB
 	d.Dir = c.embeddedDir()
+	if d.Logger == nil {
+		d.Logger = c.Logger
+	}
 	return d
 }
 
 // metaDuck is the embedded metadata store's configuration.
 func (c Config) metaDuck() metaduck.Config {
-	return metaduck.Config{Path: filepath.Join(c.DataDir, "meta.duckdb")}
+	return metaduck.Config{Path: filepath.Join(c.DataDir, "meta.duckdb"), Logger: c.Logger}
+}
+
+// UsesDataDir reports whether either store keeps its files in DataDir.
+func (c Config) UsesDataDir() bool { return c.StoreInDataDir() || c.MetaInDataDir() }
+
+// StoreInDataDir reports whether the telemetry is the embedded store in
+// DataDir/store.
+func (c Config) StoreInDataDir() bool {
+	s, err := scheme("store", c.Store, c.DataDir)
+	return err == nil && s == embedded
+}
+
+// MetaInDataDir reports whether the metadata is the embedded store in
+// DataDir/meta.duckdb.
+func (c Config) MetaInDataDir() bool {
+	s, err := scheme("meta", c.Meta, c.DataDir)
+	return err == nil && s == embedded
 }
 
 // embedded is the scheme of the embedded stores; "" means it too.

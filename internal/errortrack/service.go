@@ -32,6 +32,9 @@ type Config struct {
 	// committed: fewer, larger commits. A lone occurrence is committed at
 	// once. Default 5 ms; 0 never waits; at most 1 s.
 	BatchWait time.Duration
+	// Admit, when set, is asked before each occurrence is queued; an
+	// error refuses it as retryable (see pipeline.QueueConfig.Admit).
+	Admit func() error
 	// ScrubFields are member and query parameter names whose values are
 	// masked in stored payloads (scrub.go). Default DefaultScrubFields;
 	// an empty, non-nil list scrubs nothing.
@@ -104,7 +107,7 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 	}
 	s.queue, err = pipeline.NewQueue(pipeline.QueueConfig{
 		MaxItems: cfg.QueueOccurrences, MaxBytes: cfg.MaxQueueBytes,
-		MaxCommitItems: cfg.MaxBatch, MaxWait: cfg.BatchWait, SplitOnError: true,
+		MaxCommitItems: cfg.MaxBatch, MaxWait: cfg.BatchWait, SplitOnError: true, Admit: cfg.Admit,
 		MetricPrefix: "lookout_occurrence_", Registerer: cfg.Registerer, Logger: s.log,
 	}, committer{s})
 	if err != nil {
@@ -114,12 +117,12 @@ func New(cfg Config, w store.ErrorWriter) (*Service, error) {
 }
 
 // Record masks the scrub fields of occ.Data, groups occ by ev (it sets
-// occ.Fingerprint), commits it with its
-// item and returns, once both are durable, what the store recorded: a
-// re-sent UUID is a Duplicate and changes nothing. It fails at once with
-// pipeline.ErrOverloaded when the queue is full and pipeline.ErrClosed
-// once Run stopped; any other error means the commit failed and nothing of
-// occ is stored. ctx only stops the waiting, not the commit.
+// occ.Fingerprint), commits it with its item and returns, once both are
+// durable, what the store recorded: a re-sent UUID is a Duplicate and
+// changes nothing. It fails at once with pipeline.ErrOverloaded when the
+// queue is full, pipeline.ErrClosed once Run stopped, and Admit's error
+// (retryable) when it refuses; any other error means the commit failed and
+// nothing of occ is stored. ctx only stops the waiting, not the commit.
 func (s *Service) Record(ctx context.Context, occ *model.ErrorOccurrence, ev Event) (store.Recorded, error) {
 	occ.Data = s.scrub.Payload(occ.Data)
 	occ.Fingerprint = Fingerprint(ev)
@@ -131,11 +134,7 @@ func (s *Service) Record(ctx context.Context, occ *model.ErrorOccurrence, ev Eve
 			return pending.Wait(ctx)
 		}
 	}
-	reason := "overloaded"
-	if errors.Is(err, pipeline.ErrClosed) {
-		reason = "shutting_down"
-	}
-	s.metrics.rejected.WithLabelValues(reason).Inc()
+	s.metrics.rejected.WithLabelValues(pipeline.RefusalReason(err)).Inc()
 	return store.Recorded{}, err
 }
 

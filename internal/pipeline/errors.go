@@ -9,6 +9,11 @@ var ErrOverloaded = errors.New("ingest queue is full, retry later")
 // against this or another instance.
 var ErrClosed = errors.New("pipeline is shutting down, retry later")
 
+// ErrNoSpace means the disk lacks free space (below the reserve kept free,
+// or full): nothing is taken until space is back; the client should retry
+// later.
+var ErrNoSpace = errors.New("not enough free disk space, retry later")
+
 // retryableError marks a failure after which nothing was committed and the same
 // request may succeed later (store busy, disk full, shutdown).
 type retryableError struct{ err error }
@@ -30,5 +35,5 @@ func Retryable(err error) error {
 // Rollbar: 429); anything else is permanent.
 func IsRetryable(err error) bool {
 	var r retryableError
-	return errors.Is(err, ErrOverloaded) || errors.Is(err, ErrClosed) || errors.As(err, &r)
+	return errors.Is(err, ErrOverloaded) || errors.Is(err, ErrClosed) || errors.Is(err, ErrNoSpace) || errors.As(err, &r)
 }

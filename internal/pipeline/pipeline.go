@@ -5,8 +5,8 @@
 // at once, so memory stays bounded.
 //
 // Queue is that path for any payload and any committer; error occurrences
-// go through one. Pipeline is a Queue of telemetry batches (spans and log
-// events) with what they need on top: the time-window check, the store's
+// go through one. Pipeline is a Queue of telemetry batches (spans, log
+// events and metric points) with what they need on top: the time-window check, the store's
 // encoding on the caller's goroutine (Preparer) and per-service accounting.
 package pipeline
 
@@ -26,7 +26,8 @@ import (
 
 // Config sets the pipeline's limits.
 type Config struct {
-	// MaxQueuedItems bounds the items waiting for a commit (spans + logs).
+	// MaxQueuedItems bounds the items waiting for a commit (spans + logs +
+	// metric points).
 	// Beyond it Submit fails with ErrOverloaded.
 	MaxQueuedItems int
 	// MaxCommitItems caps the items merged into one commit.
@@ -35,6 +36,10 @@ type Config struct {
 	Retention time.Duration
 	// MaxFuture refuses items stamped further ahead than this (clock skew guard).
 	MaxFuture time.Duration
+
+	// Admit, when set, is asked before each request is queued; an error
+	// refuses it as retryable (see QueueConfig.Admit).
+	Admit func() error
 
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Logger     *slog.Logger          // nil: slog.Default()
@@ -70,10 +75,10 @@ func (c Config) Validate() error {
 type request struct {
 	// batch is what the writer commits; nil once prepared (the encoded form
 	// holds what is needed, and the items can be freed while they wait).
-	batch       *model.Batch
-	prepared    any // the writer's Prepare result, when it is a Preparer
-	spans, logs int
-	counts      counts // per tally key, for the accounting after the commit
+	batch                *model.Batch
+	prepared             any // the writer's Prepare result, when it is a Preparer
+	spans, logs, metrics int
+	counts               counts // per tally key, for the accounting after the commit
 }
 
 // Pipeline is safe for concurrent use. Start it with Run.
@@ -114,7 +119,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	p.metrics = m
 	p.queue, err = NewQueue(QueueConfig{
-		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems,
+		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, Admit: cfg.Admit,
 		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
 	}, batchCommitter{p})
 	if err != nil {
@@ -142,7 +147,7 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	if n == 0 {
 		return res, nil
 	}
-	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs),
+	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs), metrics: len(kept.Metrics),
 		counts: countBatch(kept, p.cfg.Tally != nil)}
 	room, err := p.queue.Reserve(n, 0)
 	if err != nil {
@@ -173,11 +178,20 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 }
 
 func (p *Pipeline) refuse(req request, err error) {
-	reason := "overloaded"
-	if errors.Is(err, ErrClosed) {
-		reason = "shutting_down"
+	p.refuseWith(req, RefusalReason(err), err)
+}
+
+// RefusalReason names why a request was refused before its commit, as
+// metrics and the status page count it: "shutting_down", "disk_full" or
+// "overloaded".
+func RefusalReason(err error) string {
+	switch {
+	case errors.Is(err, ErrClosed):
+		return "shutting_down"
+	case errors.Is(err, ErrNoSpace):
+		return "disk_full"
 	}
-	p.refuseWith(req, reason, err)
+	return "overloaded"
 }
 
 func (p *Pipeline) refuseWith(req request, reason string, err error) {
@@ -190,8 +204,8 @@ func (p *Pipeline) Rejected(kind, project, service, reason, message string, n in
 	p.reject(kind, project, service, reason, message, n)
 }
 
-// reject counts refused items; kind is "span" or "log" (tallied as "spans",
-// "logs", the names stores use for their usage rows).
+// reject counts refused items; kind is "span", "log" or "metric" (tallied
+// as "spans", "logs", "metrics", the names stores use for their usage rows).
 func (p *Pipeline) reject(kind, project, service, reason, message string, n int) {
 	p.metrics.rejected.WithLabelValues(kind, reason).Add(float64(n))
 	if p.cfg.Tally != nil {
@@ -227,6 +241,7 @@ func (c batchCommitter) Commit(ctx context.Context, reqs []request) ([]struct{},
 		for _, r := range reqs {
 			merged.Spans = append(merged.Spans, r.batch.Spans...)
 			merged.Logs = append(merged.Logs, r.batch.Logs...)
+			merged.Metrics = append(merged.Metrics, r.batch.Metrics...)
 		}
 	}
 	return nil, p.writer.Write(ctx, merged)
@@ -242,6 +257,7 @@ func (c batchCommitter) Settle(r request, err error) {
 	}
 	p.metrics.accepted.WithLabelValues("span").Add(float64(r.spans))
 	p.metrics.accepted.WithLabelValues("log").Add(float64(r.logs))
+	p.metrics.accepted.WithLabelValues("metric").Add(float64(r.metrics))
 	if p.cfg.Tally == nil {
 		return
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -168,6 +169,34 @@ func TestWriteErrorIsRetryable(t *testing.T) {
 	_, err := p.Submit(context.Background(), &model.Batch{Spans: []model.Span{span("api", now)}})
 	if err == nil || !IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable error", err)
+	}
+}
+
+// TestAdmitRefusesBeforeTheStore refuses requests while Admit says the
+// disk is low: retryable, counted as disk_full, the store never called;
+// and takes them again once it does not.
+func TestAdmitRefusesBeforeTheStore(t *testing.T) {
+	w := &gateWriter{}
+	var low error = fmt.Errorf("%w: 10 MiB free, reserve 256 MiB", ErrNoSpace)
+	cfg := DefaultConfig()
+	cfg.Tally = tally.New(nil)
+	cfg.Admit = func() error { return low }
+	p, stop := start(t, cfg, w)
+	defer stop()
+	b := &model.Batch{Spans: []model.Span{span("api", now)}}
+	if _, err := p.Submit(context.Background(), b); !IsRetryable(err) || !errors.Is(err, ErrNoSpace) {
+		t.Fatalf("Submit = %v, want a retryable ErrNoSpace", err)
+	}
+	if len(w.commits) != 0 {
+		t.Fatalf("%d commits while the disk is low", len(w.commits))
+	}
+	snap := cfg.Tally.Snapshot()
+	if len(snap) != 1 || snap[0].Rejected["disk_full"].Count != 1 {
+		t.Fatalf("tally %+v, want one disk_full rejection", snap)
+	}
+	low = nil
+	if _, err := p.Submit(context.Background(), b); err != nil {
+		t.Fatalf("Submit once space is back = %v", err)
 	}
 }
 

@@ -29,6 +29,10 @@ type QueueConfig struct {
 	// SplitOnError commits each request of a failed group again alone, so
 	// that one request the store refuses does not fail its neighbours.
 	SplitOnError bool
+	// Admit, when set, is asked before each request claims room; an error
+	// refuses the request at once, as retryable (a full disk: wrap
+	// ErrNoSpace).
+	Admit func() error
 	// MetricPrefix starts the names of the queue's metrics:
 	// <prefix>queue_items, <prefix>queue_bytes (with MaxBytes),
 	// <prefix>commit_duration_seconds and <prefix>commit_items.
@@ -136,10 +140,16 @@ type Reservation struct {
 
 // Reserve claims room for a request of items (counted as at least 1) and
 // bytes, or fails at once: ErrClosed once Run stopped taking requests,
-// ErrOverloaded when the room is spent. A request larger than a whole bound
+// ErrOverloaded when the room is spent, Admit's error (retryable) when it
+// refuses. A request larger than a whole bound
 // is let in when nothing else is queued, so no request is refused forever.
 // The reservation must be handed to Enqueue or given back with Release.
 func (q *Queue[T, R]) Reserve(items int, bytes int64) (Reservation, error) {
+	if q.cfg.Admit != nil {
+		if err := q.cfg.Admit(); err != nil {
+			return Reservation{}, Retryable(err)
+		}
+	}
 	r := Reservation{items: max(items, 1), bytes: max(bytes, 0)}
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +21,10 @@ type Config struct {
 	Retention    time.Duration // partitions wholly older than this are dropped
 	MaxDiskBytes int64         // 0: no budget
 	Interval     time.Duration // how often Run enforces
+	// CountFiles are files counted against MaxDiskBytes besides the
+	// partitions (the metadata store and its WAL); they are never dropped,
+	// and missing ones count 0.
+	CountFiles []string
 
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
@@ -57,6 +62,7 @@ type Enforcer struct {
 	log     *slog.Logger
 	now     func() time.Time
 	bytes   prometheus.Gauge
+	others  prometheus.Gauge
 	parts   prometheus.Gauge
 	dropped *prometheus.CounterVec
 	budget  prometheus.Gauge
@@ -71,6 +77,9 @@ func New(cfg Config, s store.Partitioned) (*Enforcer, error) {
 		cfg: cfg, store: s, log: cfg.Logger, now: cfg.Now,
 		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "lookout_store_bytes", Help: "Bytes on disk of all stored partitions.",
+		}),
+		others: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "lookout_store_other_bytes", Help: "Bytes on disk counted against the disk budget besides the partitions (the metadata store).",
 		}),
 		parts: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "lookout_store_partitions", Help: "Stored time partitions.",
@@ -90,7 +99,7 @@ func New(cfg Config, s store.Partitioned) (*Enforcer, error) {
 	}
 	e.budget.Set(float64(cfg.MaxDiskBytes))
 	if cfg.Registerer != nil {
-		for _, c := range []prometheus.Collector{e.bytes, e.parts, e.budget, e.dropped} {
+		for _, c := range []prometheus.Collector{e.bytes, e.others, e.parts, e.budget, e.dropped} {
 			if err := cfg.Registerer.Register(c); err != nil {
 				return nil, err
 			}
@@ -116,16 +125,22 @@ func (e *Enforcer) Run(ctx context.Context) {
 }
 
 // Enforce drops expired partitions, then the oldest ones while the total size
-// is over budget. The newest partition is never dropped for the budget: it
-// holds the data arriving now, and a budget smaller than one day's data is
-// reported in the log instead.
+// (partitions and CountFiles) is over budget. The newest partition is never
+// dropped for the budget: it holds the data arriving now, and a budget
+// smaller than one day's data is reported in the log instead.
 func (e *Enforcer) Enforce(ctx context.Context) ([]Dropped, error) {
 	parts, err := e.store.Partitions(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list partitions: %w", err)
 	}
 	cutoff := e.now().Add(-e.cfg.Retention)
-	var total int64
+	var total, others int64
+	for _, f := range e.cfg.CountFiles {
+		if fi, err := os.Stat(f); err == nil {
+			others += fi.Size()
+		}
+	}
+	total = others
 	for _, p := range parts {
 		total += p.Bytes
 	}
@@ -154,9 +169,10 @@ func (e *Enforcer) Enforce(ctx context.Context) ([]Dropped, error) {
 	}
 	if e.cfg.MaxDiskBytes > 0 && total > e.cfg.MaxDiskBytes {
 		e.log.Warn("store is over its disk budget with only the current partition left",
-			"store_bytes", total, "budget_bytes", e.cfg.MaxDiskBytes)
+			"store_bytes", total, "metadata_bytes", others, "budget_bytes", e.cfg.MaxDiskBytes)
 	}
-	e.bytes.Set(float64(total))
+	e.bytes.Set(float64(total - others))
+	e.others.Set(float64(others))
 	e.parts.Set(float64(len(parts)))
 	return done, nil
 }

@@ -2,6 +2,8 @@ package retention
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -38,16 +40,21 @@ func TestEnforce(t *testing.T) {
 		retention time.Duration
 		budget    int64
 		sizes     []int64
+		meta      int64    // bytes of a metadata file counted against the budget
 		want      []string // dropped, in order, as name:reason
 	}{
-		{"all young, no budget", 7 * 24 * time.Hour, 0, []int64{1, 1, 1, 1, 1, 1, 1}, nil},
-		{"two days retention", 48 * time.Hour, 0, []int64{1, 1, 1, 1, 1, 1, 1},
+		{"all young, no budget", 7 * 24 * time.Hour, 0, []int64{1, 1, 1, 1, 1, 1, 1}, 0, nil},
+		{"two days retention", 48 * time.Hour, 0, []int64{1, 1, 1, 1, 1, 1, 1}, 0,
 			[]string{"20261119:retention", "20261120:retention", "20261121:retention", "20261122:retention"}},
-		{"budget drops oldest first", 7 * 24 * time.Hour, 10, []int64{5, 5, 5, 1, 1, 1, 1},
+		{"budget drops oldest first", 7 * 24 * time.Hour, 10, []int64{5, 5, 5, 1, 1, 1, 1}, 0,
 			[]string{"20261119:disk_budget", "20261120:disk_budget"}},
-		{"budget never drops the newest", 7 * 24 * time.Hour, 10, []int64{0, 0, 0, 0, 0, 30, 50},
+		{"budget never drops the newest", 7 * 24 * time.Hour, 10, []int64{0, 0, 0, 0, 0, 30, 50}, 0,
 			[]string{"20261119:disk_budget", "20261120:disk_budget", "20261121:disk_budget", "20261122:disk_budget", "20261123:disk_budget", "20261124:disk_budget"}},
-		{"retention then budget", 72 * time.Hour, 3, []int64{9, 9, 9, 9, 2, 2, 2},
+		{"metadata counts", 7 * 24 * time.Hour, 10, []int64{2, 2, 2, 1, 1, 1, 1}, 4,
+			[]string{"20261119:disk_budget", "20261120:disk_budget"}},
+		{"metadata alone over budget", 7 * 24 * time.Hour, 10, []int64{1, 1, 1, 1, 1, 1, 1}, 20,
+			[]string{"20261119:disk_budget", "20261120:disk_budget", "20261121:disk_budget", "20261122:disk_budget", "20261123:disk_budget", "20261124:disk_budget"}},
+		{"retention then budget", 72 * time.Hour, 3, []int64{9, 9, 9, 9, 2, 2, 2}, 0,
 			[]string{"20261119:retention", "20261120:retention", "20261121:retention", "20261122:disk_budget", "20261123:disk_budget", "20261124:disk_budget"}},
 	}
 	for _, tc := range tests {
@@ -56,6 +63,11 @@ func TestEnforce(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Retention, cfg.MaxDiskBytes = tc.retention, tc.budget
 			cfg.Now = func() time.Time { return now }
+			meta := filepath.Join(t.TempDir(), "meta.duckdb")
+			if err := os.WriteFile(meta, make([]byte, tc.meta), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg.CountFiles = []string{meta, meta + ".wal"}
 			e, err := New(cfg, s)
 			if err != nil {
 				t.Fatal(err)

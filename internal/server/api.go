@@ -12,7 +12,7 @@ import (
 // report asks clients which sampling clients each process polls with. The returned
 // function mounts it; api's routes answer what no route under /api/ takes.
 func lookoutAPI(d deps, clients tracelint.ClientLinker) (func(*http.ServeMux), error) {
-	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Logger: d.log, Version: d.cfg.Version})
+	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Metrics: d.store, Logger: d.log, Version: d.cfg.Version})
 	if err != nil {
 		return nil, err
 	}

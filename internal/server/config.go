@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lookout/internal/backend"
+	"lookout/internal/diskspace"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/receiver/otlp"
@@ -21,6 +22,10 @@ type Config struct {
 	MaxDiskBytes int64
 	// RetentionInterval is how often retention and the disk budget are enforced.
 	RetentionInterval time.Duration
+	// MinFreeDisk is the free space kept on the data directory's file
+	// system: below it new writes are refused with each protocol's
+	// retryable error, so that no commit meets a full disk.
+	MinFreeDisk diskspace.Reserve
 
 	// XRayAddr is where the X-Ray daemon protocol is served: segments over
 	// UDP and the X-Ray API over TCP, on the same address as the daemon
@@ -51,6 +56,7 @@ func DefaultConfig() Config {
 		Retention:         7 * 24 * time.Hour,
 		MaxDiskBytes:      5 << 30,
 		RetentionInterval: time.Minute,
+		MinFreeDisk:       minFreeDiskDefault,
 		XRayAddr:          "127.0.0.1:2000",
 		OTLP:              otlpDefaults(),
 		XRay:              xray.DefaultConfig(),
@@ -77,10 +83,11 @@ func (c Config) Validate() error {
 	return c.OTLP.Validate()
 }
 
-// stores is Stores in DataDir.
+// stores is Stores in DataDir, logging to Logger.
 func (c Config) stores() backend.Config {
 	s := c.Stores
 	s.DataDir = c.DataDir
+	s.Logger = c.Logger
 	return s
 }
 

@@ -22,6 +22,7 @@ func newIngest(d deps) (*ingest, error) {
 	in := &ingest{tally: tally.New(nil)}
 	pcfg := d.cfg.Pipeline
 	pcfg.Retention, pcfg.Registerer, pcfg.Logger, pcfg.Tally = d.cfg.Retention, d.reg, d.log, in.tally
+	pcfg.Admit = admit(d.disk)
 	var err error
 	if in.pipeline, err = pipeline.New(pcfg, d.store); err != nil {
 		return nil, err
@@ -29,6 +30,7 @@ func newIngest(d deps) (*ingest, error) {
 	rcfg := retention.DefaultConfig()
 	rcfg.Retention, rcfg.MaxDiskBytes, rcfg.Interval = d.cfg.Retention, d.cfg.MaxDiskBytes, d.cfg.RetentionInterval
 	rcfg.Registerer, rcfg.Logger = d.reg, d.log
+	rcfg.CountFiles = countedFiles(d.cfg)
 	if in.retention, err = retention.New(rcfg, d.store); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ func registerOps(mux *http.ServeMux, d deps, t *tally.Tally, ready func() bool) 
 	mux.Handle("GET /api/status", statusSource{
 		store: d.store, tally: t, version: d.cfg.Version, started: time.Now(),
 		retention: d.cfg.Retention, budget: d.cfg.MaxDiskBytes, now: time.Now,
+		disk: d.disk, damaged: damageReporter(d.store), metaPath: countedMeta(d.cfg),
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{Registry: d.reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

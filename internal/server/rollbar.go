@@ -22,7 +22,7 @@ type errorSurface struct {
 func newErrors(d deps) (*errorSurface, error) {
 	e := &errorSurface{}
 	ecfg := errortrack.DefaultConfig()
-	ecfg.Registerer, ecfg.Logger = d.reg, d.log
+	ecfg.Registerer, ecfg.Logger, ecfg.Admit = d.reg, d.log, admit(d.disk)
 	var err error
 	if e.tracker, err = errortrack.New(ecfg, d.meta); err != nil {
 		return nil, err

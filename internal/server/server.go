@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"lookout/internal/backend"
+	"lookout/internal/diskspace"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/store"
 )
@@ -28,6 +29,9 @@ type deps struct {
 	reg   *prometheus.Registry
 	store store.Store // telemetry
 	meta  store.Meta  // metadata
+	// disk keeps the free-space reserve of the data directory (disk.go);
+	// nil when no store keeps its files there.
+	disk *diskspace.Guard
 }
 
 // Server is a running Lookout: it holds the surfaces and runs them (run.go).
@@ -52,7 +56,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	stores, err := backend.Open(ctx, cfg.stores())
 	if err != nil {
-		return nil, err
+		return nil, metaOpenError(err, cfg.DataDir)
 	}
 	s := &Server{stores: stores, deps: deps{cfg: cfg, log: cfg.Logger, reg: prometheus.NewRegistry(),
 		store: stores.Telemetry, meta: stores.Meta}}
@@ -60,6 +64,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.log = slog.Default()
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := s.watchDisk(); err != nil {
+		s.closeAll()
+		return nil, err
+	}
 	if err := s.build(ctx); err != nil {
 		s.closeAll()
 		return nil, err

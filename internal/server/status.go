@@ -7,7 +7,9 @@ import (
 	"sort"
 	"time"
 
+	"lookout/internal/diskspace"
 	"lookout/internal/store"
+	"lookout/internal/store/duckfile"
 	"lookout/internal/tally"
 )
 
@@ -15,13 +17,20 @@ import (
 // service, what arrived since start, when it last arrived and what was
 // refused and why, so that a silent service or a rejecting one stands out.
 type statusReport struct {
-	Version     string            `json:"version"`
-	StartedAt   time.Time         `json:"startedAt"`
-	Retention   string            `json:"retention"`
-	BudgetBytes int64             `json:"budgetBytes"`
-	StoreBytes  int64             `json:"storeBytes"`
-	Partitions  []partitionStatus `json:"partitions"`
-	Streams     []streamStatus    `json:"streams"`
+	Version     string    `json:"version"`
+	StartedAt   time.Time `json:"startedAt"`
+	Retention   string    `json:"retention"`
+	BudgetBytes int64     `json:"budgetBytes"`
+	StoreBytes  int64     `json:"storeBytes"`
+	// MetadataBytes is the metadata store's file and WAL, counted against
+	// the budget with the partitions.
+	MetadataBytes int64             `json:"metadataBytes"`
+	Partitions    []partitionStatus `json:"partitions"`
+	Streams       []streamStatus    `json:"streams"`
+	// Disk is the free space of the data directory's file system against
+	// the reserve; DamagedFiles the data files set aside as unreadable.
+	Disk         *diskspace.Status   `json:"disk,omitempty"`
+	DamagedFiles []store.DamagedFile `json:"damagedFiles"`
 }
 
 type partitionStatus struct {
@@ -62,10 +71,24 @@ type statusSource struct {
 	retention time.Duration
 	budget    int64
 	now       func() time.Time
+	disk      *diskspace.Guard     // nil: not reported
+	damaged   store.DamageReporter // nil: not reported
+	metaPath  string
 }
 
 func (s statusSource) report(ctx context.Context) (statusReport, error) {
-	r := statusReport{Version: s.version, StartedAt: s.started, Retention: s.retention.String(), BudgetBytes: s.budget}
+	r := statusReport{Version: s.version, StartedAt: s.started, Retention: s.retention.String(), BudgetBytes: s.budget,
+		DamagedFiles: []store.DamagedFile{}}
+	if s.disk != nil {
+		st := s.disk.Status()
+		r.Disk = &st
+	}
+	if s.damaged != nil {
+		r.DamagedFiles = append(r.DamagedFiles, s.damaged.DamagedFiles()...)
+	}
+	if s.metaPath != "" {
+		r.MetadataBytes = duckfile.Size(s.metaPath)
+	}
 	parts, err := s.store.Partitions(ctx)
 	if err != nil {
 		return r, err

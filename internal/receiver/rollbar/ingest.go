@@ -80,8 +80,10 @@ func writePayloadError(w http.ResponseWriter, err error) {
 }
 
 // submitError maps a failed commit to Rollbar's replies: 429 with the
-// rate-limit headers when the queue is full (clients retry), 503 while
-// shutting down, 500 otherwise.
+// rate-limit headers when the queue is full (clients retry), 503 with
+// Retry-After while shutting down, while the disk lacks space and when a
+// commit failed (nothing was stored: the same report may succeed later),
+// 500 otherwise.
 func (r *Receiver) submitError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, pipeline.ErrOverloaded):
@@ -95,6 +97,9 @@ func (r *Receiver) submitError(w http.ResponseWriter, err error) {
 	case errors.Is(err, pipeline.ErrClosed):
 		w.Header().Set("Retry-After", "1")
 		writeError(w, fail(http.StatusServiceUnavailable, err.Error()))
+	case pipeline.IsRetryable(err):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, fail(http.StatusServiceUnavailable, "storing the occurrence failed, retry later: "+err.Error()))
 	default:
 		r.log.Warn("rollbar: commit failed", "err", err)
 		writeError(w, fail(http.StatusInternalServerError, "storing the occurrence failed: "+err.Error()))

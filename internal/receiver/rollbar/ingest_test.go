@@ -3,6 +3,7 @@ package rollbar
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -54,7 +55,11 @@ func TestPostReplies(t *testing.T) {
 		{"queue full", pipeline.ErrOverloaded, 429, "rate limit reached",
 			map[string]string{"X-Rate-Limit-Limit": "7", "X-Rate-Limit-Remaining": "0", "Retry-After": "1"}},
 		{"shutting down", pipeline.ErrClosed, 503, "shutting down", map[string]string{"Retry-After": "1"}},
-		{"commit failed", pipeline.Retryable(errors.New("disk full")), 500, "storing the occurrence failed: disk full", nil},
+		{"commit failed", pipeline.Retryable(errors.New("disk full")), 503, "storing the occurrence failed, retry later: disk full",
+			map[string]string{"Retry-After": "1"}},
+		{"disk low", pipeline.Retryable(fmt.Errorf("%w: 1 MiB free", pipeline.ErrNoSpace)), 503, "not enough free disk space",
+			map[string]string{"Retry-After": "1"}},
+		{"store bug", errors.New("bad column"), 500, "storing the occurrence failed: bad column", nil},
 	}
 	e := newEnv(t)
 	for _, c := range cases {

@@ -24,8 +24,10 @@ import (
 // Ingest takes decoded reports; errortrack.Service implements it.
 type Ingest interface {
 	// Record groups occ by ev, commits it with its item and returns once
-	// both are durable. pipeline.ErrOverloaded and pipeline.ErrClosed
-	// refuse it at once; any other error is a failed commit.
+	// both are durable. pipeline.ErrOverloaded, pipeline.ErrClosed and a
+	// low disk (pipeline.ErrNoSpace) refuse it at once; any other error is
+	// a failed commit, retryable (pipeline.IsRetryable) when nothing was
+	// stored.
 	Record(ctx context.Context, occ *model.ErrorOccurrence, ev errortrack.Event) (store.Recorded, error)
 	// Capacity is how many reports may wait for a commit.
 	Capacity() int

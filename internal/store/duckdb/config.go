@@ -3,6 +3,7 @@ package duckdb
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -31,6 +32,10 @@ type Config struct {
 	// BubbleUpSample is the number of spans per side of a BubbleUp above
 	// which the side is sampled; 0 means 250,000.
 	BubbleUpSample int64
+	// Logger receives what the store does on its own: partition files set
+	// aside as damaged, partitions reopened after a failed write. Nil:
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultConfig returns a configuration for a small box: 256MB of buffer

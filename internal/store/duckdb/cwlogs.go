@@ -2,12 +2,14 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
 	"time"
 
 	"lookout/internal/store"
+	"lookout/internal/store/duckfile"
 )
 
 // The CloudWatch Logs reads: the events of one log group in the order the
@@ -132,9 +134,16 @@ func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream st
 		if beforeNano != 0 && !p.day.Before(time.Unix(0, beforeNano)) {
 			break // this and later days hold nothing older than the cutoff
 		}
+		if err := s.foldWAL(ctx, p); err != nil {
+			return total, fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
+		}
 		res, err := s.wconn.ExecContext(ctx, "DELETE FROM "+p.catalog+".main.logs WHERE "+w.String(), w.args...)
 		if err != nil {
-			return total, fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
+			err = fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
+			if rerr := s.recoverPart(ctx, p, err); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("recover: %w", rerr))
+			}
+			return total, err
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
@@ -142,8 +151,11 @@ func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream st
 		}
 		if n > 0 {
 			total += n
-			// Best effort: a failed checkpoint only delays the reuse of space.
-			_, _ = s.wconn.ExecContext(ctx, "CHECKPOINT "+p.catalog)
+			// Best effort: a failed checkpoint only delays the reuse of
+			// space, unless DuckDB gave up on the database.
+			if _, err := s.wconn.ExecContext(ctx, "CHECKPOINT "+p.catalog); duckfile.IsInvalidated(err) {
+				return total, errors.Join(err, s.restart(context.WithoutCancel(ctx), err, nil))
+			}
 		}
 	}
 	return total, nil

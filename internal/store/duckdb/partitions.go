@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lookout/internal/store"
+	"lookout/internal/store/duckfile"
 )
 
 // part is one attached partition file: the data of one UTC day.
@@ -23,14 +24,26 @@ type part struct {
 	day     time.Time
 	// wal is the WAL file last made durable in the directory (see syncWAL).
 	wal os.FileInfo
+	// walPending is set while the partition has a WAL from before it was
+	// attached: it must be checkpointed before it is written (foldWAL).
+	// Guarded by wmu.
+	walPending bool
 	// keys are the attribute keys saved in the partition (keys.go); guarded
 	// by Store.mu.
 	keys keyMap
+	// traceTail and traceSorted count the rows of the trace index's tail and
+	// sorted run; sortingTraces is set while a merge is pending
+	// (traceindex.go). Guarded by wmu.
+	traceTail, traceSorted int64
+	sortingTraces          bool
 }
 
 const dayLayout = "20060102"
 
-var partNameRE = regexp.MustCompile(`^[0-9]{8}$`)
+var (
+	partNameRE = regexp.MustCompile(`^[0-9]{8}$`)
+	catalogRE  = regexp.MustCompile(`^p[0-9]{8}$`)
+)
 
 // partName returns the partition of a timestamp: its UTC day.
 func partName(unixNano int64) string {
@@ -63,35 +76,62 @@ func (s *Store) listPartFiles() ([]string, error) {
 }
 
 // attach attaches (creating) the partition file and its tables. The caller
-// holds wmu (or is Open) and rebuilds the views afterwards.
+// holds wmu (or is Open) and rebuilds the views afterwards. On error the
+// partition is left detached, and a file this call created is removed.
 func (s *Store) attach(ctx context.Context, name string) error {
 	p, err := s.newPart(name)
 	if err != nil {
 		return err
 	}
-	// The path comes from the configured directory and a generated name,
-	// never from a request; ATTACH takes no bound parameters.
-	q := fmt.Sprintf("ATTACH '%s' AS %s", strings.ReplaceAll(p.path, "'", "''"), p.catalog)
-	if err := s.exec(ctx, q); err != nil {
-		return fmt.Errorf("partition %s: attach: %w", name, err)
-	}
-	if p.keys, err = s.loadKeys(ctx, p); err != nil {
+	_, statErr := os.Stat(p.path)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	if err := s.attachPart(ctx, p); err != nil {
+		if created {
+			for _, f := range []string{p.path, p.path + ".wal"} {
+				_ = os.Remove(f)
+			}
+		}
 		return fmt.Errorf("partition %s: %w", name, err)
-	}
-	if err := s.ensureTraceIndex(ctx, p); err != nil {
-		return fmt.Errorf("partition %s: trace index: %w", name, err)
-	}
-	if err := s.exec(ctx, createTables(p.catalog)...); err != nil {
-		return fmt.Errorf("partition %s: create tables: %w", name, err)
 	}
 	s.mu.Lock()
 	s.parts[name] = p
+	delete(s.unattached, name)
 	for tbl, keys := range p.keys {
 		for key, in := range keys {
 			addKey(s.keys, tbl, key, in)
 		}
 	}
 	s.mu.Unlock()
+	return nil
+}
+
+func (s *Store) attachPart(ctx context.Context, p *part) (err error) {
+	// The path comes from the configured directory and a generated name,
+	// never from a request; ATTACH takes no bound parameters.
+	q := fmt.Sprintf("ATTACH '%s' AS %s", strings.ReplaceAll(p.path, "'", "''"), p.catalog)
+	if err := s.exec(ctx, q); err != nil {
+		return fmt.Errorf("attach: %w", err)
+	}
+	if _, err := os.Stat(p.path + ".wal"); err == nil {
+		p.walPending = true
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, s.detach(ctx, p.catalog))
+		}
+	}()
+	if err := s.checkBlocks(ctx, p); err != nil {
+		return err
+	}
+	if p.keys, err = s.loadKeys(ctx, p); err != nil {
+		return err
+	}
+	if err := s.ensureTraceIndex(ctx, p); err != nil {
+		return fmt.Errorf("trace index: %w", err)
+	}
+	if err := s.exec(ctx, createTables(p.catalog)...); err != nil {
+		return fmt.Errorf("create tables: %w", err)
+	}
 	return nil
 }
 
@@ -104,8 +144,16 @@ func (s *Store) ensurePart(ctx context.Context, name string) (*part, error) {
 	if p != nil {
 		return p, nil
 	}
-	if err := s.attach(ctx, name); err != nil {
+	if err := s.attachOrSetAside(ctx, name); err != nil {
 		return nil, err
+	}
+	s.mu.Lock()
+	p = s.parts[name]
+	s.mu.Unlock()
+	if p == nil { // its file was set aside as damaged: a new one
+		if err := s.attach(ctx, name); err != nil {
+			return nil, err
+		}
 	}
 	if err := syncDir(s.partsDir); err != nil {
 		return nil, err
@@ -175,15 +223,7 @@ func (s *Store) Partitions(ctx context.Context) ([]store.Partition, error) {
 	return out, nil
 }
 
-func (p *part) size() int64 {
-	var n int64
-	for _, f := range []string{p.path, p.path + ".wal"} {
-		if fi, err := os.Stat(f); err == nil {
-			n += fi.Size()
-		}
-	}
-	return n
-}
+func (p *part) size() int64 { return duckfile.Size(p.path) }
 
 // DropPartition removes the partition from the views, waits for the queries
 // already running to finish, detaches it and deletes its files. Writes wait
@@ -198,20 +238,13 @@ func (s *Store) DropPartition(ctx context.Context, name string) error {
 		return ErrClosed
 	}
 	p := s.parts[name]
+	s.mu.Unlock()
 	if p == nil {
-		s.mu.Unlock()
 		return fmt.Errorf("partition %q: %w", name, store.ErrNotFound)
 	}
-	delete(s.parts, name)
-	s.mu.Unlock()
-	if err := s.rebuildViews(ctx); err != nil {
+	if err := s.unregister(ctx, p); err != nil {
 		return fmt.Errorf("partition %s: drop: %w", name, err)
 	}
-	s.mu.Lock()
-	old := s.gen
-	s.gen = &generation{}
-	s.mu.Unlock()
-	old.readers.Wait()
 	if err := s.exec(ctx, "DETACH "+p.catalog); err != nil {
 		return fmt.Errorf("partition %s: detach: %w", name, err)
 	}
@@ -221,6 +254,24 @@ func (s *Store) DropPartition(ctx context.Context, name string) error {
 		}
 	}
 	return syncDir(s.partsDir)
+}
+
+// unregister takes the partition out of the store and the views and waits
+// for the queries that may read it, so that it can be detached. The caller
+// holds wmu.
+func (s *Store) unregister(ctx context.Context, p *part) error {
+	s.mu.Lock()
+	delete(s.parts, p.name)
+	s.mu.Unlock()
+	if err := s.rebuildViews(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	old := s.gen
+	s.gen = &generation{}
+	s.mu.Unlock()
+	old.readers.Wait()
+	return nil
 }
 
 // syncWAL makes the partition's WAL file's directory entry durable when the
@@ -244,14 +295,4 @@ func (s *Store) syncWAL(p *part) error {
 	return nil
 }
 
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
-}
+func syncDir(dir string) error { return duckfile.SyncDir(dir) }

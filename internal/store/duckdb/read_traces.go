@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -17,8 +16,12 @@ import (
 const defaultTraceLimit = 20
 
 // Trace returns the spans of one trace ordered by start time (then span id).
-// Its cost is a scan of the trace_hi column of every partition plus the
-// reading of the row groups that hold the trace; see BenchmarkTraceByID.
+// Two steps: the trace index (traceindex.go) gives the partitions that hold
+// the trace and the range of its spans' starts in each; then only the row
+// groups of those partitions' spans whose start_ns zone maps overlap that
+// range are read. Ids are inlined as integer literals rather than bound:
+// DuckDB prunes row groups by zone maps only for constants. See
+// BenchmarkTraceByID.
 func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]model.Span, error) {
 	release, err := s.acquire()
 	if err != nil {
@@ -26,25 +29,25 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 	}
 	defer release()
 	hi, lo := rowcodec.TraceHalves(id)
-	// Two steps. The first finds the time range of the trace in the trace
-	// index (traceindex.go: random ids defeat zone maps, so this scans its
-	// trace_hi column, a tenth of the spans' rows). The second reads every
-	// column, but only of the row groups whose start_ns zone maps overlap
-	// that range, which spares decoding the list columns of all other row
-	// groups. A DuckDB 1.2 ART index on trace_hi is not used through the
-	// view nor with bound parameters, so there is none.
-	var first, last sql.NullInt64
-	err = s.db.QueryRowContext(ctx, "SELECT min(first_ns), max(last_ns) FROM "+traceIndexView+
-		" WHERE trace_hi = ? AND trace_lo = ?", hi, lo).Scan(&first, &last)
+	ranges, err := s.traceRanges(ctx, hi, lo)
 	if err != nil {
 		return nil, fmt.Errorf("trace %s: %w", id, err)
 	}
-	if !first.Valid {
+	if len(ranges) == 0 {
 		return nil, fmt.Errorf("trace %s: %w", id, store.ErrNotFound)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+spanReadColumns+" FROM "+spansView+
-		" WHERE trace_hi = ? AND trace_lo = ? AND project = ? AND start_ns BETWEEN ? AND ? ORDER BY start_ns, span_id",
-		hi, lo, project, first.Int64, last.Int64)
+	var q strings.Builder
+	args := make([]any, 0, len(ranges))
+	for i, r := range ranges {
+		if i > 0 {
+			q.WriteString(" UNION ALL ")
+		}
+		fmt.Fprintf(&q, "SELECT %s FROM %s.main.spans WHERE trace_hi = %d AND trace_lo = %d AND start_ns BETWEEN %d AND %d AND project = ?",
+			spanReadColumns, r.catalog, hi, lo, r.first, r.last)
+		args = append(args, project)
+	}
+	q.WriteString(" ORDER BY start_ns, span_id")
+	rows, err := s.db.QueryContext(ctx, q.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("trace %s: %w", id, err)
 	}
@@ -64,6 +67,36 @@ func (s *Store) Trace(ctx context.Context, project string, id model.TraceID) ([]
 		return nil, fmt.Errorf("trace %s: %w", id, store.ErrNotFound)
 	}
 	return spans, nil
+}
+
+// traceRange is where a trace's spans are in one partition.
+type traceRange struct {
+	catalog     string
+	first, last int64
+}
+
+// traceRanges looks the trace up in the trace index. Call it after acquire:
+// the partitions it names stay attached until the release.
+func (s *Store) traceRanges(ctx context.Context, hi, lo int64) ([]traceRange, error) {
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(
+		"SELECT part, min(first_ns), max(last_ns) FROM %s WHERE trace_hi = %d AND trace_lo = %d GROUP BY part",
+		traceIndexView, hi, lo))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []traceRange
+	for rows.Next() {
+		var r traceRange
+		if err := rows.Scan(&r.catalog, &r.first, &r.last); err != nil {
+			return nil, err
+		}
+		if !catalogRE.MatchString(r.catalog) { // it is inlined in SQL
+			return nil, fmt.Errorf("trace index names partition %q", r.catalog)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // where accumulates SQL conditions and their bound arguments.

@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	duckdb "github.com/marcboeker/go-duckdb/v2"
 
@@ -30,6 +32,8 @@ var ErrClosed = errors.New("duckdb store closed")
 // serialised, reads run in parallel on a connection pool.
 type Store struct {
 	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
 	partsDir string
 	db       *sql.DB   // read pool; also the writer's connection
 	wconn    *sql.Conn // the writer connection for DDL and deletes
@@ -47,6 +51,20 @@ type Store struct {
 	keys   keyMap // attribute keys of every partition (keys.go)
 	gen    *generation
 	closed bool
+	// restarting is closed when a restart of the database (recover.go)
+	// ends; new reads wait for it.
+	restarting chan struct{}
+	// damaged lists the partition files set aside (recover.go).
+	damaged []store.DamagedFile
+	// unattached names partitions whose reopen failed; writes retry them.
+	unattached map[string]bool
+	// down is why the database could not be restarted (recover.go); the
+	// database is closed meanwhile and each write tries again.
+	down error
+
+	// failCommit, when set (tests), is asked before each partition
+	// COMMIT; an error it returns fails the commit as DuckDB's would.
+	failCommit func(partition string) error
 }
 
 type generation struct{ readers sync.WaitGroup }
@@ -59,32 +77,60 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, partsDir: filepath.Join(cfg.Dir, "parts"), parts: map[string]*part{}, keys: keyMap{}, gen: &generation{}}
+	s := &Store{cfg: cfg, log: cfg.Logger, now: time.Now, partsDir: filepath.Join(cfg.Dir, "parts"),
+		parts: map[string]*part{}, keys: keyMap{}, gen: &generation{}, unattached: map[string]bool{}}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
 	for _, d := range []string{s.partsDir, filepath.Join(cfg.Dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("duckdb store: %w", err)
 		}
 	}
-	for _, f := range []string{cfg.catalogPath(), cfg.catalogPath() + ".wal"} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("duckdb store: %w", err)
-		}
-	}
-	conn, err := duckdb.NewConnector(cfg.dsn(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("duckdb store %s: open: %w", cfg.Dir, err)
-	}
-	s.db = sql.OpenDB(conn)
-	s.db.SetMaxOpenConns(cfg.ReadConns + 1)
-	s.db.SetMaxIdleConns(cfg.ReadConns + 1)
-	if err := s.init(ctx); err != nil {
-		if s.raw != nil {
-			s.raw.close()
-		}
-		s.db.Close()
+	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// open starts a database instance on a new catalog and attaches every
+// partition file found, setting damaged ones aside. On error nothing is
+// left open.
+func (s *Store) open(ctx context.Context) error {
+	for _, f := range []string{s.cfg.catalogPath(), s.cfg.catalogPath() + ".wal"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("duckdb store: %w", err)
+		}
+	}
+	conn, err := duckdb.NewConnector(s.cfg.dsn(), nil)
+	if err != nil {
+		return fmt.Errorf("duckdb store %s: open: %w", s.cfg.Dir, err)
+	}
+	s.db = sql.OpenDB(conn)
+	s.db.SetMaxOpenConns(s.cfg.ReadConns + 1)
+	s.db.SetMaxIdleConns(s.cfg.ReadConns + 1)
+	if err := s.init(ctx); err != nil {
+		s.closeDB()
+		return err
+	}
+	return nil
+}
+
+// closeDB closes the connections and the database instance.
+func (s *Store) closeDB() error {
+	if s.raw != nil {
+		s.raw.close()
+		s.raw = nil
+	}
+	var err error
+	if s.wconn != nil {
+		err = s.wconn.Close()
+		s.wconn = nil
+	}
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (s *Store) init(ctx context.Context) error {
@@ -103,7 +149,7 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	for _, name := range names {
-		if err := s.attach(ctx, name); err != nil {
+		if err := s.attachOrSetAside(ctx, name); err != nil {
 			return err
 		}
 	}
@@ -120,13 +166,12 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	down := s.down
 	s.mu.Unlock()
-	s.raw.close()
-	err := s.wconn.Close()
-	if cerr := s.db.Close(); err == nil {
-		err = cerr
+	if down != nil {
+		return nil // closed when it went down
 	}
-	if err != nil {
+	if err := s.closeDB(); err != nil {
 		return fmt.Errorf("duckdb store %s: close: %w", s.cfg.Dir, err)
 	}
 	return nil
@@ -136,9 +181,18 @@ func (s *Store) Close() error {
 // read no longer touches the database.
 func (s *Store) acquire() (release func(), err error) {
 	s.mu.Lock()
+	for s.restarting != nil && !s.closed {
+		ch := s.restarting
+		s.mu.Unlock()
+		<-ch
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, ErrClosed
+	}
+	if s.down != nil {
+		return nil, fmt.Errorf("duckdb store %s is down: %w", s.cfg.Dir, s.down)
 	}
 	g := s.gen
 	g.readers.Add(1)

@@ -18,10 +18,11 @@ type encoded struct {
 }
 
 type partCols struct {
-	spans  spanCols
-	logs   logCols
-	keys   batchKeys  // the attribute keys of the rows (keys.go)
-	traces *traceRows // the trace index rows of the spans (traceindex.go)
+	spans   spanCols
+	logs    logCols
+	metrics metricCols
+	keys    batchKeys  // the attribute keys of the rows (keys.go)
+	traces  *traceRows // the trace index rows of the spans (traceindex.go)
 }
 
 // Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
@@ -78,6 +79,13 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 		}
 		part(b.Logs[0].EffectiveTimeUnixNano()).logs.reserve(len(b.Logs), attrs)
 	}
+	if len(b.Metrics) > 0 {
+		attrs := 0
+		for i := range b.Metrics {
+			attrs += len(b.Metrics[i].Attributes)
+		}
+		part(b.Metrics[0].TimeUnixNano).metrics.reserve(len(b.Metrics), attrs)
+	}
 	for i := range b.Spans {
 		if err := part(b.Spans[i].StartUnixNano).spans.add(&b.Spans[i]); err != nil {
 			return nil, fmt.Errorf("span %d of batch: %w", i, err)
@@ -88,8 +96,13 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 			return nil, fmt.Errorf("log event %d of batch: %w", i, err)
 		}
 	}
+	for i := range b.Metrics {
+		if err := part(b.Metrics[i].TimeUnixNano).metrics.add(&b.Metrics[i]); err != nil {
+			return nil, fmt.Errorf("metric point %d of batch: %w", i, err)
+		}
+	}
 	for _, p := range e.parts {
-		p.spans.res.seen, p.logs.res.seen = nil, nil // they point into b
+		p.spans.res.seen, p.logs.res.seen, p.metrics.res.seen = nil, nil, nil // they point into b
 		p.keys = keysOf(p)
 		p.traces = traceRowsOf(&p.spans)
 	}

@@ -90,6 +90,11 @@ const groupColumns = `g.project, g.name, g.creation_ms, g.retention_days, g.clas
 
 // LogGroup returns one group with its stored bytes.
 func (s *Store) LogGroup(ctx context.Context, project, name string) (store.LogGroup, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return store.LogGroup{}, err
+	}
+	defer leave()
 	gs, err := s.queryGroups(ctx, `SELECT `+groupColumns+` FROM cw_log_groups g WHERE g.project = ? AND g.name = ?`, project, name)
 	if err != nil {
 		return store.LogGroup{}, fmt.Errorf("log group %q: %w", name, err)
@@ -102,6 +107,11 @@ func (s *Store) LogGroup(ctx context.Context, project, name string) (store.LogGr
 
 // ListLogGroups returns the selected groups ordered by name.
 func (s *Store) ListLogGroups(ctx context.Context, q store.LogGroupList) ([]store.LogGroup, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	conds, args := []string{"g.project = ?"}, []any{q.Project}
 	if q.Prefix != "" {
 		conds, args = append(conds, "starts_with(g.name, ?)"), append(args, q.Prefix)
@@ -125,6 +135,11 @@ func (s *Store) ListLogGroups(ctx context.Context, q store.LogGroupList) ([]stor
 
 // RetainedLogGroups lists every group with a retention policy.
 func (s *Store) RetainedLogGroups(ctx context.Context) ([]store.LogGroup, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	gs, err := s.queryGroups(ctx, `SELECT `+groupColumns+` FROM cw_log_groups g WHERE g.retention_days > 0 ORDER BY g.project, g.name`)
 	if err != nil {
 		return nil, fmt.Errorf("log groups with retention: %w", err)
@@ -228,27 +243,31 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// retry runs fn again while DuckDB reports a write-write conflict with a
-// concurrent transaction (its optimistic concurrency control), up to about
-// a second.
+// retry runs the write fn (see write), again while DuckDB reports a
+// write-write conflict with a concurrent transaction (its optimistic
+// concurrency control), up to about a second.
 func (s *Store) retry(ctx context.Context, fn func() error) error {
-	delay := time.Millisecond
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		if err == nil || !isConflict(err) || attempt == 12 {
-			return s.durable(err)
+	return s.write(ctx, func() error {
+		delay := time.Millisecond
+		for attempt := 0; ; attempt++ {
+			err := fn()
+			if err == nil || !isConflict(err) || attempt == 12 {
+				return s.durable(err)
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(delay):
+			}
+			delay = min(2*delay, 100*time.Millisecond)
 		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 100*time.Millisecond)
-	}
+	})
 }
 
+// isConflict reports a conflict worth retrying; never a failed commit
+// that leaves DuckDB's memory suspect (reopen.go).
 func isConflict(err error) bool {
-	if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) {
+	if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) || suspect(err) {
 		return false
 	}
 	m := strings.ToLower(err.Error())

@@ -53,6 +53,11 @@ const streamColumns = `project, grp, name, creation_ms, first_event_ms, last_eve
 
 // LogStream returns one stream.
 func (s *Store) LogStream(ctx context.Context, project, group, name string) (store.LogStream, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return store.LogStream{}, err
+	}
+	defer leave()
 	sts, err := s.queryStreams(ctx, `SELECT `+streamColumns+` FROM cw_log_streams WHERE project = ? AND grp = ? AND name = ?`, project, group, name)
 	if err != nil {
 		return store.LogStream{}, fmt.Errorf("log stream %q: %w", name, err)
@@ -66,6 +71,11 @@ func (s *Store) LogStream(ctx context.Context, project, group, name string) (sto
 // ListLogStreams returns the selected streams of a group in the requested
 // order; it does not check that the group exists.
 func (s *Store) ListLogStreams(ctx context.Context, q store.LogStreamList) ([]store.LogStream, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	conds, args := []string{"project = ?", "grp = ?"}, []any{q.Project, q.Group}
 	if q.Prefix != "" {
 		conds, args = append(conds, "starts_with(name, ?)"), append(args, q.Prefix)

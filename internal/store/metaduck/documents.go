@@ -106,10 +106,15 @@ func documentVersion(ctx context.Context, tx *sql.Tx, project, kind, name string
 
 // Document implements store.Documents.
 func (s *Store) Document(ctx context.Context, project, kind, name string) (store.Document, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return store.Document{}, err
+	}
+	defer leave()
 	d := store.Document{Project: project, Kind: kind, Name: name}
 	var body string
 	var updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT version, body, updated_ns FROM config_documents
+	err = s.db.QueryRowContext(ctx, `SELECT version, body, updated_ns FROM config_documents
 		WHERE project = ? AND kind = ? AND name = ?`, project, kind, name).Scan(&d.Version, &body, &updated)
 	if err != nil {
 		return store.Document{}, notFound(err, "config document %s/%q", kind, name)
@@ -120,6 +125,11 @@ func (s *Store) Document(ctx context.Context, project, kind, name string) (store
 
 // Documents implements store.Documents.
 func (s *Store) Documents(ctx context.Context, project, kind string) ([]store.Document, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	rows, err := s.db.QueryContext(ctx, `SELECT name, version, body, updated_ns FROM config_documents
 		WHERE project = ? AND kind = ? ORDER BY name`, project, kind)
 	if err != nil {

@@ -17,14 +17,14 @@ import (
 // per project); one DELETE of the touched items, which are then appended
 // whole with their occurrences (Appenders inside the transaction); COMMIT.
 func (s *Store) RecordOccurrences(ctx context.Context, occs []*model.ErrorOccurrence, observe store.ObserveFunc) ([]store.Recorded, error) {
-	s.errorWrites.Lock()
-	defer s.errorWrites.Unlock()
 	var out []store.Recorded
-	err := s.inWriteTx(ctx, func(tx *txConn) error {
-		w := batchWriter{tx: tx, items: map[[2]string]*pendingItem{}}
-		var err error
-		out, err = w.recordAll(occs, observe)
-		return err
+	err := s.write(ctx, func() error {
+		return s.inWriteTx(ctx, func(tx *txConn) error {
+			w := batchWriter{tx: tx, items: map[[2]string]*pendingItem{}}
+			var err error
+			out, err = w.recordAll(occs, observe)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record occurrences: %w", err)

@@ -50,6 +50,11 @@ func itemFilter(q store.ItemQuery, withLevels bool) (string, []any) {
 
 // Items implements store.ErrorReader.
 func (s *Store) Items(ctx context.Context, q store.ItemQuery) (store.ItemPage, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return store.ItemPage{}, err
+	}
+	defer leave()
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
@@ -107,30 +112,55 @@ func containsLevel(ls []model.Level, l model.Level) bool {
 
 // Item implements store.ErrorReader.
 func (s *Store) Item(ctx context.Context, project string, id int64) (model.Item, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return model.Item{}, err
+	}
+	defer leave()
 	it, err := scanItem(s.db.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM err_items WHERE project = ? AND id = ?`, project, id))
 	return it, notFound(err, "item %d", id)
 }
 
 // ItemByCounter implements store.ErrorReader.
 func (s *Store) ItemByCounter(ctx context.Context, project string, counter int64) (model.Item, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return model.Item{}, err
+	}
+	defer leave()
 	it, err := scanItem(s.db.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM err_items WHERE project = ? AND counter = ?`, project, counter))
 	return it, notFound(err, "item #%d", counter)
 }
 
 // Occurrence implements store.ErrorReader.
 func (s *Store) Occurrence(ctx context.Context, project string, id int64) (model.ErrorOccurrence, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return model.ErrorOccurrence{}, err
+	}
+	defer leave()
 	o, err := scanOccurrence(s.db.QueryRowContext(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = ? AND id = ?`, project, id))
 	return o, notFound(err, "occurrence %d", id)
 }
 
 // Occurrences implements store.ErrorReader.
 func (s *Store) Occurrences(ctx context.Context, project string, itemID int64, offset, limit int) ([]model.ErrorOccurrence, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = ? AND item_id = ?
 		ORDER BY id DESC LIMIT ? OFFSET ?`, project, itemID, limit, offset)
 }
 
 // OccurrencesByTrace implements store.ErrorReader.
 func (s *Store) OccurrencesByTrace(ctx context.Context, project string, trace model.TraceID, limit int) ([]model.ErrorOccurrence, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = ? AND trace_id = ?
 		ORDER BY ts_ns, id LIMIT ?`, project, trace.String(), limit)
 }
@@ -169,6 +199,11 @@ func notFound(err error, format string, args ...any) error {
 // RecentCounts implements store.ErrorReader with one scan of the items'
 // occurrences since the oldest bound (err_occ_item index).
 func (s *Store) RecentCounts(ctx context.Context, project string, ids []int64, since []time.Time) (map[int64][]int64, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	out := map[int64][]int64{}
 	if len(ids) == 0 || len(since) == 0 {
 		return out, nil

@@ -15,8 +15,15 @@ var _ store.ErrorStore = (*Store)(nil)
 
 // UpdateItem implements store.ErrorWriter.
 func (s *Store) UpdateItem(ctx context.Context, project string, id int64, edit func(*model.Item) error) (model.Item, error) {
-	s.errorWrites.Lock()
-	defer s.errorWrites.Unlock()
+	var it model.Item
+	err := s.write(ctx, func() (err error) {
+		it, err = s.updateItem(ctx, project, id, edit)
+		return err
+	})
+	return it, err
+}
+
+func (s *Store) updateItem(ctx context.Context, project string, id int64, edit func(*model.Item) error) (model.Item, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return model.Item{}, fmt.Errorf("update item %d: begin: %w", id, err)
@@ -32,7 +39,7 @@ func (s *Store) UpdateItem(ctx context.Context, project string, id int64, edit f
 	if err := edit(&it); err != nil {
 		return model.Item{}, err
 	}
-	if err := updateItem(ctx, tx, &it); err != nil {
+	if err := updateItemRow(ctx, tx, &it); err != nil {
 		return model.Item{}, fmt.Errorf("update item %d: %w", id, err)
 	}
 	if err := s.durable(tx.Commit()); err != nil {
@@ -41,7 +48,7 @@ func (s *Store) UpdateItem(ctx context.Context, project string, id int64, edit f
 	return it, nil
 }
 
-func updateItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
+func updateItemRow(ctx context.Context, tx *sql.Tx, it *model.Item) error {
 	args := itemArgs(it)
 	_, err := tx.ExecContext(ctx, `UPDATE err_items SET title = ?, level = ?, status = ?, environment = ?,
 		environments = ?, platform = ?, framework = ?, first_occurrence_id = ?, first_seen_ns = ?,
@@ -53,12 +60,17 @@ func updateItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
 
 // DeleteOccurrencesBefore implements store.ErrorWriter.
 func (s *Store) DeleteOccurrencesBefore(ctx context.Context, t time.Time) (int64, error) {
-	s.errorWrites.Lock()
-	defer s.errorWrites.Unlock()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM err_occurrences WHERE received_ns < ?`, t.UnixNano())
+	var n int64
+	err := s.write(ctx, func() error {
+		res, err := s.db.ExecContext(ctx, `DELETE FROM err_occurrences WHERE received_ns < ?`, t.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return s.syncWAL()
+	})
 	if err != nil {
 		return 0, fmt.Errorf("delete occurrences: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	return n, nil
 }

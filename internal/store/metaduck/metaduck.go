@@ -11,10 +11,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/marcboeker/go-duckdb/v2" // registers the "duckdb" driver
 
@@ -23,7 +25,8 @@ import (
 
 // Config locates the database.
 type Config struct {
-	Path string // the database file, e.g. <data-dir>/meta.duckdb
+	Path   string       // the database file, e.g. <data-dir>/meta.duckdb
+	Logger *slog.Logger // what the store does on its own; nil: slog.Default()
 }
 
 // Validate reports the first invalid field.
@@ -34,29 +37,54 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Store is safe for concurrent use.
+// DamagedError is Open's error for a database file DuckDB cannot read
+// (truncated, overwritten). Repair sets such a file aside.
+type DamagedError struct {
+	Path string
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("metadata store %s is damaged: %v", e.Path, e.Err)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// Store is safe for concurrent use. Writes are serialised; reads run in
+// parallel.
 type Store struct {
-	db *sql.DB
-	// errorWrites serialises error-tracking writes: items are read, then
-	// updated, and counters and uuids stay unique without UNIQUE
-	// constraints, which DuckDB checks eagerly within a transaction.
-	errorWrites sync.Mutex
+	path string
+	log  *slog.Logger
+
+	// gate is read-held by every operation and write-held to reopen the
+	// database (reopen.go); db and closed change only under its write lock.
+	gate   sync.RWMutex
+	db     *sql.DB
+	closed bool
+	// stale marks a database to reopen before the next operation.
+	stale atomic.Bool
+
+	// writes serialises writes: error-tracking writes read items, then
+	// update them, and counters and uuids stay unique without UNIQUE
+	// constraints, which DuckDB checks eagerly within a transaction; and
+	// no write may follow a failed one before the reopen (reopen.go).
+	writes sync.Mutex
+	// walPending: the database was opened with a WAL, to checkpoint
+	// before the first write. Guarded by writes.
+	walPending bool
 	// documentWrites serialises document writes: each reads the version it
 	// changes, and two creators of one name would otherwise both find none
 	// and one break the primary key.
 	documentWrites sync.Mutex
-	// groupWrites serialises X-Ray group writes: a create counts the
-	// project's groups before it inserts.
-	groupWrites sync.Mutex
 
-	path  string      // the database file
 	walMu sync.Mutex  // guards wal
 	wal   os.FileInfo // the WAL file whose directory entry was last synced
 }
 
 var _ store.Meta = (*Store)(nil)
 
-// Open opens or creates the database and brings its schema up to date.
+// Open opens or creates the database and brings its schema up to date. A
+// file DuckDB cannot read gives a *DamagedError.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -64,22 +92,37 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
 		return nil, fmt.Errorf("metaduck: %w", err)
 	}
-	db, err := sql.Open("duckdb", cfg.Path)
-	if err != nil {
-		return nil, fmt.Errorf("metaduck: open %s: %w", cfg.Path, err)
+	s := &Store{path: cfg.Path, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
-	s := &Store{db: db, path: cfg.Path}
-	for _, ddl := range schema() {
-		if _, err := db.ExecContext(ctx, ddl); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("metaduck: schema: %w\n%s", err, ddl)
-		}
+	if err := s.openDB(ctx); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) damaged(err error) error { return &DamagedError{Path: s.path, Err: err} }
+
+func (s *Store) dir() string { return filepath.Dir(s.path) }
+
+// Close releases the database. A database marked for reopening is closed
+// without a checkpoint, so what DuckDB holds in memory is not written.
+func (s *Store) Close() error {
+	s.gate.Lock()
+	defer s.gate.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.db == nil {
+		return nil
+	}
+	if s.stale.Load() {
+		_, _ = s.db.Exec("PRAGMA disable_checkpoint_on_shutdown")
+	}
+	return s.db.Close()
+}
 
 // schema lists every feature's DDL, in order. Statements must be idempotent
 // (CREATE ... IF NOT EXISTS) since they run at every start.

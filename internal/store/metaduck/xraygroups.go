@@ -51,8 +51,8 @@ func tagsJSON(tags []store.ResourceTag) (string, error) {
 }
 
 // CreateXRayGroup implements store.XRayGroups. The count, the check for the
-// name and the insert run in one transaction under groupWrites; the answer
-// comes after the commit is durable.
+// name and the insert run in one transaction, and writes run one at a time
+// (write); the answer comes after the commit is durable.
 func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int) (store.XRayGroup, error) {
 	if err := checkGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
@@ -64,8 +64,6 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 	out := g
 	out.CreatedAt = time.Now().UTC()
 	out.UpdatedAt = out.CreatedAt
-	s.groupWrites.Lock()
-	defer s.groupWrites.Unlock()
 	err = s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			var n, same int
@@ -112,6 +110,11 @@ func scanGroup(project string, scan func(...any) error) (store.XRayGroup, error)
 
 // XRayGroup implements store.XRayGroups.
 func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRayGroup, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return store.XRayGroup{}, err
+	}
+	defer leave()
 	row := s.db.QueryRowContext(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = ? AND name = ?`,
 		project, name)
 	g, err := scanGroup(project, row.Scan)
@@ -123,6 +126,11 @@ func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRay
 
 // XRayGroups implements store.XRayGroups.
 func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGroup, error) {
+	leave, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = ?
 		ORDER BY name`, project)
 	if err != nil {
@@ -154,8 +162,6 @@ func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.X
 	}
 	updated := time.Now().UTC()
 	var out store.XRayGroup
-	s.groupWrites.Lock()
-	defer s.groupWrites.Unlock()
 	err = s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `UPDATE xray_groups SET filter_expression = ?, insights_enabled = ?,
@@ -184,8 +190,6 @@ func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) e
 	if err := checkGroupKey(project, name); err != nil {
 		return err
 	}
-	s.groupWrites.Lock()
-	defer s.groupWrites.Unlock()
 	err := s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM xray_groups WHERE project = ? AND name = ? AND id = ?`,
