@@ -127,5 +127,5 @@ func (s *Store) Close() error {
 // schema lists every feature's DDL, in order. Statements must be idempotent
 // (CREATE ... IF NOT EXISTS) since they run at every start.
 func schema() []string {
-	return slices.Concat(cwlogsDDL(), errorsDDL(), documentsDDL(), xrayGroupsDDL())
+	return slices.Concat(cwlogsDDL(), errorsDDL(), documentsDDL())
 }

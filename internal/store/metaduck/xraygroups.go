@@ -11,28 +11,24 @@ import (
 	"lookout/internal/store"
 )
 
-// xrayGroupsDDL creates the table of X-Ray groups: one row per (project,
-// name), the tags as a JSON array of {"Key","Value"} (no JSON type, so the
-// same layout fits PostgreSQL).
-func xrayGroupsDDL() []string {
-	return []string{
-		`CREATE TABLE IF NOT EXISTS xray_groups (
-			project               VARCHAR NOT NULL,
-			name                  VARCHAR NOT NULL,
-			id                    VARCHAR NOT NULL,
-			filter_expression     VARCHAR NOT NULL,
-			insights_enabled      BOOLEAN NOT NULL,
-			notifications_enabled BOOLEAN NOT NULL,
-			tags                  VARCHAR NOT NULL,
-			created_ns            BIGINT NOT NULL,
-			updated_ns            BIGINT NOT NULL,
-			PRIMARY KEY (project, name))`,
-	}
+// X-Ray groups are rows of config_documents of kind xrayGroupKind, named
+// by the group, whose body is xrayGroupBody: no table of their own, so the
+// schema (and the file's layout) stays as it is.
+
+// xrayGroupKind is the document kind of X-Ray groups.
+const xrayGroupKind = "xray.group"
+
+// xrayGroupBody is what a group's document holds besides its name.
+type xrayGroupBody struct {
+	ID                   string
+	FilterExpression     string
+	InsightsEnabled      bool
+	NotificationsEnabled bool
+	Tags                 []store.ResourceTag
+	CreatedNs            int64
 }
 
 var _ store.XRayGroups = (*Store)(nil)
-
-const xrayGroupColumns = `name, id, filter_expression, insights_enabled, notifications_enabled, tags, created_ns, updated_ns`
 
 func checkGroupKey(project, name string) error {
 	if project == "" || name == "" {
@@ -41,13 +37,23 @@ func checkGroupKey(project, name string) error {
 	return nil
 }
 
-// tagsJSON encodes tags for the tags column.
-func tagsJSON(tags []store.ResourceTag) (string, error) {
-	if tags == nil {
-		tags = []store.ResourceTag{}
-	}
-	b, err := json.Marshal(tags)
+func groupBody(g store.XRayGroup) (string, error) {
+	b, err := json.Marshal(xrayGroupBody{ID: g.ID, FilterExpression: g.FilterExpression, InsightsEnabled: g.InsightsEnabled,
+		NotificationsEnabled: g.NotificationsEnabled, Tags: g.Tags, CreatedNs: g.CreatedAt.UnixNano()})
 	return string(b), err
+}
+
+func groupOf(project, name, body string, updated int64) (store.XRayGroup, error) {
+	var b xrayGroupBody
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, err)
+	}
+	if len(b.Tags) == 0 {
+		b.Tags = nil
+	}
+	return store.XRayGroup{Project: project, Name: name, ID: b.ID, FilterExpression: b.FilterExpression,
+		InsightsEnabled: b.InsightsEnabled, NotificationsEnabled: b.NotificationsEnabled, Tags: b.Tags,
+		CreatedAt: fromNanos(b.CreatedNs), UpdatedAt: fromNanos(updated)}, nil
 }
 
 // CreateXRayGroup implements store.XRayGroups. The count, the check for the
@@ -57,18 +63,18 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 	if err := checkGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
-	tags, err := tagsJSON(g.Tags)
-	if err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
-	}
 	out := g
 	out.CreatedAt = time.Now().UTC()
 	out.UpdatedAt = out.CreatedAt
+	body, err := groupBody(out)
+	if err != nil {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
+	}
 	err = s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			var n, same int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = ?) FROM xray_groups
-				WHERE project = ?`, g.Name, g.Project).Scan(&n, &same); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = ?) FROM config_documents
+				WHERE project = ? AND kind = ?`, g.Name, g.Project, xrayGroupKind).Scan(&n, &same); err != nil {
 				return err
 			}
 			switch {
@@ -77,9 +83,8 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 			case max > 0 && n >= max:
 				return fmt.Errorf("x-ray group %q: the project has %d groups: %w", g.Name, n, store.ErrLimit)
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO xray_groups (project, `+xrayGroupColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.Project, g.Name, g.ID, g.FilterExpression, g.InsightsEnabled,
-				g.NotificationsEnabled, tags, out.CreatedAt.UnixNano(), out.UpdatedAt.UnixNano())
+			_, err := tx.ExecContext(ctx, `INSERT INTO config_documents VALUES (?, ?, ?, 1, ?, ?)`,
+				g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
 			return err
 		})
 	})
@@ -89,25 +94,6 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 	return out, nil
 }
 
-// scanGroup reads one row of xrayGroupColumns.
-func scanGroup(project string, scan func(...any) error) (store.XRayGroup, error) {
-	g := store.XRayGroup{Project: project}
-	var tags string
-	var created, updated int64
-	if err := scan(&g.Name, &g.ID, &g.FilterExpression, &g.InsightsEnabled, &g.NotificationsEnabled, &tags,
-		&created, &updated); err != nil {
-		return store.XRayGroup{}, err
-	}
-	if err := json.Unmarshal([]byte(tags), &g.Tags); err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: tags: %w", g.Name, err)
-	}
-	if len(g.Tags) == 0 {
-		g.Tags = nil
-	}
-	g.CreatedAt, g.UpdatedAt = fromNanos(created), fromNanos(updated)
-	return g, nil
-}
-
 // XRayGroup implements store.XRayGroups.
 func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRayGroup, error) {
 	leave, err := s.enter(ctx)
@@ -115,13 +101,14 @@ func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRay
 		return store.XRayGroup{}, err
 	}
 	defer leave()
-	row := s.db.QueryRowContext(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = ? AND name = ?`,
-		project, name)
-	g, err := scanGroup(project, row.Scan)
+	var body string
+	var updated int64
+	err = s.db.QueryRowContext(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
+		project, xrayGroupKind, name).Scan(&body, &updated)
 	if err != nil {
 		return store.XRayGroup{}, notFound(err, "x-ray group %q", name)
 	}
-	return g, nil
+	return groupOf(project, name, body, updated)
 }
 
 // XRayGroups implements store.XRayGroups.
@@ -131,17 +118,22 @@ func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGro
 		return nil, err
 	}
 	defer leave()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = ?
-		ORDER BY name`, project)
+	rows, err := s.db.QueryContext(ctx, `SELECT name, body, updated_ns FROM config_documents WHERE project = ? AND kind = ?
+		ORDER BY name`, project, xrayGroupKind)
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
 	}
 	defer rows.Close()
 	var out []store.XRayGroup
 	for rows.Next() {
-		g, err := scanGroup(project, rows.Scan)
-		if err != nil {
+		var name, body string
+		var updated int64
+		if err := rows.Scan(&name, &body, &updated); err != nil {
 			return nil, fmt.Errorf("x-ray groups: %w", err)
+		}
+		g, err := groupOf(project, name, body, updated)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, g)
 	}
@@ -151,36 +143,54 @@ func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGro
 	return out, nil
 }
 
+// storedGroup reads the group (project, name) with that id in tx;
+// ErrNotFound when there is none.
+func storedGroup(ctx context.Context, tx *sql.Tx, project, name, id string) (store.XRayGroup, error) {
+	var body string
+	var updated int64
+	err := tx.QueryRowContext(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
+		project, xrayGroupKind, name).Scan(&body, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.XRayGroup{}, err
+	}
+	g, err := groupOf(project, name, body, updated)
+	if err == nil && g.ID != id {
+		err = fmt.Errorf("x-ray group %q has id %q, not %q: %w", name, g.ID, id, store.ErrNotFound)
+	}
+	return g, err
+}
+
 // UpdateXRayGroup implements store.XRayGroups.
 func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.XRayGroup, error) {
 	if err := checkGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
-	tags, err := tagsJSON(g.Tags)
-	if err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
-	}
-	updated := time.Now().UTC()
 	var out store.XRayGroup
-	err = s.retry(ctx, func() error {
+	err := s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE xray_groups SET filter_expression = ?, insights_enabled = ?,
-				notifications_enabled = ?, tags = ?, updated_ns = ? WHERE project = ? AND name = ? AND id = ?`,
-				g.FilterExpression, g.InsightsEnabled, g.NotificationsEnabled, tags, updated.UnixNano(), g.Project, g.Name, g.ID)
+			cur, err := storedGroup(ctx, tx, g.Project, g.Name, g.ID)
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return errors.Join(err, fmt.Errorf("x-ray group %q (id %q): %w", g.Name, g.ID, store.ErrNotFound))
+			out = g
+			out.CreatedAt, out.UpdatedAt = cur.CreatedAt, time.Now().UTC()
+			body, err := groupBody(out)
+			if err != nil {
+				return err
 			}
-			row := tx.QueryRowContext(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = ? AND name = ?`,
-				g.Project, g.Name)
-			out, err = scanGroup(g.Project, row.Scan)
+			_, err = tx.ExecContext(ctx, `UPDATE config_documents SET version = version + 1, body = ?, updated_ns = ?
+				WHERE project = ? AND kind = ? AND name = ?`, body, out.UpdatedAt.UnixNano(), g.Project, xrayGroupKind, g.Name)
 			return err
 		})
 	})
 	if err != nil {
 		return store.XRayGroup{}, fmt.Errorf("update x-ray group: %w", err)
+	}
+	if len(out.Tags) == 0 {
+		out.Tags = nil
 	}
 	return out, nil
 }
@@ -192,15 +202,12 @@ func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) e
 	}
 	err := s.retry(ctx, func() error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM xray_groups WHERE project = ? AND name = ? AND id = ?`,
-				project, name, id)
-			if err != nil {
+			if _, err := storedGroup(ctx, tx, project, name, id); err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return errors.Join(err, fmt.Errorf("x-ray group %q (id %q): %w", name, id, store.ErrNotFound))
-			}
-			return nil
+			_, err := tx.ExecContext(ctx, `DELETE FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
+				project, xrayGroupKind, name)
+			return err
 		})
 	})
 	if err != nil {

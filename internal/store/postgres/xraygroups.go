@@ -12,9 +12,24 @@ import (
 	"lookout/internal/store"
 )
 
-var _ store.XRayGroups = (*Store)(nil)
+// X-Ray groups are rows of config_documents of kind xrayGroupKind, named
+// by the group, whose body is xrayGroupBody, as in metaduck: no table of
+// their own.
 
-const xrayGroupColumns = `name, id, filter_expression, insights_enabled, notifications_enabled, tags, created_ns, updated_ns`
+// xrayGroupKind is the document kind of X-Ray groups.
+const xrayGroupKind = "xray.group"
+
+// xrayGroupBody is what a group's document holds besides its name.
+type xrayGroupBody struct {
+	ID                   string
+	FilterExpression     string
+	InsightsEnabled      bool
+	NotificationsEnabled bool
+	Tags                 []store.ResourceTag
+	CreatedNs            int64
+}
+
+var _ store.XRayGroups = (*Store)(nil)
 
 func checkGroupKey(project, name string) error {
 	if project == "" || name == "" {
@@ -23,13 +38,23 @@ func checkGroupKey(project, name string) error {
 	return nil
 }
 
-// tagsJSON encodes tags for the tags column.
-func tagsJSON(tags []store.ResourceTag) (string, error) {
-	if tags == nil {
-		tags = []store.ResourceTag{}
-	}
-	b, err := json.Marshal(tags)
+func groupBody(g store.XRayGroup) (string, error) {
+	b, err := json.Marshal(xrayGroupBody{ID: g.ID, FilterExpression: g.FilterExpression, InsightsEnabled: g.InsightsEnabled,
+		NotificationsEnabled: g.NotificationsEnabled, Tags: g.Tags, CreatedNs: g.CreatedAt.UnixNano()})
 	return string(b), err
+}
+
+func groupOf(project, name, body string, updated int64) (store.XRayGroup, error) {
+	var b xrayGroupBody
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, err)
+	}
+	if len(b.Tags) == 0 {
+		b.Tags = nil
+	}
+	return store.XRayGroup{Project: project, Name: name, ID: b.ID, FilterExpression: b.FilterExpression,
+		InsightsEnabled: b.InsightsEnabled, NotificationsEnabled: b.NotificationsEnabled, Tags: b.Tags,
+		CreatedAt: fromNanos(b.CreatedNs), UpdatedAt: fromNanos(updated)}, nil
 }
 
 // CreateXRayGroup implements store.XRayGroups. The transaction first takes
@@ -39,41 +64,39 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 	if err := checkGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
-	tags, err := tagsJSON(g.Tags)
-	if err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
-	}
 	out := g
 	out.CreatedAt = time.Now().UTC()
 	out.UpdatedAt = out.CreatedAt
+	body, err := groupBody(out)
+	if err != nil {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
+	}
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('lookout.xray_groups/' || $1, 0))`,
 			g.Project); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM xray_groups WHERE project = $1`, g.Project).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM config_documents WHERE project = $1 AND kind = $2`,
+			g.Project, xrayGroupKind).Scan(&n); err != nil {
 			return err
 		}
-		var inserted bool
-		err := tx.QueryRow(ctx, `INSERT INTO xray_groups (project, `+xrayGroupColumns+`)
-			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE $10::int <= 0 OR $11::int < $10::int
-			ON CONFLICT DO NOTHING RETURNING true`,
-			g.Project, g.Name, g.ID, g.FilterExpression, g.InsightsEnabled, g.NotificationsEnabled, tags,
-			out.CreatedAt.UnixNano(), out.UpdatedAt.UnixNano(), max, n).Scan(&inserted)
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
+		if max > 0 && n >= max {
+			var same bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3)`,
+				g.Project, xrayGroupKind, g.Name).Scan(&same); err != nil {
+				return err
+			}
+			if !same {
+				return fmt.Errorf("x-ray group %q: the project has %d groups: %w", g.Name, n, store.ErrLimit)
+			}
 		}
-		// Nothing inserted: the name is taken, or the project is full.
-		var same bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM xray_groups WHERE project = $1 AND name = $2)`,
-			g.Project, g.Name).Scan(&same); err != nil {
-			return err
+		tag, err := tx.Exec(ctx, `INSERT INTO config_documents (project, kind, name, version, body, updated_ns)
+			VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING`, g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
+		if err == nil && tag.RowsAffected() == 0 {
+			err = fmt.Errorf("x-ray group %q: %w", g.Name, store.ErrExists)
 		}
-		if same {
-			return fmt.Errorf("x-ray group %q: %w", g.Name, store.ErrExists)
-		}
-		return fmt.Errorf("x-ray group %q: the project has %d groups: %w", g.Name, n, store.ErrLimit)
+		return err
 	})
 	if err != nil {
 		return store.XRayGroup{}, fmt.Errorf("create x-ray group: %w", err)
@@ -81,64 +104,85 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 	return out, nil
 }
 
-// scanGroup reads one row of xrayGroupColumns.
-func scanGroup(project string, row pgx.Row) (store.XRayGroup, error) {
-	g := store.XRayGroup{Project: project}
-	var tags string
-	var created, updated int64
-	if err := row.Scan(&g.Name, &g.ID, &g.FilterExpression, &g.InsightsEnabled, &g.NotificationsEnabled, &tags,
-		&created, &updated); err != nil {
-		return store.XRayGroup{}, err
-	}
-	if err := json.Unmarshal([]byte(tags), &g.Tags); err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: tags: %w", g.Name, err)
-	}
-	if len(g.Tags) == 0 {
-		g.Tags = nil
-	}
-	g.CreatedAt, g.UpdatedAt = fromNanos(created), fromNanos(updated)
-	return g, nil
-}
-
 // XRayGroup implements store.XRayGroups.
 func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRayGroup, error) {
-	g, err := scanGroup(project, s.pool.QueryRow(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups
-		WHERE project = $1 AND name = $2`, project, name))
+	var body string
+	var updated int64
+	err := s.pool.QueryRow(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3`,
+		project, xrayGroupKind, name).Scan(&body, &updated)
 	if err != nil {
 		return store.XRayGroup{}, notFound(err, "x-ray group %q", name)
 	}
-	return g, nil
+	return groupOf(project, name, body, updated)
 }
 
 // XRayGroups implements store.XRayGroups.
 func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGroup, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+xrayGroupColumns+` FROM xray_groups WHERE project = $1 ORDER BY name`, project)
+	rows, err := s.pool.Query(ctx, `SELECT name, body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2
+		ORDER BY name`, project, xrayGroupKind)
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.XRayGroup, error) { return scanGroup(project, r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.XRayGroup, error) {
+		var name, body string
+		var updated int64
+		if err := r.Scan(&name, &body, &updated); err != nil {
+			return store.XRayGroup{}, err
+		}
+		return groupOf(project, name, body, updated)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
 	}
 	return out, nil
 }
 
-// UpdateXRayGroup implements store.XRayGroups in one statement.
+// storedGroup reads and locks the group (project, name) with that id in
+// tx; ErrNotFound when there is none.
+func storedGroup(ctx context.Context, tx pgx.Tx, project, name, id string) (store.XRayGroup, error) {
+	var body string
+	var updated int64
+	err := tx.QueryRow(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3
+		FOR UPDATE`, project, xrayGroupKind, name).Scan(&body, &updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.XRayGroup{}, err
+	}
+	g, err := groupOf(project, name, body, updated)
+	if err == nil && g.ID != id {
+		err = fmt.Errorf("x-ray group %q has id %q, not %q: %w", name, g.ID, id, store.ErrNotFound)
+	}
+	return g, err
+}
+
+// UpdateXRayGroup implements store.XRayGroups.
 func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.XRayGroup, error) {
 	if err := checkGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
-	tags, err := tagsJSON(g.Tags)
+	var out store.XRayGroup
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := storedGroup(ctx, tx, g.Project, g.Name, g.ID)
+		if err != nil {
+			return err
+		}
+		out = g
+		out.CreatedAt, out.UpdatedAt = cur.CreatedAt, time.Now().UTC()
+		body, err := groupBody(out)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE config_documents SET version = version + 1, body = $4, updated_ns = $5
+			WHERE project = $1 AND kind = $2 AND name = $3`, g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
+		return err
+	})
 	if err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
+		return store.XRayGroup{}, fmt.Errorf("update x-ray group: %w", err)
 	}
-	out, err := scanGroup(g.Project, s.pool.QueryRow(ctx, `UPDATE xray_groups SET filter_expression = $4,
-		insights_enabled = $5, notifications_enabled = $6, tags = $7, updated_ns = $8
-		WHERE project = $1 AND name = $2 AND id = $3 RETURNING `+xrayGroupColumns,
-		g.Project, g.Name, g.ID, g.FilterExpression, g.InsightsEnabled, g.NotificationsEnabled, tags,
-		time.Now().UTC().UnixNano()))
-	if err != nil {
-		return store.XRayGroup{}, fmt.Errorf("update x-ray group: %w", notFound(err, "x-ray group %q (id %q)", g.Name, g.ID))
+	if len(out.Tags) == 0 {
+		out.Tags = nil
 	}
 	return out, nil
 }
@@ -148,10 +192,14 @@ func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) e
 	if err := checkGroupKey(project, name); err != nil {
 		return err
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM xray_groups WHERE project = $1 AND name = $2 AND id = $3`, project, name, id)
-	if err == nil && tag.RowsAffected() == 0 {
-		err = fmt.Errorf("x-ray group %q (id %q): %w", name, id, store.ErrNotFound)
-	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := storedGroup(ctx, tx, project, name, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3`,
+			project, xrayGroupKind, name)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("delete x-ray group: %w", err)
 	}
