@@ -77,12 +77,13 @@ type Store interface {
 
 // Meta is a complete metadata backend: the small, mutable records that are
 // not telemetry (log groups and streams, configuration documents, error
-// items and occurrences, projects and access tokens). Every write is durable
-// when it returns.
+// items and occurrences, projects and access tokens, X-Ray groups). Every
+// write is durable when it returns.
 type Meta interface {
 	LogGroups
 	Documents
 	ErrorStore
+	XRayGroups
 	io.Closer
 }
 
