@@ -138,6 +138,7 @@ func New(cfg Config) (*API, error) {
 //	POST /api/query                        Honeycomb query spec → {"results":[...],"series":[...]} (query.go)
 //	GET /api/columns                       {"columns":[...]}
 //	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
+//	GET /api/servicemap                    {"nodes":[...],"edges":[...]}, services and calls (servicemap.go)
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -155,6 +156,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
+	mux.Handle("GET /api/servicemap", a.handle(a.serviceMap))
 	mux.Handle("/api/", unmatched(mux))
 	mux.Handle("/api", unmatched(mux))
 }
