@@ -374,14 +374,20 @@ export interface NameSeen {
   lastSeen: string;
   hosts: string[] | null;
   fromHost: boolean; // the name equals a request's Host header: dynamic segment naming
+  /** why the process used this name (e.g. the Host did not match the dynamic-naming pattern) */
+  reason?: string;
   scope: string;
 }
 /** NamingService is one service instance ("instance <id>", "port <n>" or "name <name>") with the names its segments had. */
 export interface NamingService {
   key: string;
+  /** how its segments arrived ("udp"); absent for an OpenTelemetry service */
+  source?: string;
   /** the service.name values its spans carried */
   serviceNames?: string[] | null;
   names: NameSeen[] | null;
+  /** the sampling clients (GetSamplingTargets ClientID) the process polls with */
+  samplingClients?: string[] | null;
   note?: string;
   total: number;
 }
