@@ -403,3 +403,44 @@ export async function xrayNaming(start: number, end: number): Promise<NamingServ
   const r = await getJSON<{ services: NamingService[] | null }>("/api/xray/naming", win(start, end));
   return r.services ?? [];
 }
+
+// --- service map (internal/api/servicemap.go)
+
+/** MapStats count requests by outcome (each one of ok, errors (4xx), throttles (429), faults (5xx)) with durations in ms. */
+export interface MapStats {
+  requests: number;
+  ok: number;
+  errors: number;
+  throttles: number;
+  faults: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+export interface MapNode extends MapStats {
+  id: number;
+  name: string;
+  type: string;
+  /** where traces enter */
+  client: boolean;
+  /** known only from its callers' CLIENT spans */
+  inferred: boolean;
+}
+export interface MapEdge extends MapStats {
+  from: number;
+  to: number;
+}
+export interface ServiceMap {
+  start: string;
+  end: string;
+  traces: number;
+  limit: number;
+  truncated: boolean;
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
+
+export function serviceMap(start: string, end: string): Promise<ServiceMap> {
+  return getJSON<ServiceMap>("/api/servicemap", { start, end });
+}

@@ -2,6 +2,7 @@ import "./style.css";
 import { errorBox, mount } from "./dom";
 import { current, href, RANGE_PAGES } from "./router";
 import { rangeBar, rangeOf } from "./timerange";
+import { serviceMapPage } from "./pages/servicemap";
 import { tracesPage } from "./pages/traces";
 import { tracePage } from "./pages/trace";
 import { logsPage } from "./pages/logs";
@@ -46,6 +47,8 @@ async function render(): Promise<void> {
         return await servicePage(app, id ?? "", params, alive);
       case "query":
         return await queryPage(app, params, alive);
+      case "map":
+        return await serviceMapPage(app, params, alive);
       case "logs":
         return await logsPage(app, params, alive);
       case "errors":
@@ -74,6 +77,8 @@ function title(page: string, id: string | undefined): string {
       return id ? `Error item ${id}` : "Errors";
     case "groups":
       return "Log groups";
+    case "map":
+      return "Service map";
     default:
       return page.charAt(0).toUpperCase() + page.slice(1);
   }
