@@ -3,6 +3,7 @@ import { errorBox, mount } from "./dom";
 import { current, href, RANGE_PAGES } from "./router";
 import { rangeBar, rangeOf } from "./timerange";
 import { serviceMapPage } from "./pages/servicemap";
+import { samplingPage } from "./pages/sampling";
 import { tracesPage } from "./pages/traces";
 import { tracePage } from "./pages/trace";
 import { logsPage } from "./pages/logs";
@@ -49,6 +50,8 @@ async function render(): Promise<void> {
         return await queryPage(app, params, alive);
       case "map":
         return await serviceMapPage(app, params, alive);
+      case "sampling":
+        return await samplingPage(app, alive);
       case "logs":
         return await logsPage(app, params, alive);
       case "errors":
