@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
 	"lookout/internal/xrayread"
@@ -21,6 +22,12 @@ import (
 // service, or an X-Ray segment), a downstream known only from a CLIENT span
 // (inferred), or "client", where traces enter; an edge counts the requests
 // from the parent segment's service to the child's.
+//
+// One request recorded by two SDKs of one service — an X-Ray segment made
+// inside the OpenTelemetry SERVER span of the same request, as a service
+// instrumented with both has them — is counted once: a SERVER span whose
+// parent is a SERVER or CONSUMER span of the same service is read as part
+// of its parent's work (foldSecondRecord).
 
 // defaultMapTraces is how many traces (newest first) a map reads by default.
 const defaultMapTraces = 5000
@@ -68,7 +75,7 @@ type serviceMapJSON struct {
 }
 
 // countingSource is the store as xrayread reads it, counting the traces
-// listed.
+// listed and folding second records of one request into the first.
 type countingSource struct {
 	store.TraceReader
 	store.TraceScanner
@@ -79,6 +86,35 @@ func (c *countingSource) TraceStarts(ctx context.Context, q store.TraceStartQuer
 	refs, err := c.TraceScanner.TraceStarts(ctx, q)
 	c.traces.Add(int64(len(refs)))
 	return refs, err
+}
+
+func (c *countingSource) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
+	traces, err := c.TraceScanner.SpansOfTraces(ctx, project, ids, trim)
+	for _, spans := range traces {
+		foldSecondRecord(spans)
+	}
+	return traces, err
+}
+
+// foldSecondRecord makes a SERVER span whose parent is a SERVER or CONSUMER
+// span of the same service an INTERNAL one: the same request, recorded
+// again by a second SDK, rather than a request of its own.
+func foldSecondRecord(spans []model.Span) {
+	byID := make(map[model.SpanID]int, len(spans))
+	kinds := make([]model.SpanKind, len(spans)) // as sent: a chain of records folds whole
+	for i := range spans {
+		byID[spans[i].SpanID], kinds[i] = i, spans[i].Kind
+	}
+	for i := range spans {
+		sp := &spans[i]
+		p, ok := byID[sp.ParentSpanID]
+		if !ok || sp.ParentSpanID.IsZero() || kinds[i] != model.SpanKindServer {
+			continue
+		}
+		if (kinds[p] == model.SpanKindServer || kinds[p] == model.SpanKindConsumer) && spans[p].Service() == sp.Service() {
+			sp.Kind = model.SpanKindInternal
+		}
+	}
 }
 
 func (a *API) serviceMap(w http.ResponseWriter, r *http.Request) error {

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
+	"lookout/internal/model"
 	"lookout/internal/xrayread"
 )
 
@@ -90,5 +94,75 @@ func TestPercentile(t *testing.T) {
 	}
 	if got := percentile(nil, 0.5); got != 0 {
 		t.Errorf("empty histogram: %v", got)
+	}
+}
+
+// TestServiceMapOneRequestTwoSDKs: a request recorded by OpenTelemetry and
+// by the X-Ray SDK of the same service (the X-Ray segment inside the OTel
+// SERVER span) is one request of the service, and its calls go out once.
+func TestServiceMapOneRequestTwoSDKs(t *testing.T) {
+	st := openStore(t)
+	trace := mustTraceID("d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0")
+	ms := time.Millisecond
+	otel := span(trace, 1, 0, "backend", "GET /home", 50*time.Minute, 100*ms)
+	segment := span(trace, 2, 1, "backend", "backend", 50*time.Minute+ms, 90*ms)
+	segment.Scope.Name = "lookout/receiver/xray"
+	call := span(trace, 3, 2, "backend", "profiles", 50*time.Minute+2*ms, 40*ms)
+	call.Kind = model.SpanKindClient
+	callee := span(trace, 4, 3, "profiles", "GET /profiles/x", 50*time.Minute+3*ms, 30*ms)
+	if err := st.Write(context.Background(), &model.Batch{Spans: []model.Span{otel, segment, call, callee}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, st, nil)
+	run(t, srv, []scenario{{name: "one request", url: "/api/servicemap?start=" + t0.Add(45*time.Minute).Format(time.RFC3339), status: http.StatusOK,
+		check: func(t *testing.T, body []byte) {
+			_, nodes, edges := mapOf(t, body)
+			if n := nodes["backend"]; n.Requests != 1 || n.P50Ms != 100 {
+				t.Errorf("backend %+v, want 1 request of 100 ms (the OTel span's)", n.mapStatsJSON)
+			}
+			if _, ok := edges["backend -> backend"]; ok {
+				t.Errorf("a self call: %v", edges)
+			}
+			if e := edges["backend -> profiles"]; e.Requests != 1 || e.P50Ms != 30 {
+				t.Errorf("backend -> profiles %+v, want 1 call of 30 ms", e.mapStatsJSON)
+			}
+			if len(edges) != 2 {
+				t.Errorf("edges %v, want client -> backend -> profiles", edges)
+			}
+		}}})
+}
+
+func TestFoldSecondRecord(t *testing.T) {
+	tr := mustTraceID("e0")
+	kinds := func(spans []model.Span) []model.SpanKind {
+		foldSecondRecord(spans)
+		out := make([]model.SpanKind, len(spans))
+		for i, sp := range spans {
+			out[i] = sp.Kind
+		}
+		return out
+	}
+	client := span(tr, 2, 1, "a", "call", 0, time.Millisecond)
+	client.Kind = model.SpanKindClient
+	for name, c := range map[string]struct {
+		spans []model.Span
+		want  []model.SpanKind
+	}{
+		"a chain of records folds whole": {
+			[]model.Span{span(tr, 1, 0, "a", "x", 0, 1), span(tr, 2, 1, "a", "x", 0, 1), span(tr, 3, 2, "a", "x", 0, 1)},
+			[]model.SpanKind{model.SpanKindServer, model.SpanKindInternal, model.SpanKindInternal},
+		},
+		"another service stays": {
+			[]model.Span{span(tr, 1, 0, "a", "x", 0, 1), span(tr, 2, 1, "b", "x", 0, 1)},
+			[]model.SpanKind{model.SpanKindServer, model.SpanKindServer},
+		},
+		"a call to itself stays": {
+			[]model.Span{span(tr, 1, 0, "a", "x", 0, 1), client, span(tr, 3, 2, "a", "x", 0, 1)},
+			[]model.SpanKind{model.SpanKindServer, model.SpanKindClient, model.SpanKindServer},
+		},
+	} {
+		if got := kinds(c.spans); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", name, got, c.want)
+		}
 	}
 }
