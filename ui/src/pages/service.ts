@@ -2,7 +2,7 @@ import { serviceLint, xrayNaming, type LintReport, type NamingService, type Serv
 import { errorBox, h, loading, mount, table, time } from "../dom";
 import { pointInTime } from "../queryspec";
 import { href } from "../router";
-import { OP_COLUMNS, redSection } from "./service_red";
+import { OP_COLUMNS, redSection, XRAY_SCOPE } from "./service_red";
 import { rejectedDoc, REJECTED_RULE } from "./rejected";
 
 /** Rules whose findings are errors (docs/xray-api.md); the others are warnings. */
@@ -30,7 +30,7 @@ export async function servicePage(root: HTMLElement, name: string, params: URLSe
   mount(root, h("h1", null, "Service ", h("span", { class: "mono", id: "service-name" }, name)), links, red, out);
 
   const op = OP_COLUMNS.includes(p("op")) ? p("op") : "name";
-  const redDone = redSection({ service: name, start: p("start", "1h"), end: p("end"), op, allSpans: p("spans") === "all" }).then(
+  const redDone = redSection({ service: name, start: p("start", "1h"), end: p("end"), op, allSpans: p("spans") === "all", source: params.has("src") ? p("src") : undefined }).then(
     (el) => alive() && mount(red, el),
     (err) => alive() && mount(red, errorBox(err)),
   );
@@ -110,7 +110,6 @@ function traceRow(r: LintReport): HTMLElement {
 
 /** isXRay tells a process that sent X-Ray segments from an OpenTelemetry service (named by its resource, never by a Host header). */
 export const isXRay = (s: NamingService): boolean => !!s.source || (s.names ?? []).some((n) => n.scope === XRAY_SCOPE);
-const XRAY_SCOPE = "lookout/receiver/xray";
 
 /** namingBox: the names the service's segments had, per X-Ray process that reported this name. */
 function namingBox(name: string, naming: NamingService[] | Error): HTMLElement {

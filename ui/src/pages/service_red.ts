@@ -17,6 +17,15 @@ const CALCS = [{ op: "COUNT" }, { op: "P50", column: "duration_ms" }, { op: "P95
 const ENTRY: Filter = { column: "span.kind", op: "in", value: ["server", "consumer"] };
 const ERROR: Filter = { column: "error", op: "=", value: true };
 
+/** XRAY_SCOPE is the library.name of spans made from X-Ray segment documents. */
+export const XRAY_SCOPE = "lookout/receiver/xray";
+/** SOURCES: what the RED may count (the hash's "src"). */
+const SOURCES: Record<string, { label: string; filter?: Filter }> = {
+  all: { label: "OpenTelemetry and X-Ray" },
+  otel: { label: "OpenTelemetry", filter: { column: "library.name", op: "!=", value: XRAY_SCOPE } },
+  xray: { label: "X-Ray", filter: { column: "library.name", op: "=", value: XRAY_SCOPE } },
+};
+
 export interface RedOptions {
   service: string;
   start: string;
@@ -25,10 +34,20 @@ export interface RedOptions {
   op: string;
   /** every span rather than the entry spans (SERVER, CONSUMER) */
   allSpans: boolean;
+  /** the source chosen ("otel", "xray", "all"); undefined: OpenTelemetry when both record requests, else all */
+  source?: string;
 }
 
-/** Red is what the four queries answered. */
+/** serviceLink links the service page with o's choices changed by c. */
+function serviceLink(o: RedOptions, c: Partial<RedOptions>): string {
+  const n = { ...o, ...c };
+  return href("service/" + encodeURIComponent(n.service), { start: n.start, end: n.end, op: n.op === "name" ? undefined : n.op, spans: n.allSpans ? "all" : undefined, src: n.source });
+}
+
+/** Red is what the queries answered: the requests per source, and the four RED queries of the source used. */
 interface Red {
+  counts: { otel: number; xray: number };
+  source: string;
   total: QueryResult;
   errors: QueryResult;
   ops: QueryResult;
@@ -40,8 +59,14 @@ async function load(o: RedOptions): Promise<Red> {
   // About 40 buckets, in whole minutes past 40 minutes: sparse requests still draw a line.
   const secs = base.time_range ?? (base.end_time ?? 0) - (base.start_time ?? 0);
   base.granularity = secs >= 2400 ? 60 * Math.max(1, Math.round(secs / 40 / 60)) : Math.max(1, Math.round(secs / 40));
-  const where = o.allSpans ? [] : [ENTRY];
   const q = (extra: QuerySpec) => runQuery(o.service, { ...base, ...extra });
+  // Which sources record the requests: with both, the same requests may be counted twice.
+  const entry = o.allSpans ? [] : [ENTRY];
+  const bySource = await q({ calculations: [{ op: "COUNT" }], filters: entry, breakdowns: ["library.name"], limit: 1000 });
+  const counts = { otel: 0, xray: 0 };
+  for (const { data } of bySource.results) counts[data["library.name"] === XRAY_SCOPE ? "xray" : "otel"] += num(data, "COUNT") ?? 0;
+  const source = o.source !== undefined && o.source in SOURCES ? o.source : counts.otel && counts.xray ? "otel" : "all";
+  const where = [...entry, ...(SOURCES[source].filter ? [SOURCES[source].filter!] : [])];
   const [total, errors, ops, opErrors] = await Promise.all([
     q({ calculations: CALCS, filters: where }),
     q({ calculations: [{ op: "COUNT" }], filters: [...where, ERROR] }),
@@ -49,7 +74,7 @@ async function load(o: RedOptions): Promise<Red> {
     q({ calculations: [{ op: "COUNT" }], filters: [...where, ERROR], breakdowns: [o.op], limit: 1000 }),
   ]);
   // The error series follow the totals' buckets: one time spec for all four.
-  return { total, errors, ops, opErrors };
+  return { counts, source, total, errors, ops, opErrors };
 }
 
 const num = (d: QueryData | undefined, k: string): number | null => (typeof d?.[k] === "number" ? (d[k] as number) : null);
@@ -95,17 +120,35 @@ export async function redSection(o: RedOptions): Promise<HTMLElement> {
         "p",
         { class: "empty", id: "red-empty" },
         `No ${what} of ${o.service} in this range.`,
-        o.allSpans ? null : [" ", h("a", { href: href("service/" + encodeURIComponent(o.service), { start: o.start, end: o.end, op: o.op, spans: "all" }) }, "Count every span instead")],
+        o.allSpans ? null : [" ", h("a", { href: serviceLink(o, { allSpans: true }) }, "Count every span instead")],
       ),
     );
   }
+  const both = r.counts.otel > 0 && r.counts.xray > 0;
   return h(
     "section",
     { id: "red" },
     h("div", { class: "muted small" }, `Counting ${what}; an error is a span with error status (an HTTP 5xx, an exception, an X-Ray fault).`),
+    both || o.source !== undefined ? sourceChoice(o, r) : null,
     summary,
     h("div", { class: "red-charts" }, chartBox("Requests and errors", countChart(r)), chartBox("Duration (P50, P95, P99)", latencyChart(r.total))),
     opsTable(o, r, secs),
+  );
+}
+
+/** sourceChoice says which sources record the service's requests and picks the one counted. */
+function sourceChoice(o: RedOptions, r: Red): HTMLElement {
+  const n: Record<string, number> = { all: r.counts.otel + r.counts.xray, otel: r.counts.otel, xray: r.counts.xray };
+  const sel = h("select", { name: "src" }, Object.entries(SOURCES).map(([k, s]) => h("option", { value: k }, `${s.label} (${n[k]})`)));
+  sel.value = r.source;
+  sel.addEventListener("change", () => (location.hash = serviceLink(o, { source: sel.value })));
+  return h(
+    "div",
+    { class: "toolbar chips", id: "red-source", "data-source": r.source, "data-otel": r.counts.otel, "data-xray": r.counts.xray },
+    h("label", { class: "small" }, "Count ", sel),
+    r.counts.otel && r.counts.xray
+      ? h("span", { class: "muted small" }, `Both OpenTelemetry (${r.counts.otel}) and the X-Ray SDK (${r.counts.xray}) record requests of this service: where both instrument the same requests, counting both counts them twice.`)
+      : null,
   );
 }
 
@@ -178,10 +221,10 @@ function opsTable(o: RedOptions, r: Red, secs: number): HTMLElement {
   });
   const choose = h("select", { name: "op", title: "what an operation is" }, OP_COLUMNS.map((c) => h("option", { value: c }, c === "name" ? "span name" : c)));
   choose.value = o.op;
-  choose.addEventListener("change", () => (location.hash = href("service/" + encodeURIComponent(o.service), { start: o.start, end: o.end, op: choose.value, spans: o.allSpans ? "all" : undefined })));
+  choose.addEventListener("change", () => (location.hash = serviceLink(o, { op: choose.value, source: r.source })));
   const queryLink = href("query", {
     dataset: o.service, start: o.start, end: o.end, calcs: "COUNT, P50(duration_ms), P95(duration_ms), P99(duration_ms)",
-    where: o.allSpans ? undefined : "span.kind in server, consumer", group: o.op,
+    where: [o.allSpans ? "" : "span.kind in server, consumer", r.source !== "all" ? `library.name ${r.source === "xray" ? "=" : "!="} ${XRAY_SCOPE}` : ""].filter(Boolean).join("\n") || undefined, group: o.op,
   });
   const t = table(["Operation", "Requests", "Rate", "Errors", "Error rate", "P50", "P95", "P99", ""], rows, "red-ops");
   t.id = "red-ops";

@@ -97,14 +97,17 @@ function drawMap(m: ServiceMap, focus: string): SVGSVGElement {
   );
 }
 
+/** dur formats a percentile: the map keeps response times to the millisecond, so 0 of some requests is under one. */
+const dur = (s: MapStats, v: number) => (v === 0 && s.requests ? "< 1 ms" : ms(v));
+
 function statLine(s: MapStats): string {
-  return `${s.requests} requests · ${s.errors} errors (4xx) · ${s.throttles} throttled · ${s.faults} faults (5xx) · P50 ${ms(s.p50Ms)} · P95 ${ms(s.p95Ms)} · P99 ${ms(s.p99Ms)}`;
+  return `${s.requests} requests · ${s.errors} errors (4xx) · ${s.throttles} throttled · ${s.faults} faults (5xx) · P50 ${dur(s, s.p50Ms)} · P95 ${dur(s, s.p95Ms)} · P99 ${dur(s, s.p99Ms)}`;
 }
 
 function nodeBox(n: MapNode, at: Placed, focused: boolean, self: MapEdge | undefined): SVGElement {
   const kind = n.client ? "client" : n.inferred ? "inferred" : "service";
   const second = n.client ? `${n.requests} requests in` : `${n.requests} req · ${pctText(failed(n))} failed`;
-  const third = n.client ? "" : `P95 ${ms(n.p95Ms)}${self ? ` · ↻ ${self.requests}` : ""}`;
+  const third = n.client ? "" : `P95 ${dur(n, n.p95Ms)}${n.inferred ? ` · ${n.type}` : ""}${self ? ` · ↻ ${self.requests}` : ""}`;
   const box = svg(
     "g",
     { class: `map-node ${kind} ${health(n)}${focused ? " focus" : ""}`, "data-name": n.name, transform: `translate(${at.x},${at.y})` },
@@ -112,7 +115,6 @@ function nodeBox(n: MapNode, at: Placed, focused: boolean, self: MapEdge | undef
     svg("text", { x: 10, y: 18, class: "node-name" }, short(n.name)),
     svg("text", { x: 10, y: 34, class: "node-stat" }, second),
     third ? svg("text", { x: 10, y: 49, class: "node-stat" }, third) : null,
-    n.type && !n.client ? svg("text", { x: NODE_W - 8, y: 18, "text-anchor": "end", class: "node-type" }, short(n.type, 14)) : null,
     svg("title", null, `${n.name}${n.type ? ` (${n.type})` : ""}${n.inferred ? ", known from its callers only" : ""}\n${statLine(n)}${self ? `\ncalls itself ${self.requests}×: an X-Ray segment inside an OpenTelemetry span of the same service` : ""}`),
   );
   return n.client || n.inferred ? box : svg("a", { href: serviceHref(n.name) }, box);
@@ -127,9 +129,9 @@ function cells(s: MapStats, secs: number): HTMLElement[] {
     td("throttles", s.throttles, String(s.throttles)),
     td("faults", s.faults, String(s.faults)),
     td("failed", failed(s), pctText(failed(s))),
-    td("p50", s.p50Ms, ms(s.p50Ms)),
-    td("p95", s.p95Ms, ms(s.p95Ms)),
-    td("p99", s.p99Ms, ms(s.p99Ms)),
+    td("p50", s.p50Ms, dur(s, s.p50Ms)),
+    td("p95", s.p95Ms, dur(s, s.p95Ms)),
+    td("p99", s.p99Ms, dur(s, s.p99Ms)),
   ];
 }
 
