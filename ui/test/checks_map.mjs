@@ -6,7 +6,7 @@
 // (see checks_pages.mjs); t.map is what sendMapData answered.
 
 import { see, eventually, near, nearestRank, quantileCont, shoot, STEP_TIMEOUT_MS } from "./common.mjs";
-import { MAP_PLAN } from "./seed_map.mjs";
+import { MAP_PLAN, SAMPLING } from "./seed_map.mjs";
 
 const n = MAP_PLAN.traces;
 const f = MAP_PLAN.failing;
@@ -98,6 +98,19 @@ export async function redChecks(t, sent) {
     expectStats(`red: ${service}`, await summary(), { requests: d.length, errors: 0, ...pcts(d) });
   }
   log("red: operations by route, their traces, and the Query page's services");
+
+  // A service both SDKs record (ui-test-shop: one OTel SERVER span, X-Ray segments): one source at a time, OpenTelemetry first.
+  const segments = 1 + Object.values(SAMPLING.arrived).reduce((a, b) => a + b, 0); // sendXRay's good segment and the sampled ones
+  await page.goto(`${base}/#/service/${t.ids.service}`);
+  for (const [src, requests, errors] of [["otel", 1, 1], ["xray", segments, 0], ["all", 1 + segments, 1]]) {
+    if (src !== "otel") await page.locator("#red-source select[name=src]").selectOption(src);
+    const box = await see(page, `#red-source[data-source="${src}"]`);
+    if (Number(await box.getAttribute("data-otel")) !== 1 || Number(await box.getAttribute("data-xray")) !== segments) {
+      throw new Error(`red: ${t.ids.service} counts ${await box.getAttribute("data-otel")} OTel and ${await box.getAttribute("data-xray")} X-Ray requests, want 1 and ${segments}`);
+    }
+    expectStats(`red: ${t.ids.service} from ${src}`, await summary(), { requests, errors });
+  }
+  log(`red: ${t.ids.service}'s requests from OpenTelemetry (1), X-Ray (${segments}) or both`);
 }
 
 /** rangeChecks: one range for every page, kept in the hash and carried by the nav; dragging a RED chart zooms. */
