@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"lookout/bench/benchkit"
@@ -144,7 +145,10 @@ func runPeer(ctx context.Context, o options, name string, tc tgConfig, jaegerBin
 	busy0, self0 := benchkit.MachineBusy(), driverCPU()
 	tc.Endpoint, tc.LogDir = t.otlpEndpoint(), dir
 	loadStart := time.Now()
-	if r.load, err = runTelemetrygen(ctx, tc); err != nil {
+	stopProgress := logProgress(t, a0, 30*time.Second)
+	r.load, err = runTelemetrygen(ctx, tc)
+	stopProgress()
+	if err != nil {
 		return nil, fmt.Errorf("telemetrygen: %w", err)
 	}
 	loadEnd := time.Now()
@@ -200,6 +204,28 @@ func runPeer(ctx context.Context, o options, name string, tc tgConfig, jaegerBin
 	r.disk, _, _, _ = benchkit.DiskUsage(t.dataDir(), stateFile)
 	r.loadAfter, r.end = loadAvg(), time.Now()
 	return r, nil
+}
+
+// logProgress logs the spans t acknowledged since base every period, until
+// the returned stop is called.
+func logProgress(t peerTarget, base float64, period time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(period)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if a, _, err := t.acked(); err == nil {
+					log.Printf("%s: %s spans acknowledged", t.label(), group(int64(a-base)))
+				}
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // loadAvg returns the 1, 5 and 15 minute load averages, as uptime shows them.
