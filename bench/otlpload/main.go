@@ -17,6 +17,15 @@
 // fresh or given -data-dir, and stops it with SIGTERM at the end. With
 // -endpoint it loads a server already running; pass -api, and -pid and
 // -data-dir for the CPU, RSS and disk figures.
+//
+// With -generator telemetrygen it puts the OpenTelemetry Collector's load
+// generator on lookout and on Jaeger v2 with its Badger store, one after the
+// other, and prints one table comparing them (see peer.go):
+//
+//	go run ./bench/otlpload -generator telemetrygen -target lookout,jaeger -lookout /tmp/lookout
+//
+// telemetrygen and jaeger are found on PATH, in $GOBIN or $GOPATH/bin, or
+// given with -telemetrygen and -jaeger; the driver says how to install them.
 package main
 
 import (
@@ -49,6 +58,8 @@ type options struct {
 	traceQueries, absentQueries    int
 	searchRepeats, warmup, keepIDs int
 	title                          string
+	generator                      string
+	peer                           peerOptions
 }
 
 func main() {
@@ -63,7 +74,7 @@ func main() {
 	flag.BoolVar(&o.queryOnly, "query-only", false, "send nothing: time queries against what a previous run stored in -data-dir")
 	flag.StringVar(&o.protocol, "protocol", "grpc", "grpc (otlptracegrpc) or http (otlptracehttp, protobuf)")
 	flag.StringVar(&o.compression, "compression", "none", "none or gzip")
-	flag.IntVar(&o.spans, "spans", 1_000_000, "spans to send (rounded down to whole traces)")
+	flag.IntVar(&o.spans, "spans", 1_000_000, "spans to send (rounded down to whole traces; telemetrygen: default 500000)")
 	flag.IntVar(&o.batch, "batch", 512, "spans per export (rounded down to whole traces)")
 	flag.IntVar(&o.concurrency, "concurrency", 32, "exporters sending at once, each with its own connection")
 	flag.IntVar(&o.spt, "spans-per-trace", 10, "spans per trace")
@@ -73,16 +84,44 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Second, "per export attempt")
 	flag.IntVar(&o.maxAttempts, "max-attempts", 100, "attempts per batch before it is given up")
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed")
-	flag.IntVar(&o.traceQueries, "trace-queries", 1000, "trace-by-id lookups of acknowledged traces")
+	flag.IntVar(&o.traceQueries, "trace-queries", 1000, "trace-by-id lookups of acknowledged traces (telemetrygen: ids, each looked up once; default 100)")
 	flag.IntVar(&o.absentQueries, "absent-queries", 50, "trace-by-id lookups of ids never sent")
 	flag.IntVar(&o.searchRepeats, "search-repeats", 30, "runs of each search")
 	flag.IntVar(&o.warmup, "warmup", 20, "untimed trace lookups before timing")
 	flag.IntVar(&o.keepIDs, "keep-ids", 20000, "acknowledged trace ids remembered in the data dir for -query-only")
 	flag.StringVar(&o.title, "title", "", "section title")
+	flag.StringVar(&o.generator, "generator", "otel", "otel: this driver's exporters; telemetrygen: the Collector's load generator against -target")
+	flag.StringVar(&o.peer.targets, "target", "lookout", "with -generator telemetrygen: lookout, jaeger or lookout,jaeger (run in turn)")
+	flag.StringVar(&o.peer.telemetrygen, "telemetrygen", "", "telemetrygen binary (default: found on PATH, $GOBIN or $GOPATH/bin)")
+	flag.StringVar(&o.peer.jaeger, "jaeger", "", "Jaeger v2 binary (default: found on PATH, $GOBIN or $GOPATH/bin)")
+	flag.IntVar(&o.peer.processes, "tg-processes", 2, "telemetrygen processes")
+	flag.IntVar(&o.peer.workers, "tg-workers", 4, "workers per telemetrygen process")
+	flag.IntVar(&o.peer.queue, "tg-queue", 0, "telemetrygen's span queue (OTEL_BSP_MAX_QUEUE_SIZE): 0 holds a process's every span, "+
+		"-1 keeps the SDK default of 2048, which drops spans when the generator outruns its one export at a time")
+	flag.StringVar(&o.peer.tgArgs, "tg-args", "", "more telemetrygen flags, space separated")
+	flag.BoolVar(&o.peer.jaegerFast, "jaeger-as-shipped", false, "Jaeger with the pipeline of its config-badger.yaml: "+
+		"a batch processor that acks before the write, unsynced Badger writes")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.generator == "telemetrygen" {
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["spans"] {
+			o.spans = 500_000
+		}
+		if !set["trace-queries"] {
+			o.traceQueries = 100
+		}
+		if err := runPeers(ctx, o, os.Stdout); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if o.generator != "otel" {
+		log.Fatalf("-generator %q: want otel or telemetrygen", o.generator)
+	}
 	r, err := run(ctx, o)
 	if r != nil {
 		r.print(os.Stdout)

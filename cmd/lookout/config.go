@@ -14,7 +14,7 @@ import (
 	promodel "github.com/prometheus/common/model"
 
 	"lookout/internal/diskspace"
-	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/server"
 )
 
@@ -50,7 +50,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
 	fs.Func("aws-access-keys", "CloudWatch Logs API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
-		func(v string) (err error) { s.AWSAccessKeys, err = cwlogs.ParseAccessKeys(v); return err })
+		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
 	fs.Func("log-level", "debug, info, warn or error", func(v string) error { return c.logLevel.UnmarshalText([]byte(v)) })
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	fs.String("config", "", "optional YAML file with the same keys as the flags (data-dir: ...)")

@@ -1,7 +1,9 @@
-// Package api serves Lookout's JSON query API on the main HTTP port: trace
+// Package api serves Lookout's JSON API on the main HTTP port: trace
 // lookup and search in the shapes Grafana's Tempo data source speaks, plus
-// log search, metric points and a service list for the UI and CLI. It only reads; it
-// translates HTTP requests into store queries and store answers into JSON.
+// log search, metric points, a service list, CloudWatch Logs groups and the
+// errors of a trace for the UI and CLI, and the projects and access tokens
+// of error tracking. It translates HTTP requests into store queries (or
+// token issues) and their answers into JSON.
 package api
 
 import (
@@ -32,6 +34,14 @@ type Config struct {
 	// answer 501.
 	Finder  store.TraceFinder
 	Scanner store.TraceScanner
+	// LogGroups answers /api/cwlogs/groups; nil leaves the route out.
+	LogGroups LogGroupLister
+	// Errors answers /api/errors (the errors of a trace), Projects
+	// /api/errors/projects and Tokens /api/errors/tokens; each nil leaves
+	// its route out.
+	Errors   ErrorReader
+	Projects ProjectCreator
+	Tokens   TokenIssuer
 	// Version is what /api/status/buildinfo reports.
 	Version string
 	// Logger receives one line per failed request. Nil discards.
@@ -138,6 +148,11 @@ func New(cfg Config) (*API, error) {
 //	POST /api/query                        Honeycomb query spec → {"results":[...],"series":[...]} (query.go)
 //	GET /api/columns                       {"columns":[...]}
 //	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
+//	GET /api/cwlogs/groups                 {"groups":[...]} with a warning on groups kept forever (loggroups.go)
+//	GET /api/errors?traceID=               {"errors":[...]}: the error occurrences of a trace (errors.go)
+//	POST /api/errors/projects              {"name"} → 201 {"id","name"}, loopback only (admin.go)
+//	POST /api/errors/tokens                {"project","name","scopes"} → 201 {"token",...}, loopback only (admin.go)
+//	GET /api/servicemap                    {"nodes":[...],"edges":[...]}, services and calls (servicemap.go)
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -155,8 +170,26 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
+	a.registerOptional(mux)
+	mux.Handle("GET /api/servicemap", a.handle(a.serviceMap))
 	mux.Handle("/api/", unmatched(mux))
 	mux.Handle("/api", unmatched(mux))
+}
+
+// registerOptional mounts the routes whose readers may be missing.
+func (a *API) registerOptional(mux *http.ServeMux) {
+	if a.cfg.LogGroups != nil {
+		mux.Handle("GET /api/cwlogs/groups", a.handle(a.logGroups))
+	}
+	if a.cfg.Errors != nil {
+		mux.Handle("GET /api/errors", a.handle(a.traceErrors))
+	}
+	if a.cfg.Projects != nil {
+		mux.Handle("POST /api/errors/projects", a.handle(a.createProject))
+	}
+	if a.cfg.Tokens != nil {
+		mux.Handle("POST /api/errors/tokens", a.handle(a.createToken))
+	}
 }
 
 // project chooses the project a request reads. Everything is the default

@@ -9,7 +9,7 @@ import (
 	"lookout/internal/backend"
 	"lookout/internal/diskspace"
 	"lookout/internal/pipeline"
-	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/receiver/xray"
 )
@@ -41,7 +41,7 @@ type Config struct {
 
 	// AWSAccessKeys verify SigV4 on the CloudWatch Logs API and pick each
 	// request's project; empty: unsigned requests from loopback only.
-	AWSAccessKeys map[string]cwlogs.AccessKey
+	AWSAccessKeys map[string]awsjson.AccessKey
 
 	Version string
 	Logger  *slog.Logger

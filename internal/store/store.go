@@ -78,13 +78,14 @@ type Store interface {
 
 // Meta is a complete metadata backend: the small, mutable records that are
 // not telemetry (log groups and streams, configuration documents, error
-// items and occurrences, projects and access tokens), and the quota state
-// shared by the nodes that use it. Every write but the quota state's is
-// durable when it returns.
+// items and occurrences, projects and access tokens, X-Ray groups), and the
+// quota state shared by the nodes that use it. Every write but the quota
+// state's is durable when it returns.
 type Meta interface {
 	LogGroups
 	Documents
 	ErrorStore
+	XRayGroups
 	MetaDumper
 	QuotaStore
 	io.Closer

@@ -11,7 +11,7 @@ import (
 	"lookout/internal/caller"
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 )
 
 // PutTraceSegmentsPath is where the AWS SDKs send PutTraceSegments.
