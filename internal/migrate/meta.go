@@ -32,7 +32,7 @@ func (c *copier) meta(ctx context.Context) error {
 		return fmt.Errorf("source projects: %w", err)
 	}
 	for _, name := range names {
-		steps := []func(context.Context, string) error{c.tokens, c.logGroups, c.documents, c.items}
+		steps := []func(context.Context, string) error{c.tokens, c.logGroups, c.documents, c.xrayGroups, c.items}
 		for _, step := range steps {
 			if err := step(ctx, name); err != nil {
 				return fmt.Errorf("project %q: %w", name, err)
@@ -86,6 +86,29 @@ func (c *copier) documents(ctx context.Context, project string) error {
 			return fmt.Errorf("document %s/%q: %w", d.Kind, d.Name, err)
 		default:
 			c.report.Documents.Copied++
+		}
+	}
+	return nil
+}
+
+// xrayGroups makes sure the target has the project's X-Ray groups. Both
+// metadata stores keep them as documents, which documents has copied
+// whole (id and creation time included); this pass, through the groups'
+// own interface, creates what a store keeping them otherwise would lack
+// (with a creation time of now).
+func (c *copier) xrayGroups(ctx context.Context, project string) error {
+	groups, err := c.from.Meta.XRayGroups(ctx, project)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		_, err := c.to.Meta.CreateXRayGroup(ctx, g, 0)
+		switch {
+		case errors.Is(err, store.ErrExists):
+		case err != nil:
+			return fmt.Errorf("x-ray group %q: %w", g.Name, err)
+		default:
+			c.report.XRayGroups++
 		}
 	}
 	return nil

@@ -69,10 +69,11 @@ type Report struct {
 	LogGroups, LogStreams, Documents Counts
 	Items, Occurrences               Counts
 	ItemsWithoutOccurrences          int64 // copied with none left in the source (expired)
+	XRayGroups                       int64 // created through the groups' interface (not as documents)
 	Elapsed                          time.Duration
 }
 
-// Copy copies everything from holds into to: first the metadata, then the
+// Copy copies what from holds into to: first the metadata, then the
 // telemetry, partition by partition, oldest first. It stops at the first
 // error; running it again goes on where it stopped (see the package
 // documentation).

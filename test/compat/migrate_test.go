@@ -22,7 +22,8 @@ import (
 // ClickHouse and PostgreSQL with `lookout migrate`, runs the migration
 // again (it copies nothing twice), starts a node on the cluster and reads
 // the same traces, logs, metric point, error items (with their states
-// and counters), token and sampling rule back through the public APIs.
+// and counters), token, sampling rule and X-Ray group back through the
+// public APIs.
 func TestMigrateEmbeddedIntoCluster(t *testing.T) {
 	ctx := context.Background()
 	dataDir := t.TempDir()
@@ -63,6 +64,11 @@ func TestMigrateEmbeddedIntoCluster(t *testing.T) {
 
 	rule := samplingRule("migrated-rule", 20, "checkout", "/api/*", 0.3, 4)
 	if _, err := xrayClient(old.XRayAPI).CreateSamplingRule(ctx, &awsxray.CreateSamplingRuleInput{SamplingRule: rule}); err != nil {
+		t.Fatal(err)
+	}
+	group, err := xrayClient(old.XRayAPI).CreateGroup(ctx, &awsxray.CreateGroupInput{GroupName: aws.String("slow-checkout"),
+		FilterExpression: aws.String(`service("checkout") AND responsetime > 1`)})
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -147,6 +153,12 @@ func TestMigrateEmbeddedIntoCluster(t *testing.T) {
 
 	if r, ok := listRules(t, xrayClient(node.XRayAPI))["migrated-rule"]; !ok || r.FixedRate != 0.3 || r.ReservoirSize != 4 {
 		t.Errorf("sampling rule on the cluster: %+v (found %v)", r, ok)
+	}
+
+	if got, err := xrayClient(node.XRayAPI).GetGroup(ctx, &awsxray.GetGroupInput{GroupName: aws.String("slow-checkout")}); err != nil ||
+		aws.ToString(got.Group.GroupARN) != aws.ToString(group.Group.GroupARN) ||
+		aws.ToString(got.Group.FilterExpression) != aws.ToString(group.Group.FilterExpression) {
+		t.Errorf("X-Ray group on the cluster: %+v %v, want %+v (same ARN)", got, err, group.Group)
 	}
 
 	after := rollbarItems(t, node, token)
