@@ -12,17 +12,18 @@ import (
 	"lookout/internal/store"
 )
 
-// occurrencePage is how many occurrences are read and recorded at once:
-// each carries its payload, so fewer than telemetry items.
-const occurrencePage = 500
+// pageSize is how many items or occurrences are read, and occurrences
+// recorded, at once: an occurrence carries its payload, so fewer than
+// telemetry items.
+const pageSize = 500
 
 // items copies the project's error items in counter order, so that a
 // target without items of the project gives them the source's counters.
 func (c *copier) items(ctx context.Context, project string) error {
 	var items []model.Item
 	seen := map[int64]bool{}
-	for offset := 0; ; offset += occurrencePage {
-		page, err := c.from.Meta.Items(ctx, store.ItemQuery{Project: project, Offset: offset, Limit: occurrencePage})
+	for offset := 0; ; offset += pageSize {
+		page, err := c.from.Meta.Items(ctx, store.ItemQuery{Project: project, Offset: offset, Limit: pageSize})
 		if err != nil {
 			return fmt.Errorf("items: %w", err)
 		}
@@ -32,7 +33,7 @@ func (c *copier) items(ctx context.Context, project string) error {
 				items = append(items, it)
 			}
 		}
-		if len(page.Items) < occurrencePage {
+		if len(page.Items) < pageSize {
 			break
 		}
 	}
@@ -71,15 +72,15 @@ func (c *copier) item(ctx context.Context, src model.Item) (Counts, error) {
 	}
 	ids := map[int64]int64{} // source occurrence id → target's
 	there := map[occurrenceKey]int64{}
-	for offset := 0; ; offset += occurrencePage {
-		page, err := to.Occurrences(ctx, dst.Project, dst.ID, offset, occurrencePage)
+	for offset := 0; ; offset += pageSize {
+		page, err := to.Occurrences(ctx, dst.Project, dst.ID, offset, pageSize)
 		if err != nil {
 			return n, fmt.Errorf("target occurrences: %w", err)
 		}
 		for _, o := range page {
 			there[keyOfOccurrence(&o)] = o.ID
 		}
-		if len(page) < occurrencePage {
+		if len(page) < pageSize {
 			break
 		}
 	}
@@ -92,8 +93,8 @@ func (c *copier) item(ctx context.Context, src model.Item) (Counts, error) {
 		total = cs[0]
 	}
 	// Occurrences come newest first: read the pages from the oldest end.
-	for end := total; end > 0; end -= occurrencePage {
-		offset := max(end-occurrencePage, 0)
+	for end := total; end > 0; end -= pageSize {
+		offset := max(end-pageSize, 0)
 		page, err := from.Occurrences(ctx, src.Project, src.ID, int(offset), int(end-offset))
 		if err != nil {
 			return n, fmt.Errorf("source occurrences: %w", err)
