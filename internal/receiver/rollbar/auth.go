@@ -36,7 +36,7 @@ func (r *Receiver) authorize(req *http.Request, token string, scopes ...string) 
 		}
 		if n > 0 {
 			r.haveTokens.Store(true)
-		} else if r.cfg.OpenLoopback && caller.Loopback(req.RemoteAddr) {
+		} else if r.cfg.OpenLoopback && (r.cfg.OpenToAnyone || caller.Loopback(req.RemoteAddr)) {
 			r.openOnce.Do(func() {
 				r.log.Info("rollbar: no access token exists yet: accepting any token from loopback into project \"default\"; create one with `lookout token create` to enforce tokens")
 			})
