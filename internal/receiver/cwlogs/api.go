@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"lookout/internal/model"
+	"lookout/internal/identity"
 	"lookout/internal/store"
 )
 
@@ -22,7 +22,7 @@ type groupSummary struct {
 // that keep their events forever (no retention policy).
 func (h *Handler) GroupsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		project := model.DefaultProject // the UI has no project selector yet
+		project := identity.Project(r.Context()) // granted by the gate of Lookout's API
 		groups, err := h.b.Meta.ListLogGroups(r.Context(), store.LogGroupList{Project: project})
 		w.Header().Set("Content-Type", "application/json")
 		if err != nil {
