@@ -9,6 +9,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"sync/atomic"
@@ -64,6 +65,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.log = slog.Default()
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := s.checkExposure(ctx); err != nil {
+		s.closeAll()
+		return nil, err
+	}
 	if err := s.watchDisk(); err != nil {
 		s.closeAll()
 		return nil, err
@@ -73,6 +78,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkExposure refuses listeners beyond loopback that no credentials
+// protect (exposure.go).
+func (s *Server) checkExposure(ctx context.Context) error {
+	tokens, err := s.meta.TokenCount(ctx)
+	if err != nil {
+		return fmt.Errorf("count access tokens: %w", err)
+	}
+	return checkExposure(ctx, s.cfg, tokens, s.log)
 }
 
 // build makes the surfaces in the order they depend on each other: the

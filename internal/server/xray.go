@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/caller"
+	"lookout/internal/identity"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
@@ -21,8 +23,9 @@ import (
 // the sampling diagnostics of Lookout's own API. All X-Ray wiring is here.
 type xraySurface struct {
 	receiver *xray.Receiver
-	// handler serves the X-Ray REST API; what it does not serve answers
-	// UnknownOperationException in the API's shape.
+	// handler serves the X-Ray REST API on the main port, behind its guard;
+	// what it does not serve answers UnknownOperationException in the
+	// API's shape.
 	handler  http.Handler
 	sampling *xrayapi.SamplingAPI
 	sampler  *xraysampling.Service
@@ -36,6 +39,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	x := &xraySurface{}
 	cfg := d.cfg.XRay
 	cfg.UDPAddr, cfg.Registerer, cfg.Logger = d.cfg.XRayAddr, d.reg, d.log
+	cfg.UDPFromAnyone = d.cfg.AllowAnyone
 	var err error
 	if x.receiver, err = xray.New(cfg, p); err != nil {
 		return nil, err
@@ -44,7 +48,9 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if err != nil {
 		return nil, err
 	}
-	read, err := xrayapi.NewReadAPI(xrayapi.DefaultReadConfig(), reads)
+	rcfg := xrayapi.DefaultReadConfig()
+	rcfg.Project = identity.RequestProject // granted by the Guard
+	read, err := xrayapi.NewReadAPI(rcfg, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +62,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 		return nil, err
 	}
 	acfg := xrayapi.DefaultSamplingConfig()
-	acfg.Logger = d.log
+	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
 	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
@@ -65,7 +71,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	read.Register(mux)
 	x.sampling.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
-	x.handler = mux
+	x.handler = guardXRay(d.cfg, mux, false)
 
 	if err := x.receiver.Listen(); err != nil {
 		return nil, err
@@ -75,9 +81,22 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 			_ = x.receiver.Shutdown(context.Background())
 			return nil, fmt.Errorf("x-ray api on tcp %s: %w", d.cfg.XRayAddr, err)
 		}
-		x.api = &http.Server{Handler: x.handler, ReadHeaderTimeout: 10 * time.Second}
+		x.api = &http.Server{Handler: guardXRay(d.cfg, mux, true), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return x, nil
+}
+
+// guardXRay puts in front of the X-Ray API who may call it (xray.Guard:
+// SigV4 with the AWS access keys, or local clients) and the refusal of
+// cross-site calls from browsers. daemon is the daemon address, where the
+// X-Ray SDKs poll sampling unsigned.
+func guardXRay(cfg Config, h http.Handler, daemon bool) http.Handler {
+	keys := make(map[string]caller.AccessKey, len(cfg.AWSAccessKeys))
+	for id, k := range cfg.AWSAccessKeys {
+		keys[id] = caller.AccessKey{Secret: k.Secret, Project: k.Project}
+	}
+	g := xray.Guard{Keys: keys, Daemon: daemon, AllowAnyone: cfg.AllowAnyone, MaxBodyBytes: cfg.XRay.MaxRequestBytes}
+	return identity.CrossSite(g.Wrap(h), http.HandlerFunc(xray.DenyCrossSite))
 }
 
 // registerAPI mounts the X-Ray routes of Lookout's own API.
