@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -88,11 +90,17 @@ func TestCrossProjectReadsNeedAKeyOfTheProject(t *testing.T) {
 	in := startLookout(t, t.TempDir(), "--api-keys", operatorKey+":*,"+keyA+":a,"+keyB+":b", "--otlp-keys", ingestKeyB+":b")
 	adminPost(t, in, "/api/errors/projects", operatorKey, `{"name":"a"}`)
 	adminPost(t, in, "/api/errors/projects", operatorKey, `{"name":"b"}`)
-	tok := adminPost(t, in, "/api/errors/tokens", operatorKey, `{"project":"b","scopes":["post_server_item"]}`)
+	// The CLI against the running server, with the operator's key.
+	cli := exec.Command(lookoutBin, "token", "create", "--server", in.HTTP, "--project", "b")
+	cli.Env = append(os.Environ(), "LOOKOUT_API_KEY="+operatorKey)
+	out, err := cli.CombinedOutput()
+	if err != nil {
+		t.Fatalf("lookout token create: %v: %s", err, out)
+	}
 
 	tid := randomTraceID()
 	const title = "card declined for order 7"
-	reportErrorOf(t, in, tok["token"].(string), title, tid)
+	reportErrorOf(t, in, strings.TrimSpace(string(out)), title, tid)
 	exp, err := otlptracehttp.New(t.Context(), otlptracehttp.WithEndpointURL(in.OTLPHTTP+"/v1/traces"),
 		otlptracehttp.WithHeaders(map[string]string{"Authorization": "Bearer " + ingestKeyB}),
 		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}))
