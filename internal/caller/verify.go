@@ -40,14 +40,11 @@ const (
 // InvalidSignatureException (a credential scoped to another service, an
 // expired or a wrong signature).
 func VerifySigV4(r *http.Request, body []byte, service string, secret func(accessKeyID string) (string, bool), now time.Time) (Credential, *SigV4Error) {
-	cred, ok := ParseSigV4(r.Header.Get("Authorization"))
-	if !ok {
-		return Credential{}, &SigV4Error{CodeMissingToken, "Request is missing Authentication Token"}
+	cred, claimErr := SigV4Claim(r, func(id string) bool { _, ok := secret(id); return ok })
+	if claimErr != nil {
+		return Credential{}, claimErr
 	}
-	key, known := secret(cred.AccessKeyID)
-	if !known {
-		return Credential{}, &SigV4Error{CodeUnrecognizedClient, "The security token included in the request is invalid."}
-	}
+	key, _ := secret(cred.AccessKeyID)
 	if cred.Service != service {
 		return Credential{}, &SigV4Error{CodeInvalidSignature,
 			fmt.Sprintf("Credential should be scoped to correct service: '%s'.", service)}
@@ -67,6 +64,21 @@ func VerifySigV4(r *http.Request, body []byte, service string, secret func(acces
 	if subtle.ConstantTimeCompare([]byte(want), []byte(cred.Signature)) != 1 {
 		return Credential{}, &SigV4Error{CodeInvalidSignature,
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."}
+	}
+	return cred, nil
+}
+
+// SigV4Claim reads r's SigV4 credential and checks what can be checked
+// before its body is read: that there is one (else
+// MissingAuthenticationTokenException) and that known knows its access
+// key (else UnrecognizedClientException).
+func SigV4Claim(r *http.Request, known func(accessKeyID string) bool) (Credential, *SigV4Error) {
+	cred, ok := ParseSigV4(r.Header.Get("Authorization"))
+	if !ok {
+		return Credential{}, &SigV4Error{CodeMissingToken, "Request is missing Authentication Token"}
+	}
+	if !known(cred.AccessKeyID) {
+		return Credential{}, &SigV4Error{CodeUnrecognizedClient, "The security token included in the request is invalid."}
 	}
 	return cred, nil
 }

@@ -78,6 +78,10 @@ func (g Guard) authorize(r *http.Request) (string, error) {
 	if g.Daemon && open && r.Header.Get("Authorization") == "" {
 		return model.DefaultProject, nil
 	}
+	// Refuse what cannot be genuine before reading a body for it.
+	if _, err := caller.SigV4Claim(r, func(id string) bool { _, ok := g.Keys[id]; return ok }); err != nil {
+		return "", err
+	}
 	limit := g.MaxBodyBytes
 	if limit <= 0 {
 		limit = 16 << 20
