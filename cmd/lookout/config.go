@@ -15,7 +15,7 @@ import (
 
 	"lookout/internal/diskspace"
 	"lookout/internal/identity"
-	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/server"
 )
 
@@ -51,7 +51,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
 	fs.Func("aws-access-keys", "CloudWatch Logs and X-Ray API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
-		func(v string) (err error) { s.AWSAccessKeys, err = cwlogs.ParseAccessKeys(v); return err })
+		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
 	fs.Func("api-keys", "keys of the UI and JSON API, KEY:PROJECT,... (PROJECT * for every project; prefer LOOKOUT_API_KEYS; empty: loopback clients only)",
 		func(v string) (err error) { s.APIKeys, err = identity.ParseKeys(v, true); return err })
 	fs.Func("otlp-keys", "OTLP ingest keys, KEY:PROJECT,..., sent as Authorization: Bearer KEY (prefer LOOKOUT_OTLP_KEYS; empty: loopback clients only)",

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"lookout/internal/backend"
-	"lookout/internal/receiver/rollbar"
+	"lookout/internal/errortrack"
 	"lookout/internal/store"
 )
 
@@ -98,7 +98,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	_, secret, err := rollbar.IssueToken(ctx, st, *project, *name, *scopes)
+	_, secret, err := errortrack.IssueToken(ctx, st, *project, *name, *scopes)
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}

@@ -1,7 +1,9 @@
-// Package api serves Lookout's JSON query API on the main HTTP port: trace
+// Package api serves Lookout's JSON API on the main HTTP port: trace
 // lookup and search in the shapes Grafana's Tempo data source speaks, plus
-// log search and a service list for the UI and CLI. It only reads; it
-// translates HTTP requests into store queries and store answers into JSON.
+// log search, metric points, a service list, CloudWatch Logs groups and the
+// errors of a trace for the UI and CLI, and the projects and access tokens
+// of error tracking. It translates HTTP requests into store queries (or
+// token issues) and their answers into JSON.
 package api
 
 import (
@@ -25,6 +27,8 @@ type Config struct {
 	// Query answers /api/query, /api/columns and /api/bubbleup, and lists
 	// tag names and values. Nil makes them answer 501.
 	Query store.Querier
+	// Metrics answers /api/metrics and its points. Nil makes them answer 501.
+	Metrics store.MetricReader
 	// Finder and Scanner answer TraceQL searches (and a trace lookup with
 	// q); nil takes Traces when it implements them, else such requests
 	// answer 501.
@@ -33,6 +37,14 @@ type Config struct {
 	// Project maps a request to the project it reads (the one its
 	// credential was granted); nil: model.DefaultProject.
 	Project func(*http.Request) string
+	// LogGroups answers /api/cwlogs/groups; nil leaves the route out.
+	LogGroups LogGroupLister
+	// Errors answers /api/errors (the errors of a trace), Projects
+	// /api/errors/projects and Tokens /api/errors/tokens; each nil leaves
+	// its route out.
+	Errors   ErrorReader
+	Projects ProjectCreator
+	Tokens   TokenIssuer
 	// Version is what /api/status/buildinfo reports.
 	Version string
 	// Logger receives one line per failed request. Nil discards.
@@ -134,9 +146,15 @@ func New(cfg Config) (*API, error) {
 //	GET /api/echo                          "echo", Grafana's data source test (Tempo)
 //	GET /api/logs                          {"logs":[...]}, streamed
 //	GET /api/services                      {"services":[...]}
+//	GET /api/metrics                       {"metrics":[...]} (metrics.go)
+//	GET /api/metrics/{name}/points         {"points":[...]}, streamed
 //	POST /api/query                        Honeycomb query spec → {"results":[...],"series":[...]} (query.go)
 //	GET /api/columns                       {"columns":[...]}
 //	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
+//	GET /api/cwlogs/groups                 {"groups":[...]} with a warning on groups kept forever (loggroups.go)
+//	GET /api/errors?traceID=               {"errors":[...]}: the error occurrences of a trace (errors.go)
+//	POST /api/errors/projects              {"name"} → 201 {"id","name"}, loopback only (admin.go)
+//	POST /api/errors/tokens                {"project","name","scopes"} → 201 {"token",...}, loopback only (admin.go)
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -149,11 +167,30 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/echo", a.handle(a.echo))
 	mux.Handle("GET /api/logs", a.handle(a.logs))
 	mux.Handle("GET /api/services", a.handle(a.services))
+	mux.Handle("GET /api/metrics", a.handle(a.metricsList))
+	mux.Handle("GET /api/metrics/{name}/points", a.handle(a.metricPoints))
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
+	a.registerOptional(mux)
 	mux.Handle("/api/", unmatched(mux))
 	mux.Handle("/api", unmatched(mux))
+}
+
+// registerOptional mounts the routes whose readers may be missing.
+func (a *API) registerOptional(mux *http.ServeMux) {
+	if a.cfg.LogGroups != nil {
+		mux.Handle("GET /api/cwlogs/groups", a.handle(a.logGroups))
+	}
+	if a.cfg.Errors != nil {
+		mux.Handle("GET /api/errors", a.handle(a.traceErrors))
+	}
+	if a.cfg.Projects != nil {
+		mux.Handle("POST /api/errors/projects", a.handle(a.createProject))
+	}
+	if a.cfg.Tokens != nil {
+		mux.Handle("POST /api/errors/tokens", a.handle(a.createToken))
+	}
 }
 
 // project chooses the project a request reads: Config.Project's choice.

@@ -46,7 +46,7 @@ func openStore(t *testing.T) *duckdb.Store {
 func serve(t *testing.T, st *duckdb.Store, edit func(*Config)) *httptest.Server {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Traces, cfg.Logs, cfg.Now = st, st, testNow
+	cfg.Traces, cfg.Logs, cfg.Metrics, cfg.Now = st, st, st, testNow
 	if edit != nil {
 		edit(&cfg)
 	}

@@ -136,5 +136,5 @@ func fixtureLogs() []model.LogEvent {
 }
 
 func fixtureBatch() *model.Batch {
-	return &model.Batch{Spans: fixtureSpans(), Logs: fixtureLogs()}
+	return &model.Batch{Spans: fixtureSpans(), Logs: fixtureLogs(), Metrics: fixtureMetrics()}
 }

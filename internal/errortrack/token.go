@@ -1,12 +1,16 @@
 package errortrack
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
+
+	"lookout/internal/model"
+	"lookout/internal/store"
 )
 
 // Token scopes, as Rollbar names them.
@@ -71,4 +75,38 @@ func PostScope(platform string) string {
 		return ScopePostClientItem
 	}
 	return ScopePostServerItem
+}
+
+// InvalidTokenError is a token request that breaks a rule (an unknown
+// scope, a name too long); its text names the field.
+type InvalidTokenError struct{ Err error }
+
+func (e *InvalidTokenError) Error() string { return e.Err.Error() }
+func (e *InvalidTokenError) Unwrap() error { return e.Err }
+
+// IssueToken creates a token with the comma-separated scopes (default
+// post_server_item) for an existing project and returns it with its
+// secret, which is not stored anywhere: only its SHA-256 is. Invalid scopes
+// or names come back as an *InvalidTokenError; a missing project as
+// store.ErrNotFound. Tokens.Issue is the same for a running server.
+func IssueToken(ctx context.Context, st store.ProjectStore, project, name, scopes string) (model.AccessToken, string, error) {
+	if strings.TrimSpace(scopes) == "" {
+		scopes = ScopePostServerItem
+	}
+	sc, err := ParseScopes(scopes)
+	if err != nil {
+		return model.AccessToken{}, "", &InvalidTokenError{err}
+	}
+	if len(name) > 64 {
+		return model.AccessToken{}, "", &InvalidTokenError{fmt.Errorf("name: at most 64 characters, got %d", len(name))}
+	}
+	secret, err := NewToken()
+	if err != nil {
+		return model.AccessToken{}, "", err
+	}
+	t := model.AccessToken{Hash: HashToken(secret), Project: project, Name: name, Scopes: sc}
+	if err := st.CreateToken(ctx, t); err != nil {
+		return model.AccessToken{}, "", err
+	}
+	return t, secret, nil
 }

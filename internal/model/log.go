@@ -41,9 +41,10 @@ func (l *LogEvent) Service() string { return l.Resource.Service() }
 // Batch is the unit the pipeline commits atomically: everything one client
 // request carried. A receiver fills it; a store writes it.
 type Batch struct {
-	Spans []Span
-	Logs  []LogEvent
+	Spans   []Span
+	Logs    []LogEvent
+	Metrics []MetricPoint
 }
 
 // Len is the number of items in the batch, the unit of queue budgets.
-func (b *Batch) Len() int { return len(b.Spans) + len(b.Logs) }
+func (b *Batch) Len() int { return len(b.Spans) + len(b.Logs) + len(b.Metrics) }

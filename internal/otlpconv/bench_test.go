@@ -7,6 +7,7 @@ import (
 
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
@@ -97,6 +98,37 @@ func BenchmarkLogsFromProto(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if logs, rej := otlpconv.LogsFromProto(model.DefaultProject, req); len(logs) != benchItems || rej != nil {
+			b.Fatal("conversion failed")
+		}
+	}
+}
+
+// benchMetrics holds benchItems points: per scope, one histogram metric
+// whose points differ by attributes, as an SDK's periodic export has them.
+func benchMetrics() []*metricspb.ResourceMetrics {
+	return benchRequest(
+		func(res *resourcepb.Resource, sm []*metricspb.ScopeMetrics) *metricspb.ResourceMetrics {
+			return &metricspb.ResourceMetrics{Resource: res, ScopeMetrics: sm}
+		},
+		func(scope *commonpb.InstrumentationScope, points []*metricspb.HistogramDataPoint) *metricspb.ScopeMetrics {
+			return &metricspb.ScopeMetrics{Scope: scope, Metrics: []*metricspb.Metric{{Name: "http.server.request.duration", Unit: "s",
+				Data: &metricspb.Metric_Histogram{Histogram: &metricspb.Histogram{DataPoints: points,
+					AggregationTemporality: metricspb.AggregationTemporality_AGGREGATION_TEMPORALITY_CUMULATIVE}}}}}
+		},
+		func(n int) *metricspb.HistogramDataPoint {
+			sum := float64(n) / 10
+			return &metricspb.HistogramDataPoint{StartTimeUnixNano: 1_767_000_000_000_000_000, TimeUnixNano: 1_767_000_060_000_000_000,
+				Count: uint64(n), Sum: &sum, ExplicitBounds: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
+				BucketCounts: []uint64{1, 2, 3, 4, 5, 6, 7, 8, uint64(n)}, Attributes: benchAttrs(n)}
+		})
+}
+
+// BenchmarkMetricsFromProto measures converting decoded data points to the model.
+func BenchmarkMetricsFromProto(b *testing.B) {
+	req := benchMetrics()
+	b.ReportAllocs()
+	for b.Loop() {
+		if points, rej := otlpconv.MetricsFromProto(model.DefaultProject, req); len(points) != benchItems || rej != nil {
 			b.Fatal("conversion failed")
 		}
 	}

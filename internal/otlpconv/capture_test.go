@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 
 	"lookout/internal/otlpconv/otlptest"
@@ -47,7 +48,7 @@ func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-protobuf")
 }
 
-// TestCaptureSDKPayloads rewrites testdata/{traces,logs}_go_sdk.pb with what
+// TestCaptureSDKPayloads rewrites testdata/{traces,logs,metrics}_go_sdk.pb with what
 // the real OTel Go SDK HTTP exporters send. Run: go test -run Capture -update.
 func TestCaptureSDKPayloads(t *testing.T) {
 	if !*update {
@@ -72,7 +73,15 @@ func TestCaptureSDKPayloads(t *testing.T) {
 	if err := otlptest.EmitLogs(ctx, le); err != nil {
 		t.Fatal(err)
 	}
-	for path, file := range map[string]string{"/v1/traces": "traces_go_sdk.pb", "/v1/logs": "logs_go_sdk.pb"} {
+	me, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(srv.URL+"/v1/metrics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := otlptest.EmitMetrics(ctx, me); err != nil {
+		t.Fatal(err)
+	}
+	for path, file := range map[string]string{"/v1/traces": "traces_go_sdk.pb", "/v1/logs": "logs_go_sdk.pb",
+		"/v1/metrics": "metrics_go_sdk.pb"} {
 		if n := len(c.bodies[path]); n != 1 {
 			t.Fatalf("%s: got %d requests, want 1", path, n)
 		}

@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 
@@ -81,6 +83,44 @@ func FuzzLogsRoundTrip(f *testing.F) {
 		}
 		b1, _ := deterministic.Marshal(once)
 		b2, _ := deterministic.Marshal(otlpconv.LogsData(again))
+		if !bytes.Equal(b1, b2) {
+			t.Fatalf("round trip not stable")
+		}
+	})
+}
+
+// FuzzMetricsRoundTrip is FuzzSpansRoundTrip for metric data points.
+func FuzzMetricsRoundTrip(f *testing.F) {
+	b, _ := proto.Marshal(readMetrics(f, "metrics_go_sdk.pb"))
+	f.Add(b)
+	full, _ := proto.Marshal(&metricspb.MetricsData{ResourceMetrics: fullMetricsRequest()})
+	f.Add(full)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var req colmetricspb.ExportMetricsServiceRequest
+		if proto.Unmarshal(data, &req) != nil {
+			return
+		}
+		total := 0
+		for _, rm := range req.ResourceMetrics {
+			for _, sm := range rm.ScopeMetrics {
+				for _, m := range sm.Metrics {
+					total += len(m.GetGauge().GetDataPoints()) + len(m.GetSum().GetDataPoints()) +
+						len(m.GetHistogram().GetDataPoints()) + len(m.GetExponentialHistogram().GetDataPoints()) +
+						len(m.GetSummary().GetDataPoints())
+				}
+			}
+		}
+		points, rej := otlpconv.MetricsFromProto("p", req.ResourceMetrics)
+		if len(points)+len(rej) != total {
+			t.Fatalf("%d points + %d rejected != %d sent", len(points), len(rej), total)
+		}
+		once := otlpconv.MetricsData(points)
+		again, rej2 := otlpconv.MetricsFromProto("p", once.ResourceMetrics)
+		if len(rej2) != 0 || len(again) != len(points) {
+			t.Fatalf("converted points did not convert again: %+v", rej2)
+		}
+		b1, _ := deterministic.Marshal(once)
+		b2, _ := deterministic.Marshal(otlpconv.MetricsData(again))
 		if !bytes.Equal(b1, b2) {
 			t.Fatalf("round trip not stable")
 		}

@@ -6,10 +6,12 @@ import (
 	"strings"
 )
 
-// Rejection is one item (span or log record) that could not be converted.
+// Rejection is one item (span, log record or metric data point) that could
+// not be converted.
 type Rejection struct {
 	// Index is the item's position in the request, counting every span (or
-	// every log record) across all resources and scopes, from 0.
+	// every log record, or every data point) across all resources and
+	// scopes, from 0.
 	Index int
 	// Service is the service.name of the item's resource (model.UnknownService
 	// when unset).
@@ -20,7 +22,7 @@ type Rejection struct {
 	Message string
 }
 
-// Reasons a span or log record is refused.
+// Reasons a span, log record or data point is refused.
 const (
 	ReasonInvalidTraceID = "invalid_trace_id"
 	ReasonInvalidSpanID  = "invalid_span_id"
@@ -28,6 +30,9 @@ const (
 	ReasonInvalidTime    = "invalid_timestamp"
 	ReasonEndBeforeStart = "end_before_start"
 	ReasonInvalidLink    = "invalid_link"
+	// Data points only.
+	ReasonInvalidHistogram = "invalid_histogram"
+	ReasonInvalidExemplar  = "invalid_exemplar"
 )
 
 // problem is a validation failure before it is tied to an item.

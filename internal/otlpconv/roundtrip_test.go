@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	"google.golang.org/protobuf/proto"
@@ -70,6 +71,32 @@ func TestCapturedLogsRoundTrip(t *testing.T) {
 	otlptest.CheckLogs(t, model.DefaultProject, logs)
 	back := otlpconv.LogsData(logs)
 	if want := (&collogspb.ExportLogsServiceRequest{ResourceLogs: back.ResourceLogs}); !proto.Equal(req, want) {
+		t.Errorf("round trip differs:\n got %v\nwant %v", want, req)
+	}
+}
+
+func readMetrics(t testing.TB, file string) *colmetricspb.ExportMetricsServiceRequest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req colmetricspb.ExportMetricsServiceRequest
+	if err := proto.Unmarshal(b, &req); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return &req
+}
+
+func TestCapturedMetricsRoundTrip(t *testing.T) {
+	req := readMetrics(t, "metrics_go_sdk.pb")
+	points, rej := otlpconv.MetricsFromProto(model.DefaultProject, req.ResourceMetrics)
+	if len(rej) != 0 {
+		t.Fatalf("rejected: %+v", rej)
+	}
+	otlptest.CheckMetrics(t, model.DefaultProject, points)
+	back := otlpconv.MetricsData(points)
+	if want := (&colmetricspb.ExportMetricsServiceRequest{ResourceMetrics: back.ResourceMetrics}); !proto.Equal(req, want) {
 		t.Errorf("round trip differs:\n got %v\nwant %v", want, req)
 	}
 }

@@ -31,6 +31,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 func (m *metrics) received(b *model.Batch) {
 	m.receivedTotal.WithLabelValues("span").Add(float64(len(b.Spans)))
 	m.receivedTotal.WithLabelValues("log").Add(float64(len(b.Logs)))
+	m.receivedTotal.WithLabelValues("metric").Add(float64(len(b.Metrics)))
 }
 
 // queueMetrics are a Queue's depth and commit sizes.

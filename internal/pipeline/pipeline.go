@@ -5,8 +5,8 @@
 // at once, so memory stays bounded.
 //
 // Queue is that path for any payload and any committer; error occurrences
-// go through one. Pipeline is a Queue of telemetry batches (spans and log
-// events) with what they need on top: the time-window check, the store's
+// go through one. Pipeline is a Queue of telemetry batches (spans, log
+// events and metric points) with what they need on top: the time-window check, the store's
 // encoding on the caller's goroutine (Preparer) and per-service accounting.
 package pipeline
 
@@ -26,7 +26,8 @@ import (
 
 // Config sets the pipeline's limits.
 type Config struct {
-	// MaxQueuedItems bounds the items waiting for a commit (spans + logs).
+	// MaxQueuedItems bounds the items waiting for a commit (spans + logs +
+	// metric points).
 	// Beyond it Submit fails with ErrOverloaded.
 	MaxQueuedItems int
 	// MaxCommitItems caps the items merged into one commit.
@@ -74,10 +75,10 @@ func (c Config) Validate() error {
 type request struct {
 	// batch is what the writer commits; nil once prepared (the encoded form
 	// holds what is needed, and the items can be freed while they wait).
-	batch       *model.Batch
-	prepared    any // the writer's Prepare result, when it is a Preparer
-	spans, logs int
-	counts      counts // per tally key, for the accounting after the commit
+	batch                *model.Batch
+	prepared             any // the writer's Prepare result, when it is a Preparer
+	spans, logs, metrics int
+	counts               counts // per tally key, for the accounting after the commit
 }
 
 // Pipeline is safe for concurrent use. Start it with Run.
@@ -146,7 +147,7 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	if n == 0 {
 		return res, nil
 	}
-	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs),
+	req := request{batch: kept, spans: len(kept.Spans), logs: len(kept.Logs), metrics: len(kept.Metrics),
 		counts: countBatch(kept, p.cfg.Tally != nil)}
 	room, err := p.queue.Reserve(n, 0)
 	if err != nil {
@@ -203,8 +204,8 @@ func (p *Pipeline) Rejected(kind, project, service, reason, message string, n in
 	p.reject(kind, project, service, reason, message, n)
 }
 
-// reject counts refused items; kind is "span" or "log" (tallied as "spans",
-// "logs", the names stores use for their usage rows).
+// reject counts refused items; kind is "span", "log" or "metric" (tallied
+// as "spans", "logs", "metrics", the names stores use for their usage rows).
 func (p *Pipeline) reject(kind, project, service, reason, message string, n int) {
 	p.metrics.rejected.WithLabelValues(kind, reason).Add(float64(n))
 	if p.cfg.Tally != nil {
@@ -240,6 +241,7 @@ func (c batchCommitter) Commit(ctx context.Context, reqs []request) ([]struct{},
 		for _, r := range reqs {
 			merged.Spans = append(merged.Spans, r.batch.Spans...)
 			merged.Logs = append(merged.Logs, r.batch.Logs...)
+			merged.Metrics = append(merged.Metrics, r.batch.Metrics...)
 		}
 	}
 	return nil, p.writer.Write(ctx, merged)
@@ -255,6 +257,7 @@ func (c batchCommitter) Settle(r request, err error) {
 	}
 	p.metrics.accepted.WithLabelValues("span").Add(float64(r.spans))
 	p.metrics.accepted.WithLabelValues("log").Add(float64(r.logs))
+	p.metrics.accepted.WithLabelValues("metric").Add(float64(r.metrics))
 	if p.cfg.Tally == nil {
 		return
 	}

@@ -38,6 +38,9 @@ func countBatch(b *model.Batch, detail bool) counts {
 		if len(b.Logs) > 0 {
 			c[countKey{kind: "log"}] = len(b.Logs)
 		}
+		if len(b.Metrics) > 0 {
+			c[countKey{kind: "metric"}] = len(b.Metrics)
+		}
 		return c
 	}
 	var last countKey
@@ -56,6 +59,9 @@ func countBatch(b *model.Batch, detail bool) counts {
 	}
 	for i := range b.Logs {
 		add(countKey{"log", b.Logs[i].Project, b.Logs[i].Service()})
+	}
+	for i := range b.Metrics {
+		add(countKey{"metric", b.Metrics[i].Project, b.Metrics[i].Service()})
 	}
 	if run > 0 {
 		c[last] += run

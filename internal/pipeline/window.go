@@ -9,7 +9,7 @@ import (
 
 // Rejection is one item the pipeline refused before queueing it.
 type Rejection struct {
-	Kind    string // "span" or "log"
+	Kind    string // "span", "log" or "metric"
 	Project string
 	Index   int // position in the submitted batch's slice of that kind
 	Service string
@@ -45,43 +45,52 @@ func (w window) check(now time.Time, unixNano int64) (reason, why string) {
 }
 
 // filter returns the batch with out-of-window items removed, and the removals.
-// It returns b itself when nothing is removed.
+// It returns b itself when nothing is removed. A metric point is placed by
+// its time, the end of the interval it covers.
 func (w window) filter(now time.Time, b *model.Batch) (*model.Batch, []Rejection) {
 	var rej []Rejection
-	for i := range b.Spans {
-		if reason, why := w.check(now, b.Spans[i].StartUnixNano); reason != "" {
-			rej = append(rej, Rejection{Kind: "span", Project: b.Spans[i].Project, Index: i, Service: b.Spans[i].Service(), Reason: reason,
-				Message: fmt.Sprintf("span %s: %s", b.Spans[i].SpanID, why)})
-		}
-	}
-	nSpans := len(rej)
-	for i := range b.Logs {
-		if reason, why := w.check(now, b.Logs[i].EffectiveTimeUnixNano()); reason != "" {
-			rej = append(rej, Rejection{Kind: "log", Project: b.Logs[i].Project, Index: i, Service: b.Logs[i].Service(), Reason: reason,
-				Message: fmt.Sprintf("log record %d: %s", i, why)})
-		}
-	}
+	spans := dropOutside(w, now, b.Spans, &rej, func(i int, s *model.Span) (int64, Rejection) {
+		return s.StartUnixNano, Rejection{Kind: "span", Project: s.Project, Index: i, Service: s.Service(),
+			Message: fmt.Sprintf("span %s: ", s.SpanID)}
+	})
+	logs := dropOutside(w, now, b.Logs, &rej, func(i int, l *model.LogEvent) (int64, Rejection) {
+		return l.EffectiveTimeUnixNano(), Rejection{Kind: "log", Project: l.Project, Index: i, Service: l.Service(),
+			Message: fmt.Sprintf("log record %d: ", i)}
+	})
+	metrics := dropOutside(w, now, b.Metrics, &rej, func(i int, m *model.MetricPoint) (int64, Rejection) {
+		return m.TimeUnixNano, Rejection{Kind: "metric", Project: m.Project, Index: i, Service: m.Service(),
+			Message: fmt.Sprintf("data point %d of metric %q: ", i, m.Name)}
+	})
 	if len(rej) == 0 {
 		return b, nil
 	}
-	kept := &model.Batch{}
-	drop := map[int]bool{}
-	for _, r := range rej[:nSpans] {
-		drop[r.Index] = true
-	}
-	for i := range b.Spans {
-		if !drop[i] {
-			kept.Spans = append(kept.Spans, b.Spans[i])
+	return &model.Batch{Spans: spans, Logs: logs, Metrics: metrics}, rej
+}
+
+// dropOutside returns the items of xs within the window: xs itself when
+// all are, else a copy without the others, each of which it appends to rej.
+// at gives an item's time and its rejection without reason, the message
+// prefix naming the item.
+func dropOutside[T any](w window, now time.Time, xs []T, rej *[]Rejection, at func(int, *T) (int64, Rejection)) []T {
+	var kept []T
+	for i := range xs {
+		t, r := at(i, &xs[i])
+		reason, why := w.check(now, t)
+		if reason == "" {
+			if kept != nil {
+				kept = append(kept, xs[i])
+			}
+			continue
 		}
-	}
-	clear(drop)
-	for _, r := range rej[nSpans:] {
-		drop[r.Index] = true
-	}
-	for i := range b.Logs {
-		if !drop[i] {
-			kept.Logs = append(kept.Logs, b.Logs[i])
+		if kept == nil {
+			kept = make([]T, i, len(xs)-1)
+			copy(kept, xs[:i])
 		}
+		r.Reason, r.Message = reason, r.Message+why
+		*rej = append(*rej, r)
 	}
-	return kept, rej
+	if kept == nil {
+		return xs
+	}
+	return kept
 }

@@ -10,7 +10,7 @@ import (
 	"lookout/internal/diskspace"
 	"lookout/internal/identity"
 	"lookout/internal/pipeline"
-	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/receiver/xray"
 )
@@ -43,7 +43,7 @@ type Config struct {
 	// AWSAccessKeys verify SigV4 on the CloudWatch Logs and X-Ray APIs and
 	// pick each request's project; empty: unsigned requests from loopback
 	// only.
-	AWSAccessKeys map[string]cwlogs.AccessKey
+	AWSAccessKeys map[string]awsjson.AccessKey
 	// APIKeys are the bearer keys of Lookout's API and web UI, each for a
 	// project or for every project ("*"); empty: loopback clients only,
 	// in the default project (identity.Gate).

@@ -1,17 +1,16 @@
 package server
 
 import (
-	"net/http"
-
+	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/cwlogs"
 	"lookout/internal/retention"
 )
 
-// logSurface is CloudWatch Logs: the API handler (AWS JSON 1.1), the log
-// search behind its reads and Logs Insights, and the log groups' retention
-// policies.
+// logSurface is CloudWatch Logs: the API handler (AWS JSON 1.1), what its
+// writes do to the events (loggroups), the log search behind its reads and
+// Logs Insights, and the log groups' retention policies.
 type logSurface struct {
 	handler   *cwlogs.Handler
 	search    *logsearch.Service
@@ -35,15 +34,15 @@ func newLogs(d deps, p *pipeline.Pipeline) (*logSurface, error) {
 		l.search.Close()
 		return nil, err
 	}
-	if l.handler, err = cwlogs.New(ccfg, cwlogs.Backends{Sink: p, Meta: d.meta, Events: d.store,
-		Reader: l.search, Insights: l.search, Retention: l.retention}); err != nil {
+	gscfg := loggroups.DefaultConfig()
+	gscfg.Logger = d.log
+	groups, err := loggroups.New(gscfg, loggroups.Deps{Sink: p, Meta: d.meta, Events: d.store, Expirer: l.retention})
+	if err == nil {
+		l.handler, err = cwlogs.New(ccfg, cwlogs.Backends{Meta: d.meta, Groups: groups, Reader: l.search, Insights: l.search})
+	}
+	if err != nil {
 		l.search.Close()
 		return nil, err
 	}
 	return l, nil
-}
-
-// register mounts the CloudWatch Logs routes of Lookout's API.
-func (l *logSurface) register(mux *http.ServeMux) {
-	mux.Handle("GET /api/cwlogs/groups", l.handler.GroupsHandler())
 }

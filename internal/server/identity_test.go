@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"lookout/internal/identity"
-	"lookout/internal/receiver/cwlogs"
+	"lookout/internal/receiver/awsjson"
 )
 
 const (
@@ -21,7 +21,7 @@ const (
 func TestMainPortIdentity(t *testing.T) {
 	r := startWith(t, func(c *Config) {
 		c.APIKeys, _ = identity.ParseKeys(testAPIKey+":shop,"+testOpKey+":*", true)
-		c.AWSAccessKeys = map[string]cwlogs.AccessKey{"AKIDSERVER": {Secret: "s3cret", Project: "shop"}}
+		c.AWSAccessKeys = map[string]awsjson.AccessKey{"AKIDSERVER": {Secret: "s3cret", Project: "shop"}}
 	})
 	bearer := func(k string) map[string]string { return map[string]string{"Authorization": "Bearer " + k} }
 	foreign := map[string]string{"Content-Type": "text/plain", "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
@@ -51,7 +51,7 @@ func TestMainPortIdentity(t *testing.T) {
 
 func TestCheckExposure(t *testing.T) {
 	keys, _ := identity.ParseKeys(testAPIKey+":shop", false)
-	aws := map[string]cwlogs.AccessKey{"AKID": {Secret: "s", Project: "p"}}
+	aws := map[string]awsjson.AccessKey{"AKID": {Secret: "s", Project: "p"}}
 	for _, tc := range []struct {
 		name   string
 		edit   func(*Config)

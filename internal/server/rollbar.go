@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"lookout/internal/errortrack"
@@ -10,16 +11,18 @@ import (
 
 // errorSurface is error tracking: the errortrack service that groups and
 // commits occurrences with their items, the expiry of occurrences past the
-// retention, and the Rollbar API that feeds and reads them.
+// retention, the access tokens, and the Rollbar API that feeds and reads
+// them.
 type errorSurface struct {
 	tracker *errortrack.Service
 	expiry  *retention.OccurrenceExpirer
+	tokens  *errortrack.Tokens
 	rollbar *rollbar.Receiver
 }
 
 // newErrors builds error tracking on the metadata store. Nothing runs until
 // Run.
-func newErrors(d deps) (*errorSurface, error) {
+func newErrors(ctx context.Context, d deps) (*errorSurface, error) {
 	e := &errorSurface{}
 	ecfg := errortrack.DefaultConfig()
 	ecfg.Registerer, ecfg.Logger, ecfg.Admit = d.reg, d.log, admit(d.disk)
@@ -32,9 +35,12 @@ func newErrors(d deps) (*errorSurface, error) {
 	if e.expiry, err = retention.NewOccurrenceExpirer(ocfg, d.meta); err != nil {
 		return nil, err
 	}
+	if e.tokens, err = errortrack.NewTokens(ctx, d.meta, nil); err != nil {
+		return nil, err
+	}
 	rcfg := rollbar.DefaultConfig()
 	rcfg.Logger, rcfg.OpenToAnyone = d.log, d.cfg.AllowAnyone
-	deps := rollbar.Deps{Ingest: e.tracker, Edit: e.tracker, Items: d.meta, Projects: d.meta}
+	deps := rollbar.Deps{Ingest: e.tracker, Edit: e.tracker, Items: d.meta, Projects: d.meta, Tokens: e.tokens}
 	if e.rollbar, err = rollbar.New(rcfg, deps); err != nil {
 		return nil, err
 	}
@@ -42,5 +48,5 @@ func newErrors(d deps) (*errorSurface, error) {
 }
 
 // register mounts Rollbar's API (/api/1/, answering what it lacks in
-// Rollbar's shape) and the error routes of Lookout's API.
+// Rollbar's shape).
 func (e *errorSurface) register(mux *http.ServeMux) { e.rollbar.Register(mux) }

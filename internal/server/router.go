@@ -55,7 +55,7 @@ func (rt router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // mainRoutes builds the main port's router from the surfaces.
 func (s *Server) mainRoutes() (http.Handler, error) {
-	mountAPI, err := lookoutAPI(s.deps, s.xray.sampler)
+	mountAPI, err := lookoutAPI(s.deps, s.xray.sampler, s.errors.tokens)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,6 @@ func (s *Server) mainRoutes() (http.Handler, error) {
 	mountAPI(mux)
 	s.xray.registerAPI(mux)
 	s.errors.register(mux)
-	s.logs.register(mux)
 	registerOps(mux, s.deps, s.ingest.tally, s.ready.Load)
 	mux.Handle("/", ui.Handler()) // every method: the UI answers 405 to all but GET and HEAD
 	// Rollbar's API checks its own tokens, and browsers post to it from

@@ -103,7 +103,7 @@ func (s *Server) build(ctx context.Context) error {
 	if s.xray, err = newXRay(s.deps, s.ingest.pipeline); err != nil {
 		return err
 	}
-	if s.errors, err = newErrors(s.deps); err != nil {
+	if s.errors, err = newErrors(ctx, s.deps); err != nil {
 		return err
 	}
 	if s.logs, err = newLogs(s.deps, s.ingest.pipeline); err != nil {

@@ -13,13 +13,14 @@ import (
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 	"lookout/internal/xraysampling"
 )
 
 // xraySurface is everything X-Ray: the daemon protocol's UDP segments, and
-// the X-Ray REST API (PutTraceSegments, the read API, sampling rules and
-// targets) served on the daemon's TCP address and on the main port, plus
+// the X-Ray REST API (PutTraceSegments, the read API, groups, sampling rules
+// and targets) served on the daemon's TCP address and on the main port, plus
 // the sampling diagnostics of Lookout's own API. All X-Ray wiring is here.
 type xraySurface struct {
 	receiver *xray.Receiver
@@ -44,13 +45,31 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.receiver, err = xray.New(cfg, p); err != nil {
 		return nil, err
 	}
-	reads, err := xrayread.New(xrayread.DefaultConfig(), d.store)
+	// Groups live in the metadata store; the read operations take them by
+	// name or ARN, with ARNs named like the sampling rules'.
+	acfg := xrayapi.DefaultSamplingConfig()
+	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
+	gcfg := xraygroups.DefaultConfig()
+	gcfg.Region, gcfg.AccountID = acfg.Region, acfg.AccountID
+	groups, err := xraygroups.New(gcfg, d.meta)
 	if err != nil {
 		return nil, err
 	}
-	rcfg := xrayapi.DefaultReadConfig()
-	rcfg.Project = identity.RequestProject // granted by the Guard
-	read, err := xrayapi.NewReadAPI(rcfg, reads)
+	gacfg := xrayapi.DefaultGroupsConfig()
+	gacfg.Logger, gacfg.Project = d.log, identity.RequestProject // granted by the Guard
+	gapi, err := xrayapi.NewGroupsAPI(gacfg, groups)
+	if err != nil {
+		return nil, err
+	}
+	rcfg := xrayread.DefaultConfig()
+	rcfg.Groups, rcfg.Logger = groups, d.log
+	reads, err := xrayread.New(rcfg, d.store)
+	if err != nil {
+		return nil, err
+	}
+	racfg := xrayapi.DefaultReadConfig()
+	racfg.Project = identity.RequestProject // granted by the Guard
+	read, err := xrayapi.NewReadAPI(racfg, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +80,13 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.sampler, err = xraysampling.NewService(scfg, d.meta, d.store); err != nil {
 		return nil, err
 	}
-	acfg := xrayapi.DefaultSamplingConfig()
-	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
 	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, x.receiver.Handler())
 	read.Register(mux)
+	gapi.Register(mux)
 	x.sampling.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
 	x.handler = guardXRay(d.cfg, mux, false)

@@ -58,14 +58,15 @@ type Usage interface {
 	Usage(ctx context.Context) ([]UsageRow, error)
 }
 
-// Store is a complete telemetry backend: spans and log events, their
-// queries, the CloudWatch view of log groups' events, and the partitions
-// retention drops.
+// Store is a complete telemetry backend: spans, log events and metric
+// points, their queries, the CloudWatch view of log groups' events, and the
+// partitions retention drops.
 type Store interface {
 	Writer
 	TraceReader
 	TraceScanner
 	LogReader
+	MetricReader
 	LogGroupEvents
 	Querier
 	TraceFinder
@@ -76,12 +77,13 @@ type Store interface {
 
 // Meta is a complete metadata backend: the small, mutable records that are
 // not telemetry (log groups and streams, configuration documents, error
-// items and occurrences, projects and access tokens). Every write is durable
-// when it returns.
+// items and occurrences, projects and access tokens, X-Ray groups). Every
+// write is durable when it returns.
 type Meta interface {
 	LogGroups
 	Documents
 	ErrorStore
+	XRayGroups
 	io.Closer
 }
 
@@ -147,9 +149,9 @@ type Partition struct {
 	Bytes      int64
 }
 
-// UsageRow is the stored volume of one kind ("spans", "logs") of one service.
-// Bytes may be an estimate where the backend cannot attribute disk exactly.
-// LastUnixNano is the newest span start or log time.
+// UsageRow is the stored volume of one kind ("spans", "logs", "metrics":
+// metric points) of one service. Bytes may be an estimate where the backend
+// cannot attribute disk exactly.
 type UsageRow struct {
 	Project      string
 	Kind         string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/query"
 	"lookout/internal/query/xrayfilter"
 	"lookout/internal/store"
 	"lookout/internal/tracelint"
@@ -69,13 +70,18 @@ func (s *Service) TraceGraph(ctx context.Context, project string, ids []model.Tr
 }
 
 // ServiceGraph returns the services graph of project's traces with a span
-// starting in [start, end), newest first up to Config.GraphTraceLimit
-// traces.
-func (s *Service) ServiceGraph(ctx context.Context, project string, start, end time.Time) ([]Node, error) {
+// starting in [q.Start, q.End), of q.Group when set, newest first; it
+// examines at most Config.GraphTraceLimit traces.
+func (s *Service) ServiceGraph(ctx context.Context, project string, q GraphQuery) ([]Node, error) {
+	filter, err := s.groupFilter(ctx, project, q.Group)
+	if err != nil {
+		return nil, err
+	}
 	g := newGraph()
-	q := store.TraceStartQuery{Project: project, Start: start, End: end, Limit: s.cfg.ScanBatch}
+	cands := s.candidates(project, q.Start, q.End, filter)
+	var from *query.TraceRef
 	for seen := 0; seen < s.cfg.GraphTraceLimit; {
-		refs, err := s.src.TraceStarts(ctx, q)
+		refs, err := cands.next(ctx, from, s.cfg.ScanBatch)
 		if err != nil {
 			return nil, err
 		}
@@ -84,11 +90,16 @@ func (s *Service) ServiceGraph(ctx context.Context, project string, start, end t
 			return nil, err
 		}
 		for i, ref := range refs {
-			if len(spans[i]) > 0 {
-				g.add(viewOf(ref.ID, spans[i]))
-			}
-			q.After = &refs[i]
+			from = &refs[i]
 			seen++
+			if len(spans[i]) == 0 {
+				continue
+			}
+			v := viewOf(ref.ID, spans[i])
+			if cands.residual && !xrayfilter.Match(filter, &v.facts) {
+				continue
+			}
+			g.add(v)
 		}
 		if len(refs) < s.cfg.ScanBatch {
 			break

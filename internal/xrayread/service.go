@@ -44,7 +44,10 @@ type Config struct {
 	// GraphTraceLimit bounds the traces a service graph aggregates. Default
 	// 20,000.
 	GraphTraceLimit int
-	Logger          *slog.Logger // nil: slog.Default()
+	// Groups turns the groups that requests name into filters; nil: a
+	// request naming a group is refused.
+	Groups Groups
+	Logger *slog.Logger // nil: slog.Default()
 }
 
 // DefaultConfig returns the defaults documented on Config.

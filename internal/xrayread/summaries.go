@@ -16,7 +16,9 @@ import (
 type SummaryQuery struct {
 	// Start and End select the traces with a span starting in [Start, End).
 	Start, End time.Time
-	// Filter keeps the traces it matches; nil keeps every trace.
+	// Filter keeps the traces it matches; nil keeps every trace. Its
+	// group.name and group.arn comparisons stand for the groups' filters
+	// (Config.Groups).
 	Filter xrayfilter.Expr
 	// Rate keeps a deterministic fraction of the traces, chosen by trace id;
 	// 1 (or more) keeps all.
@@ -81,6 +83,10 @@ type User struct {
 // examines at most Config.ScanLimit traces.
 func (s *Service) Summaries(ctx context.Context, project string, q SummaryQuery) (SummaryPage, error) {
 	page := SummaryPage{Summaries: []Summary{}}
+	var err error
+	if q.Filter, err = s.resolveGroups(ctx, project, q.Filter); err != nil {
+		return SummaryPage{}, err
+	}
 	cands := s.candidates(project, q.Start, q.End, q.Filter)
 	batch := s.cfg.ScanBatch
 	if !cands.residual && q.Rate >= 1 {

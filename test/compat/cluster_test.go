@@ -11,6 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsxray "github.com/aws/aws-sdk-go-v2/service/xray"
 	rollbargo "github.com/rollbar/rollbar-go"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
+	"go.opentelemetry.io/otel/metric"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
 
 	"lookout/internal/store/clickhouse/chtest"
 	"lookout/internal/store/postgres/pgtest"
@@ -52,8 +57,8 @@ func clusterStores(t *testing.T) (storeURL, metaURL string) {
 
 // TestTwoNodesShareOneCluster runs two lookout nodes on one ClickHouse and
 // one PostgreSQL, writes through one with the official SDKs and reads
-// through the other at once: a trace, a sampling rule, error items grouped
-// across both nodes.
+// through the other at once: a trace, a metric point, a sampling rule,
+// error items grouped across both nodes.
 func TestTwoNodesShareOneCluster(t *testing.T) {
 	storeURL, metaURL := clusterStores(t)
 	stores := []string{"--store", storeURL, "--meta", metaURL}
@@ -82,6 +87,35 @@ func TestTwoNodesShareOneCluster(t *testing.T) {
 		got, ok := listRules(t, xrayClient(b.XRayAPI))["cluster-rule"]
 		if !ok || got.FixedRate != 0.25 || aws.ToString(got.URLPath) != "/api/*" {
 			t.Fatalf("rule on B: %+v (found %v)", got, ok)
+		}
+	})
+
+	t.Run("MetricExportedThroughAReadThroughB", func(t *testing.T) {
+		failOnOTelErrors(t)
+		ctx := context.Background()
+		exp, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(a.OTLPHTTP+"/v1/metrics"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp)),
+			sdkmetric.WithResource(resource.NewSchemaless(attribute.String("service.name", "orders-cluster"))))
+		orders, err := mp.Meter("compat-cluster").Int64Counter("cluster.orders", metric.WithUnit("{order}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders.Add(ctx, 4, metric.WithAttributes(attribute.String("method", "card")))
+		if err := mp.Shutdown(ctx); err != nil { // exports, and returns once the export is answered
+			t.Fatalf("export to A: %v", err)
+		}
+		var res struct {
+			Points []metricPoint `json:"points"`
+		}
+		if code := getJSON(t, b.HTTP+"/api/metrics/cluster.orders/points", &res); code != 200 {
+			t.Fatalf("points on B: status %d", code)
+		}
+		if len(res.Points) != 1 || res.Points[0].Value != 4 || res.Points[0].Service != "orders-cluster" ||
+			res.Points[0].Attributes["method"] != "card" {
+			t.Fatalf("points on B: %+v, want one of 4 from orders-cluster, method card", res.Points)
 		}
 	})
 

@@ -84,6 +84,17 @@ func (r *Recorder) Logs() []model.LogEvent {
 	return out
 }
 
+// Metrics returns every accepted metric point, in order.
+func (r *Recorder) Metrics() []model.MetricPoint {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []model.MetricPoint
+	for _, b := range r.batches {
+		out = append(out, b.Metrics...)
+	}
+	return out
+}
+
 // Calls counts Submit calls, failed ones included.
 func (r *Recorder) Calls() int {
 	r.mu.Lock()

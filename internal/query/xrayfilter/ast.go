@@ -157,6 +157,7 @@ const (
 	kNumber
 	kString
 	kAnnotation
+	kGroup // group.name, group.arn: replaced by Resolve
 )
 
 // keywords lists the supported keywords and their types. Keywords are
@@ -168,6 +169,7 @@ var keywords = map[string]keyKind{
 	"http.url": kString, "http.method": kString, "http.useragent": kString, "http.clientip": kString,
 	"user": kString, "name": kString, "type": kString,
 	"fault.exception.message": kString, "error.exception.message": kString, "cause.message": kString,
+	GroupName: kGroup, GroupARN: kGroup,
 }
 
 // opsFor lists the operators each keyword type takes.
@@ -175,4 +177,5 @@ var opsFor = map[keyKind]string{
 	kBool:   "= !=",
 	kNumber: "= != < <= > >=",
 	kString: "= != CONTAINS BEGINSWITH ENDSWITH IN",
+	kGroup:  "= !=",
 }

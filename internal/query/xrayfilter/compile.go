@@ -189,6 +189,9 @@ func truth(cond *query.TraceFilter, wantTrue, wantFalse bool) *query.TraceFilter
 }
 
 func compileCmp(c *Cmp, inNode bool) Compiled {
+	if c.kind == kGroup {
+		return exact(query.Never()) // not resolved, as Match
+	}
 	if c.kind == kAnnotation {
 		return annotation(c)
 	}

@@ -113,6 +113,9 @@ func (s scope) outcome() *Outcome {
 }
 
 func (s scope) cmp(c *Cmp) bool {
+	if c.kind == kGroup {
+		return false // not resolved: no group is known
+	}
 	if c.kind == kAnnotation {
 		for _, v := range s.trace.Annotations[strings.TrimPrefix(c.Key, "annotation.")] {
 			if c.Op == "" || compare(v, c.Op, c.Values) {

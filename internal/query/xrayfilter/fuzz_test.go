@@ -10,8 +10,8 @@ import (
 
 // FuzzParse: Parse never panics, fails only with *Error at a position within
 // the input, and what it accepts prints to an expression that parses to the
-// same canonical form, evaluates without panicking and compiles to a valid
-// query-model filter.
+// same canonical form, evaluates without panicking (also once its groups are
+// resolved) and compiles to a valid query-model filter.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`responsetime > 5`, `duration >= 5 AND duration <= 8`, `ok !partial duration < 3`,
@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 		`http.url BEGINSWITH "http://api.example.com/" AND http.url CONTAINS "/v2/" AND !service("api.example.com")`,
 		`edge("a", "b") { error }`, `id(name: "x", type: "AWS::EC2::Instance")`, `annotation[a b] = 1`,
 		`http.method IN ["GET", "PUT"]`, `(fault || error) && !throttle`, `user = "a\"b"`, `service()`, `"`, `(`, `!`,
+		`group.name = "errors" AND !group.arn != "arn:aws:xray:us-east-1:0:group/x/ID"`, `service() { group.name = "x" }`,
 	} {
 		f.Add(s)
 	}
@@ -33,6 +34,11 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		_ = Match(e, tr)
+		resolved, err := Resolve(e, func(string, string) (Expr, error) { return Parse("fault OR duration > 1") })
+		if err != nil || HasGroups(resolved) {
+			t.Fatalf("Resolve(%q) = %v, %v", s, resolved, err)
+		}
+		_ = Match(resolved, tr)
 		c := Compile(e)
 		for _, w := range []*query.TraceFilter{c.Where, c.Sure} {
 			q := query.TraceQuery{Start: testT0, End: testT0.Add(1), Where: w}

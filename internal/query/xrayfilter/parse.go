@@ -49,6 +49,7 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
+	sub   int // > 0 inside the { } of service() or edge()
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -196,7 +197,9 @@ func (p *parser) subFilter() (Expr, error) {
 		return nil, nil
 	}
 	p.next()
+	p.sub++
 	e, err := p.or()
+	p.sub--
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +270,13 @@ func (p *parser) cmp() (Expr, error) {
 		kind = kAnnotation
 	}
 	c := &Cmp{Key: t.text, kind: kind}
+	if kind == kGroup && p.sub > 0 {
+		return nil, errAt(t.pos, "%s selects whole traces: it cannot be used inside service() or edge()", t.text)
+	}
 	if p.peek().kind != tOp {
+		if kind == kGroup {
+			return nil, errAt(t.pos, "%s needs = or != and a string, as in %s = \"my-group\"", t.text, t.text)
+		}
 		return c, nil
 	}
 	op := p.next()
@@ -295,7 +304,7 @@ func (p *parser) cmp() (Expr, error) {
 // checkTypes makes sure the values suit the keyword and operator.
 func checkTypes(c *Cmp, op token, vpos int) error {
 	for _, v := range c.Values {
-		want := map[keyKind]ValueKind{kBool: Bool, kNumber: Number, kString: String}
+		want := map[keyKind]ValueKind{kBool: Bool, kNumber: Number, kString: String, kGroup: String}
 		if w, ok := want[c.kind]; ok && v.Kind != w {
 			return errAt(vpos, "%s compares with a %s, not %s", c.Key, kindName(w), v.String())
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"lookout/internal/receiver/awsjson"
 )
 
 // Config configures the CloudWatch Logs API.
@@ -19,12 +21,13 @@ type Config struct {
 	// Default 8 MiB.
 	MaxRequestBytes int64
 	// Keys maps AWS access key ids to their secrets and projects
-	// (ParseAccessKeys reads them from a setting). When it is set, every
-	// request must carry a valid SigV4 signature by one of them and goes to
-	// that key's project. When empty, requests from loopback addresses are
-	// served unverified, whatever their key, in model.DefaultProject, and
-	// all others are refused (AccessDeniedException).
-	Keys map[string]AccessKey
+	// (awsjson.ParseAccessKeys reads them from a setting). When it is set,
+	// every request must carry a valid SigV4 signature by one of them and
+	// goes to that key's project. When empty, requests from loopback
+	// addresses are served unverified, whatever their key, in
+	// model.DefaultProject, and all others are refused
+	// (AccessDeniedException).
+	Keys map[string]awsjson.AccessKey
 	// OpenToAnyone serves every client as a loopback one while Keys is
 	// empty (lookout serve --insecure-allow-anyone).
 	OpenToAnyone bool

@@ -34,8 +34,8 @@ func TestAsAPIError(t *testing.T) {
 		{"anything else", errors.New("disk on fire"), "ServiceUnavailableException", http.StatusInternalServerError, "internal error, retry later", true},
 	} {
 		e, internal := asAPIError(c.err)
-		if e.code != c.code || e.status != c.status || (c.msg != "" && e.msg != c.msg) || internal != c.internal {
-			t.Errorf("%s: %s %d %q internal=%v, want %s %d %q internal=%v", c.name, e.code, e.status, e.msg, internal,
+		if e.Code != c.code || e.Status != c.status || (c.msg != "" && e.Message != c.msg) || internal != c.internal {
+			t.Errorf("%s: %s %d %q internal=%v, want %s %d %q internal=%v", c.name, e.Code, e.Status, e.Message, internal,
 				c.code, c.status, c.msg, c.internal)
 		}
 	}

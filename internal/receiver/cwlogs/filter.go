@@ -6,6 +6,7 @@ import (
 
 	"lookout/internal/logsearch"
 	"lookout/internal/query/cwpattern"
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
 
@@ -48,7 +49,7 @@ type filterOutput struct {
 	NextToken          string           `json:"nextToken,omitempty"`
 }
 
-func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) filterLogEvents(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, group, err := decodeGroup[filterInput](body)
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 	if err != nil {
 		return nil, invalidParam("Invalid filter pattern: %v", err)
 	}
-	q := logsearch.FilterQuery{Project: c.project, Group: group, Streams: in.LogStreamNames,
+	q := logsearch.FilterQuery{Project: c.Project, Group: group, Streams: in.LogStreamNames,
 		StreamPrefix: deref(in.LogStreamNamePrefix), StartNano: start, EndNano: end, Pattern: pattern,
 		Limit: limit, MaxBytes: maxPageBytes}
 	if in.NextToken != nil {
@@ -105,7 +106,7 @@ func (h *Handler) filterLogEvents(ctx context.Context, c *call, body []byte) (an
 
 // searched lists the streams the search covered (deprecated in the API;
 // the first 100 are listed).
-func (h *Handler) searched(ctx context.Context, c *call, group string, in filterInput, complete bool) ([]searchedStream, error) {
+func (h *Handler) searched(ctx context.Context, c awsjson.Caller, group string, in filterInput, complete bool) ([]searchedStream, error) {
 	out := []searchedStream{}
 	if len(in.LogStreamNames) > 0 {
 		for _, n := range in.LogStreamNames {
@@ -113,7 +114,7 @@ func (h *Handler) searched(ctx context.Context, c *call, group string, in filter
 		}
 		return out, nil
 	}
-	streams, err := h.b.Meta.ListLogStreams(ctx, store.LogStreamList{Project: c.project, Group: group,
+	streams, err := h.b.Meta.ListLogStreams(ctx, store.LogStreamList{Project: c.Project, Group: group,
 		Prefix: deref(in.LogStreamNamePrefix), Limit: maxFilterStreams})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"lookout/internal/logsearch"
+	"lookout/internal/receiver/awsjson"
 )
 
 // maxPageBytes caps a page of events (messages + 26 bytes each), as the
@@ -37,7 +38,7 @@ type getOutput struct {
 	NextBackwardToken string        `json:"nextBackwardToken"`
 }
 
-func (h *Handler) getLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) getLogEvents(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, group, stream, err := decodeStream[getInput](body)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (h *Handler) getLogEvents(ctx context.Context, c *call, body []byte) (any, 
 	if err != nil {
 		return nil, err
 	}
-	q := logsearch.StreamQuery{Project: c.project, Group: group, Stream: stream, StartNano: start, EndNano: end,
+	q := logsearch.StreamQuery{Project: c.Project, Group: group, Stream: stream, StartNano: start, EndNano: end,
 		Forward: in.StartFromHead, Limit: limit, MaxBytes: maxPageBytes}
 	if in.NextToken != nil {
 		dir, p, err := readStreamToken(*in.NextToken)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
 
@@ -21,7 +22,7 @@ func (in *createGroupInput) group() (string, error) { return groupName(in.LogGro
 
 var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
 
-func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[createGroupInput](body)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func (h *Handler) createLogGroup(ctx context.Context, c *call, body []byte) (any
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	err = h.b.Meta.CreateLogGroup(ctx, store.LogGroup{Project: c.project, Name: name, CreationMillis: h.now().UnixMilli(),
+	err = h.b.Meta.CreateLogGroup(ctx, store.LogGroup{Project: c.Project, Name: name, CreationMillis: h.now().UnixMilli(),
 		Class: in.LogGroupClass, KMSKeyID: in.KmsKeyID, Tags: in.Tags})
 	if errors.Is(err, store.ErrExists) {
 		return nil, errGroupExists
@@ -52,16 +53,12 @@ type groupInput struct {
 
 func (in *groupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
-func (h *Handler) deleteLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) deleteLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.b.Meta.DeleteLogGroup(ctx, c.project, name); err != nil {
-		return nil, groupErr(err)
-	}
-	_, err = h.b.Events.DeleteGroupEvents(ctx, c.project, name, "", 0)
-	return nil, err
+	return nil, groupErr(h.b.Groups.DeleteGroup(ctx, c.Project, name))
 }
 
 type describeGroupsInput struct {
@@ -90,9 +87,9 @@ type describeGroupsOutput struct {
 	NextToken string        `json:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeLogGroups(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in describeGroupsInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	if in.LogGroupNamePrefix != nil && in.LogGroupNamePattern != nil {
@@ -102,7 +99,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c *call, body []byte) (
 	if err != nil {
 		return nil, err
 	}
-	q := store.LogGroupList{Project: c.project, Limit: limit + 1}
+	q := store.LogGroupList{Project: c.Project, Limit: limit + 1}
 	if in.LogGroupNamePrefix != nil {
 		q.Prefix = *in.LogGroupNamePrefix
 	}
@@ -143,7 +140,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c *call, body []byte) (
 	return out, nil
 }
 
-func (h *Handler) groupOut(c *call, g store.LogGroup) logGroupOut {
+func (h *Handler) groupOut(c awsjson.Caller, g store.LogGroup) logGroupOut {
 	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: h.groupArn(c, g.Name) + ":*",
 		LogGroupArn: h.groupArn(c, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
 	if g.RetentionDays > 0 {
@@ -163,7 +160,7 @@ type retentionInput struct {
 
 func (in *retentionInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
-func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) putRetentionPolicy(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[retentionInput](body)
 	if err != nil {
 		return nil, err
@@ -175,17 +172,13 @@ func (h *Handler) putRetentionPolicy(ctx context.Context, c *call, body []byte) 
 		}
 		return nil, badValue(got, "retentionInDays", fmt.Sprintf("Member must satisfy enum value set: %v", retentionDays))
 	}
-	if err := h.b.Meta.SetRetention(ctx, c.project, name, *in.RetentionInDays); err != nil {
-		return nil, groupErr(err)
-	}
-	// Expire at once, so the policy's effect shows in the next describe.
-	return nil, h.b.Retention.ExpireGroup(ctx, c.project, name, *in.RetentionInDays)
+	return nil, groupErr(h.b.Groups.SetRetention(ctx, c.Project, name, *in.RetentionInDays))
 }
 
-func (h *Handler) deleteRetentionPolicy(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) deleteRetentionPolicy(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.b.Meta.SetRetention(ctx, c.project, name, 0))
+	return nil, groupErr(h.b.Groups.SetRetention(ctx, c.Project, name, 0))
 }

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lookout/internal/receiver/awsjson"
 )
 
 // post sends one API call and returns the status and decoded body.
 func (e *env) post(t *testing.T, op, body string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/", strings.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Content-Type", awsjson.ContentType)
 	if op != "" {
 		req.Header.Set("X-Amz-Target", targetPrefix+op)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"go.uber.org/goleak"
 
+	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
 	"lookout/internal/pipeline"
 	"lookout/internal/retention"
@@ -73,7 +74,11 @@ func newEnv(t testing.TB, mutate ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(cfg, Backends{Sink: p, Meta: meta, Events: st, Reader: search, Insights: search, Retention: ret})
+	groups, err := loggroups.New(loggroups.DefaultConfig(), loggroups.Deps{Sink: p, Meta: meta, Events: st, Expirer: ret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(cfg, Backends{Meta: meta, Groups: groups, Reader: search, Insights: search})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package cwlogs
 import (
 	"strconv"
 	"strings"
+
+	"lookout/internal/receiver/awsjson"
 )
 
 // Name rules of the service. Messages follow its validation wording, which
@@ -59,11 +61,11 @@ func groupName(name, identifier *string) (string, error) {
 
 // groupArn is a group's ARN without the trailing ":*" (logGroupArn, the
 // form tagging APIs take); the "arn" field adds ":*".
-func (h *Handler) groupArn(c *call, name string) string {
-	return "arn:aws:logs:" + c.region + ":" + h.cfg.AccountID + ":log-group:" + name
+func (h *Handler) groupArn(c awsjson.Caller, name string) string {
+	return "arn:aws:logs:" + c.Region + ":" + h.cfg.AccountID + ":log-group:" + name
 }
 
-func (h *Handler) streamArn(c *call, group, stream string) string {
+func (h *Handler) streamArn(c awsjson.Caller, group, stream string) string {
 	return h.groupArn(c, group) + ":log-stream:" + stream
 }
 

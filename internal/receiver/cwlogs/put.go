@@ -2,25 +2,22 @@ package cwlogs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
-	"lookout/internal/loglevel"
-	"lookout/internal/logtrace"
+	"lookout/internal/loggroups"
 	"lookout/internal/model"
-	"lookout/internal/store"
+	"lookout/internal/receiver/awsjson"
 )
 
-// PutLogEvents limits, from the API reference.
+// PutLogEvents limits, from the API reference; those on event times are
+// package loggroups'.
 const (
 	maxBatchBytes  = 1_048_576 // Σ UTF-8 message bytes + eventOverhead per event
 	eventOverhead  = 26
 	maxBatchEvents = 10_000
 	maxEventBytes  = 1_048_576 - eventOverhead
-	maxBatchSpan   = 24 * time.Hour
-	maxEventAge    = 14 * 24 * time.Hour
-	maxEventFuture = 2 * time.Hour
 )
 
 type inputEvent struct {
@@ -105,7 +102,7 @@ func checkBatch(events []inputEvent) error {
 	return nil
 }
 
-func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) putLogEvents(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, group, stream, err := decodeStream[putInput](body)
 	if err != nil {
 		return nil, err
@@ -120,42 +117,29 @@ func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, 
 	if err != nil {
 		return nil, err
 	}
-	now := h.now()
-	rej := &rejectedInfo{}
-	counts := map[string]int{}
-	keep := make([]int, 0, len(in.LogEvents)) // indexes of the events to store
+	events := make([]loggroups.Event, len(in.LogEvents))
 	for i, e := range in.LogEvents {
-		t := time.UnixMilli(*e.Timestamp)
-		switch {
-		case t.After(now.Add(maxEventFuture)):
-			rej.markNew(i)
-			counts["too_new"]++
-		case t.Before(now.Add(-maxEventAge)):
-			rej.markOld(i)
-			counts["too_old"]++
-		case g.RetentionDays > 0 && t.Before(now.Add(-time.Duration(g.RetentionDays)*24*time.Hour)):
-			rej.markExpired(i)
-			counts["expired"]++
+		events[i] = loggroups.Event{TimeMillis: *e.Timestamp, Message: *e.Message} // valid UTF-8: the JSON decoder replaced bad bytes
+	}
+	res, err := h.b.Groups.Append(ctx, loggroups.Append{Project: c.Project, Group: group, Stream: stream,
+		RetentionDays: g.RetentionDays, Resource: h.resource(c, group, stream), Events: events})
+	if errors.Is(err, loggroups.ErrSpanTooLong) {
+		return nil, invalidParam("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := putOutput{NextSequenceToken: sequenceToken(res.Stamp)}
+	rej := &rejectedInfo{}
+	for _, r := range res.Refused {
+		switch r.Reason {
+		case loggroups.TooNew:
+			rej.markNew(r.Index)
+		case loggroups.TooOld:
+			rej.markOld(r.Index)
 		default:
-			keep = append(keep, i)
+			rej.markExpired(r.Index)
 		}
-	}
-	h.countRejected(c, group, counts)
-	if len(keep) > 1 {
-		first, last := *in.LogEvents[keep[0]].Timestamp, *in.LogEvents[keep[len(keep)-1]].Timestamp
-		if time.Duration(last-first)*time.Millisecond > maxBatchSpan {
-			return nil, invalidParam("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
-		}
-	}
-	out := putOutput{}
-	if len(keep) > 0 {
-		stored, err := h.store(ctx, c, group, stream, in.LogEvents, keep, rej)
-		if err != nil {
-			return nil, err
-		}
-		out.NextSequenceToken = sequenceToken(stored)
-	} else {
-		out.NextSequenceToken = sequenceToken(now.UnixNano())
 	}
 	if !rej.empty() {
 		out.RejectedLogEventsInfo = rej
@@ -163,86 +147,16 @@ func (h *Handler) putLogEvents(ctx context.Context, c *call, body []byte) (any, 
 	return out, nil
 }
 
-// store submits the kept events and records what was committed in the
-// stream's figures. It returns the last ingestion stamp.
-func (h *Handler) store(ctx context.Context, c *call, group, stream string, events []inputEvent, keep []int, rej *rejectedInfo) (int64, error) {
-	res := h.resource(c, group, stream)
-	first := h.clock.stamps(len(keep))
-	logs := make([]model.LogEvent, len(keep))
-	for j, i := range keep {
-		msg := *events[i].Message // valid UTF-8: the JSON decoder replaced bad bytes
-		logs[j] = model.LogEvent{
-			Project: c.project, TimeUnixNano: *events[i].Timestamp * 1e6, ObservedTimeUnixNano: first + int64(j),
-			Body: model.StringValue(msg), LogGroup: group, LogStream: stream, Resource: res,
-		}
-		logs[j].TraceID, logs[j].SpanID = logtrace.Find(msg)
-		loglevel.Fill(&logs[j]) // the severity the message states; the message is kept as sent
-	}
-	result, err := h.b.Sink.Submit(ctx, &model.Batch{Logs: logs})
-	if err != nil {
-		return 0, err
-	}
-	refused := map[int]bool{}
-	for _, x := range result.Rejected {
-		if x.Kind != "log" {
-			continue
-		}
-		refused[x.Index] = true
-		switch x.Reason {
-		case "too_new":
-			rej.markNew(keep[x.Index])
-		default: // too_old: older than the server's own retention
-			rej.markExpired(keep[x.Index])
-		}
-	}
-	add := store.LogStream{Project: c.project, Group: group, Name: stream}
-	for j := range logs {
-		if refused[j] {
-			continue
-		}
-		ms := logs[j].TimeUnixNano / 1e6
-		if add.Events == 0 || ms < add.FirstEventMillis {
-			add.FirstEventMillis = ms
-		}
-		add.LastEventMillis = max(add.LastEventMillis, ms)
-		add.StoredBytes += int64(len(logs[j].Body.Str))
-		add.Events++
-	}
-	add.LastIngestionMillis = (first + int64(len(logs)) - 1) / 1e6
-	if add.Events > 0 {
-		// The events are committed: a failure here only leaves the figures
-		// behind until the next expiry pass recomputes them.
-		if err := h.b.Meta.RecordLogEvents(ctx, add); err != nil {
-			h.log.Warn("cwlogs: stream figures not updated", "group", group, "stream", stream, "err", err)
-		}
-	}
-	return first + int64(len(logs)) - 1, nil
-}
-
 // resource describes the sender of a group's events: the group is the
 // service (service.name), with OTel's aws.log.* names for group and stream.
 // One value per request, so the store encodes it once.
-func (h *Handler) resource(c *call, group, stream string) model.Resource {
+func (h *Handler) resource(c awsjson.Caller, group, stream string) model.Resource {
 	return model.Resource{Attributes: model.Attributes{
 		{Key: "service.name", Value: model.StringValue(group)},
 		{Key: "cloud.provider", Value: model.StringValue("aws")},
-		{Key: "cloud.region", Value: model.StringValue(c.region)},
+		{Key: "cloud.region", Value: model.StringValue(c.Region)},
 		{Key: "cloud.account.id", Value: model.StringValue(h.cfg.AccountID)},
 		{Key: "aws.log.group.names", Value: model.ArrayValue(model.StringValue(group))},
 		{Key: "aws.log.stream.names", Value: model.ArrayValue(model.StringValue(stream))},
 	}}
-}
-
-// countRejected reports the events refused before submission, so the status
-// page shows that a group's data is being rejected.
-func (h *Handler) countRejected(c *call, group string, counts map[string]int) {
-	for reason, n := range counts {
-		h.b.Sink.Rejected("log", c.project, group, reason, "CloudWatch Logs PutLogEvents: event "+reasonText[reason], n)
-	}
-}
-
-var reasonText = map[string]string{
-	"too_new": "more than 2 hours in the future",
-	"too_old": "older than 14 days",
-	"expired": "older than the log group's retention",
 }

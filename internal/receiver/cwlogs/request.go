@@ -2,28 +2,11 @@ package cwlogs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"strconv"
-	"strings"
 
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
-
-// decode reads a request body (empty means {}) into v.
-func decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return newAPIError("SerializationException", "field %s: expected %s, got a JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return newAPIError("SerializationException", "request body is not valid JSON: %v", err)
-	}
-	return nil
-}
 
 // namesGroup is a request input that names one log group (by
 // logGroupName, or by logGroupName or logGroupIdentifier, as the operation
@@ -43,7 +26,7 @@ func decodeGroup[T any, PT interface {
 	namesGroup
 }](body []byte) (T, string, error) {
 	var in T
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return in, "", err
 	}
 	name, err := PT(&in).group()
@@ -69,13 +52,7 @@ func decodeStream[T any, PT interface {
 // checkLimit validates an optional page size against [1, max] and returns
 // it, or def when unset.
 func checkLimit(member string, limit *int32, max, def int) (int, error) {
-	if limit == nil {
-		return def, nil
-	}
-	if *limit < 1 || int(*limit) > max {
-		return 0, badValue(*limit, member, "Member must have value between 1 and "+strconv.Itoa(max))
-	}
-	return int(*limit), nil
+	return awsjson.Limit(validationCode, member, limit, max, def)
 }
 
 // timeRange converts optional [start, end) epoch milliseconds to nanoseconds
@@ -102,15 +79,15 @@ func timeRange(start, end *int64) (int64, int64, error) {
 
 // logGroup fetches a group of the caller's project, answering with the
 // service's ResourceNotFoundException when it does not exist.
-func (h *Handler) logGroup(ctx context.Context, c *call, name string) (store.LogGroup, error) {
-	g, err := h.b.Meta.LogGroup(ctx, c.project, name)
+func (h *Handler) logGroup(ctx context.Context, c awsjson.Caller, name string) (store.LogGroup, error) {
+	g, err := h.b.Meta.LogGroup(ctx, c.Project, name)
 	return g, groupErr(err)
 }
 
 // requireStream checks that the group and the stream exist, answering with
 // the service's ResourceNotFoundException for the missing one.
-func (h *Handler) requireStream(ctx context.Context, c *call, group, stream string) error {
-	if _, err := h.b.Meta.LogStream(ctx, c.project, group, stream); err == nil {
+func (h *Handler) requireStream(ctx context.Context, c awsjson.Caller, group, stream string) error {
+	if _, err := h.b.Meta.LogStream(ctx, c.Project, group, stream); err == nil {
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err

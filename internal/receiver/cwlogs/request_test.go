@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
 
@@ -15,7 +16,7 @@ func TestRequestChecks(t *testing.T) {
 		if err == nil {
 			return ""
 		}
-		return err.(*apiError).msg
+		return err.(*awsjson.Error).Message
 	}
 	stream := func(body string) error { _, _, _, err := decodeStream[getInput]([]byte(body)); return err }
 	group := func(body string) error { _, _, err := decodeGroup[createGroupInput]([]byte(body)); return err }

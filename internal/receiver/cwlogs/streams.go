@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"lookout/internal/receiver/awsjson"
 	"lookout/internal/store"
 )
 
@@ -17,12 +18,12 @@ type streamInput struct {
 func (in *streamInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 func (in *streamInput) stream() *string        { return in.LogStreamName }
 
-func (h *Handler) createLogStream(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) createLogStream(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, group, stream, err := decodeStream[streamInput](body)
 	if err != nil {
 		return nil, err
 	}
-	err = h.b.Meta.CreateLogStream(ctx, store.LogStream{Project: c.project, Group: group, Name: stream, CreationMillis: h.now().UnixMilli()})
+	err = h.b.Meta.CreateLogStream(ctx, store.LogStream{Project: c.Project, Group: group, Name: stream, CreationMillis: h.now().UnixMilli()})
 	switch {
 	case errors.Is(err, store.ErrExists):
 		return nil, errStreamExists
@@ -32,7 +33,7 @@ func (h *Handler) createLogStream(ctx context.Context, c *call, body []byte) (an
 	return nil, err
 }
 
-func (h *Handler) deleteLogStream(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) deleteLogStream(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, group, stream, err := decodeStream[streamInput](body)
 	if err != nil {
 		return nil, err
@@ -40,11 +41,7 @@ func (h *Handler) deleteLogStream(ctx context.Context, c *call, body []byte) (an
 	if err := h.requireStream(ctx, c, group, stream); err != nil {
 		return nil, err
 	}
-	if err := h.b.Meta.DeleteLogStream(ctx, c.project, group, stream); err != nil {
-		return nil, streamErr(err)
-	}
-	_, err = h.b.Events.DeleteGroupEvents(ctx, c.project, group, stream, 0)
-	return nil, err
+	return nil, streamErr(h.b.Groups.DeleteStream(ctx, c.Project, group, stream))
 }
 
 type describeStreamsInput struct {
@@ -77,7 +74,7 @@ type describeStreamsOutput struct {
 	NextToken  string         `json:"nextToken,omitempty"`
 }
 
-func (h *Handler) describeLogStreams(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) describeLogStreams(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, group, err := decodeGroup[describeStreamsInput](body)
 	if err != nil {
 		return nil, err
@@ -86,7 +83,7 @@ func (h *Handler) describeLogStreams(ctx context.Context, c *call, body []byte) 
 	if err != nil {
 		return nil, err
 	}
-	q := store.LogStreamList{Project: c.project, Group: group, Descending: in.Descending, Limit: limit + 1}
+	q := store.LogStreamList{Project: c.Project, Group: group, Descending: in.Descending, Limit: limit + 1}
 	if in.OrderBy != nil {
 		switch *in.OrderBy {
 		case "LogStreamName":

@@ -1,6 +1,10 @@
 package cwlogs
 
-import "context"
+import (
+	"context"
+
+	"lookout/internal/receiver/awsjson"
+)
 
 // Tag limits of the service.
 const (
@@ -11,7 +15,7 @@ const (
 
 func checkTags(tags map[string]string) error {
 	if len(tags) > maxTags {
-		return newAPIError("LimitExceededException", "a log group can have at most %d tags", maxTags)
+		return awsjson.Errorf("LimitExceededException", "a log group can have at most %d tags", maxTags)
 	}
 	for k, v := range tags {
 		if len(k) < 1 || len(k) > maxTagKeyLen {
@@ -60,7 +64,7 @@ func arnGroup(arn string) (string, error) {
 	return name, checkGroupName("resourceArn", name)
 }
 
-func (h *Handler) tagResource(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) tagResource(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
@@ -68,7 +72,7 @@ func (h *Handler) tagResource(ctx context.Context, c *call, body []byte) (any, e
 	return nil, h.addTags(ctx, c, name, in.Tags)
 }
 
-func (h *Handler) addTags(ctx context.Context, c *call, name string, tags map[string]string) error {
+func (h *Handler) addTags(ctx context.Context, c awsjson.Caller, name string, tags map[string]string) error {
 	if len(tags) == 0 {
 		return invalidParam("tags must hold at least one tag")
 	}
@@ -86,20 +90,20 @@ func (h *Handler) addTags(ctx context.Context, c *call, name string, tags map[st
 		}
 	}
 	if n > maxTags {
-		return newAPIError("LimitExceededException", "a log group can have at most %d tags", maxTags)
+		return awsjson.Errorf("LimitExceededException", "a log group can have at most %d tags", maxTags)
 	}
-	return groupErr(h.b.Meta.TagLogGroup(ctx, c.project, name, tags))
+	return groupErr(h.b.Meta.TagLogGroup(ctx, c.Project, name, tags))
 }
 
-func (h *Handler) untagResource(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) untagResource(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.project, name, in.TagKeys))
+	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.Project, name, in.TagKeys))
 }
 
-func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) listTagsForResource(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[tagResourceInput](body)
 	if err != nil {
 		return nil, err
@@ -107,7 +111,7 @@ func (h *Handler) listTagsForResource(ctx context.Context, c *call, body []byte)
 	return h.listTags(ctx, c, name)
 }
 
-func (h *Handler) listTags(ctx context.Context, c *call, name string) (any, error) {
+func (h *Handler) listTags(ctx context.Context, c awsjson.Caller, name string) (any, error) {
 	g, err := h.logGroup(ctx, c, name)
 	if err != nil {
 		return nil, err
@@ -120,7 +124,7 @@ func (h *Handler) listTags(ctx context.Context, c *call, name string) (any, erro
 
 // The deprecated tagging calls, still used by older tools.
 
-func (h *Handler) tagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) tagLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[tagGroupInput](body)
 	if err != nil {
 		return nil, err
@@ -128,15 +132,15 @@ func (h *Handler) tagLogGroup(ctx context.Context, c *call, body []byte) (any, e
 	return nil, h.addTags(ctx, c, name, in.Tags)
 }
 
-func (h *Handler) untagLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) untagLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[untagGroupInput](body)
 	if err != nil {
 		return nil, err
 	}
-	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.project, name, in.Tags))
+	return nil, groupErr(h.b.Meta.UntagLogGroup(ctx, c.Project, name, in.Tags))
 }
 
-func (h *Handler) listTagsLogGroup(ctx context.Context, c *call, body []byte) (any, error) {
+func (h *Handler) listTagsLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
 	if err != nil {
 		return nil, err

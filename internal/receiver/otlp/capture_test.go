@@ -5,9 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
+
 	"lookout/internal/model"
+	"lookout/internal/otlpconv"
 )
 
 var updateNode = flag.Bool("update-node", false,
@@ -44,9 +48,12 @@ func TestCaptureNodePayloads(t *testing.T) {
 // TestNodePayloads decodes the captured JS exporter bodies through the
 // handler and checks the values that JSON encodes differently from protobuf.
 func TestNodePayloads(t *testing.T) {
-	for _, tt := range []struct{ path, file string }{{PathTraces, "traces_node_sdk.json"}, {PathLogs, "logs_node_sdk.json"}} {
+	for _, tt := range []struct {
+		path, file string
+		items      int
+	}{{PathTraces, "traces_node_sdk.json", 2}, {PathLogs, "logs_node_sdk.json", 2}, {PathMetrics, "metrics_node_sdk.json", 4}} {
 		runScenario(t, scenario{name: tt.file, path: tt.path, header: map[string]string{"Content-Type": "application/json"},
-			body: testdata(t, tt.file), wantStatus: 200, wantItems: 2})
+			body: testdata(t, tt.file), wantStatus: 200, wantItems: tt.items})
 	}
 	spans := decodeJSONSpans(t, testdata(t, "traces_node_sdk.json"))
 	byName := map[string]model.Span{}
@@ -76,5 +83,41 @@ func TestNodePayloads(t *testing.T) {
 	}
 	if logs[1].EventName != "checkout.failed" || logs[1].Body.Kind != model.KindMap {
 		t.Errorf("log 1 %+v", logs[1])
+	}
+}
+
+// TestNodeMetricsPayload checks the metrics the JS SDK sends by default
+// (cumulative; integers as doubles) as the model holds them.
+func TestNodeMetricsPayload(t *testing.T) {
+	var req colmetricspb.ExportMetricsServiceRequest
+	if err := unmarshal(ctJSON, testdata(t, "metrics_node_sdk.json"), &req, func() error { return fixMetricIDs(&req) }); err != nil {
+		t.Fatal(err)
+	}
+	points, rej := otlpconv.MetricsFromProto("p", req.ResourceMetrics)
+	if len(rej) != 0 || len(points) != 4 {
+		t.Fatalf("points %d, rejected %+v", len(points), rej)
+	}
+	byName := map[string]model.MetricPoint{}
+	for _, p := range points {
+		byName[p.Name] = p
+		if p.Service() != "frontend" || p.Scope.Name != "lookout-node-capture" || p.TimeUnixNano == 0 || p.StartUnixNano > p.TimeUnixNano {
+			t.Errorf("point %s: %+v", p.Name, p)
+		}
+	}
+	cum := model.TemporalityCumulative
+	if o := byName["shop.orders"]; o.Type != model.MetricSum || !o.Monotonic || o.Temporality != cum || o.Number.Float() != 5 ||
+		o.Unit != "{order}" || o.Description != "orders placed" {
+		t.Errorf("counter %+v", o)
+	}
+	if d := byName["shop.queue.depth"]; d.Type != model.MetricSum || d.Monotonic || d.Number.Float() != -4 {
+		t.Errorf("up-down counter %+v", d)
+	}
+	if g := byName["shop.cpu.temp"]; g.Type != model.MetricGauge || g.Number.Float() != 41.25 || g.Unit != "Cel" {
+		t.Errorf("gauge %+v", g)
+	}
+	h := byName["shop.latency"]
+	if h.Type != model.MetricHistogram || h.Temporality != cum || h.Count != 4 || h.Sum != 605 || h.Min != 5 || h.Max != 500 ||
+		!reflect.DeepEqual(h.Bounds, []float64{10, 100}) || !reflect.DeepEqual(h.BucketCounts, []uint64{1, 2, 1}) {
+		t.Errorf("histogram %+v", h)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"lookout/internal/loglevel"
@@ -44,6 +45,12 @@ func (r *Receiver) exportLogs(ctx context.Context, project string, rls []*logspb
 	return r.export(ctx, kindLog, project, rej, len(logs)+len(rej), &model.Batch{Logs: logs})
 }
 
+// exportMetrics converts and submits one request's data points.
+func (r *Receiver) exportMetrics(ctx context.Context, project string, rms []*metricspb.ResourceMetrics) (outcome, error) {
+	points, rej := otlpconv.MetricsFromProto(project, rms)
+	return r.export(ctx, kindMetric, project, rej, len(points)+len(rej), &model.Batch{Metrics: points})
+}
+
 func (r *Receiver) export(ctx context.Context, kind, project string, rej []otlpconv.Rejection, total int, b *model.Batch) (outcome, error) {
 	msgs := make([]string, 0, min(len(rej), maxMessages))
 	for _, x := range rej {
@@ -60,7 +67,7 @@ func (r *Receiver) export(ctx context.Context, kind, project string, rej []otlpc
 	}
 	res, err := r.sink.Submit(ctx, b)
 	if err != nil {
-		return outcome{}, fmt.Errorf("submit %d %ss: %w", b.Len(), kind, err)
+		return outcome{}, fmt.Errorf("submit %d %s: %w", b.Len(), plural(kind, b.Len()), err)
 	}
 	n := len(rej)
 	for _, x := range res.Rejected {
@@ -91,8 +98,11 @@ func summarize(kind string, n, total int, msgs []string) string {
 }
 
 func plural(kind string, n int) string {
-	if kind == kindLog {
+	switch kind {
+	case kindLog:
 		kind = "log record"
+	case kindMetric:
+		kind = "data point"
 	}
 	if n == 1 {
 		return kind

@@ -57,3 +57,11 @@ func FuzzDecodeLogsProto(f *testing.F) {
 func FuzzDecodeLogsJSON(f *testing.F) {
 	fuzzHandler(f, PathLogs, ctJSON, testdata(f, "logs_handwritten.json"))
 }
+
+func FuzzDecodeMetricsProto(f *testing.F) {
+	fuzzHandler(f, PathMetrics, ctProtobuf, captured(f, "metrics_go_sdk.pb"), histogramsRequest(f, 3, 1))
+}
+
+func FuzzDecodeMetricsJSON(f *testing.F) {
+	fuzzHandler(f, PathMetrics, ctJSON, testdata(f, "metrics_handwritten.json"), []byte(`{"resourceMetrics":[{}]}`))
+}

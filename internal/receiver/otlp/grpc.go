@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -21,7 +22,8 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// registerGRPC registers the OTLP TraceService and LogsService on s, which
+// registerGRPC registers the OTLP TraceService, LogsService and
+// MetricsService on s, which
 // must be built with grpcServerOptions: their methods take the message
 // undecoded, so that it is charged before decoding and a malformed one is
 // answered InvalidArgument (grpc-go's own decoding answers Internal).
@@ -29,7 +31,8 @@ func (r *Receiver) registerGRPC(s grpc.ServiceRegistrar) {
 	for _, d := range []struct {
 		desc grpc.ServiceDesc
 		kind string
-	}{{coltracepb.TraceService_ServiceDesc, kindSpan}, {collogspb.LogsService_ServiceDesc, kindLog}} {
+	}{{coltracepb.TraceService_ServiceDesc, kindSpan}, {collogspb.LogsService_ServiceDesc, kindLog},
+		{colmetricspb.MetricsService_ServiceDesc, kindMetric}} {
 		sd := d.desc
 		sd.Methods = []grpc.MethodDesc{{MethodName: "Export", Handler: r.exportMethod(d.kind, "/"+sd.ServiceName+"/Export")}}
 		sd.Streams = nil
@@ -106,38 +109,13 @@ func (r *Receiver) exportGRPC(ctx context.Context, kind string, raw *rawMessage)
 		return nil, r.grpcError(err)
 	}
 	buf := raw.data.MaterializeToBuffer(mem.DefaultBufferPool())
-	var (
-		out outcome
-		err error
-	)
-	if kind == kindSpan {
-		var m coltracepb.ExportTraceServiceRequest
-		err = protoUnmarshal.Unmarshal(buf.ReadOnlyData(), &m)
-		buf.Free()
-		if err != nil {
-			return nil, r.malformedGRPC(kind, project, err)
-		}
-		if out, err = r.exportTraces(ctx, project, m.ResourceSpans); err != nil {
-			return nil, r.grpcError(err)
-		}
-		resp := &coltracepb.ExportTraceServiceResponse{}
-		if out.rejected > 0 {
-			resp.PartialSuccess = &coltracepb.ExportTracePartialSuccess{RejectedSpans: out.rejected, ErrorMessage: out.message}
-		}
-		return resp, nil
+	resp, err := r.exportMessage(ctx, kind, project, ctProtobuf, buf.ReadOnlyData(), buf.Free)
+	var mal *malformedError
+	if errors.As(err, &mal) {
+		return nil, r.malformedGRPC(kind, project, mal)
 	}
-	var m collogspb.ExportLogsServiceRequest
-	err = protoUnmarshal.Unmarshal(buf.ReadOnlyData(), &m)
-	buf.Free()
 	if err != nil {
-		return nil, r.malformedGRPC(kind, project, err)
-	}
-	if out, err = r.exportLogs(ctx, project, m.ResourceLogs); err != nil {
 		return nil, r.grpcError(err)
-	}
-	resp := &collogspb.ExportLogsServiceResponse{}
-	if out.rejected > 0 {
-		resp.PartialSuccess = &collogspb.ExportLogsPartialSuccess{RejectedLogRecords: out.rejected, ErrorMessage: out.message}
 	}
 	return resp, nil
 }
@@ -145,7 +123,7 @@ func (r *Receiver) exportGRPC(ctx context.Context, kind string, raw *rawMessage)
 // malformedGRPC reports and answers a message that is not the request's
 // protobuf type: InvalidArgument, which OTLP clients do not retry.
 func (r *Receiver) malformedGRPC(kind, project string, err error) error {
-	msg := strings.ToValidUTF8("malformed OTLP protobuf: "+err.Error(), "\uFFFD")
+	msg := strings.ToValidUTF8(err.Error(), "\uFFFD")
 	r.observe(kind, project, "", "malformed", msg, 1)
 	return status.Error(codes.InvalidArgument, msg)
 }

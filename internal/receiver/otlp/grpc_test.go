@@ -7,8 +7,10 @@ import (
 	"time"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -124,6 +126,48 @@ func TestGRPCLogsPartialSuccess(t *testing.T) {
 	}
 }
 
+// TestGRPCMetrics exports metrics over gRPC: a partial success names the
+// refused point, all points refused is InvalidArgument, an overloaded sink
+// Unavailable with RetryInfo.
+func TestGRPCMetrics(t *testing.T) {
+	var req colmetricspb.ExportMetricsServiceRequest
+	if err := proto.Unmarshal(captured(t, "metrics_go_sdk.pb"), &req); err != nil {
+		t.Fatal(err)
+	}
+	sm := req.ResourceMetrics[0].ScopeMetrics[0]
+	sm.Metrics = append(sm.Metrics, &metricspb.Metric{Name: "broken", Data: &metricspb.Metric_Gauge{Gauge: &metricspb.Gauge{
+		DataPoints: []*metricspb.NumberDataPoint{{TimeUnixNano: 1, Exemplars: []*metricspb.Exemplar{{SpanId: []byte{1}}}}}}}})
+	r, sink, _ := startReceiver(t, nil)
+	client := colmetricspb.NewMetricsServiceClient(dial(t, r))
+	resp, err := client.Export(context.Background(), &req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := resp.GetPartialSuccess()
+	if ps.GetRejectedDataPoints() != 1 || !strings.Contains(ps.GetErrorMessage(), "1 of 8 data points rejected: data point ") ||
+		!strings.Contains(ps.GetErrorMessage(), `"broken"`) ||
+		!strings.Contains(ps.GetErrorMessage(), "exemplar 0: span_id must be empty or 8 bytes, got 1") {
+		t.Errorf("partial success %v", ps)
+	}
+	if n := len(sink.Metrics()); n != 7 {
+		t.Errorf("sink got %d points, want 7", n)
+	}
+
+	only := &colmetricspb.ExportMetricsServiceRequest{ResourceMetrics: []*metricspb.ResourceMetrics{{
+		ScopeMetrics: []*metricspb.ScopeMetrics{{Metrics: sm.Metrics[len(sm.Metrics)-1:]}}}}}
+	_, err = client.Export(context.Background(), only)
+	if st := status.Convert(err); st.Code() != codes.InvalidArgument || !strings.Contains(st.Message(), "1 of 1 data point rejected") {
+		t.Errorf("all refused: %v", err)
+	}
+
+	sink.FailWith(errRetry)
+	_, err = client.Export(context.Background(), &req)
+	st := status.Convert(err)
+	if st.Code() != codes.Unavailable || len(st.Details()) != 1 {
+		t.Errorf("overloaded: %v %v", err, st.Details())
+	}
+}
+
 func dial(t *testing.T, r *Receiver) *grpc.ClientConn {
 	t.Helper()
 	conn, err := grpc.NewClient(r.GRPCAddr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -153,8 +197,9 @@ func (bytesCodec) Name() string { return "proto" }
 // what is not the request type is refused InvalidArgument, never Internal.
 func TestGRPCRawMessages(t *testing.T) {
 	const (
-		traces = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
-		logs   = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+		traces  = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+		logs    = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+		metrics = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
 	)
 	tests := []struct {
 		name         string
@@ -167,7 +212,11 @@ func TestGRPCRawMessages(t *testing.T) {
 	}{
 		{name: "valid traces", method: traces, body: spansRequest(t, goodID), wantItems: 1},
 		{name: "valid logs", method: logs, body: captured(t, "logs_go_sdk.pb"), wantItems: 5},
+		{name: "valid metrics", method: metrics, body: captured(t, "metrics_go_sdk.pb"), wantItems: 7},
 		{name: "empty", method: traces},
+		{name: "empty metrics", method: metrics},
+		{name: "metrics as text", method: metrics, body: []byte(`{"resourceMetrics": []}`), wantCode: codes.InvalidArgument,
+			wantMessage: "malformed OTLP protobuf", wantObserved: "metric/malformed"},
 		{name: "truncated field", method: traces, body: []byte("\x0a\xff\xff\xff"), wantCode: codes.InvalidArgument,
 			wantMessage: "malformed OTLP protobuf", wantObserved: "span/malformed"},
 		{name: "text", method: logs, body: []byte(`{"resourceLogs": []}`), wantCode: codes.InvalidArgument,
@@ -187,7 +236,7 @@ func TestGRPCRawMessages(t *testing.T) {
 			if got := strings.Join(obs.seen, ","); got != tt.wantObserved {
 				t.Errorf("observed %q, want %q", got, tt.wantObserved)
 			}
-			if n := len(sink.Spans()) + len(sink.Logs()); n != tt.wantItems {
+			if n := len(sink.Spans()) + len(sink.Logs()) + len(sink.Metrics()); n != tt.wantItems {
 				t.Errorf("sink got %d items, want %d", n, tt.wantItems)
 			}
 		})

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -25,11 +23,12 @@ import (
 
 // OTLP/HTTP paths.
 const (
-	PathTraces = "/v1/traces"
-	PathLogs   = "/v1/logs"
+	PathTraces  = "/v1/traces"
+	PathLogs    = "/v1/logs"
+	PathMetrics = "/v1/metrics"
 )
 
-// Handler serves OTLP/HTTP: POST /v1/traces and /v1/logs with protobuf or
+// Handler serves OTLP/HTTP: POST /v1/traces, /v1/logs and /v1/metrics with protobuf or
 // JSON bodies, optionally gzip-compressed, plus CORS preflight requests. Any
 // other path is answered 404, so it can be mounted at the root of a mux or
 // under "/v1/".
@@ -46,8 +45,11 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		kind = kindSpan
 	case PathLogs:
 		kind = kindLog
+	case PathMetrics:
+		kind = kindMetric
 	default:
-		http.Error(w, fmt.Sprintf("no OTLP endpoint at %q: use %s or %s", req.URL.Path, PathTraces, PathLogs), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("no OTLP endpoint at %q: use %s, %s or %s", req.URL.Path, PathTraces, PathLogs, PathMetrics),
+			http.StatusNotFound)
 		return
 	}
 	if r.cors.handle(w, req) {
@@ -81,40 +83,11 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		r.refuse(w, ct, kind, project, err)
 		return
 	}
-	var (
-		out  outcome
-		resp proto.Message
-	)
-	if kind == kindSpan {
-		var m coltracepb.ExportTraceServiceRequest
-		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixTraceIDs(&m) })
-		putBuffer(buf)
-		if err != nil {
-			r.refuse(w, ct, kind, project, &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: err.Error()})
-			return
-		}
-		if out, err = r.exportTraces(req.Context(), project, m.ResourceSpans); err == nil {
-			tr := &coltracepb.ExportTraceServiceResponse{}
-			if out.rejected > 0 {
-				tr.PartialSuccess = &coltracepb.ExportTracePartialSuccess{RejectedSpans: out.rejected, ErrorMessage: out.message}
-			}
-			resp = tr
-		}
-	} else {
-		var m collogspb.ExportLogsServiceRequest
-		err = unmarshal(ct, buf.Bytes(), &m, func() error { return fixLogIDs(&m) })
-		putBuffer(buf)
-		if err != nil {
-			r.refuse(w, ct, kind, project, &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: err.Error()})
-			return
-		}
-		if out, err = r.exportLogs(req.Context(), project, m.ResourceLogs); err == nil {
-			lr := &collogspb.ExportLogsServiceResponse{}
-			if out.rejected > 0 {
-				lr.PartialSuccess = &collogspb.ExportLogsPartialSuccess{RejectedLogRecords: out.rejected, ErrorMessage: out.message}
-			}
-			resp = lr
-		}
+	resp, err := r.exportMessage(req.Context(), kind, project, ct, buf.Bytes(), func() { putBuffer(buf) })
+	var mal *malformedError
+	if errors.As(err, &mal) {
+		r.refuse(w, ct, kind, project, &bodyError{status: http.StatusBadRequest, reason: "malformed", msg: mal.Error()})
+		return
 	}
 	if err != nil {
 		r.httpError(w, ct, err)

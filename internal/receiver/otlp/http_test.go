@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -64,6 +66,24 @@ func spansRequest(t testing.TB, ids ...[2][]byte) []byte {
 	return b
 }
 
+// histogramsRequest marshals one histogram metric with a point per entry
+// of buckets, each with that many bucket counts for two bounds (valid: 0 or 3).
+func histogramsRequest(t testing.TB, buckets ...int) []byte {
+	t.Helper()
+	var points []*metricspb.HistogramDataPoint
+	for _, n := range buckets {
+		points = append(points, &metricspb.HistogramDataPoint{TimeUnixNano: 1, Count: uint64(n),
+			ExplicitBounds: []float64{1, 2}, BucketCounts: make([]uint64, n)})
+	}
+	b, err := proto.Marshal(&colmetricspb.ExportMetricsServiceRequest{ResourceMetrics: []*metricspb.ResourceMetrics{
+		{ScopeMetrics: []*metricspb.ScopeMetrics{{Metrics: []*metricspb.Metric{{Name: "latency",
+			Data: &metricspb.Metric_Histogram{Histogram: &metricspb.Histogram{DataPoints: points}}}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 var (
 	goodID = [2][]byte{bytes.Repeat([]byte{1}, 16), bytes.Repeat([]byte{2}, 8)}
 	noIDs  = [2][]byte{nil, nil}
@@ -80,7 +100,7 @@ type scenario struct {
 	wantHeader   map[string]string
 	wantMessage  string // in the google.rpc.Status or partial-success message, or plain body
 	wantRejected int64
-	wantItems    int      // spans + logs the sink received
+	wantItems    int      // spans + logs + metric points the sink received
 	wantObserved []string // kind/reason reported to the observer
 }
 
@@ -158,7 +178,46 @@ func TestHTTPScenarios(t *testing.T) {
 			sink: func(s *recordingSink) { s.FailWith(errPermanent) }, wantStatus: 500, wantMessage: "disk is on fire"},
 		{name: "wrong method", method: "GET", path: PathTraces, wantStatus: 405,
 			wantHeader: map[string]string{"Allow": "POST, OPTIONS"}, wantMessage: "method GET not allowed"},
-		{name: "unknown path", path: "/v1/metrics", header: pb, wantStatus: 404, wantMessage: `no OTLP endpoint at "/v1/metrics"`},
+		{name: "unknown path", path: "/v1/profiles", header: pb, wantStatus: 404,
+			wantMessage: `no OTLP endpoint at "/v1/profiles": use /v1/traces, /v1/logs or /v1/metrics`},
+		{name: "protobuf metrics", path: PathMetrics, header: pb, body: captured(t, "metrics_go_sdk.pb"),
+			wantStatus: 200, wantHeader: map[string]string{"Content-Type": "application/x-protobuf"}, wantItems: 7},
+		{name: "gzip metrics", path: PathMetrics, header: with(pb, "Content-Encoding", "gzip"),
+			body: gzipped(captured(t, "metrics_go_sdk.pb")), wantStatus: 200, wantItems: 7},
+		{name: "json metrics", path: PathMetrics, header: js, body: testdata(t, "metrics_handwritten.json"),
+			wantStatus: 200, wantHeader: map[string]string{"Content-Type": "application/json"}, wantItems: 5},
+		{name: "json metrics gzip", path: PathMetrics, header: with(js, "Content-Encoding", "gzip"),
+			body: gzipped(testdata(t, "metrics_handwritten.json")), wantStatus: 200, wantItems: 5},
+		{name: "empty metrics request", path: PathMetrics, header: js, body: []byte(`{"resourceMetrics":[]}`), wantStatus: 200},
+		{name: "malformed metrics", path: PathMetrics, header: pb, body: []byte("\x0a\xff\xff\xff"),
+			wantStatus: 400, wantMessage: "malformed OTLP protobuf", wantObserved: []string{"metric/malformed"}},
+		{name: "malformed json metrics", path: PathMetrics, header: js, body: []byte(`{"resourceMetrics":{}}`),
+			wantStatus: 400, wantMessage: "malformed OTLP/JSON", wantObserved: []string{"metric/malformed"}},
+		{name: "json exemplar id not hex", path: PathMetrics, header: js,
+			body:       []byte(`{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{"dataPoints":[{"exemplars":[{"spanId":"eee19b7ec3c1b1zz"}]}]}}]}]}]}`),
+			wantStatus: 400, wantMessage: `resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0].exemplars[0].spanId`},
+		{name: "some points invalid", path: PathMetrics, header: pb, body: histogramsRequest(t, 3, 2, 0),
+			wantStatus: 200, wantRejected: 1, wantItems: 2,
+			wantMessage:  `1 of 3 data points rejected: data point 1 "latency": 2 bucket_counts for 2 explicit_bounds, want 3 or none`,
+			wantObserved: []string{"metric/invalid_histogram"}},
+		{name: "all points invalid", path: PathMetrics, header: pb, body: histogramsRequest(t, 1),
+			wantStatus: 400, wantMessage: `1 of 1 data point rejected: data point 0 "latency"`},
+		{name: "pipeline refuses some points", path: PathMetrics, header: js, body: testdata(t, "metrics_handwritten.json"),
+			sink: func(s *recordingSink) {
+				s.Result = func(*model.Batch) pipeline.Result {
+					return pipeline.Result{Rejected: []pipeline.Rejection{{Kind: "metric", Index: 3, Message: "data point 3: too old"},
+						{Kind: "span", Index: 0, Message: "not counted"}}}
+				}
+			},
+			wantStatus: 200, wantRejected: 1, wantItems: 5, wantMessage: "1 of 5 data points rejected: data point 3: too old"},
+		{name: "retryable sink metrics", path: PathMetrics, header: pb, body: captured(t, "metrics_go_sdk.pb"),
+			sink: func(s *recordingSink) { s.FailWith(errRetry) }, wantStatus: 503,
+			wantHeader: map[string]string{"Retry-After": "1"}, wantMessage: "submit 7 data points: ingest queue is full"},
+		{name: "oversize metrics", path: PathMetrics, header: pb, body: make([]byte, 1<<20+1), config: small,
+			wantStatus: 413, wantObserved: []string{"metric/too_large"}},
+		{name: "cors preflight metrics", method: "OPTIONS", path: PathMetrics,
+			header:     map[string]string{"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+			wantStatus: 204, wantHeader: map[string]string{"Access-Control-Allow-Origin": "*"}},
 		{name: "cors preflight", method: "OPTIONS", path: PathTraces,
 			header: map[string]string{"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
 				"Access-Control-Request-Headers": "content-type"},
@@ -222,7 +281,7 @@ func runScenario(t *testing.T, tt scenario) {
 	if rejected != tt.wantRejected {
 		t.Errorf("rejected %d, want %d", rejected, tt.wantRejected)
 	}
-	if n := len(sink.Spans()) + len(sink.Logs()); n != tt.wantItems {
+	if n := len(sink.Spans()) + len(sink.Logs()) + len(sink.Metrics()); n != tt.wantItems {
 		t.Errorf("sink got %d items, want %d", n, tt.wantItems)
 	}
 	if tt.wantObserved != nil && strings.Join(obs.seen, ",") != strings.Join(tt.wantObserved, ",") {
@@ -259,6 +318,13 @@ func replyMessage(t *testing.T, path string, status int, ct string, body []byte)
 			t.Errorf("status code %v, want %v", codes.Code(st.Code), want)
 		}
 		return st.Message, 0
+	}
+	if path == PathMetrics {
+		var resp colmetricspb.ExportMetricsServiceResponse
+		if err := unmarshal(body, &resp); err != nil {
+			t.Fatalf("reply: %v", err)
+		}
+		return resp.GetPartialSuccess().GetErrorMessage(), resp.GetPartialSuccess().GetRejectedDataPoints()
 	}
 	if path == PathLogs {
 		var resp collogspb.ExportLogsServiceResponse

@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 )
 
 // OTLP/JSON writes trace and span ids as hex strings, while protojson decodes
@@ -85,6 +87,68 @@ func fixLogIDs(req *collogspb.ExportLogsServiceRequest) error {
 					return fmt.Errorf("resourceLogs[%d].scopeLogs[%d].logRecords[%d].spanId: %w", i, j, k, err)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// fixMetricIDs decodes the ids of every exemplar (summaries have none).
+func fixMetricIDs(req *colmetricspb.ExportMetricsServiceRequest) error {
+	for i, rm := range req.ResourceMetrics {
+		for j, sm := range rm.GetScopeMetrics() {
+			for k, m := range sm.GetMetrics() {
+				at := func(l int, points string, n int, field string) string {
+					return fmt.Sprintf("resourceMetrics[%d].scopeMetrics[%d].metrics[%d].%s.dataPoints[%d].exemplars[%d].%s",
+						i, j, k, points, l, n, field)
+				}
+				var err error
+				switch d := m.GetData().(type) {
+				case *metricspb.Metric_Gauge:
+					for l, p := range d.Gauge.GetDataPoints() {
+						err = fixExemplarIDs(p.GetExemplars(), func(n int, f string) string { return at(l, "gauge", n, f) })
+						if err != nil {
+							return err
+						}
+					}
+				case *metricspb.Metric_Sum:
+					for l, p := range d.Sum.GetDataPoints() {
+						err = fixExemplarIDs(p.GetExemplars(), func(n int, f string) string { return at(l, "sum", n, f) })
+						if err != nil {
+							return err
+						}
+					}
+				case *metricspb.Metric_Histogram:
+					for l, p := range d.Histogram.GetDataPoints() {
+						err = fixExemplarIDs(p.GetExemplars(), func(n int, f string) string { return at(l, "histogram", n, f) })
+						if err != nil {
+							return err
+						}
+					}
+				case *metricspb.Metric_ExponentialHistogram:
+					for l, p := range d.ExponentialHistogram.GetDataPoints() {
+						err = fixExemplarIDs(p.GetExemplars(), func(n int, f string) string { return at(l, "exponentialHistogram", n, f) })
+						if err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func fixExemplarIDs(es []*metricspb.Exemplar, at func(n int, field string) string) error {
+	for n, e := range es {
+		if e == nil {
+			continue
+		}
+		var err error
+		if e.TraceId, err = hexID(e.TraceId, 16); err != nil {
+			return fmt.Errorf("%s: %w", at(n, "traceId"), err)
+		}
+		if e.SpanId, err = hexID(e.SpanId, 8); err != nil {
+			return fmt.Errorf("%s: %w", at(n, "spanId"), err)
 		}
 	}
 	return nil

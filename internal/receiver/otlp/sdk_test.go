@@ -7,9 +7,12 @@ import (
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"lookout/internal/model"
@@ -82,6 +85,38 @@ func TestSDKExporters(t *testing.T) {
 				t.Fatalf("export: %v", err)
 			}
 			otlptest.CheckLogs(t, model.DefaultProject, sink.Logs())
+		})
+	}
+	metricExporters := []struct {
+		name string
+		new  func(r *Receiver) (sdkmetric.Exporter, error)
+	}{
+		{"otlpmetricgrpc", func(r *Receiver) (sdkmetric.Exporter, error) {
+			return otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpoint(r.GRPCAddr().String()), otlpmetricgrpc.WithInsecure())
+		}},
+		{"otlpmetricgrpc gzip", func(r *Receiver) (sdkmetric.Exporter, error) {
+			return otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpoint(r.GRPCAddr().String()), otlpmetricgrpc.WithInsecure(),
+				otlpmetricgrpc.WithCompressor("gzip"))
+		}},
+		{"otlpmetrichttp", func(r *Receiver) (sdkmetric.Exporter, error) {
+			return otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpoint(r.HTTPAddr().String()), otlpmetrichttp.WithInsecure())
+		}},
+		{"otlpmetrichttp gzip", func(r *Receiver) (sdkmetric.Exporter, error) {
+			return otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpoint(r.HTTPAddr().String()), otlpmetrichttp.WithInsecure(),
+				otlpmetrichttp.WithCompression(otlpmetrichttp.GzipCompression))
+		}},
+	}
+	for _, tt := range metricExporters {
+		t.Run(tt.name, func(t *testing.T) {
+			r, sink, _ := startReceiver(t, nil)
+			exp, err := tt.new(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := otlptest.EmitMetrics(ctx, exp); err != nil {
+				t.Fatalf("export: %v", err)
+			}
+			otlptest.CheckMetrics(t, model.DefaultProject, sink.Metrics())
 		})
 	}
 }

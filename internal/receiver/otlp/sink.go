@@ -1,4 +1,4 @@
-// Package otlp receives OTLP traces and logs over gRPC and HTTP (protobuf and
+// Package otlp receives OTLP traces, logs and metrics over gRPC and HTTP (protobuf and
 // JSON), converts them to the model and hands each request to a Sink as one
 // batch. It replies only after the sink has committed, with the status codes
 // and partial-success answers the OTLP specification prescribes.
@@ -22,7 +22,7 @@ type Sink interface {
 }
 
 // Observer is told about items refused before they reached the sink, so they
-// show in metrics and on the status page. kind is "span" or "log"; service is
+// show in metrics and on the status page. kind is "span", "log" or "metric"; service is
 // empty when unknown. A request that could not be decoded at all counts as
 // n=1 with an empty service. *pipeline.Pipeline implements it.
 type Observer interface {
@@ -31,8 +31,9 @@ type Observer interface {
 
 // Item kinds as the pipeline and the tally name them.
 const (
-	kindSpan = "span"
-	kindLog  = "log"
+	kindSpan   = "span"
+	kindLog    = "log"
+	kindMetric = "metric" // one data point
 )
 
 // headers is what projectFor reads: http.Header and grpcHeaders both fit.

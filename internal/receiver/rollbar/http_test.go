@@ -20,7 +20,7 @@ func TestHTTPScenarios(t *testing.T) {
 	ctx := context.Background()
 	tokens := map[string]string{}
 	for _, scope := range errortrack.AllScopes {
-		_, secret, err := IssueToken(ctx, e.store, model.DefaultProject, scope, scope)
+		_, secret, err := errortrack.IssueToken(ctx, e.store, model.DefaultProject, scope, scope)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,9 @@
 // Package rollbar speaks Rollbar's API: it ingests error reports sent by the
 // official notifiers to POST /api/1/item/ and serves Rollbar's read API
-// (items, instances, PATCH of an item), plus Lookout's own JSON routes that
-// link errors to traces and manage projects and tokens. It translates the
-// wire protocol only: grouping, item writes and lifecycle rules are package
-// errortrack's, storage is the stores'.
+// (items, instances, PATCH of an item). It translates the wire protocol
+// only: grouping, item writes, lifecycle rules and access tokens are
+// package errortrack's, storage is the stores'; Lookout's own JSON routes
+// for errors (the errors of a trace, projects, tokens) are package api's.
 package rollbar
 
 import (
@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"lookout/internal/errortrack"
@@ -42,12 +41,23 @@ type Editor interface {
 	PatchItem(ctx context.Context, project string, id int64, p errortrack.Patch) (model.Item, error)
 }
 
-// Deps are what a Receiver talks to. Every field is required.
+// Tokens checks access tokens; errortrack.Tokens implements it.
+type Tokens interface {
+	// AnyExist reports whether any project has a token yet.
+	AnyExist(ctx context.Context) (bool, error)
+	// Lookup finds a token by its secret; store.ErrNotFound when none.
+	Lookup(ctx context.Context, secret string) (model.AccessToken, error)
+}
+
+// Deps are what a Receiver talks to. Every field but Tokens is required.
 type Deps struct {
 	Ingest   Ingest             // reports in
 	Edit     Editor             // PATCH of an item
 	Items    store.ErrorReader  // the read API
-	Projects store.ProjectStore // projects and access tokens
+	Projects store.ProjectStore // project ids
+	// Tokens checks the requests' tokens; nil: an errortrack.Tokens over
+	// Projects, on Config.Now. Share the server's, which issues tokens.
+	Tokens Tokens
 }
 
 // Receiver is safe for concurrent use. Build it with New and mount it
@@ -57,14 +67,12 @@ type Receiver struct {
 	ingest Ingest
 	edit   Editor
 	items  store.ErrorReader
-	store  store.ProjectStore // tokens (auth.go) and projects
+	store  store.ProjectStore // project ids
+	tokens Tokens
 	log    *slog.Logger
 	now    func() time.Time
 
-	haveTokens    atomic.Bool  // once true, stays true: tokens are never deleted
-	recheckTokens atomic.Int64 // unix nanos: when to count tokens again
-	tokens        sync.Map     // hash → model.AccessToken
-	openOnce      sync.Once
+	openOnce sync.Once // the notice that loopback is open
 }
 
 // New builds the receiver.
@@ -75,7 +83,7 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 	if d.Ingest == nil || d.Edit == nil || d.Items == nil || d.Projects == nil {
 		return nil, errors.New("rollbar: ingest, editor, item reader and project store are required")
 	}
-	r := &Receiver{cfg: cfg, ingest: d.Ingest, edit: d.Edit, items: d.Items, store: d.Projects,
+	r := &Receiver{cfg: cfg, ingest: d.Ingest, edit: d.Edit, items: d.Items, store: d.Projects, tokens: d.Tokens,
 		log: cfg.Logger, now: cfg.Now}
 	if r.log == nil {
 		r.log = slog.Default()
@@ -84,15 +92,17 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	n, err := d.Projects.TokenCount(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("rollbar: %w", err)
+	if r.tokens == nil {
+		tokens, err := errortrack.NewTokens(context.Background(), d.Projects, r.now)
+		if err != nil {
+			return nil, fmt.Errorf("rollbar: %w", err)
+		}
+		r.tokens = tokens
 	}
-	r.haveTokens.Store(n > 0)
 	return r, nil
 }
 
-// Register mounts every route on mux (Rollbar shapes unless noted):
+// Register mounts every route on mux:
 //
 //	POST  /api/1/item/ (and /api/1/item)    report an occurrence
 //	GET   /api/1/items (and /api/1/items/)  list items
@@ -101,9 +111,6 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 //	GET   /api/1/item_by_counter/{counter}  301 to the item
 //	GET   /api/1/item/{id}/instances        an item's occurrences
 //	GET   /api/1/instance/{id}              one occurrence
-//	GET   /api/errors?traceID=              Lookout JSON: the errors of a trace
-//	POST  /api/errors/projects              Lookout JSON: create a project (loopback only)
-//	POST  /api/errors/tokens                Lookout JSON: create a token (loopback only)
 //
 // As in Rollbar's API, every Rollbar path works with a trailing slash too;
 // any other path under /api/1/ answers 404 in Rollbar's error shape.
@@ -117,9 +124,6 @@ func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/1/item_by_counter/{counter}", r.read(r.itemByCounter()))
 	mux.HandleFunc("GET /api/1/item/{id}/instances", r.read(r.listInstances()))
 	mux.HandleFunc("GET /api/1/instance/{id}", r.read(r.getInstance()))
-	mux.HandleFunc("GET /api/errors", r.traceErrors)
-	mux.HandleFunc("POST /api/errors/projects", r.createProject)
-	mux.HandleFunc("POST /api/errors/tokens", r.createToken)
 	mux.HandleFunc(apiPrefix, unmatched(mux))
 }
 

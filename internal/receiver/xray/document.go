@@ -2,7 +2,7 @@ package xray
 
 import (
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/receiver/xray/segment"
 )
 

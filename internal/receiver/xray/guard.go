@@ -11,7 +11,7 @@ import (
 	"lookout/internal/caller"
 	"lookout/internal/identity"
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 )
 
 // sigV4Service is the credential scope's service of the X-Ray API.

@@ -11,7 +11,7 @@ import (
 	"lookout/internal/identity"
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 )
 
 // PutTraceSegmentsPath is where the AWS SDKs send PutTraceSegments.

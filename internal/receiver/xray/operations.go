@@ -2,8 +2,9 @@ package xray
 
 import (
 	"fmt"
-	"lookout/internal/receiver/xray/restjson"
 	"net/http"
+
+	"lookout/internal/receiver/restjson"
 )
 
 // operations names the X-Ray API operation of each REST path (every one a

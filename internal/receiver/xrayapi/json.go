@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 )
 
 // maxBody bounds a request body; they are small.

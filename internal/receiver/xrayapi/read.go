@@ -1,11 +1,13 @@
 // Package xrayapi serves X-Ray's REST operations other than ingest, in the
 // REST-JSON shapes of the AWS SDKs: the read operations (GetTraceSummaries,
-// BatchGetTraces, GetTraceGraph, GetServiceGraph), centralized sampling
-// (the rule operations, GetSamplingRules, GetSamplingTargets,
+// BatchGetTraces, GetTraceGraph, GetServiceGraph), groups (CreateGroup,
+// GetGroup, GetGroups, UpdateGroup, DeleteGroup), centralized sampling (the
+// rule operations, GetSamplingRules, GetSamplingTargets,
 // GetSamplingStatisticSummaries) and Lookout's sampling diagnostics (JSON).
-// It decodes requests, asks a Reader or a Sampler and renders the answer or
-// the error; what is answered is decided by internal/xrayread and
-// internal/xraysampling. docs/xray-api.md describes the operations.
+// It decodes requests, asks a Reader, Groups or a Sampler and renders the
+// answer or the error; what is answered is decided by internal/xrayread,
+// internal/xraygroups and internal/xraysampling. docs/xray-api.md describes
+// the operations.
 package xrayapi
 
 import (
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 )
 
@@ -32,7 +35,7 @@ type Reader interface {
 	Summaries(ctx context.Context, project string, q xrayread.SummaryQuery) (xrayread.SummaryPage, error)
 	Traces(ctx context.Context, project string, ids []model.TraceID) ([]xrayread.Trace, error)
 	TraceGraph(ctx context.Context, project string, ids []model.TraceID) ([]xrayread.Node, error)
-	ServiceGraph(ctx context.Context, project string, start, end time.Time) ([]xrayread.Node, error)
+	ServiceGraph(ctx context.Context, project string, q xrayread.GraphQuery) ([]xrayread.Node, error)
 }
 
 // ReadConfig configures the read operations.
@@ -96,10 +99,17 @@ func (a *ReadAPI) project(r *http.Request) string {
 	return model.DefaultProject
 }
 
-// readError answers a failed read.
+// readError answers a failed read: a group the request names that is not
+// there (*xraygroups.Error) as InvalidRequestException, a failure of the
+// store as InternalFailure.
 func (a *ReadAPI) readError(w http.ResponseWriter, r *http.Request, op string, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		return // the client went away
+	}
+	var ge *xraygroups.Error
+	if errors.As(err, &ge) {
+		invalid(w, "%s", ge.Error())
+		return
 	}
 	a.log.Error("x-ray read api", "op", op, "err", err)
 	awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())

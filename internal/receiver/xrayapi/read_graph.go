@@ -3,6 +3,7 @@ package xrayapi
 import (
 	"net/http"
 
+	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 )
 
@@ -83,7 +84,11 @@ func (a *ReadAPI) serviceGraph(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	nodes, err := a.read.ServiceGraph(r.Context(), a.project(r), start, end)
+	q := xrayread.GraphQuery{Start: start, End: end}
+	if in.GroupName != nil || in.GroupARN != nil {
+		q.Group = &xraygroups.Ref{Name: in.GroupName, ARN: in.GroupARN}
+	}
+	nodes, err := a.read.ServiceGraph(r.Context(), a.project(r), q)
 	if err != nil {
 		a.readError(w, r, "GetServiceGraph", err)
 		return

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraysampling"
 )
 

@@ -17,7 +17,7 @@ import (
 // is the day's part of every table.
 
 // partitionedTables are the tables whose partitions make up a day.
-var partitionedTables = []string{"spans", "trace_index", "logs"}
+var partitionedTables = []string{"spans", "trace_index", "logs", "metrics"}
 
 const dayLayout = "20060102"
 
@@ -107,16 +107,19 @@ func (s *Store) DropPartition(ctx context.Context, name string) error {
 	return nil
 }
 
-// Usage returns one row per (project, kind, service), kinds "spans" and
-// "logs", ordered by project, kind and service. Rows and LastUnixNano are
-// exact. Bytes is an estimate: each table's size on disk (for spans, with
-// the trace index) shared among its rows in proportion to their count.
+// Usage returns one row per (project, kind, service), kinds "spans", "logs"
+// and "metrics", ordered by project, kind and service. Rows and
+// LastUnixNano are exact. Bytes is an estimate: each table's size on disk
+// (for spans, with the trace index) shared among its rows in proportion to
+// their count.
 func (s *Store) Usage(ctx context.Context) ([]store.UsageRow, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 	var out []store.UsageRow
-	for _, k := range []struct{ kind, table, time string }{{"logs", "logs", "time_ns"}, {"spans", "spans", "start_ns"}} {
+	for _, k := range []struct{ kind, table, time string }{
+		{"logs", "logs", "time_ns"}, {"metrics", "metrics", "time_ns"}, {"spans", "spans", "start_ns"},
+	} {
 		tables := []string{k.table}
 		if k.table == "spans" {
 			tables = append(tables, "trace_index")

@@ -1,7 +1,7 @@
-// Package clickhouse is the cluster telemetry store: spans and log events in
-// ClickHouse over its native protocol, behind any number of stateless
-// Lookout nodes. Open creates the database and brings its schema up to date
-// (migrate.go); the schema is in migrations/.
+// Package clickhouse is the cluster telemetry store: spans, log events and
+// metric points in ClickHouse over its native protocol, behind any number
+// of stateless Lookout nodes. Open creates the database and brings its
+// schema up to date (migrate.go); the schema is in migrations/.
 //
 // It stays within what ClickHouse 18.16 supports (no Map, DateTime64, TTL,
 // LowCardinality, window functions or JSON functions) and is valid on

@@ -13,14 +13,16 @@ import (
 )
 
 // Write commits the batch: one INSERT of its spans (which also fills the
-// trace index through its materialized view) and one of its log events.
+// trace index through its materialized view), one of its log events and one
+// of its metric points.
 //
 // Durability: each INSERT is a synchronous native-protocol insert of one
 // block, which returns only after the server has written the block's parts
 // to the table; there is no Buffer table, and async_insert is turned off
-// on servers that have it (syncInsertSettings). The spans and the logs of
-// a batch are two statements, run at once: when one fails, the other may
-// stay, and a retry of the batch writes it again (at least once).
+// on servers that have it (syncInsertSettings). The spans, logs and metric
+// points of a batch are separate statements, run at once: when one fails,
+// the others may stay, and a retry of the batch writes them again (at least
+// once).
 func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 	if b == nil || b.Len() == 0 {
 		return nil
@@ -35,7 +37,7 @@ func (s *Store) Write(ctx context.Context, b *model.Batch) error {
 // encoded is a batch turned into the columns of its INSERTs: the CPU work
 // of a write, done by Prepare on the caller's goroutine.
 type encoded struct {
-	spans, logs []insertCol // nil when the batch has none
+	spans, logs, metrics []insertCol // nil when the batch has none
 }
 
 // Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
@@ -57,6 +59,13 @@ func (s *Store) Prepare(b *model.Batch) (any, error) {
 		}
 		e.logs = c.columns()
 	}
+	if len(b.Metrics) > 0 {
+		c, err := encodeMetrics(b.Metrics)
+		if err != nil {
+			return nil, err
+		}
+		e.metrics = c.columns()
+	}
 	return e, nil
 }
 
@@ -67,22 +76,25 @@ func (s *Store) WritePrepared(ctx context.Context, prepared []any) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	var spans, logs []insertCol
+	var spans, logs, metrics []insertCol
 	for _, p := range prepared {
 		e, ok := p.(*encoded)
 		if !ok {
 			return fmt.Errorf("write prepared: %T is not from Prepare", p)
 		}
-		spans, logs = concatCols(spans, e.spans), concatCols(logs, e.logs)
+		spans, logs, metrics = concatCols(spans, e.spans), concatCols(logs, e.logs), concatCols(metrics, e.metrics)
 	}
-	// The two INSERTs run at once, on two connections: a part's files are
-	// written at the server's pace, not the client's.
+	// The INSERTs run at once, each on a connection of its own: a part's
+	// files are written at the server's pace, not the client's.
 	var g errgroup.Group
 	if spans != nil {
 		g.Go(func() error { return s.insert(ctx, "spans", spans) })
 	}
 	if logs != nil {
 		g.Go(func() error { return s.insert(ctx, "logs", logs) })
+	}
+	if metrics != nil {
+		g.Go(func() error { return s.insert(ctx, "metrics", metrics) })
 	}
 	return g.Wait()
 }

@@ -59,7 +59,7 @@ func TestAppenderJoinsTransaction(t *testing.T) {
 	s.wmu.Lock()
 	p, err := s.ensurePart(t.Context(), partName(sp.StartUnixNano))
 	if err == nil {
-		err = s.commitPart(p, []chunkTable{&e.parts[p.name].spans}, []chunkTable{badTable{}}, nil, nil)
+		err = s.commitPart(p, tables{spans: []chunkTable{&e.parts[p.name].spans}, logs: []chunkTable{badTable{}}}, nil)
 	}
 	s.wmu.Unlock()
 	if err == nil {

@@ -19,8 +19,8 @@ const (
 	inResource                   // its resource's attributes
 )
 
-// keysDDL is the table of the keys seen in a partition: tbl is "spans" or
-// "logs", list 1 (attributes) or 2 (resource).
+// keysDDL is the table of the keys seen in a partition: tbl is "spans",
+// "logs" or "metrics", list 1 (attributes) or 2 (resource).
 const keysDDL = `(tbl VARCHAR, key VARCHAR, list UTINYINT)`
 
 const keysTable = "attr_keys_seen"
@@ -116,6 +116,8 @@ func keysOf(c *partCols) batchKeys {
 	add("spans", inResource, c.spans.res.attrs.keys.flat)
 	add("logs", inAttrs, c.logs.attrs.keys.flat)
 	add("logs", inResource, c.logs.res.attrs.keys.flat)
+	add("metrics", inAttrs, c.metrics.attrs.keys.flat)
+	add("metrics", inResource, c.metrics.res.attrs.keys.flat)
 	return bk
 }
 

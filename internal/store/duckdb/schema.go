@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Every partition file holds the tables spans and logs with the columns
-// below. The appender fills columns by position, so the columns() lists in
+// Every partition file holds the tables spans, logs and metrics with the
+// columns below. The appender fills columns by position, so the columns() lists in
 // write_encode.go follow this order exactly (the appender checks each
 // column's type before writing).
 //
@@ -85,18 +85,22 @@ const logsDDL = `(
 	scope_json      VARCHAR
 )`
 
-// Views over every attached partition: queries read all_spans and all_logs.
-// The empty in-memory tables keep the views valid when no partition exists.
+// Views over every attached partition: queries read all_spans, all_logs
+// and all_metrics. The empty in-memory tables keep the views valid when no
+// partition exists.
 const (
-	spansView = "all_spans"
-	logsView  = "all_logs"
+	spansView   = "all_spans"
+	logsView    = "all_logs"
+	metricsView = "all_metrics"
 )
 
-// createTables returns the statements that create both tables in catalog db.
+// createTables returns the statements that create the tables in catalog db.
+// Partitions written before a table existed get it when attached.
 func createTables(db string) []string {
 	return []string{
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.main.spans %s", db, spansDDL),
 		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.main.logs %s", db, logsDDL),
+		fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.main.metrics %s", db, metricsDDL),
 	}
 }
 
@@ -105,6 +109,7 @@ func createMain() []string {
 	return []string{
 		"CREATE TABLE IF NOT EXISTS catalog.main.empty_spans " + spansDDL,
 		"CREATE TABLE IF NOT EXISTS catalog.main.empty_logs " + logsDDL,
+		"CREATE TABLE IF NOT EXISTS catalog.main.empty_metrics " + metricsDDL,
 		"CREATE TABLE IF NOT EXISTS catalog.main.empty_trace_index " + traceIndexDDL,
 	}
 }
@@ -132,6 +137,7 @@ func viewStatements(catalogs []string) []string {
 	return []string{
 		build(spansView, "spans", "empty_spans"),
 		build(logsView, "logs", "empty_logs"),
+		build(metricsView, "metrics", "empty_metrics"),
 		idx.String(),
 	}
 }

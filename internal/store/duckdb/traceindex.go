@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -116,7 +117,10 @@ func (s *Store) sortTraceIndex(ctx context.Context, p *part) error {
 	if err := s.exec(ctx, "BEGIN TRANSACTION", "DELETE FROM "+sorted, "DELETE FROM "+tail,
 		"INSERT INTO "+sorted+" SELECT * FROM temp.trace_merge", "COMMIT"); err != nil {
 		_ = s.exec(context.WithoutCancel(ctx), "ROLLBACK")
-		return fmt.Errorf("trace index of %s: swap: %w", p.name, err)
+		err = fmt.Errorf("trace index of %s: swap: %w", p.name, err)
+		// After a failed COMMIT the partition is reopened as after a failed
+		// write (recover.go); the index rolled back whole.
+		return errors.Join(err, s.recoverPart(ctx, p, err))
 	}
 	var n int64
 	if err := s.wconn.QueryRowContext(ctx, "SELECT count(*) FROM "+sorted).Scan(&n); err != nil {

@@ -9,11 +9,11 @@ import (
 	"lookout/internal/store"
 )
 
-// Usage returns one row per (project, kind, service), kinds "spans" and
-// "logs", ordered by project, kind and service. Rows and LastUnixNano are
-// exact. Bytes is an estimate: DuckDB cannot attribute disk to rows, so each
-// partition's file size (with its WAL) is shared among its rows, spans and
-// logs alike, in proportion to their count.
+// Usage returns one row per (project, kind, service), kinds "spans", "logs"
+// and "metrics", ordered by project, kind and service. Rows and
+// LastUnixNano are exact. Bytes is an estimate: DuckDB cannot attribute disk
+// to rows, so each partition's file size (with its WAL) is shared among its
+// rows, of every kind alike, in proportion to their count.
 func (s *Store) Usage(ctx context.Context) ([]store.UsageRow, error) {
 	release, err := s.acquire()
 	if err != nil {
@@ -28,7 +28,8 @@ func (s *Store) Usage(ctx context.Context) ([]store.UsageRow, error) {
 	acc := map[key]*store.UsageRow{}
 	for _, p := range parts {
 		query := `SELECT 'spans', project, service, count(*), max(start_ns) FROM ` + p.catalog + `.main.spans GROUP BY ALL
-			UNION ALL SELECT 'logs', project, service, count(*), max(time_ns) FROM ` + p.catalog + `.main.logs GROUP BY ALL`
+			UNION ALL SELECT 'logs', project, service, count(*), max(time_ns) FROM ` + p.catalog + `.main.logs GROUP BY ALL
+			UNION ALL SELECT 'metrics', project, service, count(*), max(time_ns) FROM ` + p.catalog + `.main.metrics GROUP BY ALL`
 		rows, err := s.db.QueryContext(ctx, query)
 		if err != nil {
 			return nil, fmt.Errorf("usage of partition %s: %w", p.name, err)

@@ -84,16 +84,16 @@ func (s *Store) writeEncoded(ctx context.Context, encs ...*encoded) error {
 		if err := s.foldWAL(ctx, p); err != nil {
 			return err
 		}
-		var spans, logs, traces []chunkTable
+		var spans, logs, metrics, traces []chunkTable
 		var keys []batchKeys
 		for _, c := range byPart[name] {
 			spans, logs, keys = append(spans, &c.spans), append(logs, &c.logs), append(keys, c.keys)
-			traces = append(traces, c.traces)
+			metrics, traces = append(metrics, &c.metrics), append(traces, c.traces)
 		}
 		// The keys become visible before the rows can be, and are saved
 		// with them.
 		newKeys := s.newKeys(p, keys)
-		if err := s.commitPart(p, spans, logs, traces, newKeys); err != nil {
+		if err := s.commitPart(p, tables{spans: spans, logs: logs, metrics: metrics, traces: traces}, newKeys); err != nil {
 			err = fmt.Errorf("partition %s: %w", name, err)
 			if rerr := s.recoverPart(ctx, p, err); rerr != nil {
 				err = errors.Join(err, fmt.Errorf("recover: %w", rerr))
@@ -116,21 +116,27 @@ func (s *Store) writeEncoded(ctx context.Context, encs ...*encoded) error {
 	return nil
 }
 
+// tables are the rows of one partition's tables in a commit.
+type tables struct{ spans, logs, metrics, traces []chunkTable }
+
 // commitPart appends the rows to the partition's tables in one transaction.
 // The caller holds wmu and, on error, recovers the partition (recover.go):
 // after a failed COMMIT, DuckDB has already rolled back (so the ROLLBACK
 // here fails with "no transaction is active"), but its in-memory state of
 // the partition is not to be trusted.
-func (s *Store) commitPart(p *part, spans, logs, traces []chunkTable, keys *keyRows) error {
+func (s *Store) commitPart(p *part, t tables, keys *keyRows) error {
 	if err := s.raw.exec("BEGIN TRANSACTION"); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	err := appendTable(s.raw.conn, p.catalog, "spans", spans...)
+	err := appendTable(s.raw.conn, p.catalog, "spans", t.spans...)
 	if err == nil {
-		err = appendTable(s.raw.conn, p.catalog, "logs", logs...)
+		err = appendTable(s.raw.conn, p.catalog, "logs", t.logs...)
 	}
 	if err == nil {
-		err = appendTable(s.raw.conn, p.catalog, traceIndexTable, traces...)
+		err = appendTable(s.raw.conn, p.catalog, "metrics", t.metrics...)
+	}
+	if err == nil {
+		err = appendTable(s.raw.conn, p.catalog, traceIndexTable, t.traces...)
 	}
 	if err == nil && keys != nil {
 		err = appendTable(s.raw.conn, p.catalog, keysTable, keys)

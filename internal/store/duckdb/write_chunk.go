@@ -110,26 +110,65 @@ func wantList(t mapping.LogicalType, elem mapping.Type) error {
 	return wantType(child, elem)
 }
 
-// intCol is a fixed-width column; its Go type matches the vector's layout.
-type intCol[T int64 | int32 | uint32 | uint8] []T
-
-func (c intCol[T]) check(t mapping.LogicalType) error {
-	var want mapping.Type
-	switch any(T(0)).(type) {
-	case int64:
-		want = mapping.TypeBigInt
-	case int32:
-		want = mapping.TypeInteger
-	case uint32:
-		want = mapping.TypeUInteger
-	case uint8:
-		want = mapping.TypeUTinyInt
-	}
-	return wantType(t, want)
+// fixed are the Go types whose layout is that of a DuckDB vector's values.
+type fixed interface {
+	int64 | int32 | uint32 | uint8 | uint64 | float64 | bool
 }
+
+// fixedType is the DuckDB type of T.
+func fixedType[T fixed]() mapping.Type {
+	switch any(*new(T)).(type) {
+	case int64:
+		return mapping.TypeBigInt
+	case int32:
+		return mapping.TypeInteger
+	case uint32:
+		return mapping.TypeUInteger
+	case uint8:
+		return mapping.TypeUTinyInt
+	case uint64:
+		return mapping.TypeUBigInt
+	case float64:
+		return mapping.TypeDouble
+	default: // bool, one byte
+		return mapping.TypeBoolean
+	}
+}
+
+// intCol is a fixed-width column; its Go type matches the vector's layout.
+type intCol[T fixed] []T
+
+func (c intCol[T]) check(t mapping.LogicalType) error { return wantType(t, fixedType[T]()) }
 
 func (c intCol[T]) fill(v mapping.Vector, from, n int, _ *arena) error {
 	copy(unsafe.Slice((*T)(mapping.VectorGetData(v)), n), c[from:from+n])
+	return nil
+}
+
+// nullCol is a fixed-width column whose rows may be NULL: those whose ok is
+// false.
+type nullCol[T fixed] struct {
+	v  []T
+	ok []bool
+}
+
+func (c *nullCol[T]) add(v T, ok bool) { c.v, c.ok = append(c.v, v), append(c.ok, ok) }
+
+func (c *nullCol[T]) check(t mapping.LogicalType) error { return wantType(t, fixedType[T]()) }
+
+func (c *nullCol[T]) fill(v mapping.Vector, from, n int, _ *arena) error {
+	copy(unsafe.Slice((*T)(mapping.VectorGetData(v)), n), c.v[from:from+n])
+	var mask unsafe.Pointer
+	for i, ok := range c.ok[from : from+n] {
+		if ok {
+			continue
+		}
+		if mask == nil {
+			mapping.VectorEnsureValidityWritable(v)
+			mask = mapping.VectorGetValidity(v)
+		}
+		mapping.ValiditySetRowInvalid(mask, mapping.IdxT(i))
+	}
 	return nil
 }
 
@@ -151,15 +190,26 @@ func (c strCol) fill(v mapping.Vector, from, n int, a *arena) error {
 type listRange struct{ off, n uint32 }
 
 // listCol is a LIST column: per row a range of flat.
-type listCol[T string | uint8] struct {
+type listCol[T string | uint8 | uint64 | float64] struct {
 	flat []T
 	rows []listRange
 }
 
+// push adds a row holding vs.
+func (c *listCol[T]) push(vs []T) {
+	c.rows = append(c.rows, listRange{uint32(len(c.flat)), uint32(len(vs))})
+	c.flat = append(c.flat, vs...)
+}
+
 func (c *listCol[T]) check(t mapping.LogicalType) error {
 	elem := mapping.TypeVarchar
-	if _, ok := any(*new(T)).(uint8); ok {
+	switch any(*new(T)).(type) {
+	case uint8:
 		elem = mapping.TypeUTinyInt
+	case uint64:
+		elem = mapping.TypeUBigInt
+	case float64:
+		elem = mapping.TypeDouble
 	}
 	return wantList(t, elem)
 }
@@ -188,13 +238,22 @@ func (c *listCol[T]) fill(v mapping.Vector, from, n int, a *arena) error {
 			}
 		}
 	case []uint8:
-		dst := unsafe.Slice((*uint8)(child), total)
-		for i, r := range rows {
-			entries[i] = duckListEntry{uint64(off), uint64(r.n)}
-			off += copy(dst[off:], flat[r.off:r.off+r.n])
-		}
+		fillList(unsafe.Slice((*uint8)(child), total), entries, rows, flat)
+	case []uint64:
+		fillList(unsafe.Slice((*uint64)(child), total), entries, rows, flat)
+	case []float64:
+		fillList(unsafe.Slice((*float64)(child), total), entries, rows, flat)
 	}
 	return nil
+}
+
+// fillList copies the fixed-width values of rows into a list vector's child.
+func fillList[T fixed](dst []T, entries []duckListEntry, rows []listRange, flat []T) {
+	off := 0
+	for i, r := range rows {
+		entries[i] = duckListEntry{uint64(off), uint64(r.n)}
+		off += copy(dst[off:], flat[r.off:r.off+r.n])
+	}
 }
 
 // chunkTable is the rows of one table in a batch: its columns in DDL order.

@@ -1,6 +1,8 @@
 package duckdb
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -18,10 +20,11 @@ type encoded struct {
 }
 
 type partCols struct {
-	spans  spanCols
-	logs   logCols
-	keys   batchKeys  // the attribute keys of the rows (keys.go)
-	traces *traceRows // the trace index rows of the spans (traceindex.go)
+	spans   spanCols
+	logs    logCols
+	metrics metricCols
+	keys    batchKeys  // the attribute keys of the rows (keys.go)
+	traces  *traceRows // the trace index rows of the spans (traceindex.go)
 }
 
 // Prepare encodes b for WritePrepared (pipeline.Preparer). It is safe to
@@ -78,7 +81,14 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 		}
 		part(b.Logs[0].EffectiveTimeUnixNano()).logs.reserve(len(b.Logs), attrs)
 	}
-	for i := range b.Spans {
+	if len(b.Metrics) > 0 {
+		attrs := 0
+		for i := range b.Metrics {
+			attrs += len(b.Metrics[i].Attributes)
+		}
+		part(b.Metrics[0].TimeUnixNano).metrics.reserve(len(b.Metrics), attrs)
+	}
+	for _, i := range traceOrder(b.Spans) {
 		if err := part(b.Spans[i].StartUnixNano).spans.add(&b.Spans[i]); err != nil {
 			return nil, fmt.Errorf("span %d of batch: %w", i, err)
 		}
@@ -88,8 +98,13 @@ func encodeBatch(b *model.Batch) (*encoded, error) {
 			return nil, fmt.Errorf("log event %d of batch: %w", i, err)
 		}
 	}
+	for i := range b.Metrics {
+		if err := part(b.Metrics[i].TimeUnixNano).metrics.add(&b.Metrics[i]); err != nil {
+			return nil, fmt.Errorf("metric point %d of batch: %w", i, err)
+		}
+	}
 	for _, p := range e.parts {
-		p.spans.res.seen, p.logs.res.seen = nil, nil // they point into b
+		p.spans.res.seen, p.logs.res.seen, p.metrics.res.seen = nil, nil, nil // they point into b
 		p.keys = keysOf(p)
 		p.traces = traceRowsOf(&p.spans)
 	}
@@ -379,4 +394,22 @@ func (c *logCols) add(l *model.LogEvent) error {
 	c.droppedAttrs = append(c.droppedAttrs, l.DroppedAttributesCount)
 	c.n++
 	return nil
+}
+
+// traceOrder returns the indexes of spans ordered by trace id, then start.
+// Exporters group a batch's spans by resource, so a trace's spans are spread
+// over it; rows in trace order put them side by side, which turns the trace
+// id columns into runs (RLE) and lets a trace lookup decode fewer vectors.
+func traceOrder(spans []model.Span) []int {
+	order := make([]int, len(spans))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := bytes.Compare(spans[a].TraceID[:], spans[b].TraceID[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(spans[a].StartUnixNano, spans[b].StartUnixNano)
+	})
+	return order
 }

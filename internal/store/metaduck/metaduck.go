@@ -1,7 +1,7 @@
 // Package metaduck is the embedded metadata store: the small, mutable records
 // that are not telemetry (log groups and streams, retention policies, tags,
 // error items and their state, projects and access tokens, configuration
-// documents such as X-Ray sampling rules), in one DuckDB file.
+// documents such as X-Ray sampling rules, X-Ray groups), in one DuckDB file.
 // Telemetry itself lives in the partitioned store (package duckdb); in cluster
 // mode PostgreSQL takes this role.
 package metaduck

@@ -53,6 +53,9 @@ func (s *Store) openDB(ctx context.Context) error {
 		}
 	}
 	db, err := sql.Open("duckdb", s.path)
+	if duckfile.IsDamage(err) {
+		return s.damaged(err) // the driver opens the file at once: its catalog is unreadable
+	}
 	if err != nil {
 		return fmt.Errorf("metaduck: open %s: %w", s.path, err)
 	}

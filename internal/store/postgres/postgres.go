@@ -1,14 +1,15 @@
 // Package postgres is the metadata store of cluster mode: what metaduck
 // keeps in a DuckDB file (log groups and streams, configuration documents,
-// projects and access tokens, error items and occurrences), in PostgreSQL,
-// shared by any number of Lookout nodes.
+// projects and access tokens, error items and occurrences, X-Ray groups), in
+// PostgreSQL, shared by any number of Lookout nodes.
 //
 // Every write is one transaction, acknowledged once PostgreSQL has
 // committed it (at least synchronous_commit = local: Open turns "off" back
 // on for its connections). Several nodes may write at once: per-project
 // item counters, the one item per fingerprint, occurrence UUIDs and
 // document versions stay consistent through row locks, unique indexes and
-// compare-and-swap updates, never through process memory.
+// compare-and-swap updates, and the number of X-Ray groups per project
+// through an advisory lock, never through process memory.
 package postgres
 
 import (

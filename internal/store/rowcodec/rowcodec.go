@@ -1,7 +1,8 @@
 // Package rowcodec holds the encodings the SQL telemetry stores (DuckDB,
 // ClickHouse) share for what does not map onto a column type: ids as signed
-// 64-bit integers, and span events, links and the rare parts of a scope as
-// JSON. Rows written by one backend's encoding read back in the other's.
+// 64-bit integers, and span events, links, the rare parts of a scope and a
+// metric point's exemplars and metadata as JSON. Rows written by one
+// backend's encoding read back in the other's.
 package rowcodec
 
 import (

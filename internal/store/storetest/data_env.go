@@ -185,6 +185,7 @@ var errorNames = map[string]error{
 	"ErrNotFound":        store.ErrNotFound,
 	"ErrExists":          store.ErrExists,
 	"ErrVersionConflict": store.ErrVersionConflict,
+	"ErrLimit":           store.ErrLimit,
 	"any":                nil,
 }
 

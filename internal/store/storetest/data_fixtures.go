@@ -37,8 +37,9 @@ func fileBatch(t *testing.T, file string) *model.Batch {
 			t.Fatalf("%s setup: %v", file, err)
 		}
 		var in struct {
-			Spans []spanIn
-			Logs  []logEvent
+			Spans   []spanIn
+			Logs    []logEvent
+			Metrics []metricPoint
 		}
 		if err := decodeStrict(raw, &in); err != nil {
 			t.Fatalf("%s setup: %v", file, err)
@@ -48,6 +49,9 @@ func fileBatch(t *testing.T, file string) *model.Batch {
 		}
 		for _, l := range in.Logs {
 			b.Logs = append(b.Logs, l.model())
+		}
+		for _, m := range in.Metrics {
+			b.Metrics = append(b.Metrics, m.model())
 		}
 	}
 	return b

@@ -113,9 +113,10 @@ func init() {
 	register(map[string]op{
 		// Write commits one batch; with Nil it writes a nil batch.
 		"Write": telemetryOp(func(e *env, in struct {
-			Spans []spanIn
-			Logs  []logEvent
-			Nil   bool
+			Spans   []spanIn
+			Logs    []logEvent
+			Metrics []metricPoint
+			Nil     bool
 		}) (any, error) {
 			if in.Nil {
 				return nil, e.tel.Write(e.ctx, nil)
@@ -127,10 +128,16 @@ func init() {
 			for _, l := range in.Logs {
 				b.Logs = append(b.Logs, l.model())
 			}
+			for _, m := range in.Metrics {
+				b.Metrics = append(b.Metrics, m.model())
+			}
 			return nil, e.tel.Write(e.ctx, b)
 		}),
 		"Partitions": telemetryOp(func(e *env, _ struct{}) (any, error) {
 			return e.tel.Partitions(e.ctx)
+		}),
+		"Usage": telemetryOp(func(e *env, _ struct{}) (any, error) {
+			return e.tel.Usage(e.ctx)
 		}),
 		"DropPartition": telemetryOp(func(e *env, in struct{ Name string }) (any, error) {
 			return nil, e.tel.DropPartition(e.ctx, in.Name)

@@ -78,6 +78,7 @@ func runGoCases(t *testing.T, b Backend) {
 		{"Query", queryCases},
 		{"QueryTrace", func(Backend) []testCase { return traceQueryCases() }},
 		{"TraceQL", func(Backend) []testCase { return traceqlCases() }},
+		{"Metrics", metricCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"lookout/internal/model"
-	"lookout/internal/receiver/xray/restjson"
+	"lookout/internal/receiver/restjson"
 )
 
 // MaxDocumentBytes is the size limit of one segment document (and of one

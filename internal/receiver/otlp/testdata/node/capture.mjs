@@ -11,6 +11,8 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { LoggerProvider, BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 
 const outDir = process.argv[2];
 const bodies = {};
@@ -55,9 +57,24 @@ logger.emit({ timestamp: t0 + 6, severityNumber: SeverityNumber.ERROR, eventName
   body: { reason: 'payment', amount: 12.5, items: [1, 2] } });
 await lp.forceFlush();
 await lp.shutdown();
+
+// Metrics as sdk-node exports them by default: cumulative, every 60 s (here
+// once, on shutdown).
+const mp = new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({
+  exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }), exportIntervalMillis: 3600000 })] });
+const meter = mp.getMeter('lookout-node-capture', '1.0.0');
+const orders = meter.createCounter('shop.orders', { unit: '{order}', description: 'orders placed' });
+orders.add(3, { method: 'card' });
+orders.add(2, { method: 'card' });
+meter.createUpDownCounter('shop.queue.depth').add(-4);
+meter.createGauge('shop.cpu.temp', { unit: 'Cel' }).record(41.25);
+const latency = meter.createHistogram('shop.latency', { unit: 'ms', advice: { explicitBucketBoundaries: [10, 100] } });
+for (const v of [5, 50, 50, 500]) latency.record(v);
+await mp.shutdown();
 server.close();
 
-for (const [url, file] of [['/v1/traces', 'traces_node_sdk.json'], ['/v1/logs', 'logs_node_sdk.json']]) {
+for (const [url, file] of [['/v1/traces', 'traces_node_sdk.json'], ['/v1/logs', 'logs_node_sdk.json'],
+  ['/v1/metrics', 'metrics_node_sdk.json']]) {
   const got = bodies[url] ?? [];
   if (got.length === 0) throw new Error(`no request to ${url}`);
   if (!got[0].type.startsWith('application/json')) throw new Error(`${url}: content type ${got[0].type}`);

@@ -1,4 +1,4 @@
-package cwlogs
+package awsjson
 
 import (
 	"reflect"

@@ -1,7 +1,7 @@
 // Package restjson holds what the X-Ray receivers share of AWS's restJson1
 // protocol: the error reply (status, X-Amzn-ErrorType and {"message"}), the
-// request id every reply carries, and JSON decode errors told in the words
-// of the document rather than of Go types.
+// request id every reply carries (awsjson's replies too), and JSON decode
+// errors told in the words of the document rather than of Go types.
 package restjson
 
 import (

@@ -1,19 +1,13 @@
-package cwlogs
+package insightsapi
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 
 	"lookout/internal/logsearch"
 	"lookout/internal/query/insights"
+	"lookout/internal/receiver/awsjson"
 )
-
-// Logs Insights: StartQuery compiles the query (internal/query/insights)
-// and hands it to the Insights backend, which runs it in the background;
-// GetQueryResults reports its status, rows and statistics; StopQuery
-// cancels it; DescribeQueries lists them.
 
 const (
 	maxQueryGroups = 50
@@ -31,12 +25,12 @@ type startQueryInput struct {
 	Limit               *int32   `json:"limit"`
 }
 
-func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, error) {
+func (o operations) startQuery(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in startQueryInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
-	groups, err := queryGroups(in)
+	groups, err := o.queryGroups(in)
 	if err != nil {
 		return nil, err
 	}
@@ -60,17 +54,16 @@ func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, er
 	if err != nil {
 		var se *insights.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &apiError{"MalformedQueryException", http.StatusBadRequest,
-				fmt.Sprintf("Query syntax error at %d-%d: %s", se.Start, se.End, se.Msg)}
+			return nil, awsjson.Errorf("MalformedQueryException", "Query syntax error at %d-%d: %s", se.Start, se.End, se.Msg)
 		}
 		return nil, err
 	}
 	for _, g := range groups {
-		if _, err := h.logGroup(ctx, c, g); err != nil {
+		if err := o.groups.Check(ctx, c, g); err != nil {
 			return nil, err
 		}
 	}
-	id, err := h.b.Insights.StartQuery(logsearch.Job{Project: c.project, Text: *in.QueryString, Query: q, Groups: groups,
+	id, err := o.runner.StartQuery(logsearch.Job{Project: c.Project, Text: *in.QueryString, Query: q, Groups: groups,
 		StartNano: *in.StartTime * 1e9, EndNano: (*in.EndTime + 1) * 1e9, Limit: limit})
 	if err != nil {
 		return nil, err
@@ -82,7 +75,7 @@ func (h *Handler) startQuery(ctx context.Context, c *call, body []byte) (any, er
 
 // queryGroups resolves logGroupName / logGroupNames / logGroupIdentifiers
 // (exactly one of them) to group names.
-func queryGroups(in startQueryInput) ([]string, error) {
+func (o operations) queryGroups(in startQueryInput) ([]string, error) {
 	set := 0
 	for _, ok := range []bool{in.LogGroupName != nil, len(in.LogGroupNames) > 0, len(in.LogGroupIdentifiers) > 0} {
 		if ok {
@@ -93,19 +86,19 @@ func queryGroups(in startQueryInput) ([]string, error) {
 		return nil, invalidParam("exactly one of logGroupName, logGroupNames and logGroupIdentifiers must be specified")
 	}
 	if in.LogGroupName != nil {
-		g, err := groupName(in.LogGroupName, nil)
+		g, err := o.groups.Name(in.LogGroupName, nil)
 		return []string{g}, err
 	}
 	var out []string
 	for _, n := range in.LogGroupNames {
-		g, err := groupName(&n, nil)
+		g, err := o.groups.Name(&n, nil)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, g)
 	}
 	for _, n := range in.LogGroupIdentifiers {
-		g, err := groupName(nil, &n)
+		g, err := o.groups.Name(nil, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +117,7 @@ type queryIDInput struct {
 // queryID reads the queryId member GetQueryResults and StopQuery take.
 func queryID(body []byte) (string, error) {
 	var in queryIDInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return "", err
 	}
 	if in.QueryID == nil || *in.QueryID == "" {
@@ -151,12 +144,12 @@ type getQueryResultsOutput struct {
 	QueryLanguage string          `json:"queryLanguage"`
 }
 
-func (h *Handler) getQueryResults(_ context.Context, c *call, body []byte) (any, error) {
+func (o operations) getQueryResults(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	r, err := h.b.Insights.QueryResults(c.project, id)
+	r, err := o.runner.QueryResults(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -174,12 +167,12 @@ func (h *Handler) getQueryResults(_ context.Context, c *call, body []byte) (any,
 
 // stopQuery cancels a Scheduled or Running query; success is false when
 // it had already finished.
-func (h *Handler) stopQuery(_ context.Context, c *call, body []byte) (any, error) {
+func (o operations) stopQuery(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := h.b.Insights.StopQuery(c.project, id)
+	ok, err := o.runner.StopQuery(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -203,9 +196,9 @@ type queryInfo struct {
 	QueryLanguage string `json:"queryLanguage"`
 }
 
-func (h *Handler) describeQueries(_ context.Context, c *call, body []byte) (any, error) {
+func (o operations) describeQueries(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in describeQueriesInput
-	if err := decode(body, &in); err != nil {
+	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	limit, err := checkLimit("maxResults", in.MaxResults, 1000, 1000)
@@ -213,7 +206,7 @@ func (h *Handler) describeQueries(_ context.Context, c *call, body []byte) (any,
 		return nil, err
 	}
 	out := []queryInfo{}
-	for _, q := range h.b.Insights.Queries(logsearch.QueryList{Project: c.project, Group: in.LogGroupName,
+	for _, q := range o.runner.Queries(logsearch.QueryList{Project: c.Project, Group: in.LogGroupName,
 		Status: logsearch.Status(in.Status), Limit: limit}) {
 		out = append(out, queryInfo{QueryID: q.ID, QueryString: q.Text, Status: string(q.Status),
 			CreateTime: q.Created.UnixMilli(), LogGroupName: q.Groups[0], QueryLanguage: "CWLI"})
