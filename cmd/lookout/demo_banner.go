@@ -32,15 +32,17 @@ What to look at (docs/demo.md walks through it):
   Trace     click the occurrence's trace: the OTel spans and the X-Ray segment of the request
             in one waterfall, its error, and below it the request's CloudWatch log lines.
   Logs      %s#/logs?group=cruddur   (log group "cruddur", one stream per service)
-  Sampling  %sapi/xray/sampling
+  Map       %s#/map   the services and their calls; a failing call opens its traces
+  Sampling  %s#/sampling
             rule "health-check" traces no health check; rule "Cruddur" never matches:
-            its ServiceName is not the name the SDK reports. Fix it with aws xray update-sampling-rule.
+            its ServiceName is not the name the SDK reports. Fix it on that page (or with
+            aws xray update-sampling-rule).
   Naming    %s#/service/cruddur-backend   one service, two segment names (dynamic naming by Host)
   Status    %s#/status   what each service sent, and nothing refused
 
 Point your own application at this Lookout with: eval "$(%s)"
 Ctrl-C stops everything.
-`, ui, appURL, traffic, data, ui, ui, ui, ui, ui, envCommand(c))
+`, ui, appURL, traffic, data, ui, ui, ui, ui, ui, ui, envCommand(c))
 }
 
 // envCommand is the `lookout env` command line that prints what the demo

@@ -155,6 +155,7 @@ func New(cfg Config) (*API, error) {
 //	GET /api/errors?traceID=               {"errors":[...]}: the error occurrences of a trace (errors.go)
 //	POST /api/errors/projects              {"name"} → 201 {"id","name"}, loopback only (admin.go)
 //	POST /api/errors/tokens                {"project","name","scopes"} → 201 {"token",...}, loopback only (admin.go)
+//	GET /api/servicemap                    {"nodes":[...],"edges":[...]}, services and calls (servicemap.go)
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -173,6 +174,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
 	a.registerOptional(mux)
+	mux.Handle("GET /api/servicemap", a.handle(a.serviceMap))
 	mux.Handle("/api/", unmatched(mux))
 	mux.Handle("/api", unmatched(mux))
 }

@@ -374,14 +374,20 @@ export interface NameSeen {
   lastSeen: string;
   hosts: string[] | null;
   fromHost: boolean; // the name equals a request's Host header: dynamic segment naming
+  /** why the process used this name (e.g. the Host did not match the dynamic-naming pattern) */
+  reason?: string;
   scope: string;
 }
 /** NamingService is one service instance ("instance <id>", "port <n>" or "name <name>") with the names its segments had. */
 export interface NamingService {
   key: string;
+  /** how its segments arrived ("udp"); absent for an OpenTelemetry service */
+  source?: string;
   /** the service.name values its spans carried */
   serviceNames?: string[] | null;
   names: NameSeen[] | null;
+  /** the sampling clients (GetSamplingTargets ClientID) the process polls with */
+  samplingClients?: string[] | null;
   note?: string;
   total: number;
 }
@@ -396,4 +402,45 @@ export function serviceLint(service: string, start: number, end: number): Promis
 export async function xrayNaming(start: number, end: number): Promise<NamingService[]> {
   const r = await getJSON<{ services: NamingService[] | null }>("/api/xray/naming", win(start, end));
   return r.services ?? [];
+}
+
+// --- service map (internal/api/servicemap.go)
+
+/** MapStats count requests by outcome (each one of ok, errors (4xx), throttles (429), faults (5xx)) with durations in ms. */
+export interface MapStats {
+  requests: number;
+  ok: number;
+  errors: number;
+  throttles: number;
+  faults: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+export interface MapNode extends MapStats {
+  id: number;
+  name: string;
+  type: string;
+  /** where traces enter */
+  client: boolean;
+  /** known only from its callers' CLIENT spans */
+  inferred: boolean;
+}
+export interface MapEdge extends MapStats {
+  from: number;
+  to: number;
+}
+export interface ServiceMap {
+  start: string;
+  end: string;
+  traces: number;
+  limit: number;
+  truncated: boolean;
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
+
+export function serviceMap(start: string, end: string): Promise<ServiceMap> {
+  return getJSON<ServiceMap>("/api/servicemap", { start, end });
 }

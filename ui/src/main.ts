@@ -1,6 +1,9 @@
 import "./style.css";
 import { errorBox, mount } from "./dom";
-import { current } from "./router";
+import { current, href, RANGE_PAGES } from "./router";
+import { rangeBar, rangeOf } from "./timerange";
+import { serviceMapPage } from "./pages/servicemap";
+import { samplingPage } from "./pages/sampling";
 import { tracesPage } from "./pages/traces";
 import { tracePage } from "./pages/trace";
 import { logsPage } from "./pages/logs";
@@ -12,6 +15,7 @@ import { servicePage } from "./pages/service";
 import { startTicking } from "./refresh";
 
 const app = document.getElementById("app")!;
+const rangeSlot = document.getElementById("range-slot")!;
 let generation = 0;
 
 /** render draws the page of the current hash; a newer navigation wins. */
@@ -19,8 +23,17 @@ async function render(): Promise<void> {
   const gen = ++generation;
   const { parts, params } = current();
   const [page = "traces", id] = parts;
+  // One time range for the pages that read one: shown in the header, and a
+  // page opened without one gets the range last shown.
+  const range = RANGE_PAGES.has(page) ? rangeOf(params) : null;
+  if (range && !params.has("start") && !params.has("end")) {
+    params.set("start", range.start);
+    if (range.end) params.set("end", range.end);
+  }
+  rangeSlot.replaceChildren(range ? rangeBar(range) : "");
   for (const a of document.querySelectorAll<HTMLAnchorElement>("#nav a")) {
-    const p = a.dataset.page;
+    const p = a.dataset.page ?? "";
+    a.href = href(p); // range pages carry the range
     a.classList.toggle("active", p === page || (p === "traces" && (page === "trace" || page === "service")) || (p === "errors" && page === "item"));
   }
   const alive = () => gen === generation;
@@ -35,6 +48,10 @@ async function render(): Promise<void> {
         return await servicePage(app, id ?? "", params, alive);
       case "query":
         return await queryPage(app, params, alive);
+      case "map":
+        return await serviceMapPage(app, params, alive);
+      case "sampling":
+        return await samplingPage(app, alive);
       case "logs":
         return await logsPage(app, params, alive);
       case "errors":
@@ -63,6 +80,8 @@ function title(page: string, id: string | undefined): string {
       return id ? `Error item ${id}` : "Errors";
     case "groups":
       return "Log groups";
+    case "map":
+      return "Service map";
     default:
       return page.charAt(0).toUpperCase() + page.slice(1);
   }

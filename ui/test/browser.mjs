@@ -10,13 +10,19 @@
 // Errors, Log groups (drill-down), Status, the service page and Query
 // (charts, heatmap, BubbleUp, the logs source), CloudWatch lines' stated
 // severity, auto-refresh and ticking times, missing trace ids, and WHERE
-// refusals and durations with units. On failure it saves a
-// screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/.
+// refusals and durations with units; then, with traces across three
+// services and X-Ray sampling rules and statistics (seed_map.mjs), the
+// service map, a service's RED, the shared time range, a failing trace with
+// its error and log line, and the sampling page. On failure it saves a
+// screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
+// `node test/browser.mjs --screenshots ../docs/img` also saves the pages the
+// docs show (home, trace, service, service-map, sampling: PNG, 1440×900).
 //
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
-// checks_query.mjs, checks_live.mjs and checks_where.mjs (the checks);
+// checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs and
+// checks_sampling.mjs (the checks; seed_map.mjs the data of the last two);
 // common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
@@ -30,9 +36,15 @@ import { traceChecks, logsChecks, errorsChecks, groupsChecks, statusChecks, serv
 import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
+import { sendMapData, sendSampling } from "./seed_map.mjs";
+import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
+import { samplingChecks } from "./checks_sampling.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const TOTAL_TIMEOUT_MS = 180_000;
+const TOTAL_TIMEOUT_MS = 240_000;
+/** shots: where --screenshots DIR saves the docs' screenshots (relative to ui/), none without it. */
+const shotsArg = process.argv.indexOf("--screenshots");
+const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/img") : undefined;
 const started = Date.now();
 /** held: what finish must clean up (the temporary directory, lookout, Chromium) and whether the test failed. */
 const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, context: undefined, page: undefined, failed: false };
@@ -64,7 +76,8 @@ async function run(held) {
   /** expected: the console errors the next check provokes on purpose (see watchPageErrors). */
   const expected = { status400: 0, status404: 0 };
   const pageErrors = watchPageErrors(page, expected);
-  const t = { page, base, log, ids, expected, addrs };
+  const t = { page, base, log, ids, expected, addrs, shots };
+  if (shots) mkdirSync(shots, { recursive: true });
 
   await traceChecks(t);
   await logsChecks(t);
@@ -79,6 +92,15 @@ async function run(held) {
   await missingTraceChecks(t);
   // Every span in the query window: the plan's, the trace's four (120, 50, 40, 10 ms), the two good X-Ray segments (20 ms) and the late one.
   await whereChecks(t, [...Object.values(sent).flat(), 120, 50, 40, 10, 20, 20, LATE.durationMs]);
+  // Sent only now: the checks above count every span of the last hour.
+  t.map = await sendMapData(addrs);
+  await sendSampling(addrs);
+  log("map and sampling data sent");
+  await mapChecks(t);
+  await redChecks(t, sent);
+  await rangeChecks(t);
+  await failingTraceChecks(t);
+  await samplingChecks(t);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

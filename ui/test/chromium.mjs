@@ -13,7 +13,7 @@ export async function launchChromium(profileDir) {
     executablePath,
     headless: true,
     timeout: 30_000,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1440, height: 900 }, // the screenshots' size
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
 }

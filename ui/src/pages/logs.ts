@@ -57,8 +57,6 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
   const q = h("input", { name: "q", value: p("q"), size: 24, placeholder: "text in body" });
   const trace = h("input", { name: "traceID", value: p("traceID"), size: 34, placeholder: "trace id" });
   const group = h("input", { name: "group", value: p("group"), size: 20, placeholder: "any" });
-  const start = h("input", { name: "start", value: p("start", "1h"), size: 10 });
-  const end = h("input", { name: "end", value: p("end"), size: 10, placeholder: "now" });
   const order = h("select", { name: "order" }, h("option", { value: "desc" }, "newest first"), h("option", { value: "asc" }, "oldest first"));
   order.value = p("order", "desc");
   const limit = h("input", { name: "limit", value: p("limit", "200"), size: 4 });
@@ -70,7 +68,7 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
         e.preventDefault();
         go("logs", {
           service: service.value.trim(), group: group.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
-          start: start.value.trim(), end: end.value.trim(), order: order.value, limit: limit.value.trim(), refresh: p("refresh"),
+          start: p("start"), end: p("end"), order: order.value, limit: limit.value.trim(), refresh: p("refresh"),
         });
       },
     },
@@ -79,8 +77,6 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     field("Text", q),
     field("Trace id", trace),
     field("Log group", group),
-    field("From", start),
-    field("To", end),
     field("Order", order),
     field("Limit", limit),
     h("button", { type: "submit" }, "Search"),

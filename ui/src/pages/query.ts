@@ -24,6 +24,9 @@ export function queryHref(b: Builder): string {
     const v = b[k].trim();
     if (v && v !== BUILDER_DEFAULTS[k]) p[PARAM[k]] = v;
   }
+  // The time range is the shared one (timerange.ts): always named, so that the link keeps this query's.
+  p.start = b.start.trim() || "1h";
+  p.end = b.end.trim();
   return href("query", p);
 }
 
@@ -61,8 +64,6 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const dataset = h("select", { name: "dataset" }, h("option", { value: "all" }, "all services"));
   if (b.dataset !== "all") dataset.append(h("option", { value: b.dataset }, b.dataset));
   dataset.value = b.dataset;
-  const start = h("input", { name: "start", value: b.start, size: 10, placeholder: "1h" });
-  const end = h("input", { name: "end", value: b.end, size: 10, placeholder: "now" });
   const gran = h("input", { name: "gran", value: b.granularity, size: 6, placeholder: "auto" });
   const calcs = h("input", { name: "calcs", value: b.calcs, size: 60, list: "dl-calcs", placeholder: "COUNT, P99(duration_ms), HEATMAP(duration_ms)", autocomplete: "off" });
   const where = h("textarea", { name: "where", rows: Math.max(2, b.where.split("\n").length), cols: 58, placeholder: "http.route = /api/orders\nhttp.status_code >= 500\nerror exists", spellcheck: "false" });
@@ -82,7 +83,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   ];
 
   const read = (): Builder => ({
-    source: source.value, dataset: dataset.value, start: start.value, end: end.value, granularity: gran.value, calcs: calcs.value, where: where.value,
+    source: source.value, dataset: dataset.value, start: b.start, end: b.end, granularity: gran.value, calcs: calcs.value, where: where.value,
     combine: combine.value, groupBy: groupBy.value, orderBy: orderBy.value, having: having.value, limit: limit.value,
   });
   const errorSlot = h("div", { id: "query-error" });
@@ -112,7 +113,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const form = h(
     "form",
     { id: "query-form", class: "qb", onsubmit: (e: Event) => (e.preventDefault(), submit(read())) },
-    h("div", { class: "toolbar" }, field("Source", source), field("Dataset", dataset), field("From (1h, now-2h, RFC 3339)", start), field("To", end), field("Granularity (60, 1m)", gran)),
+    h("div", { class: "toolbar" }, field("Source", source), field("Dataset", dataset), field("Granularity (60, 1m)", gran)),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "VISUALIZE"), calcs),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "WHERE"), where, field("Combine", combine)),
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }, "GROUP BY"), groupBy),

@@ -1,38 +1,39 @@
 import { serviceLint, xrayNaming, type LintReport, type NamingService, type ServiceLint } from "../api";
-import { errorBox, field, h, loading, mount, table, time } from "../dom";
+import { errorBox, h, loading, mount, table, time } from "../dom";
 import { pointInTime } from "../queryspec";
-import { go, href } from "../router";
+import { href } from "../router";
+import { OP_COLUMNS, redSection, XRAY_SCOPE } from "./service_red";
 import { rejectedDoc, REJECTED_RULE } from "./rejected";
 
 /** Rules whose findings are errors (docs/xray-api.md); the others are warnings. */
 const ERROR_RULES = new Set(["unclosed", REJECTED_RULE]);
 
 /**
- * servicePage: the health of one service over a window — lint findings per
- * rule, the traces with findings, the X-Ray documents of the service the
- * receiver refused, and the names its segments were given.
+ * servicePage: the health of one service over the shared time range: its
+ * RED (rate, errors, duration) in total and per operation for every source,
+ * then what applies to X-Ray: the names its segments were given, lint
+ * findings per rule, the traces with findings and the refused documents.
  */
 export async function servicePage(root: HTMLElement, name: string, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
-  const start = h("input", { name: "start", value: p("start", "1h"), size: 10 });
-  const end = h("input", { name: "end", value: p("end"), size: 10, placeholder: "now" });
-  const form = h(
-    "form",
-    { class: "toolbar", id: "service-window", onsubmit: (e: Event) => (e.preventDefault(), go("service/" + encodeURIComponent(name), { start: start.value.trim(), end: end.value.trim() })) },
-    field("From (1h, now-2h, RFC 3339)", start),
-    field("To", end),
-    h("button", { type: "submit" }, "Show"),
-  );
+  const win = { start: p("start"), end: p("end") };
   const links = h(
     "div",
     { class: "summary" },
-    h("a", { href: href("traces", { service: name, start: p("start"), end: p("end"), run: "1" }) }, "Traces →"),
-    h("a", { href: href("logs", { service: name, start: p("start"), end: p("end") }) }, "Logs →"),
-    h("a", { href: href("query", { dataset: name, start: p("start"), end: p("end") }) }, "Query →"),
+    h("a", { href: href("traces", { service: name, ...win, run: "1" }) }, "Traces →"),
+    h("a", { href: href("logs", { service: name, ...win }) }, "Logs →"),
+    h("a", { href: href("query", { dataset: name, ...win }) }, "Query →"),
+    h("a", { href: href("map", { ...win, focus: name }) }, "Service map →"),
   );
+  const red = h("div", { id: "red-box" }, loading());
   const out = h("div", null, loading());
-  mount(root, h("h1", null, "Service ", h("span", { class: "mono", id: "service-name" }, name)), links, form, out);
+  mount(root, h("h1", null, "Service ", h("span", { class: "mono", id: "service-name" }, name)), links, red, out);
 
+  const op = OP_COLUMNS.includes(p("op")) ? p("op") : "name";
+  const redDone = redSection({ service: name, start: p("start", "1h"), end: p("end"), op, allSpans: p("spans") === "all", source: params.has("src") ? p("src") : undefined }).then(
+    (el) => alive() && mount(red, el),
+    (err) => alive() && mount(red, errorBox(err)),
+  );
   let t0: number, t1: number;
   try {
     const now = Date.now() / 1000;
@@ -45,6 +46,7 @@ export async function servicePage(root: HTMLElement, name: string, params: URLSe
     serviceLint(name, t0, t1).catch((e: Error) => e),
     xrayNaming(t0, t1).catch((e: Error) => e),
   ]);
+  await redDone;
   if (!alive()) return;
   mount(out, namingBox(name, naming), lint instanceof Error ? errorBox(lint) : lintSections(lint));
 }
@@ -106,12 +108,17 @@ function traceRow(r: LintReport): HTMLElement {
   );
 }
 
-/** namingBox: the names the service's segments had, per instance that reported this name. */
+/** isXRay tells a process that sent X-Ray segments from an OpenTelemetry service (named by its resource, never by a Host header). */
+export const isXRay = (s: NamingService): boolean => !!s.source || (s.names ?? []).some((n) => n.scope === XRAY_SCOPE);
+
+/** namingBox: the names the service's segments had, per X-Ray process that reported this name. */
 function namingBox(name: string, naming: NamingService[] | Error): HTMLElement {
-  const title = h("h2", null, "Segment names");
+  const title = h("h2", null, "X-Ray segment names");
   if (naming instanceof Error) return h("section", { id: "naming" }, title, errorBox(naming));
-  const mine = naming.filter((s) => (s.names ?? []).some((n) => n.name === name));
-  if (!mine.length) return h("section", { id: "naming" }, title, h("p", { class: "empty" }, `No SERVER span (X-Ray segment) named ${name} in this window.`));
+  const mine = naming.filter((s) => isXRay(s) && (s.names ?? []).some((n) => n.name === name));
+  if (!mine.length) {
+    return h("section", { id: "naming" }, title, h("p", { class: "muted small", id: "naming-none" }, `No X-Ray segment is named ${name} in this range: segment naming applies to services instrumented with an X-Ray SDK.`));
+  }
   const all = [...new Set(mine.flatMap((s) => (s.names ?? []).map((n) => n.name)))];
   return h(
     "section",
@@ -142,7 +149,7 @@ function namingBox(name: string, naming: NamingService[] | Error): HTMLElement {
               h("td", { class: "num" }, n.count),
               h("td", { class: "nowrap" }, time(new Date(n.lastSeen))),
               h("td", { class: "mono small" }, (n.hosts ?? []).join(", ")),
-              h("td", null, n.fromHost ? h("span", { class: "badge warning" }, "request Host header (dynamic naming)") : "fixed name"),
+              h("td", { class: "small" }, n.fromHost ? h("span", { class: "badge warning" }, "request Host header (dynamic naming)") : null, " ", n.reason ?? (n.fromHost ? "" : "fixed name")),
               h("td", { class: "small" }, n.scope),
             ),
           ),

@@ -8,10 +8,9 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
   const p = (k: string, d = "") => params.get(k) ?? d;
   const service = h("select", { name: "service" }, h("option", { value: "" }, "any service"));
   const tags = h("input", { name: "tags", placeholder: 'http.response.status_code=500 name="GET /x"', value: p("tags"), size: 40 });
+  const traceql = h("input", { name: "q", placeholder: '{ resource.service.name = "api" && status = error }', value: p("q"), size: 40, class: "mono" });
   const minD = h("input", { name: "minDuration", placeholder: "100ms", value: p("minDuration"), size: 7 });
   const maxD = h("input", { name: "maxDuration", placeholder: "5s", value: p("maxDuration"), size: 7 });
-  const start = h("input", { name: "start", placeholder: "1h", value: p("start", "1h"), size: 10 });
-  const end = h("input", { name: "end", placeholder: "now", value: p("end"), size: 10 });
   const limit = h("input", { name: "limit", value: p("limit", "50"), size: 4 });
   const form = h(
     "form",
@@ -21,17 +20,16 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
       onsubmit: (e: Event) => {
         e.preventDefault();
         go("traces", {
-          service: service.value, tags: tags.value.trim(), minDuration: minD.value.trim(), maxDuration: maxD.value.trim(),
-          start: start.value.trim(), end: end.value.trim(), limit: limit.value.trim(), run: "1", refresh: p("refresh"),
+          service: service.value, tags: tags.value.trim(), q: traceql.value.trim(), minDuration: minD.value.trim(), maxDuration: maxD.value.trim(),
+          start: p("start"), end: p("end"), limit: limit.value.trim(), run: "1", refresh: p("refresh"),
         });
       },
     },
     field("Service", service),
     field("Tags (logfmt)", tags),
+    field("or TraceQL (replaces service and tags)", traceql),
     field("Min duration", minD),
     field("Max duration", maxD),
-    field("From (1h, now-2h, RFC 3339)", start),
-    field("To", end),
     field("Limit", limit),
     h("button", { type: "submit" }, "Search"),
     refreshControl(params),
@@ -52,9 +50,11 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
 
   let q = p("tags");
   if (p("service")) q = `service.name=${JSON.stringify(p("service"))} ${q}`.trim();
+  // TraceQL, when given, decides alone (the API reads no tags with q).
+  const sel = p("q") ? { q: p("q") } : { tags: q };
   const load = async () => {
     const r = await getJSON<{ traces: TraceHit[] | null }>("/api/search", {
-      tags: q, minDuration: p("minDuration"), maxDuration: p("maxDuration"), start: p("start", "1h"), end: p("end"), limit: p("limit", "50"),
+      ...sel, minDuration: p("minDuration"), maxDuration: p("maxDuration"), start: p("start", "1h"), end: p("end"), limit: p("limit", "50"),
     });
     if (!alive()) return;
     const hits = r.traces ?? [];
