@@ -168,6 +168,21 @@ func (g *Gate) Wrap(mux *http.ServeMux) http.Handler {
 	})
 }
 
+// KeyProject returns the project that r's bearer API key or login session
+// grants (model.DefaultProject for a key of every project), and whether r
+// carries a valid one. The X-Ray API on the main port, which the UI calls
+// to edit sampling rules, takes it beside SigV4.
+func (g *Gate) KeyProject(r *http.Request) (string, bool) {
+	if g.cfg.Keys.Len() == 0 {
+		return "", false
+	}
+	p, err := g.identify(r)
+	if err != nil || p.Open {
+		return "", false
+	}
+	return p.home(), true
+}
+
 // identify finds the principal of r.
 func (g *Gate) identify(r *http.Request) (Principal, error) {
 	keyed := g.cfg.Keys.Len() > 0

@@ -203,3 +203,38 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyProject(t *testing.T) {
+	cfg := DefaultGateConfig()
+	cfg.Keys, _ = ParseKeys(shopKey+":shop,"+opKey+":*", true)
+	g, err := NewGate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, _ := NewGate(DefaultGateConfig())
+	for _, tc := range []struct {
+		name    string
+		gate    *Gate
+		headers map[string]string
+		project string
+		ok      bool
+	}{
+		{"shop key", g, bearer(shopKey), "shop", true},
+		{"operator key", g, bearer(opKey), "default", true},
+		{"wrong key", g, bearer("wrong-wrong-wrong-wrong"), "", false},
+		{"SigV4", g, map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20240501/us-east-1/xray/aws4_request"}, "", false},
+		{"nothing, local", g, nil, "", false},
+		{"no keys configured", open, bearer(shopKey), "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/UpdateSamplingRule", nil)
+			r.RemoteAddr, r.Host = local, "127.0.0.1:8686"
+			for k, v := range tc.headers {
+				r.Header.Set(k, v)
+			}
+			if p, ok := tc.gate.KeyProject(r); p != tc.project || ok != tc.ok {
+				t.Errorf("KeyProject = %q, %v; want %q, %v", p, ok, tc.project, tc.ok)
+			}
+		})
+	}
+}

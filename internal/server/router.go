@@ -59,12 +59,6 @@ func (s *Server) mainRoutes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	gcfg := identity.DefaultGateConfig()
-	gcfg.Keys, gcfg.AllowAnyone, gcfg.Logger = s.cfg.APIKeys, s.cfg.AllowAnyone, s.log
-	gate, err := identity.NewGate(gcfg)
-	if err != nil {
-		return nil, err
-	}
 	mux := http.NewServeMux()
 	mountAPI(mux)
 	s.xray.registerAPI(mux)
@@ -73,7 +67,7 @@ func (s *Server) mainRoutes() (http.Handler, error) {
 	mux.Handle("/", ui.Handler()) // every method: the UI answers 405 to all but GET and HEAD
 	// Rollbar's API checks its own tokens, and browsers post to it from
 	// other sites (rollbar.js).
-	rest := identity.CrossSite(gate.Wrap(mux), http.HandlerFunc(identity.DenyJSON), "/api/1/")
+	rest := identity.CrossSite(s.gate.Wrap(mux), http.HandlerFunc(identity.DenyJSON), "/api/1/")
 	return router{cloudWatch: s.logs.handler, otlp: otlpElsewhere(s.otlp), xray: s.xray.handler, rest: rest}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"lookout/internal/backend"
 	"lookout/internal/diskspace"
+	"lookout/internal/identity"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/store"
 )
@@ -33,6 +34,9 @@ type deps struct {
 	// disk keeps the free-space reserve of the data directory (disk.go);
 	// nil when no store keeps its files there.
 	disk *diskspace.Guard
+	// gate decides who may use Lookout's API and UI (router.go); the
+	// X-Ray API on the main port takes its credentials too (xray.go).
+	gate *identity.Gate
 }
 
 // Server is a running Lookout: it holds the surfaces and runs them (run.go).
@@ -66,6 +70,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if err := s.checkExposure(ctx); err != nil {
+		s.closeAll()
+		return nil, err
+	}
+	gcfg := identity.DefaultGateConfig()
+	gcfg.Keys, gcfg.AllowAnyone, gcfg.Logger = cfg.APIKeys, cfg.AllowAnyone, s.log
+	if s.gate, err = identity.NewGate(gcfg); err != nil {
 		s.closeAll()
 		return nil, err
 	}

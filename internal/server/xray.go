@@ -89,7 +89,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	gapi.Register(mux)
 	x.sampling.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
-	x.handler = guardXRay(d.cfg, mux, false)
+	x.handler = guardXRay(d, mux, false)
 
 	if err := x.receiver.Listen(); err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 			_ = x.receiver.Shutdown(context.Background())
 			return nil, fmt.Errorf("x-ray api on tcp %s: %w", d.cfg.XRayAddr, err)
 		}
-		x.api = &http.Server{Handler: guardXRay(d.cfg, mux, true), ReadHeaderTimeout: 10 * time.Second}
+		x.api = &http.Server{Handler: guardXRay(d, mux, true), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return x, nil
 }
@@ -107,13 +107,17 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 // guardXRay puts in front of the X-Ray API who may call it (xray.Guard:
 // SigV4 with the AWS access keys, or local clients) and the refusal of
 // cross-site calls from browsers. daemon is the daemon address, where the
-// X-Ray SDKs poll sampling unsigned.
-func guardXRay(cfg Config, h http.Handler, daemon bool) http.Handler {
-	keys := make(map[string]caller.AccessKey, len(cfg.AWSAccessKeys))
-	for id, k := range cfg.AWSAccessKeys {
+// X-Ray SDKs poll sampling unsigned; on the main port, where the UI edits
+// sampling rules, an API key or login session of Lookout's is taken too.
+func guardXRay(d deps, h http.Handler, daemon bool) http.Handler {
+	keys := make(map[string]caller.AccessKey, len(d.cfg.AWSAccessKeys))
+	for id, k := range d.cfg.AWSAccessKeys {
 		keys[id] = caller.AccessKey{Secret: k.Secret, Project: k.Project}
 	}
-	g := xray.Guard{Keys: keys, Daemon: daemon, AllowAnyone: cfg.AllowAnyone, MaxBodyBytes: cfg.XRay.MaxRequestBytes}
+	g := xray.Guard{Keys: keys, Daemon: daemon, AllowAnyone: d.cfg.AllowAnyone, MaxBodyBytes: d.cfg.XRay.MaxRequestBytes}
+	if !daemon {
+		g.Lookout = d.gate.KeyProject
+	}
 	return identity.CrossSite(g.Wrap(h), http.HandlerFunc(xray.DenyCrossSite))
 }
 

@@ -61,6 +61,12 @@ func checkAPIAndUI(t *testing.T, in *instance) {
 		{"UI", httpCall{url: in.HTTP + "/traces", headers: session}, 200, "<!doctype html>"},
 		{"API", httpCall{url: in.HTTP + "/api/services", headers: session}, 200, `"services"`},
 		{"status needs every project", httpCall{url: in.HTTP + "/api/status", headers: session}, 403, "every project"},
+		{"a sampling rule, as the UI's sampling page makes it", httpCall{method: "POST", url: in.HTTP + "/CreateSamplingRule",
+			headers: map[string]string{"Cookie": session["Cookie"], "Origin": in.HTTP, "Content-Type": "application/json"},
+			body: `{"SamplingRule":{"RuleName":"ui-rule","Priority":10,"FixedRate":0.5,"ReservoirSize":1,"ResourceARN":"*",` +
+				`"ServiceName":"*","ServiceType":"*","Host":"*","HTTPMethod":"*","URLPath":"/ui","Version":1}}`}, 200, `"ui-rule"`},
+		{"the rule is project b's", httpCall{method: "POST", url: in.HTTP + "/GetSamplingRules",
+			headers: map[string]string{"Authorization": "Bearer " + keyB, "Content-Type": "application/json"}, body: `{}`}, 200, `"ui-rule"`},
 		{"logout", httpCall{method: "POST", url: in.HTTP + "/logout", headers: sameOrigin}, 303, "/login"},
 		{"API after logout", httpCall{url: in.HTTP + "/api/services", headers: session}, 401, "log in again"},
 	} {

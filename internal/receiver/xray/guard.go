@@ -28,6 +28,9 @@ const sigV4Service = "xray"
 //     local clients are served in model.DefaultProject, since the X-Ray
 //     SDKs poll sampling rules and targets there unsigned, as from the
 //     X-Ray daemon.
+//   - A call carrying a credential of Lookout's own that Lookout takes
+//     (an API key or a UI login, as the web UI sends) is served in its
+//     project.
 //   - Without Keys, local clients (identity.Local: loopback, addressed by a
 //     loopback host) are served in model.DefaultProject, signed or not,
 //     and all others refused; AllowAnyone serves everyone so.
@@ -35,8 +38,12 @@ const sigV4Service = "xray"
 // Refusals are the restJson error shape with status 403:
 // AccessDeniedException, or the SigV4 error code.
 type Guard struct {
-	Keys         map[string]caller.AccessKey
-	Daemon       bool
+	Keys   map[string]caller.AccessKey
+	Daemon bool
+	// Lookout returns the project a call's credential of Lookout's own
+	// grants, if it carries a valid one (identity.Gate.KeyProject); nil
+	// takes none.
+	Lookout      func(*http.Request) (string, bool)
 	AllowAnyone  bool
 	MaxBodyBytes int64            // the body read to verify a signature; default 16 MiB
 	Now          func() time.Time // nil: time.Now
@@ -68,6 +75,11 @@ func (g Guard) Wrap(next http.Handler) http.Handler {
 // authorize returns the project of r, or why it is refused. To verify a
 // signature it reads the body and puts it back for next.
 func (g Guard) authorize(r *http.Request) (string, error) {
+	if g.Lookout != nil {
+		if project, ok := g.Lookout(r); ok {
+			return project, nil
+		}
+	}
 	open := g.AllowAnyone || identity.Local(r)
 	if len(g.Keys) == 0 {
 		if open {

@@ -18,6 +18,13 @@ import (
 	"lookout/internal/identity"
 )
 
+// uiSession grants "ui-project" to a request with the cookie session=ok,
+// as identity.Gate.KeyProject does to a login session.
+func uiSession(r *http.Request) (string, bool) {
+	c, err := r.Cookie("session")
+	return "ui-project", err == nil && c.Value == "ok"
+}
+
 func TestGuard(t *testing.T) {
 	const body = `{"SamplingStatisticsDocuments":[]}`
 	keys := map[string]caller.AccessKey{"AKIDSHOP": {Secret: "s3cret", Project: "shop"}}
@@ -56,6 +63,12 @@ func TestGuard(t *testing.T) {
 			want: caller.CodeMissingToken},
 		{name: "keys, signed on the daemon address", guard: Guard{Keys: keys, Daemon: true}, remote: remote, prep: sign("xray", "s3cret"),
 			status: 200, want: "shop"},
+		{name: "keys, Lookout's own credential", guard: Guard{Keys: keys, Lookout: uiSession}, remote: remote,
+			prep: func(r *http.Request) { r.Header.Set("Cookie", "session=ok") }, status: 200, want: "ui-project"},
+		{name: "no keys, Lookout's own credential", guard: Guard{Lookout: uiSession}, remote: remote,
+			prep: func(r *http.Request) { r.Header.Set("Cookie", "session=ok") }, status: 200, want: "ui-project"},
+		{name: "keys, a wrong credential of Lookout's", guard: Guard{Keys: keys, Lookout: uiSession}, remote: remote,
+			prep: func(r *http.Request) { r.Header.Set("Cookie", "session=no") }, status: 403, want: caller.CodeMissingToken},
 		{name: "keys, body too large", guard: Guard{Keys: keys, MaxBodyBytes: 8}, remote: local, prep: sign("xray", "s3cret"),
 			status: 413, want: "InvalidRequestException"},
 	} {
