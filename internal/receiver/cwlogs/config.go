@@ -28,6 +28,9 @@ type Config struct {
 	// model.DefaultProject, and all others are refused
 	// (AccessDeniedException).
 	Keys map[string]awsjson.AccessKey
+	// OpenToAnyone serves every client as a loopback one while Keys is
+	// empty (lookout serve --insecure-allow-anyone).
+	OpenToAnyone bool
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now

@@ -95,5 +95,6 @@ func (g insightsGroups) Check(ctx context.Context, c awsjson.Caller, name string
 // authenticate tells the project and region of a call by the access keys
 // of Config.Keys (read at each call).
 func (h *Handler) authenticate(r *http.Request, body []byte) (awsjson.Caller, error) {
-	return awsjson.Auth{Keys: h.cfg.Keys, Region: h.cfg.Region, API: "the CloudWatch Logs API", Now: h.now}.Authenticate(r, body)
+	return awsjson.Auth{Keys: h.cfg.Keys, Region: h.cfg.Region, API: "the CloudWatch Logs API", Service: "logs",
+		OpenToAnyone: h.cfg.OpenToAnyone, Now: h.now}.Authenticate(r, body)
 }
