@@ -18,7 +18,7 @@ type Backends struct {
 	// Groups stores PutLogEvents' events, and deletes groups and streams
 	// and sets retention policies together with the events they take.
 	Groups Writer
-	// Reader serves GetLogEvents and FilterLogEvents.
+	// Reader serves GetLogEvents, FilterLogEvents and GetLogGroupFields.
 	Reader Reader
 	// Insights runs the Logs Insights queries.
 	Insights insightsapi.Runner
@@ -52,4 +52,6 @@ type Reader interface {
 	Stream(ctx context.Context, q logsearch.StreamQuery) (logsearch.StreamPage, error)
 	// Filter reads a page of a group's events matching a filter pattern.
 	Filter(ctx context.Context, q logsearch.FilterQuery) (logsearch.FilterPage, error)
+	// Fields discovers the fields of a group's recent events.
+	Fields(ctx context.Context, q logsearch.FieldsQuery) ([]logsearch.Field, error)
 }

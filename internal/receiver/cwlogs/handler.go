@@ -71,6 +71,7 @@ func New(cfg Config, b Backends) (*Handler, error) {
 			"TagLogGroup":           h.tagLogGroup,
 			"UntagLogGroup":         h.untagLogGroup,
 			"ListTagsLogGroup":      h.listTagsLogGroup,
+			"GetLogGroupFields":     h.getLogGroupFields,
 		}}
 	maps.Copy(h.api.Operations, insightsapi.Operations(b.Insights, insightsGroups{h}))
 	return h, nil

@@ -1,0 +1,60 @@
+package compat
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+)
+
+// TestCloudWatchLogsGroupFields discovers a group's fields with
+// aws-sdk-go-v2, as Grafana's CloudWatch data source does before offering
+// them in its query editor.
+func TestCloudWatchLogsGroupFields(t *testing.T) {
+	in := startLookout(t, t.TempDir())
+	ctx := context.Background()
+	c := cwClient(in)
+	g, s := aws.String("/compat/fields"), aws.String("web-1")
+	if _, err := c.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: g}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateLogStream(ctx, &cwl.CreateLogStreamInput{LogGroupName: g, LogStreamName: s}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var evs []types.InputLogEvent
+	for i, msg := range []string{`{"level":"ERROR","req":{"path":"/pay"}}`, `{"level":"INFO"}`, `{"level":"INFO"}`, `GET / 200`} {
+		evs = append(evs, types.InputLogEvent{Timestamp: aws.Int64(now.Add(time.Duration(i-10) * time.Second).UnixMilli()), Message: aws.String(msg)})
+	}
+	if _, err := c.PutLogEvents(ctx, &cwl.PutLogEventsInput{LogGroupName: g, LogStreamName: s, LogEvents: evs}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetLogGroupFields(ctx, &cwl.GetLogGroupFieldsInput{LogGroupName: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int32{}
+	for _, f := range out.LogGroupFields {
+		got[aws.ToString(f.Name)] = f.Percent
+	}
+	want := map[string]int32{"@timestamp": 100, "@message": 100, "@logStream": 100, "@log": 100, "@ingestionTime": 100, "level": 75, "req.path": 25}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("field %s: percent %d, want %d (all: %v)", k, got[k], v, got)
+		}
+	}
+	_, err = c.GetLogGroupFields(ctx, &cwl.GetLogGroupFieldsInput{LogGroupName: aws.String("/compat/none")})
+	var nf *types.ResourceNotFoundException
+	if !errors.As(err, &nf) {
+		t.Errorf("missing group: %v, want ResourceNotFoundException", err)
+	}
+	_, err = c.GetLogGroupFields(ctx, &cwl.GetLogGroupFieldsInput{LogGroupName: g, Time: aws.Int64(-1)})
+	var bad *types.InvalidParameterException
+	if !errors.As(err, &bad) {
+		t.Errorf("negative time: %v, want InvalidParameterException", err)
+	}
+}
