@@ -18,7 +18,8 @@ type Backends struct {
 	// Groups stores PutLogEvents' events, and deletes groups and streams
 	// and sets retention policies together with the events they take.
 	Groups Writer
-	// Reader serves GetLogEvents, FilterLogEvents and GetLogGroupFields.
+	// Reader serves GetLogEvents, FilterLogEvents, GetLogGroupFields and
+	// StartLiveTail.
 	Reader Reader
 	// Insights runs the Logs Insights queries.
 	Insights insightsapi.Runner
@@ -54,4 +55,6 @@ type Reader interface {
 	Filter(ctx context.Context, q logsearch.FilterQuery) (logsearch.FilterPage, error)
 	// Fields discovers the fields of a group's recent events.
 	Fields(ctx context.Context, q logsearch.FieldsQuery) ([]logsearch.Field, error)
+	// Tail follows the events arriving in groups until ctx ends.
+	Tail(ctx context.Context, q logsearch.TailQuery, emit func(logsearch.TailUpdate) error) error
 }

@@ -28,6 +28,10 @@ type Config struct {
 	// model.DefaultProject, and all others are refused
 	// (AccessDeniedException).
 	Keys map[string]awsjson.AccessKey
+	// LiveTailMax bounds a StartLiveTail session (0: 3 hours, the
+	// service's limit); LiveTailEvery is how often a session polls the
+	// store and reports (0: every second).
+	LiveTailMax, LiveTailEvery time.Duration
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now

@@ -72,7 +72,8 @@ func New(cfg Config, b Backends) (*Handler, error) {
 			"UntagLogGroup":         h.untagLogGroup,
 			"ListTagsLogGroup":      h.listTagsLogGroup,
 			"GetLogGroupFields":     h.getLogGroupFields,
-		}}
+		},
+		Streaming: map[string]awsjson.StreamOperation{"StartLiveTail": h.startLiveTail}}
 	maps.Copy(h.api.Operations, insightsapi.Operations(b.Insights, insightsGroups{h}))
 	return h, nil
 }
