@@ -3,6 +3,7 @@ package compat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -56,5 +57,63 @@ func TestCloudWatchLogsGroupFields(t *testing.T) {
 	var bad *types.InvalidParameterException
 	if !errors.As(err, &bad) {
 		t.Errorf("negative time: %v, want InvalidParameterException", err)
+	}
+}
+
+// TestCloudWatchLogsQueryDefinitions saves, lists, updates and deletes Logs
+// Insights queries with aws-sdk-go-v2 (which fills the idempotency token).
+func TestCloudWatchLogsQueryDefinitions(t *testing.T) {
+	in := startLookout(t, t.TempDir())
+	ctx := context.Background()
+	c := cwClient(in)
+	put, err := c.PutQueryDefinition(ctx, &cwl.PutQueryDefinitionInput{Name: aws.String("ops/errors"),
+		QueryString: aws.String("fields @timestamp, @message | filter @message like /ERROR/"), LogGroupNames: []string{"/compat/orders"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(put.QueryDefinitionId)
+	if _, err := c.PutQueryDefinition(ctx, &cwl.PutQueryDefinitionInput{Name: aws.String("ops/slow"),
+		QueryString: aws.String("filter duration > {{min}}"), Parameters: []types.QueryParameter{{Name: aws.String("min"), DefaultValue: aws.String("1000")}}}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var tok *string
+	for pages := 0; pages == 0 || tok != nil; pages++ {
+		page, err := c.DescribeQueryDefinitions(ctx, &cwl.DescribeQueryDefinitionsInput{MaxResults: aws.Int32(1), NextToken: tok})
+		if err != nil || pages > 3 {
+			t.Fatal(err, pages)
+		}
+		tok = page.NextToken
+		for _, d := range page.QueryDefinitions {
+			names = append(names, aws.ToString(d.Name))
+			if aws.ToInt64(d.LastModified) == 0 || d.QueryLanguage != types.QueryLanguageCwli {
+				t.Errorf("definition %+v", d)
+			}
+		}
+	}
+	if fmt.Sprint(names) != "[ops/errors ops/slow]" {
+		t.Fatalf("definitions %v", names)
+	}
+	if _, err := c.PutQueryDefinition(ctx, &cwl.PutQueryDefinitionInput{QueryDefinitionId: aws.String(id), Name: aws.String("ops/errors"),
+		QueryString: aws.String("stats count(*) by bin(5m)")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DescribeQueryDefinitions(ctx, &cwl.DescribeQueryDefinitionsInput{QueryDefinitionNamePrefix: aws.String("ops/e")})
+	if err != nil || len(got.QueryDefinitions) != 1 || aws.ToString(got.QueryDefinitions[0].QueryString) != "stats count(*) by bin(5m)" {
+		t.Fatalf("after update: %+v %v", got, err)
+	}
+	del, err := c.DeleteQueryDefinition(ctx, &cwl.DeleteQueryDefinitionInput{QueryDefinitionId: aws.String(id)})
+	if err != nil || !del.Success {
+		t.Fatalf("delete: %+v %v", del, err)
+	}
+	_, err = c.DeleteQueryDefinition(ctx, &cwl.DeleteQueryDefinitionInput{QueryDefinitionId: aws.String(id)})
+	var nf *types.ResourceNotFoundException
+	if !errors.As(err, &nf) {
+		t.Fatalf("second delete: %v", err)
+	}
+	_, err = c.PutQueryDefinition(ctx, &cwl.PutQueryDefinitionInput{Name: aws.String("x"), QueryString: aws.String("x"), QueryLanguage: "KQL"})
+	var bad *types.InvalidParameterException
+	if !errors.As(err, &bad) {
+		t.Fatalf("bad language: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
+	"lookout/internal/querydefs"
 	"lookout/internal/receiver/cwlogs/insightsapi"
 	"lookout/internal/store"
 )
@@ -23,11 +24,29 @@ type Backends struct {
 	Reader Reader
 	// Insights runs the Logs Insights queries.
 	Insights insightsapi.Runner
+	// QueryDefs keeps the saved queries (query definitions); nil: kept by
+	// querydefs in Meta's documents, when Meta keeps store.Documents.
+	QueryDefs QueryDefs
 }
 
-func (b Backends) complete() error {
+// QueryDefs keeps saved Logs Insights queries. *querydefs.Service
+// implements it.
+type QueryDefs interface {
+	Put(ctx context.Context, project string, d querydefs.Definition) (string, error)
+	List(ctx context.Context, project string) ([]querydefs.Definition, error)
+	Delete(ctx context.Context, project, id string) error
+}
+
+func (b *Backends) complete() error {
 	if b.Meta == nil || b.Groups == nil || b.Reader == nil || b.Insights == nil {
 		return errors.New("cwlogs: every backend is required")
+	}
+	if b.QueryDefs == nil {
+		docs, ok := b.Meta.(store.Documents)
+		if !ok {
+			return errors.New("cwlogs: QueryDefs is required when Meta keeps no documents")
+		}
+		b.QueryDefs = querydefs.New(docs, nil)
 	}
 	return nil
 }
