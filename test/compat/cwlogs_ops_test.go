@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +116,54 @@ func TestCloudWatchLogsQueryDefinitions(t *testing.T) {
 	var bad *types.InvalidParameterException
 	if !errors.As(err, &bad) {
 		t.Fatalf("bad language: %v", err)
+	}
+}
+
+// TestCloudWatchLogsListLogGroups lists groups with ListLogGroups' pattern
+// and describes chosen ones by identifier, with aws-sdk-go-v2.
+func TestCloudWatchLogsListLogGroups(t *testing.T) {
+	in := startLookout(t, t.TempDir())
+	ctx := context.Background()
+	c := cwClient(in)
+	for _, g := range []string{"/compat/lambda/a", "/compat/lambda/b", "/compat/ecs/web"} {
+		if _, err := c.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String(g), Tags: map[string]string{"svc": g[8:11]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	var tok *string
+	for pages := 0; pages == 0 || tok != nil; pages++ {
+		out, err := c.ListLogGroups(ctx, &cwl.ListLogGroupsInput{LogGroupNamePattern: aws.String("^/compat/lambda|web"), Limit: aws.Int32(2), NextToken: tok})
+		if err != nil || pages > 3 {
+			t.Fatal(err, pages)
+		}
+		for _, g := range out.LogGroups {
+			names = append(names, aws.ToString(g.LogGroupName))
+			if !strings.HasSuffix(aws.ToString(g.LogGroupArn), ":log-group:"+aws.ToString(g.LogGroupName)) || g.LogGroupClass != types.LogGroupClassStandard {
+				t.Errorf("summary %+v", g)
+			}
+		}
+		tok = out.NextToken
+	}
+	if fmt.Sprint(names) != "[/compat/ecs/web /compat/lambda/a /compat/lambda/b]" {
+		t.Fatalf("listed %v", names)
+	}
+	tagged, err := c.ListLogGroups(ctx, &cwl.ListLogGroupsInput{LogGroupTags: []types.TagFilter{{Key: aws.String("svc"), Values: []string{"ecs"}}}})
+	if err != nil || len(tagged.LogGroups) != 1 || aws.ToString(tagged.LogGroups[0].LogGroupName) != "/compat/ecs/web" {
+		t.Fatalf("by tag: %+v %v", tagged, err)
+	}
+	desc, err := c.DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{LogGroupIdentifiers: []string{
+		"arn:aws:logs:us-east-1:000000000000:log-group:/compat/lambda/b", "/compat/ecs/web"}})
+	if err != nil || len(desc.LogGroups) != 2 || aws.ToString(desc.LogGroups[0].LogGroupName) != "/compat/ecs/web" {
+		t.Fatalf("describe by identifiers: %+v %v", desc, err)
+	}
+	_, err = c.DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{LogGroupIdentifiers: []string{"/compat/ecs/web"}, LogGroupNamePrefix: aws.String("/compat")})
+	var bad *types.InvalidParameterException
+	if !errors.As(err, &bad) {
+		t.Fatalf("identifiers with a prefix: %v", err)
+	}
+	_, err = c.ListLogGroups(ctx, &cwl.ListLogGroupsInput{LogGroupClass: "BOGUS"})
+	if !errors.As(err, &bad) {
+		t.Fatalf("bad class: %v", err)
 	}
 }

@@ -57,6 +57,7 @@ func New(cfg Config, b Backends) (*Handler, error) {
 			"CreateLogGroup":           h.createLogGroup,
 			"DeleteLogGroup":           h.deleteLogGroup,
 			"DescribeLogGroups":        h.describeLogGroups,
+			"ListLogGroups":            h.listLogGroups,
 			"CreateLogStream":          h.createLogStream,
 			"DeleteLogStream":          h.deleteLogStream,
 			"DescribeLogStreams":       h.describeLogStreams,
