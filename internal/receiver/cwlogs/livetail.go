@@ -68,6 +68,9 @@ func (h *Handler) startLiveTail(ctx context.Context, c awsjson.Caller, body []by
 			return nil, err
 		}
 	}
+	if h.closed.Err() != nil {
+		return nil, awsjson.Errorf("ServiceUnavailableException", "the server is shutting down")
+	}
 	q.Every = h.cfg.LiveTailEvery
 	return func(ctx context.Context, w *awsjson.EventWriter) error {
 		start := liveTailStart{RequestID: restjson.RequestID(), SessionID: restjson.RequestID(), liveTailInput: in}
@@ -77,6 +80,7 @@ func (h *Handler) startLiveTail(ctx context.Context, c awsjson.Caller, body []by
 		maxAge := cmp.Or(h.cfg.LiveTailMax, defaultTailMaxAge)
 		tctx, cancel := context.WithTimeout(ctx, maxAge)
 		defer cancel()
+		defer context.AfterFunc(h.closed, cancel)()
 		err := h.b.Reader.Tail(tctx, q, func(u logsearch.TailUpdate) error {
 			var out liveTailUpdate
 			out.SessionMetadata.Sampled = u.Sampled
@@ -93,6 +97,8 @@ func (h *Handler) startLiveTail(ctx context.Context, c awsjson.Caller, body []by
 		case err != nil:
 			_ = w.Exception("SessionStreamingException", "the session failed: "+err.Error())
 			return err
+		case h.closed.Err() != nil:
+			return w.Exception("SessionStreamingException", "the server is shutting down")
 		case errors.Is(tctx.Err(), context.DeadlineExceeded):
 			return w.Exception("SessionTimeoutException", "the Live Tail session reached its maximum duration of "+maxAge.String())
 		}

@@ -96,3 +96,40 @@ func TestLiveTailSDK(t *testing.T) {
 		t.Fatalf("stream ended with %v, want SessionTimeoutException", err)
 	}
 }
+
+// TestLiveTailClose ends a session in progress when the handler closes, and
+// refuses new ones.
+func TestLiveTailClose(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.client.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("tail")}); err != nil {
+		t.Fatal(err)
+	}
+	in := &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{"tail"}}
+	out, err := e.client.StartLiveTail(ctx, in, noHostPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := out.GetStream()
+	defer stream.Close()
+	if _, ok := (<-stream.Events()).(*types.StartLiveTailResponseStreamMemberSessionStart); !ok {
+		t.Fatal("no sessionStart")
+	}
+	e.h.Close()
+	select {
+	case _, open := <-stream.Events():
+		if open {
+			t.Fatal("an event after Close")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session outlived Close")
+	}
+	var ended *types.SessionStreamingException
+	if err := stream.Err(); !errors.As(err, &ended) {
+		t.Fatalf("stream ended with %v, want SessionStreamingException", err)
+	}
+	var unavailable *types.ServiceUnavailableException
+	if _, err := e.client.StartLiveTail(ctx, in, noHostPrefix); !errors.As(err, &unavailable) {
+		t.Fatalf("a session after Close: %v", err)
+	}
+}
