@@ -23,6 +23,11 @@ func FuzzRequest(f *testing.F) {
 		{"TagResource", `{"resourceArn":"arn:aws:logs:r:1:log-group:g","tags":{"a":"b"}}`},
 		{"GetLogGroupFields", `{"logGroupName":"g","time":1700000000}`},
 		{"StartLiveTail", `{"logGroupIdentifiers":["g"],"logStreamNamePrefixes":["s"],"logEventFilterPattern":"ERROR"}`},
+		{"ListLogGroups", `{"logGroupNamePattern":"^abc|def","logGroupTags":[{"key":"k","values":["v"]}],"nextToken":"Zw"}`},
+		{"DescribeLogGroups", `{"logGroupIdentifiers":["arn:aws:logs:r:1:log-group:g"]}`},
+		{"PutQueryDefinition", `{"name":"q","queryString":"fields @message","parameters":[{"name":"p"}]}`},
+		{"DescribeQueryDefinitions", `{"maxResults":1,"nextToken":"cQBh"}`},
+		{"DeleteQueryDefinition", `{"queryDefinitionId":"x"}`},
 		{"Nope", `[]`},
 		{"PutLogEvents", `{"logEvents":null}`},
 	}
