@@ -52,6 +52,8 @@ func (c Config) Validate() error {
 		return errors.New("cwlogs: Region must be set")
 	case c.MaxRequestBytes < 2<<20:
 		return errors.New("cwlogs: MaxRequestBytes must be at least 2 MiB")
+	case c.LiveTailMax < 0 || c.LiveTailEvery < 0:
+		return errors.New("cwlogs: LiveTailMax and LiveTailEvery must not be negative")
 	}
 	for id, k := range c.Keys {
 		if k.Secret == "" || k.Project == "" {
