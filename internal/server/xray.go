@@ -83,11 +83,16 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
+	tags, err := xrayapi.NewTagsAPI(x.sampler, groups, nil, d.log)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, x.receiver.Handler())
 	read.Register(mux)
 	gapi.Register(mux)
 	x.sampling.Register(mux)
+	tags.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
 	x.handler = guardXRay(d, mux, false)
 
