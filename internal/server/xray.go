@@ -13,6 +13,7 @@ import (
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/xraydaemon"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 	"lookout/internal/xraysampling"
@@ -49,6 +50,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	// name or ARN, with ARNs named like the sampling rules'.
 	acfg := xrayapi.DefaultSamplingConfig()
 	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
+	acfg.Telemetry = xraydaemon.NewTelemetry(nil)
 	gcfg := xraygroups.DefaultConfig()
 	gcfg.Region, gcfg.AccountID = acfg.Region, acfg.AccountID
 	groups, err := xraygroups.New(gcfg, d.meta)
@@ -83,11 +85,27 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
+	tags, err := xrayapi.NewTagsAPI(x.sampler, groups, identity.RequestProject, d.log)
+	if err != nil {
+		return nil, err
+	}
+	// The daemons' telemetry is kept in memory and shown with the sampling
+	// diagnostics; the encryption configuration in the metadata store.
+	enc, err := xraydaemon.NewEncryption(d.meta)
+	if err != nil {
+		return nil, err
+	}
+	daemon, err := xrayapi.NewDaemonAPI(acfg.Telemetry, enc, identity.RequestProject, d.log)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, x.receiver.Handler())
 	read.Register(mux)
 	gapi.Register(mux)
 	x.sampling.Register(mux)
+	tags.Register(mux)
+	daemon.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
 	x.handler = guardXRay(d, mux, false)
 
