@@ -14,6 +14,7 @@ import (
 	promodel "github.com/prometheus/common/model"
 
 	"lookout/internal/diskspace"
+	"lookout/internal/identity"
 	"lookout/internal/receiver/awsjson"
 	"lookout/internal/server"
 )
@@ -49,8 +50,13 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
-	fs.Func("aws-access-keys", "CloudWatch Logs API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
+	fs.Func("aws-access-keys", "CloudWatch Logs and X-Ray API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
+	fs.Func("api-keys", "keys of the UI and JSON API, KEY:PROJECT,... (PROJECT * for every project; prefer LOOKOUT_API_KEYS; empty: loopback clients only)",
+		func(v string) (err error) { s.APIKeys, err = identity.ParseKeys(v, true); return err })
+	fs.Func("otlp-keys", "OTLP ingest keys, KEY:PROJECT,..., sent as Authorization: Bearer KEY (prefer LOOKOUT_OTLP_KEYS; empty: loopback clients only)",
+		func(v string) (err error) { s.OTLPKeys, err = identity.ParseKeys(v, false); return err })
+	fs.BoolVar(&s.AllowAnyone, "insecure-allow-anyone", false, "serve clients beyond loopback without credentials wherever none are configured, and listen beyond loopback without any")
 	fs.Func("log-level", "debug, info, warn or error", func(v string) error { return c.logLevel.UnmarshalText([]byte(v)) })
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	fs.String("config", "", "optional YAML file with the same keys as the flags (data-dir: ...)")

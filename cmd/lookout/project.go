@@ -34,7 +34,7 @@ func (a *adminFlags) register(fs *flag.FlagSet) {
 	}
 	fs.StringVar(&a.dataDir, "data-dir", def, "data directory of a stopped lookout (env LOOKOUT_DATA_DIR)")
 	fs.StringVar(&a.meta, "meta", os.Getenv("LOOKOUT_META"), "metadata store, as lookout serve's --meta (env LOOKOUT_META; empty: the one in --data-dir)")
-	fs.StringVar(&a.server, "server", "", "URL of a running lookout, e.g. http://127.0.0.1:8686 (call from its machine: loopback only)")
+	fs.StringVar(&a.server, "server", "", "URL of a running lookout, e.g. http://127.0.0.1:8686 (call from its machine: loopback only; with --api-keys set LOOKOUT_API_KEY to a key for every project)")
 }
 
 // runProjectCreate is `lookout project create --name NAME`.
@@ -125,6 +125,7 @@ func postAdmin(ctx context.Context, url string, in, out any) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	withAPIKey(req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

@@ -21,7 +21,8 @@ const samplingUsage = `usage:
   lookout sampling rules [--addr URL]
       the rules with what the SDKs reported for them in the last hour, and what looks wrong
 
---addr is a running lookout's main port (default http://127.0.0.1:8686, env LOOKOUT_ADDR).
+--addr is a running lookout's main port (default http://127.0.0.1:8686, env LOOKOUT_ADDR);
+LOOKOUT_API_KEY is sent as its API key.
 `
 
 // runSampling is `lookout sampling explain|rules`: the sampling diagnostics
@@ -92,6 +93,7 @@ func callAPI(ctx context.Context, method, base, path string, in, out any) error 
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	withAPIKey(req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ type Config struct {
 	// answer 501.
 	Finder  store.TraceFinder
 	Scanner store.TraceScanner
+	// Project maps a request to the project it reads (the one its
+	// credential was granted); nil: model.DefaultProject.
+	Project func(*http.Request) string
 	// LogGroups answers /api/cwlogs/groups; nil leaves the route out.
 	LogGroups LogGroupLister
 	// Errors answers /api/errors (the errors of a trace), Projects
@@ -192,9 +195,13 @@ func (a *API) registerOptional(mux *http.ServeMux) {
 	}
 }
 
-// project chooses the project a request reads. Everything is the default
-// project until API keys map to projects.
-func (a *API) project(*http.Request) string { return model.DefaultProject }
+// project chooses the project a request reads: Config.Project's choice.
+func (a *API) project(r *http.Request) string {
+	if a.cfg.Project != nil {
+		return a.cfg.Project(r)
+	}
+	return model.DefaultProject
+}
 
 // handlerFunc is a handler that returns its failure instead of writing it.
 // It must not return an error after it has written the response status.

@@ -32,6 +32,10 @@ type Config struct {
 	MaxQueuedItems int
 	// MaxCommitItems caps the items merged into one commit.
 	MaxCommitItems int
+	// CommitWait is how long the committer, under load, waits for more
+	// requests to join a group commit (QueueConfig.MaxWait): a commit has a
+	// large fixed cost, so two small commits cost nearly twice one.
+	CommitWait time.Duration
 	// Retention refuses items older than now-Retention: they would expire at once.
 	Retention time.Duration
 	// MaxFuture refuses items stamped further ahead than this (clock skew guard).
@@ -52,6 +56,7 @@ func DefaultConfig() Config {
 	return Config{
 		MaxQueuedItems: 200_000,
 		MaxCommitItems: 50_000,
+		CommitWait:     2 * time.Millisecond,
 		Retention:      7 * 24 * time.Hour,
 		MaxFuture:      2 * time.Hour,
 	}
@@ -64,6 +69,8 @@ func (c Config) Validate() error {
 		return errors.New("pipeline: MaxQueuedItems must be positive")
 	case c.MaxCommitItems <= 0:
 		return errors.New("pipeline: MaxCommitItems must be positive")
+	case c.CommitWait < 0:
+		return errors.New("pipeline: CommitWait must not be negative")
 	case c.Retention <= 0:
 		return errors.New("pipeline: Retention must be positive")
 	case c.MaxFuture < 0:
@@ -119,7 +126,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	p.metrics = m
 	p.queue, err = NewQueue(QueueConfig{
-		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, Admit: cfg.Admit,
+		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, MaxWait: cfg.CommitWait, Admit: cfg.Admit,
 		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
 	}, batchCommitter{p})
 	if err != nil {

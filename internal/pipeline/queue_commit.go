@@ -11,9 +11,18 @@ import (
 func (q *Queue[T, R]) Run(ctx context.Context) {
 	defer close(q.stopped)
 	for {
+		// A request already queued when the previous commit ends has
+		// waited for it: the committer is the bottleneck, so grouping
+		// pays (see group).
 		select {
 		case e := <-q.queue:
-			q.commit(q.group(ctx, e))
+			q.commit(q.group(ctx, e, true))
+			continue
+		default:
+		}
+		select {
+		case e := <-q.queue:
+			q.commit(q.group(ctx, e, false))
 		case <-ctx.Done():
 			q.mu.Lock()
 			q.closed = true
@@ -21,7 +30,7 @@ func (q *Queue[T, R]) Run(ctx context.Context) {
 			for {
 				select {
 				case e := <-q.queue:
-					q.commit(q.group(ctx, e))
+					q.commit(q.group(ctx, e, false))
 				default:
 					return
 				}
@@ -31,19 +40,28 @@ func (q *Queue[T, R]) Run(ctx context.Context) {
 }
 
 // group adds to first whatever else is queued, up to MaxCommitItems: the
-// group commit. Under load (the previous commit held more than one
-// request) it also collects what arrives within MaxWait: the submitters
-// served by the previous commit are likely to send again, and one commit
-// then serves them all instead of alternating half-full commits. A lone
-// request is committed at once, and ctx ends the waiting.
-func (q *Queue[T, R]) group(ctx context.Context, first entry[T, R]) []entry[T, R] {
+// group commit. Under load (the previous commit held more than one request)
+// it also collects what arrives within MaxWait: the submitters served by the
+// previous commit are likely to send again, and one commit then serves them
+// all instead of alternating half-full commits. When first had to wait for
+// the previous commit (queued) although that one held a single request, it
+// waits, within MaxWait, for one more: two clients with one request in
+// flight each would otherwise get a commit each, and a commit's cost is
+// mostly fixed. A request on an idle committer is committed at once, and ctx
+// ends the waiting.
+func (q *Queue[T, R]) group(ctx context.Context, first entry[T, R], queued bool) []entry[T, R] {
 	group := []entry[T, R]{first}
 	items := first.room.items
 	var wait <-chan time.Time
-	if q.last > 1 && q.cfg.MaxWait > 0 && ctx.Err() == nil {
+	loaded := q.last > 1 || (queued && q.last > 0) // q.last == 0: no commit yet to have waited for
+	if loaded && q.cfg.MaxWait > 0 && ctx.Err() == nil {
 		t := time.NewTimer(q.cfg.MaxWait)
 		defer t.Stop()
 		wait = t.C
+	}
+	enough := 0 // no early end: wait out MaxWait
+	if q.last <= 1 {
+		enough = 2
 	}
 	for items < q.cfg.MaxCommitItems {
 		select {
@@ -53,7 +71,7 @@ func (q *Queue[T, R]) group(ctx context.Context, first entry[T, R]) []entry[T, R
 			continue
 		default:
 		}
-		if wait == nil {
+		if wait == nil || (enough > 0 && len(group) >= enough) {
 			break
 		}
 		select {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lookout/internal/api"
+	"lookout/internal/identity"
 	"lookout/internal/tracelint"
 )
 
@@ -15,12 +16,14 @@ import (
 // mounts it; api's routes answer what no route under /api/ takes.
 func lookoutAPI(d deps, clients tracelint.ClientLinker, tokens api.TokenIssuer) (func(*http.ServeMux), error) {
 	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Metrics: d.store, LogGroups: d.meta,
-		Errors: d.meta, Projects: d.meta, Tokens: tokens, Logger: d.log, Version: d.cfg.Version})
+		Errors: d.meta, Projects: d.meta, Tokens: tokens, Logger: d.log, Version: d.cfg.Version,
+		Project: identity.RequestProject})
 	if err != nil {
 		return nil, err
 	}
 	lintCfg := tracelint.DefaultHandlerConfig()
 	lintCfg.Clients = clients // which sampling clients the processes of /api/xray/naming poll with
+	lintCfg.Project = identity.RequestProject
 	lint, err := tracelint.NewHandlers(lintCfg, d.store)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"lookout/internal/backend"
 	"lookout/internal/diskspace"
+	"lookout/internal/identity"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/awsjson"
 	"lookout/internal/receiver/otlp"
@@ -39,9 +40,21 @@ type Config struct {
 	// embedded one; its DataDir is always DataDir.
 	Stores backend.Config
 
-	// AWSAccessKeys verify SigV4 on the CloudWatch Logs API and pick each
-	// request's project; empty: unsigned requests from loopback only.
+	// AWSAccessKeys verify SigV4 on the CloudWatch Logs and X-Ray APIs and
+	// pick each request's project; empty: unsigned requests from loopback
+	// only.
 	AWSAccessKeys map[string]awsjson.AccessKey
+	// APIKeys are the bearer keys of Lookout's API and web UI, each for a
+	// project or for every project ("*"); empty: loopback clients only,
+	// in the default project (identity.Gate).
+	APIKeys identity.Keys
+	// OTLPKeys are the OTLP ingest keys, each for a project; empty:
+	// exports from loopback only, into the default project.
+	OTLPKeys identity.Keys
+	// AllowAnyone serves clients beyond loopback without credentials
+	// wherever none are configured, as loopback clients are, and lets
+	// Lookout listen beyond loopback without credentials (exposure.go).
+	AllowAnyone bool
 
 	Version string
 	Logger  *slog.Logger

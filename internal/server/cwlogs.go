@@ -21,7 +21,7 @@ type logSurface struct {
 func newLogs(d deps, p *pipeline.Pipeline) (*logSurface, error) {
 	l := &logSurface{}
 	ccfg := cwlogs.DefaultConfig()
-	ccfg.Logger, ccfg.Keys = d.log, d.cfg.AWSAccessKeys
+	ccfg.Logger, ccfg.Keys, ccfg.OpenToAnyone = d.log, d.cfg.AWSAccessKeys, d.cfg.AllowAnyone
 	lcfg := logsearch.DefaultConfig()
 	lcfg.Logger, lcfg.Account = d.log, ccfg.AccountID
 	var err error

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"lookout/internal/identity"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/otlp"
 )
@@ -14,6 +15,7 @@ import (
 func newOTLP(ctx context.Context, d deps, p *pipeline.Pipeline) (*otlp.Receiver, error) {
 	cfg := d.cfg.OTLP
 	cfg.Logger, cfg.Observer, cfg.Registerer = d.log, p, d.reg
+	cfg.Identify = identity.Ingest{Keys: d.cfg.OTLPKeys, AllowAnyone: d.cfg.AllowAnyone}.Project
 	r, err := otlp.New(cfg, p)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func newErrors(ctx context.Context, d deps) (*errorSurface, error) {
 		return nil, err
 	}
 	rcfg := rollbar.DefaultConfig()
-	rcfg.Logger = d.log
+	rcfg.Logger, rcfg.OpenToAnyone = d.log, d.cfg.AllowAnyone
 	deps := rollbar.Deps{Ingest: e.tracker, Edit: e.tracker, Items: d.meta, Projects: d.meta, Tokens: e.tokens}
 	if e.rollbar, err = rollbar.New(rcfg, deps); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lookout/internal/identity"
 	"lookout/internal/receiver/xray"
 	"lookout/ui"
 )
@@ -26,8 +27,11 @@ import (
 //     port (404 UnknownOperationException naming the operation);
 //   - anything else goes to rest: Rollbar's API under /api/1/ ({"err":1,...}
 //     404), Lookout's API under /api/ (JSON 404 or 405), /healthz, /readyz,
-//     /metrics, and the web UI for every other GET, so that the UI's own
-//     routes survive a reload.
+//     /metrics, /login and /logout, and the web UI for every other GET, so
+//     that the UI's own routes survive a reload. The identity gate stands
+//     in front of it (identity.Gate: API keys, UI logins, projects), and
+//     the refusal of cross-site writes (identity.CrossSite) in front of
+//     that.
 type router struct {
 	cloudWatch http.Handler
 	otlp       http.Handler
@@ -61,7 +65,10 @@ func (s *Server) mainRoutes() (http.Handler, error) {
 	s.errors.register(mux)
 	registerOps(mux, s.deps, s.ingest.tally, s.ready.Load)
 	mux.Handle("/", ui.Handler()) // every method: the UI answers 405 to all but GET and HEAD
-	return router{cloudWatch: s.logs.handler, otlp: otlpElsewhere(s.otlp), xray: s.xray.handler, rest: mux}, nil
+	// Rollbar's API checks its own tokens, and browsers post to it from
+	// other sites (rollbar.js).
+	rest := identity.CrossSite(s.gate.Wrap(mux), http.HandlerFunc(identity.DenyJSON), "/api/1/")
+	return router{cloudWatch: s.logs.handler, otlp: otlpElsewhere(s.otlp), xray: s.xray.handler, rest: rest}, nil
 }
 
 // mainPort is the main HTTP port's server and its bound listener.

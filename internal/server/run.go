@@ -44,6 +44,11 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.xray.shutdown(shutdownCtx); err != nil {
 		s.log.Warn("x-ray shutdown", "err", err)
 	}
+	// Live tails stream until they end: end them, or the main port's
+	// shutdown would wait for them.
+	if s.logs.handler != nil {
+		s.logs.handler.Close()
+	}
 	if err := s.main.srv.Shutdown(shutdownCtx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
 	}

@@ -54,13 +54,20 @@ type running struct {
 }
 
 // start runs a server until the test ends.
-func start(t *testing.T) *running {
+func start(t *testing.T) *running { return startWith(t, nil) }
+
+// startWith runs a server whose configuration edit changed, until the test
+// ends.
+func startWith(t *testing.T, edit func(*Config)) *running {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir = t.TempDir()
 	cfg.HTTPAddr, cfg.XRayAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.OTLP.GRPCAddr, cfg.OTLP.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Version, cfg.Logger = "test", slog.New(slog.DiscardHandler)
+	if edit != nil {
+		edit(&cfg)
+	}
 	s, err := New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"sync/atomic"
@@ -18,6 +19,7 @@ import (
 
 	"lookout/internal/backend"
 	"lookout/internal/diskspace"
+	"lookout/internal/identity"
 	"lookout/internal/receiver/otlp"
 	"lookout/internal/store"
 )
@@ -32,6 +34,9 @@ type deps struct {
 	// disk keeps the free-space reserve of the data directory (disk.go);
 	// nil when no store keeps its files there.
 	disk *diskspace.Guard
+	// gate decides who may use Lookout's API and UI (router.go); the
+	// X-Ray API on the main port takes its credentials too (xray.go).
+	gate *identity.Gate
 }
 
 // Server is a running Lookout: it holds the surfaces and runs them (run.go).
@@ -64,6 +69,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.log = slog.Default()
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := s.checkExposure(ctx); err != nil {
+		s.closeAll()
+		return nil, err
+	}
+	gcfg := identity.DefaultGateConfig()
+	gcfg.Keys, gcfg.AllowAnyone, gcfg.Logger = cfg.APIKeys, cfg.AllowAnyone, s.log
+	if s.gate, err = identity.NewGate(gcfg); err != nil {
+		s.closeAll()
+		return nil, err
+	}
 	if err := s.watchDisk(); err != nil {
 		s.closeAll()
 		return nil, err
@@ -73,6 +88,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkExposure refuses listeners beyond loopback that no credentials
+// protect (exposure.go).
+func (s *Server) checkExposure(ctx context.Context) error {
+	tokens, err := s.meta.TokenCount(ctx)
+	if err != nil {
+		return fmt.Errorf("count access tokens: %w", err)
+	}
+	return checkExposure(ctx, s.cfg, tokens, s.log)
 }
 
 // build makes the surfaces in the order they depend on each other: the

@@ -8,9 +8,12 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/caller"
+	"lookout/internal/identity"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/xraydaemon"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 	"lookout/internal/xraysampling"
@@ -22,8 +25,9 @@ import (
 // the sampling diagnostics of Lookout's own API. All X-Ray wiring is here.
 type xraySurface struct {
 	receiver *xray.Receiver
-	// handler serves the X-Ray REST API; what it does not serve answers
-	// UnknownOperationException in the API's shape.
+	// handler serves the X-Ray REST API on the main port, behind its guard;
+	// what it does not serve answers UnknownOperationException in the
+	// API's shape.
 	handler  http.Handler
 	sampling *xrayapi.SamplingAPI
 	sampler  *xraysampling.Service
@@ -37,6 +41,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	x := &xraySurface{}
 	cfg := d.cfg.XRay
 	cfg.UDPAddr, cfg.Registerer, cfg.Logger = d.cfg.XRayAddr, d.reg, d.log
+	cfg.UDPFromAnyone = d.cfg.AllowAnyone
 	var err error
 	if x.receiver, err = xray.New(cfg, p); err != nil {
 		return nil, err
@@ -44,7 +49,8 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	// Groups live in the metadata store; the read operations take them by
 	// name or ARN, with ARNs named like the sampling rules'.
 	acfg := xrayapi.DefaultSamplingConfig()
-	acfg.Logger = d.log
+	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
+	acfg.Telemetry = xraydaemon.NewTelemetry(nil)
 	gcfg := xraygroups.DefaultConfig()
 	gcfg.Region, gcfg.AccountID = acfg.Region, acfg.AccountID
 	groups, err := xraygroups.New(gcfg, d.meta)
@@ -52,7 +58,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 		return nil, err
 	}
 	gacfg := xrayapi.DefaultGroupsConfig()
-	gacfg.Logger = d.log
+	gacfg.Logger, gacfg.Project = d.log, identity.RequestProject // granted by the Guard
 	gapi, err := xrayapi.NewGroupsAPI(gacfg, groups)
 	if err != nil {
 		return nil, err
@@ -63,7 +69,9 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if err != nil {
 		return nil, err
 	}
-	read, err := xrayapi.NewReadAPI(xrayapi.DefaultReadConfig(), reads)
+	racfg := xrayapi.DefaultReadConfig()
+	racfg.Project = identity.RequestProject // granted by the Guard
+	read, err := xrayapi.NewReadAPI(racfg, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +86,29 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
+	tags, err := xrayapi.NewTagsAPI(x.sampler, groups, identity.RequestProject, d.log)
+	if err != nil {
+		return nil, err
+	}
+	// The daemons' telemetry is kept in memory and shown with the sampling
+	// diagnostics; the encryption configuration in the metadata store.
+	enc, err := xraydaemon.NewEncryption(d.meta)
+	if err != nil {
+		return nil, err
+	}
+	daemon, err := xrayapi.NewDaemonAPI(acfg.Telemetry, enc, identity.RequestProject, d.log)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+xray.PutTraceSegmentsPath, x.receiver.Handler())
 	read.Register(mux)
 	gapi.Register(mux)
 	x.sampling.Register(mux)
+	tags.Register(mux)
+	daemon.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
-	x.handler = mux
+	x.handler = guardXRay(d, mux, false)
 
 	if err := x.receiver.Listen(); err != nil {
 		return nil, err
@@ -94,9 +118,26 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 			_ = x.receiver.Shutdown(context.Background())
 			return nil, fmt.Errorf("x-ray api on tcp %s: %w", d.cfg.XRayAddr, err)
 		}
-		x.api = &http.Server{Handler: x.handler, ReadHeaderTimeout: 10 * time.Second}
+		x.api = &http.Server{Handler: guardXRay(d, mux, true), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return x, nil
+}
+
+// guardXRay puts in front of the X-Ray API who may call it (xray.Guard:
+// SigV4 with the AWS access keys, or local clients) and the refusal of
+// cross-site calls from browsers. daemon is the daemon address, where the
+// X-Ray SDKs poll sampling unsigned; on the main port, where the UI edits
+// sampling rules, an API key or login session of Lookout's is taken too.
+func guardXRay(d deps, h http.Handler, daemon bool) http.Handler {
+	keys := make(map[string]caller.AccessKey, len(d.cfg.AWSAccessKeys))
+	for id, k := range d.cfg.AWSAccessKeys {
+		keys[id] = caller.AccessKey{Secret: k.Secret, Project: k.Project}
+	}
+	g := xray.Guard{Keys: keys, Daemon: daemon, AllowAnyone: d.cfg.AllowAnyone, MaxBodyBytes: d.cfg.XRay.MaxRequestBytes}
+	if !daemon {
+		g.Lookout = d.gate.KeyProject
+	}
+	return identity.CrossSite(g.Wrap(h), http.HandlerFunc(xray.DenyCrossSite))
 }
 
 // registerAPI mounts the X-Ray routes of Lookout's own API.

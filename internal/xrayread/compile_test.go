@@ -46,6 +46,8 @@ var compileExprs = []string{
 	`user = "alice"`, `user != "alice"`, `user BEGINSWITH "b"`, `user ENDSWITH "ob"`, `user`, `!user`, `user IN ["bob", "carol"]`,
 	`fault AND service("payment")`, `(fault OR throttle) AND annotation.vip = true`, `!(service("inventory") AND error)`,
 	`root`, `!inferred`, `name = "x"`, `fault.exception.message CONTAINS "boom"`,
+	`responseTime > 0.1`, `availabilityzone`, `instance.id BEGINSWITH "i-"`, `service("inventory") { availabilityzone != "x" }`,
+	`availabilityzone = "us-east-1b"`, `instance.id = "i-2" OR availabilityzone ENDSWITH "c"`, `service("shop") { instance.id IN ["i-0", "i-1"] }`,
 	`ok AND duration < 0.1 AND !partial AND !service("inventory")`,
 	`annotation.tier = "gold" OR (user = "bob" AND !fault) OR http.status = 429`,
 }
@@ -86,6 +88,10 @@ func genTraces(t *testing.T, n int) []model.Span {
 			"fault": status == 500, "error": status == 404 || status == 429, "throttle": status == 429}
 		if i%11 == 5 {
 			seg["parent_id"] = hex(16) // the caller was not traced
+		}
+		if i%5 == 1 { // where it ran (no random draw: the rest stays as it was)
+			seg["aws"] = map[string]any{"ec2": map[string]any{"instance_id": fmt.Sprintf("i-%d", i%3),
+				"availability_zone": "us-east-1" + string("abc"[i%3])}}
 		}
 		if i%13 == 2 { // no HTTP at all
 			delete(seg, "http")

@@ -78,16 +78,26 @@ func (s *Service) ServiceGraph(ctx context.Context, project string, q GraphQuery
 		return nil, err
 	}
 	g := newGraph()
-	cands := s.candidates(project, q.Start, q.End, filter)
+	if err := s.scan(ctx, project, q.Start, q.End, filter, g.add); err != nil {
+		return nil, err
+	}
+	return g.nodes(), nil
+}
+
+// scan hands fn the view of each trace of project with a span starting in
+// [start, end) that filter (nil: every trace) selects, newest first; it
+// examines at most Config.GraphTraceLimit traces.
+func (s *Service) scan(ctx context.Context, project string, start, end time.Time, filter xrayfilter.Expr, fn func(*traceView)) error {
+	cands := s.candidates(project, start, end, filter)
 	var from *query.TraceRef
 	for seen := 0; seen < s.cfg.GraphTraceLimit; {
 		refs, err := cands.next(ctx, from, s.cfg.ScanBatch)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		spans, err := s.src.SpansOfTraces(ctx, project, refIDs(refs), tracelint.BulkTrim)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, ref := range refs {
 			from = &refs[i]
@@ -99,13 +109,13 @@ func (s *Service) ServiceGraph(ctx context.Context, project string, q GraphQuery
 			if cands.residual && !xrayfilter.Match(filter, &v.facts) {
 				continue
 			}
-			g.add(v)
+			fn(v)
 		}
 		if len(refs) < s.cfg.ScanBatch {
 			break
 		}
 	}
-	return g.nodes(), nil
+	return nil
 }
 
 // graph accumulates services and edges over traces.

@@ -67,6 +67,7 @@ func viewOf(id model.TraceID, spans []model.Span) *traceView {
 		}
 		n := node(t.Service[i], nodeType(sp), false)
 		segNode[i] = n
+		placeNode(&f.Nodes[n], sp)
 		out := outcomeOf(sp)
 		v.requests[n] = append(v.requests[n], out)
 		if i == root {
@@ -253,3 +254,14 @@ func appendUnique(list []string, s string) []string {
 }
 
 func seconds(nano int64) float64 { return float64(nano) / 1e9 }
+
+// placeNode adds where the segment sp ran (its resource's availability
+// zone and host id, as the X-Ray mapping sets them) to n.
+func placeNode(n *xrayfilter.Node, sp *model.Span) {
+	if v, ok := sp.Resource.Attributes.Get("cloud.availability_zone"); ok && v.Str != "" {
+		n.AvailabilityZones = appendUnique(n.AvailabilityZones, v.Str)
+	}
+	if v, ok := sp.Resource.Attributes.Get("host.id"); ok && v.Str != "" {
+		n.InstanceIDs = appendUnique(n.InstanceIDs, v.Str)
+	}
+}

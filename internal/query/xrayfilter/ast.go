@@ -169,8 +169,13 @@ var keywords = map[string]keyKind{
 	"http.url": kString, "http.method": kString, "http.useragent": kString, "http.clientip": kString,
 	"user": kString, "name": kString, "type": kString,
 	"fault.exception.message": kString, "error.exception.message": kString, "cause.message": kString,
+	"availabilityzone": kString, "instance.id": kString,
 	GroupName: kGroup, GroupARN: kGroup,
 }
+
+// aliases are other spellings of keywords that X-Ray's own examples use;
+// the parser reads them as the keyword.
+var aliases = map[string]string{"responseTime": "responsetime"}
 
 // opsFor lists the operators each keyword type takes.
 var opsFor = map[keyKind]string{

@@ -25,6 +25,9 @@ type Node struct {
 	Name, Type string
 	Root       bool // the trace entered here
 	Inferred   bool // known only from a caller's subsegment: no segment of its own
+	// AvailabilityZones and InstanceIDs are where its segments ran
+	// (availabilityzone, instance.id).
+	AvailabilityZones, InstanceIDs []string
 	Outcome
 }
 
@@ -171,10 +174,30 @@ func (s scope) cmp(c *Cmp) bool {
 		return anyStr(o.FaultMessages, c)
 	case "error.exception.message":
 		return anyStr(o.ErrorMessages, c)
+	case "availabilityzone":
+		return anyStr(s.placement(func(n *Node) []string { return n.AvailabilityZones }), c)
+	case "instance.id":
+		return anyStr(s.placement(func(n *Node) []string { return n.InstanceIDs }), c)
 	case "cause.message":
 		return anyStr(o.FaultMessages, c) || anyStr(o.ErrorMessages, c)
 	}
 	return false
+}
+
+// placement is what of returns for the node in scope, for every node at
+// trace level, and nothing for an edge.
+func (s scope) placement(of func(*Node) []string) []string {
+	switch {
+	case s.node != nil:
+		return of(s.node)
+	case s.edge != nil:
+		return nil
+	}
+	var out []string
+	for i := range s.trace.Nodes {
+		out = append(out, of(&s.trace.Nodes[i])...)
+	}
+	return out
 }
 
 func anyStr(list []string, c *Cmp) bool {

@@ -13,7 +13,8 @@ func sampleTrace() *Trace {
 		Annotations: map[string][]Value{
 			"tier": {{Kind: String, Str: "gold"}}, "items": {{Kind: Number, Num: 3}}, "vip": {{Kind: Bool, Bool: true}}},
 		Nodes: []Node{
-			{Name: "shop", Type: "AWS::EC2::Instance", Root: true, Outcome: Outcome{ResponseTime: 1.5, HTTP: HTTP{Status: 200}}},
+			{Name: "shop", Type: "AWS::EC2::Instance", Root: true, AvailabilityZones: []string{"us-east-1a"},
+				InstanceIDs: []string{"i-0abc", "i-0def"}, Outcome: Outcome{ResponseTime: 1.5, HTTP: HTTP{Status: 200}}},
 			{Name: "inventory", Outcome: Outcome{Error: true, ResponseTime: 0.2, HTTP: HTTP{Status: 404}, ErrorMessages: []string{"no such sku"}}},
 			{Name: "DynamoDB", Type: "AWS::DynamoDB", Inferred: true, Outcome: Outcome{ResponseTime: 0.05}},
 		},
@@ -28,6 +29,17 @@ func TestMatch(t *testing.T) {
 		want bool
 	}{
 		{`responsetime > 1`, true},
+		{`responseTime > 1 AND responseTime < 2`, true},
+		{`responseTime >= 2`, false},
+		{`availabilityzone = "us-east-1a"`, true},
+		{`availabilityzone BEGINSWITH "eu-"`, false},
+		{`availabilityzone != "us-east-1b"`, true},
+		{`instance.id = "i-0def"`, true},
+		{`instance.id IN ["i-1", "i-2"]`, false},
+		{`service("shop") { instance.id = "i-0abc" AND availabilityzone = "us-east-1a" }`, true},
+		{`service("inventory") { instance.id = "i-0abc" }`, false},
+		{`service("inventory") { availabilityzone != "x" }`, true},
+		{`edge("shop", "inventory") { availabilityzone = "us-east-1a" }`, false},
 		{`responsetime > 2`, false},
 		{`duration >= 2 AND duration <= 8`, true},
 		{`http.status = 200`, true},

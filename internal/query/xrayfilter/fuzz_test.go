@@ -20,6 +20,8 @@ func FuzzParse(f *testing.F) {
 		`edge("a", "b") { error }`, `id(name: "x", type: "AWS::EC2::Instance")`, `annotation[a b] = 1`,
 		`http.method IN ["GET", "PUT"]`, `(fault || error) && !throttle`, `user = "a\"b"`, `service()`, `"`, `(`, `!`,
 		`group.name = "errors" AND !group.arn != "arn:aws:xray:us-east-1:0:group/x/ID"`, `service() { group.name = "x" }`,
+		`responseTime > 0.5 AND responsetime < 2`, `availabilityzone = "us-east-1a" OR instance.id BEGINSWITH "i-0"`,
+		`service("a") { instance.id IN ["i-1"] } AND !availabilityzone ENDSWITH "b"`, `responseTime`, `instance.id`,
 	} {
 		f.Add(s)
 	}

@@ -261,6 +261,9 @@ func (p *parser) idArgs() (*ID, error) {
 
 func (p *parser) cmp() (Expr, error) {
 	t := p.next()
+	if canon, ok := aliases[t.text]; ok {
+		t.text = canon
+	}
 	kind, ok := keywords[t.text]
 	if !ok {
 		key, isAnn := strings.CutPrefix(t.text, "annotation.")

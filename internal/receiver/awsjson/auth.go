@@ -1,16 +1,12 @@
 package awsjson
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"time"
 
 	"lookout/internal/caller"
 	"lookout/internal/model"
 )
-
-// maxClockSkew is how far X-Amz-Date may be from the server's clock.
-const maxClockSkew = 15 * time.Minute
 
 // Caller is what an operation knows of who calls: the project the call
 // reads and writes, and the region its ARNs name.
@@ -34,16 +30,23 @@ type Auth struct {
 	// API names the API in the refusal of non-loopback callers ("the
 	// CloudWatch Logs API").
 	API string
+	// Service is the service a signature's credential scope must name
+	// ("logs").
+	Service string
+	// OpenToAnyone serves every caller as a loopback one while Keys is
+	// empty (lookout serve --insecure-allow-anyone).
+	OpenToAnyone bool
 	// Now is the clock signatures are dated against.
 	Now func() time.Time
 }
 
 // Authenticate reads the caller's access key id and region from the SigV4
-// Authorization header and, with Keys set, verifies the signature by
-// signing the same request again with aws-sdk-go-v2's signer. Failures are
-// the service's: MissingAuthenticationTokenException (no signature),
-// UnrecognizedClientException (unknown key), IncompleteSignatureException
-// (malformed date), InvalidSignatureException (wrong signature, or more than
+// Authorization header and, with Keys set, verifies the signature with
+// caller.VerifySigV4 (signed again with aws-sdk-go-v2's signer, scoped to
+// Service). Failures are the service's: MissingAuthenticationTokenException
+// (no signature), UnrecognizedClientException (unknown key),
+// IncompleteSignatureException (malformed date), InvalidSignatureException
+// (wrong signature, a credential scoped to another service, or more than
 // 15 minutes of clock skew), all with status 400.
 func (a Auth) Authenticate(r *http.Request, body []byte) (Caller, error) {
 	cred, ok := caller.ParseSigV4(r.Header.Get("Authorization"))
@@ -52,34 +55,17 @@ func (a Auth) Authenticate(r *http.Request, body []byte) (Caller, error) {
 		c.Region = cred.Region
 	}
 	if len(a.Keys) == 0 {
-		if !caller.Loopback(r.RemoteAddr) {
+		if !a.OpenToAnyone && !caller.Loopback(r.RemoteAddr) {
 			return Caller{}, Errorf("AccessDeniedException",
 				"no AWS access keys are configured: Lookout serves %s only to loopback clients; set --aws-access-keys to accept others", a.API)
 		}
 		return c, nil
 	}
-	if !ok {
-		return Caller{}, Errorf("MissingAuthenticationTokenException", "Request is missing Authentication Token")
-	}
-	key, known := a.Keys[cred.AccessKeyID]
-	if !known {
-		return Caller{}, Errorf("UnrecognizedClientException", "The security token included in the request is invalid.")
-	}
-	signed, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+	secret := func(id string) (string, bool) { k, ok := a.Keys[id]; return k.Secret, ok }
+	cred, err := caller.VerifySigV4(r, body, a.Service, secret, a.Now())
 	if err != nil {
-		return Caller{}, Errorf("IncompleteSignatureException", "X-Amz-Date is missing or malformed")
+		return Caller{}, Errorf(err.Code, "%s", err.Message)
 	}
-	if d := a.Now().Sub(signed); d > maxClockSkew || d < -maxClockSkew {
-		return Caller{}, Errorf("InvalidSignatureException", "Signature expired: %s is more than 15 minutes from the server time", signed.Format(time.RFC3339))
-	}
-	want, err := cred.ExpectedSignature(r, body, key.Secret, signed)
-	if err != nil {
-		return Caller{}, Errorf("IncompleteSignatureException", "cannot verify the signature: %v", err)
-	}
-	if subtle.ConstantTimeCompare([]byte(want), []byte(cred.Signature)) != 1 {
-		return Caller{}, Errorf("InvalidSignatureException",
-			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
-	}
-	c.Project = key.Project
+	c.Project = a.Keys[cred.AccessKeyID].Project
 	return c, nil
 }

@@ -36,6 +36,8 @@ type Service struct {
 	TargetPrefix string
 	// Operations maps operation names (after the prefix) to their code.
 	Operations map[string]Operation
+	// Streaming maps the operations that answer with an event stream.
+	Streaming map[string]StreamOperation
 	// MaxRequestBytes bounds a request body; a larger one gets 413 with
 	// ValidationCode.
 	MaxRequestBytes int64
@@ -63,8 +65,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	target := r.Header.Get("X-Amz-Target")
 	name, ok := strings.CutPrefix(target, s.TargetPrefix)
-	op := s.Operations[name]
-	if !ok || op == nil {
+	op, stream := s.Operations[name], s.Streaming[name]
+	if !ok || op == nil && stream == nil {
 		WriteError(w, s.unknownOperation(target))
 		return
 	}
@@ -79,7 +81,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Authenticate(r, body)
-	if err == nil {
+	if err == nil && stream != nil {
+		var run StreamFunc
+		if run, err = stream(r.Context(), c, body); err == nil {
+			s.stream(w, r, name, run)
+			return
+		}
+	} else if err == nil {
 		var out any
 		if out, err = op(r.Context(), c, body); err == nil {
 			w.Header().Set("Content-Type", ContentType)
@@ -92,13 +100,28 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	e, internal := s.Classify(err)
 	if internal {
-		log := s.Logger
-		if log == nil {
-			log = slog.Default()
-		}
-		log.Error("operation failed", "api", s.Name, "operation", name, "err", err)
+		s.logger().Error("operation failed", "api", s.Name, "operation", name, "err", err)
 	}
 	WriteError(w, e)
+}
+
+// stream answers with an event stream; a failure once it has begun can
+// only end it (and is logged unless the client went).
+func (s *Service) stream(w http.ResponseWriter, r *http.Request, name string, run StreamFunc) {
+	ew, err := NewEventWriter(w, nil)
+	if err == nil {
+		err = run(r.Context(), ew)
+	}
+	if err != nil && r.Context().Err() == nil {
+		s.logger().Warn("event stream ended", "api", s.Name, "operation", name, "err", err)
+	}
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
 }
 
 // unknownOperation names the operation an X-Amz-Target header asks for and

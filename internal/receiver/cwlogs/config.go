@@ -28,6 +28,13 @@ type Config struct {
 	// model.DefaultProject, and all others are refused
 	// (AccessDeniedException).
 	Keys map[string]awsjson.AccessKey
+	// OpenToAnyone serves every client as a loopback one while Keys is
+	// empty (lookout serve --insecure-allow-anyone).
+	OpenToAnyone bool
+	// LiveTailMax bounds a StartLiveTail session (0: 3 hours, the
+	// service's limit); LiveTailEvery is how often a session polls the
+	// store and reports (0: every second).
+	LiveTailMax, LiveTailEvery time.Duration
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
@@ -48,6 +55,8 @@ func (c Config) Validate() error {
 		return errors.New("cwlogs: Region must be set")
 	case c.MaxRequestBytes < 2<<20:
 		return errors.New("cwlogs: MaxRequestBytes must be at least 2 MiB")
+	case c.LiveTailMax < 0 || c.LiveTailEvery < 0:
+		return errors.New("cwlogs: LiveTailMax and LiveTailEvery must not be negative")
 	}
 	for id, k := range c.Keys {
 		if k.Secret == "" || k.Project == "" {

@@ -68,6 +68,9 @@ type describeGroupsInput struct {
 	LogGroupClass       string   `json:"logGroupClass"`
 	NextToken           *string  `json:"nextToken"`
 	Limit               *int32   `json:"limit"`
+	AccountIdentifiers  []string `json:"accountIdentifiers"`
+	// IncludeLinkedAccounts is accepted; a project has no linked accounts.
+	IncludeLinkedAccounts bool `json:"includeLinkedAccounts"`
 }
 
 type logGroupOut struct {
@@ -94,6 +97,9 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 	}
 	if in.LogGroupNamePrefix != nil && in.LogGroupNamePattern != nil {
 		return nil, invalidParam("LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.")
+	}
+	if err := checkDescribeGroups(&in); err != nil {
+		return nil, err
 	}
 	limit, err := checkLimit("limit", in.Limit, 50, 50)
 	if err != nil {

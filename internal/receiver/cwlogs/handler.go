@@ -31,6 +31,9 @@ type Handler struct {
 	log *slog.Logger
 	now func() time.Time
 	api *awsjson.Service
+	// closed ends the live tail sessions (Close).
+	closed context.Context
+	close  context.CancelFunc
 }
 
 // New builds the handler. Route to it every request of the main HTTP port
@@ -45,6 +48,7 @@ func New(cfg Config, b Backends) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{cfg: cfg, b: b, log: cfg.Logger, now: cfg.Now}
+	h.closed, h.close = context.WithCancel(context.Background())
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -54,27 +58,38 @@ func New(cfg Config, b Backends) (*Handler, error) {
 	h.api = &awsjson.Service{Name: "CloudWatch Logs", TargetPrefix: targetPrefix, MaxRequestBytes: cfg.MaxRequestBytes,
 		ValidationCode: validationCode, Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
 		Operations: map[string]awsjson.Operation{
-			"CreateLogGroup":        h.createLogGroup,
-			"DeleteLogGroup":        h.deleteLogGroup,
-			"DescribeLogGroups":     h.describeLogGroups,
-			"CreateLogStream":       h.createLogStream,
-			"DeleteLogStream":       h.deleteLogStream,
-			"DescribeLogStreams":    h.describeLogStreams,
-			"PutLogEvents":          h.putLogEvents,
-			"GetLogEvents":          h.getLogEvents,
-			"FilterLogEvents":       h.filterLogEvents,
-			"PutRetentionPolicy":    h.putRetentionPolicy,
-			"DeleteRetentionPolicy": h.deleteRetentionPolicy,
-			"TagResource":           h.tagResource,
-			"UntagResource":         h.untagResource,
-			"ListTagsForResource":   h.listTagsForResource,
-			"TagLogGroup":           h.tagLogGroup,
-			"UntagLogGroup":         h.untagLogGroup,
-			"ListTagsLogGroup":      h.listTagsLogGroup,
-		}}
+			"CreateLogGroup":           h.createLogGroup,
+			"DeleteLogGroup":           h.deleteLogGroup,
+			"DescribeLogGroups":        h.describeLogGroups,
+			"ListLogGroups":            h.listLogGroups,
+			"CreateLogStream":          h.createLogStream,
+			"DeleteLogStream":          h.deleteLogStream,
+			"DescribeLogStreams":       h.describeLogStreams,
+			"PutLogEvents":             h.putLogEvents,
+			"GetLogEvents":             h.getLogEvents,
+			"FilterLogEvents":          h.filterLogEvents,
+			"PutRetentionPolicy":       h.putRetentionPolicy,
+			"DeleteRetentionPolicy":    h.deleteRetentionPolicy,
+			"TagResource":              h.tagResource,
+			"UntagResource":            h.untagResource,
+			"ListTagsForResource":      h.listTagsForResource,
+			"TagLogGroup":              h.tagLogGroup,
+			"UntagLogGroup":            h.untagLogGroup,
+			"ListTagsLogGroup":         h.listTagsLogGroup,
+			"GetLogGroupFields":        h.getLogGroupFields,
+			"PutQueryDefinition":       h.putQueryDefinition,
+			"DescribeQueryDefinitions": h.describeQueryDefinitions,
+			"DeleteQueryDefinition":    h.deleteQueryDefinition,
+		},
+		Streaming: map[string]awsjson.StreamOperation{"StartLiveTail": h.startLiveTail}}
 	maps.Copy(h.api.Operations, insightsapi.Operations(b.Insights, insightsGroups{h}))
 	return h, nil
 }
+
+// Close ends the live tail sessions in progress (with a
+// SessionStreamingException) and refuses new ones: call it before shutting
+// the HTTP server down, which waits for open answers.
+func (h *Handler) Close() { h.close() }
 
 // ServeHTTP dispatches on X-Amz-Target and answers in the AWS JSON 1.1 shape.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.api.ServeHTTP(w, r) }
@@ -95,5 +110,6 @@ func (g insightsGroups) Check(ctx context.Context, c awsjson.Caller, name string
 // authenticate tells the project and region of a call by the access keys
 // of Config.Keys (read at each call).
 func (h *Handler) authenticate(r *http.Request, body []byte) (awsjson.Caller, error) {
-	return awsjson.Auth{Keys: h.cfg.Keys, Region: h.cfg.Region, API: "the CloudWatch Logs API", Now: h.now}.Authenticate(r, body)
+	return awsjson.Auth{Keys: h.cfg.Keys, Region: h.cfg.Region, API: "the CloudWatch Logs API", Service: "logs",
+		OpenToAnyone: h.cfg.OpenToAnyone, Now: h.now}.Authenticate(r, body)
 }

@@ -63,6 +63,10 @@ type Config struct {
 	// RetryInfo). Default 1s.
 	RetryAfter time.Duration
 
+	// Identify decides whose exports are taken and where they land; nil
+	// takes every export into model.DefaultProject.
+	Identify Identify
+
 	Observer   Observer              // nil: refusals before the sink are not reported
 	Registerer prometheus.Registerer // nil: metrics are kept but not registered
 	Logger     *slog.Logger          // nil: slog.Default()

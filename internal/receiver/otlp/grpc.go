@@ -17,7 +17,6 @@ import (
 	grpcproto "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/mem"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -46,6 +45,7 @@ func (r *Receiver) grpcServerOptions() []grpc.ServerOption {
 		grpc.MaxRecvMsgSize(r.cfg.MaxRequestBytes),
 		grpc.ForceServerCodecV2(rawCodec{encoding.GetCodecV2(grpcproto.Name)}),
 		grpc.ChainUnaryInterceptor(r.recoverUnary),
+		grpc.InTapHandle(r.tapIdentity),
 		grpc.MaxConcurrentStreams(grpcMaxStreams),
 		grpc.ConnectionTimeout(headerTimeout),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
@@ -126,11 +126,6 @@ func (r *Receiver) malformedGRPC(kind, project string, err error) error {
 	msg := strings.ToValidUTF8(err.Error(), "\uFFFD")
 	r.observe(kind, project, "", "malformed", msg, 1)
 	return status.Error(codes.InvalidArgument, msg)
-}
-
-func grpcProject(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
-	return projectFor(grpcHeaders(md))
 }
 
 // grpcError maps an export failure to the status OTLP clients act on:

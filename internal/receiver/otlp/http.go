@@ -60,7 +60,11 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, fmt.Sprintf("method %s not allowed: OTLP/HTTP takes POST", req.Method), http.StatusMethodNotAllowed)
 		return
 	}
-	project := projectFor(req.Header)
+	project, err := r.identify(req.Header.Get, req.RemoteAddr)
+	if err != nil {
+		r.refuseIdentity(w, req, err)
+		return
+	}
 	ct, err := contentType(req)
 	if err != nil {
 		r.refuse(w, ctProtobuf, kind, project, err)

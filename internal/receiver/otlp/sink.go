@@ -41,9 +41,8 @@ type headers interface {
 	Get(key string) string
 }
 
-// projectFor picks the project a request's data belongs to. Every request
-// goes to model.DefaultProject for now; mapping API keys (x-honeycomb-team,
-// authorization) to projects belongs here.
+// projectFor is the project of a request that Config.Identify did not
+// see (a Handler mounted without it): model.DefaultProject.
 func projectFor(h headers) string {
 	_ = h
 	return model.DefaultProject

@@ -27,7 +27,7 @@ func (r *Receiver) authorize(req *http.Request, token string, scopes ...string) 
 		return "", fail(http.StatusInternalServerError, "token lookup failed: "+err.Error())
 	}
 	if !exist {
-		if r.cfg.OpenLoopback && caller.Loopback(req.RemoteAddr) {
+		if r.cfg.OpenLoopback && (r.cfg.OpenToAnyone || caller.Loopback(req.RemoteAddr)) {
 			r.openOnce.Do(func() {
 				r.log.Info("rollbar: no access token exists yet: accepting any token from loopback into project \"default\"; create one with `lookout token create` to enforce tokens")
 			})

@@ -22,6 +22,9 @@ type Config struct {
 	// all, for zero-config local use. Once a token exists, every request
 	// needs a valid one. Default true.
 	OpenLoopback bool
+	// OpenToAnyone extends OpenLoopback to clients at any address
+	// (lookout serve --insecure-allow-anyone).
+	OpenToAnyone bool
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now

@@ -94,6 +94,10 @@ const (
 // decodeEnvelope parses a JSON body into its token and raw data.
 func decodeEnvelope(body []byte) (envelope, error) {
 	var env envelope
+	if !utf8.Valid(body) {
+		// JSON is UTF-8 (RFC 8259); no store keeps the other bytes.
+		return env, &payloadError{status: 400, msg: fmt.Sprintf("invalid JSON: not valid UTF-8 at byte %d", invalidUTF8At(body))}
+	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return env, &payloadError{status: 400, msg: "invalid JSON: " + describe(err, "")}
 	}
@@ -101,6 +105,18 @@ func decodeEnvelope(body []byte) (envelope, error) {
 		return env, invalid("data is required")
 	}
 	return env, nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not valid UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // decodeData turns a payload's `data` object into an occurrence of project

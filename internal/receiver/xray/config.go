@@ -47,6 +47,15 @@ type Config struct {
 	SocketBufferBytes int
 	// MaxRequestBytes bounds a PutTraceSegments request body. Default 16 MiB.
 	MaxRequestBytes int64
+	// RejectedRecordBurst and RejectedRecordsPerSecond bound the refused
+	// documents kept as log records: that many at once, then that many a
+	// second; the others are only counted. Defaults 100 and 1.
+	RejectedRecordBurst      int
+	RejectedRecordsPerSecond float64
+	// UDPFromAnyone takes datagrams from every sender. Otherwise only
+	// loopback senders are served: the daemon protocol carries no
+	// credentials (lookout serve --insecure-allow-anyone sets it).
+	UDPFromAnyone bool
 
 	Registerer prometheus.Registerer // nil: metrics are kept but not registered
 	Logger     *slog.Logger          // nil: slog.Default()
@@ -65,6 +74,9 @@ func DefaultConfig() Config {
 		MaxRetryBackoff:   time.Second,
 		SocketBufferBytes: 4 << 20,
 		MaxRequestBytes:   16 << 20,
+
+		RejectedRecordBurst:      100,
+		RejectedRecordsPerSecond: 1,
 	}
 }
 
@@ -90,6 +102,8 @@ func (c Config) Validate() error {
 		return errors.New("xray: SocketBufferBytes must not be negative")
 	case c.MaxRequestBytes < MaxDocumentBytes:
 		return fmt.Errorf("xray: MaxRequestBytes must be at least %d", MaxDocumentBytes)
+	case c.RejectedRecordBurst < 0 || c.RejectedRecordsPerSecond < 0:
+		return errors.New("xray: RejectedRecordBurst and RejectedRecordsPerSecond must not be negative")
 	}
 	return nil
 }

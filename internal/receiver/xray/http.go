@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"lookout/internal/caller"
+	"lookout/internal/identity"
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
 	"lookout/internal/receiver/restjson"
@@ -69,7 +69,7 @@ func (r *Receiver) putTraceSegments(w http.ResponseWriter, req *http.Request) {
 		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", "TraceSegmentDocuments is required")
 		return
 	}
-	project := projectFor(caller.AccessKeyID(req))
+	project := identity.Project(req.Context()) // granted by the API's Guard
 	out := putResponse{UnprocessedTraceSegments: []unprocessed{}}
 	var spans []model.Span
 	var rejected []model.LogEvent // records of the refused documents, committed with the spans

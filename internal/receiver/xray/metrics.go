@@ -13,6 +13,7 @@ type metrics struct {
 	received       *prometheus.CounterVec
 	parsed         *prometheus.CounterVec
 	rejected       *prometheus.CounterVec
+	recordsSkipped *prometheus.CounterVec
 	spansCommitted prometheus.Counter
 	spansFailed    prometheus.Counter
 	retries        prometheus.Counter
@@ -33,6 +34,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "lookout_xray_segments_rejected_total",
 			Help: "X-Ray segment documents refused (invalid, or dropped when overloaded), by transport and reason.",
 		}, []string{"transport", "reason"}),
+		recordsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lookout_xray_rejected_records_skipped_total",
+			Help: "Refused X-Ray segment documents counted but not kept as a log record, because more were refused than the record budget allows, by transport.",
+		}, []string{"transport"}),
 		spansCommitted: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lookout_xray_udp_spans_committed_total",
 			Help: "Spans from UDP segment documents committed by the pipeline.",
@@ -57,6 +62,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.received = register(reg, m.received, &errs)
 	m.parsed = register(reg, m.parsed, &errs)
 	m.rejected = register(reg, m.rejected, &errs)
+	m.recordsSkipped = register(reg, m.recordsSkipped, &errs)
 	m.spansCommitted = register(reg, m.spansCommitted, &errs)
 	m.spansFailed = register(reg, m.spansFailed, &errs)
 	m.retries = register(reg, m.retries, &errs)

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"lookout/internal/model"
@@ -43,6 +44,11 @@ type Receiver struct {
 
 	// intake decodes, batches and submits the datagrams read (udp.go).
 	intake *pipeline.Intake
+	// records bounds the refused documents kept as log records.
+	records *recordBudget
+	// warnedRemote is set once a datagram from a non-loopback sender was
+	// refused and logged.
+	warnedRemote atomic.Bool
 
 	stopCtx context.Context // cancelled when Shutdown is done waiting
 	stop    context.CancelFunc
@@ -67,7 +73,8 @@ func New(cfg Config, sink Sink) (*Receiver, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Receiver{cfg: cfg, sink: sink, log: cfg.Logger, m: m, done: make(chan struct{})}
+	r := &Receiver{cfg: cfg, sink: sink, log: cfg.Logger, m: m, done: make(chan struct{}),
+		records: newRecordBudget(cfg.RejectedRecordBurst, cfg.RejectedRecordsPerSecond)}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -193,9 +200,9 @@ func (r *Receiver) isClosed() bool {
 	return r.closed
 }
 
-// projectFor picks the project a document belongs to. Everything goes to
-// model.DefaultProject for now; mapping AWS access key ids (from SigV4
-// credentials on the API; none on UDP) to projects belongs here.
+// projectFor is the project of documents received over UDP, which carry
+// no credentials: model.DefaultProject. (PutTraceSegments takes the
+// project its Guard granted.)
 func projectFor(accessKeyID string) string {
 	_ = accessKeyID
 	return model.DefaultProject
@@ -210,6 +217,10 @@ func (r *Receiver) refuse(transport, project string, e *docError, raw []byte) (m
 	r.sink.Rejected(kindSpan, project, e.service, e.reason, e.msg, 1)
 	r.log.Debug("xray: segment document rejected", "transport", transport, "reason", e.reason, "err", e.msg)
 	if !keepsRejection(e.reason) {
+		return model.LogEvent{}, false
+	}
+	if !r.records.take(time.Now()) {
+		r.m.recordsSkipped.WithLabelValues(transport).Inc()
 		return model.LogEvent{}, false
 	}
 	name := TransportUDP

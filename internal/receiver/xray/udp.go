@@ -34,6 +34,10 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 			return fmt.Errorf("xray udp read: %w", err)
 		}
 		r.m.received.WithLabelValues("udp").Inc()
+		if !r.cfg.UDPFromAnyone && !from.Addr().Unmap().IsLoopback() {
+			r.refuseSender(from)
+			continue
+		}
 		putSource(buf, from)
 		// An oversize datagram is offered too: decode refuses it and keeps
 		// its excerpt; it is held like any other meanwhile.
@@ -42,6 +46,18 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 		}
 		r.m.rejected.WithLabelValues("udp", "overloaded").Inc()
 		r.sink.Rejected(kindSpan, projectFor(""), "", "overloaded", "receiver queue is full, datagram dropped", 1)
+	}
+}
+
+// refuseSender counts a datagram from a sender the daemon protocol does
+// not serve, and says why in the log once.
+func (r *Receiver) refuseSender(from netip.AddrPort) {
+	const msg = "datagram from a non-loopback sender refused: the X-Ray daemon protocol carries no credentials"
+	r.m.rejected.WithLabelValues("udp", "forbidden").Inc()
+	r.sink.Rejected(kindSpan, projectFor(""), "", "forbidden", msg, 1)
+	if r.warnedRemote.CompareAndSwap(false, true) {
+		r.log.Warn("xray: "+msg+"; run the AWS X-Ray daemon beside the application, sending to Lookout's X-Ray API with --aws-access-keys, or pass --insecure-allow-anyone",
+			"from", from.String())
 	}
 }
 

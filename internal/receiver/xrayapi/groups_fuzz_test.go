@@ -13,7 +13,7 @@ import (
 // 4xx, never a panic or a 500 (op selects the path).
 func FuzzGroupRequest(f *testing.F) {
 	paths := []string{CreateGroupPath, GetGroupPath, GetGroupsPath, UpdateGroupPath, DeleteGroupPath,
-		ServiceGraphPath, TraceSummariesPath}
+		ServiceGraphPath, TraceSummariesPath, TimeSeriesPath}
 	mux := groupsMux(f)
 	f.Add(uint8(0), []byte(`{"GroupName":"g","FilterExpression":"fault","InsightsConfiguration":{"InsightsEnabled":true},`+
 		`"Tags":[{"Key":"k","Value":"v"}]}`))
@@ -21,6 +21,8 @@ func FuzzGroupRequest(f *testing.F) {
 	f.Add(uint8(3), []byte(`{"GroupName":"Default","InsightsConfiguration":{"NotificationsEnabled":true}}`))
 	f.Add(uint8(5), []byte(`{"StartTime":1795648700,"EndTime":1795648800,"GroupName":"g"}`))
 	f.Add(uint8(6), []byte(`{"StartTime":1795648700,"EndTime":1795648800,"FilterExpression":"group.name = \"g\" OR !group.arn = \"x\""}`))
+	f.Add(uint8(7), []byte(`{"StartTime":1795648700,"EndTime":1795648800,"GroupName":"g","Period":120,"EntitySelectorExpression":"edge(\"a\", \"b\")"}`))
+	f.Add(uint8(7), []byte(`{"StartTime":1795648700,"EndTime":1795648800,"Period":-60,"EntitySelectorExpression":"service(\"a\") { fault }"}`))
 	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
 		path := paths[int(op)%len(paths)]
 		rec := httptest.NewRecorder()

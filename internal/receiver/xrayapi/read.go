@@ -1,6 +1,7 @@
 // Package xrayapi serves X-Ray's REST operations other than ingest, in the
 // REST-JSON shapes of the AWS SDKs: the read operations (GetTraceSummaries,
-// BatchGetTraces, GetTraceGraph, GetServiceGraph), groups (CreateGroup,
+// BatchGetTraces, GetTraceGraph, GetServiceGraph,
+// GetTimeSeriesServiceStatistics), groups (CreateGroup,
 // GetGroup, GetGroups, UpdateGroup, DeleteGroup), centralized sampling (the
 // rule operations, GetSamplingRules, GetSamplingTargets,
 // GetSamplingStatisticSummaries) and Lookout's sampling diagnostics (JSON).
@@ -36,6 +37,7 @@ type Reader interface {
 	Traces(ctx context.Context, project string, ids []model.TraceID) ([]xrayread.Trace, error)
 	TraceGraph(ctx context.Context, project string, ids []model.TraceID) ([]xrayread.Node, error)
 	ServiceGraph(ctx context.Context, project string, q xrayread.GraphQuery) ([]xrayread.Node, error)
+	TimeSeries(ctx context.Context, project string, q xrayread.StatsQuery) ([]xrayread.StatsPoint, error)
 }
 
 // ReadConfig configures the read operations.
@@ -84,12 +86,13 @@ func NewReadAPI(cfg ReadConfig, read Reader) (*ReadAPI, error) {
 	return a, nil
 }
 
-// Register mounts the four operations (POST only) on mux.
+// Register mounts the five operations (POST only) on mux.
 func (a *ReadAPI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+TraceSummariesPath, a.traceSummaries)
 	mux.HandleFunc("POST "+TracesPath, a.batchGetTraces)
 	mux.HandleFunc("POST "+TraceGraphPath, a.traceGraph)
 	mux.HandleFunc("POST "+ServiceGraphPath, a.serviceGraph)
+	mux.HandleFunc("POST "+TimeSeriesPath, a.timeSeries)
 }
 
 func (a *ReadAPI) project(r *http.Request) string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"lookout/internal/model"
+	"lookout/internal/xraydaemon"
 	"lookout/internal/xraysampling"
 )
 
@@ -49,7 +50,10 @@ type SamplingConfig struct {
 	Region, AccountID string
 	// Project maps a request to its project; nil: model.DefaultProject.
 	Project func(*http.Request) string
-	Logger  *slog.Logger // nil: slog.Default()
+	// Telemetry, when set, is what the daemons reported
+	// (PutTelemetryRecords), shown by the diagnostics as "daemons".
+	Telemetry *xraydaemon.Telemetry
+	Logger    *slog.Logger // nil: slog.Default()
 }
 
 // DefaultSamplingConfig returns the defaults documented on SamplingConfig.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lookout/internal/receiver/restjson"
+	"lookout/internal/xraydaemon"
 	"lookout/internal/xraysampling"
 )
 
@@ -24,6 +25,10 @@ type SamplingReport struct {
 	// SentWindow is how far back each rule's "sent" compares the requests
 	// sampled with the segments that arrived ("10m0s").
 	SentWindow string `json:"sentWindow"`
+	// Daemons is what each X-Ray daemon last reported of itself
+	// (PutTelemetryRecords), most recent first, with its problems; absent
+	// when the server keeps no telemetry.
+	Daemons []xraydaemon.Daemon `json:"daemons,omitempty"`
 }
 
 // RuleReport is one rule, in evaluation order, with what the SDKs reported
@@ -61,6 +66,9 @@ func (a *SamplingAPI) diagnostics(w http.ResponseWriter, r *http.Request) {
 		rep.Rules[i] = RuleReport{Name: rd.Rule.RuleName, Priority: rd.Rule.Priority,
 			Rule: ruleOutput{Rule: rd.Rule, RuleARN: a.arn(rd.Rule.RuleName)}, CreatedAt: timePtr(rd.CreatedAt),
 			ModifiedAt: timePtr(rd.ModifiedAt), Stats: rd.Stats, Clients: rd.Clients, Findings: rd.Findings, Sent: rd.Sent}
+	}
+	if a.cfg.Telemetry != nil {
+		rep.Daemons = a.cfg.Telemetry.Daemons(a.project(r))
 	}
 	writeLookoutJSON(w, http.StatusOK, rep)
 }

@@ -3,70 +3,29 @@ package metaduck
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
-// X-Ray groups are rows of config_documents of kind xrayGroupKind, named
-// by the group, whose body is xrayGroupBody: no table of their own, so the
-// schema (and the file's layout) stays as it is.
-
-// xrayGroupKind is the document kind of X-Ray groups.
-const xrayGroupKind = "xray.group"
-
-// xrayGroupBody is what a group's document holds besides its name.
-type xrayGroupBody struct {
-	ID                   string
-	FilterExpression     string
-	InsightsEnabled      bool
-	NotificationsEnabled bool
-	Tags                 []store.ResourceTag
-	CreatedNs            int64
-}
+// X-Ray groups are configuration documents (rowcodec.XRayGroupKind).
 
 var _ store.XRayGroups = (*Store)(nil)
-
-func checkGroupKey(project, name string) error {
-	if project == "" || name == "" {
-		return fmt.Errorf("x-ray group: project and name must be set (got %q, %q)", project, name)
-	}
-	return nil
-}
-
-func groupBody(g store.XRayGroup) (string, error) {
-	b, err := json.Marshal(xrayGroupBody{ID: g.ID, FilterExpression: g.FilterExpression, InsightsEnabled: g.InsightsEnabled,
-		NotificationsEnabled: g.NotificationsEnabled, Tags: g.Tags, CreatedNs: g.CreatedAt.UnixNano()})
-	return string(b), err
-}
-
-func groupOf(project, name, body string, updated int64) (store.XRayGroup, error) {
-	var b xrayGroupBody
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, err)
-	}
-	if len(b.Tags) == 0 {
-		b.Tags = nil
-	}
-	return store.XRayGroup{Project: project, Name: name, ID: b.ID, FilterExpression: b.FilterExpression,
-		InsightsEnabled: b.InsightsEnabled, NotificationsEnabled: b.NotificationsEnabled, Tags: b.Tags,
-		CreatedAt: fromNanos(b.CreatedNs), UpdatedAt: fromNanos(updated)}, nil
-}
 
 // CreateXRayGroup implements store.XRayGroups. The count, the check for the
 // name and the insert run in one transaction, and writes run one at a time
 // (write); the answer comes after the commit is durable.
 func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int) (store.XRayGroup, error) {
-	if err := checkGroupKey(g.Project, g.Name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
 	out := g
 	out.CreatedAt = time.Now().UTC()
 	out.UpdatedAt = out.CreatedAt
-	body, err := groupBody(out)
+	body, err := rowcodec.XRayGroupBody(out)
 	if err != nil {
 		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
 	}
@@ -74,7 +33,7 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 		return s.tx(ctx, func(tx *sql.Tx) error {
 			var n, same int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = ?) FROM config_documents
-				WHERE project = ? AND kind = ?`, g.Name, g.Project, xrayGroupKind).Scan(&n, &same); err != nil {
+				WHERE project = ? AND kind = ?`, g.Name, g.Project, rowcodec.XRayGroupKind).Scan(&n, &same); err != nil {
 				return err
 			}
 			switch {
@@ -84,7 +43,7 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 				return fmt.Errorf("x-ray group %q: the project has %d groups: %w", g.Name, n, store.ErrLimit)
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO config_documents VALUES (?, ?, ?, 1, ?, ?)`,
-				g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
+				g.Project, rowcodec.XRayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
 			return err
 		})
 	})
@@ -104,11 +63,11 @@ func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRay
 	var body string
 	var updated int64
 	err = s.db.QueryRowContext(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
-		project, xrayGroupKind, name).Scan(&body, &updated)
+		project, rowcodec.XRayGroupKind, name).Scan(&body, &updated)
 	if err != nil {
 		return store.XRayGroup{}, notFound(err, "x-ray group %q", name)
 	}
-	return groupOf(project, name, body, updated)
+	return rowcodec.XRayGroupOf(project, name, body, updated)
 }
 
 // XRayGroups implements store.XRayGroups.
@@ -119,7 +78,7 @@ func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGro
 	}
 	defer leave()
 	rows, err := s.db.QueryContext(ctx, `SELECT name, body, updated_ns FROM config_documents WHERE project = ? AND kind = ?
-		ORDER BY name`, project, xrayGroupKind)
+		ORDER BY name`, project, rowcodec.XRayGroupKind)
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
 	}
@@ -131,7 +90,7 @@ func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGro
 		if err := rows.Scan(&name, &body, &updated); err != nil {
 			return nil, fmt.Errorf("x-ray groups: %w", err)
 		}
-		g, err := groupOf(project, name, body, updated)
+		g, err := rowcodec.XRayGroupOf(project, name, body, updated)
 		if err != nil {
 			return nil, err
 		}
@@ -149,14 +108,14 @@ func storedGroup(ctx context.Context, tx *sql.Tx, project, name, id string) (sto
 	var body string
 	var updated int64
 	err := tx.QueryRowContext(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
-		project, xrayGroupKind, name).Scan(&body, &updated)
+		project, rowcodec.XRayGroupKind, name).Scan(&body, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, store.ErrNotFound)
 	}
 	if err != nil {
 		return store.XRayGroup{}, err
 	}
-	g, err := groupOf(project, name, body, updated)
+	g, err := rowcodec.XRayGroupOf(project, name, body, updated)
 	if err == nil && g.ID != id {
 		err = fmt.Errorf("x-ray group %q has id %q, not %q: %w", name, g.ID, id, store.ErrNotFound)
 	}
@@ -165,7 +124,7 @@ func storedGroup(ctx context.Context, tx *sql.Tx, project, name, id string) (sto
 
 // UpdateXRayGroup implements store.XRayGroups.
 func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.XRayGroup, error) {
-	if err := checkGroupKey(g.Project, g.Name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
 	var out store.XRayGroup
@@ -177,12 +136,12 @@ func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.X
 			}
 			out = g
 			out.CreatedAt, out.UpdatedAt = cur.CreatedAt, time.Now().UTC()
-			body, err := groupBody(out)
+			body, err := rowcodec.XRayGroupBody(out)
 			if err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE config_documents SET version = version + 1, body = ?, updated_ns = ?
-				WHERE project = ? AND kind = ? AND name = ?`, body, out.UpdatedAt.UnixNano(), g.Project, xrayGroupKind, g.Name)
+				WHERE project = ? AND kind = ? AND name = ?`, body, out.UpdatedAt.UnixNano(), g.Project, rowcodec.XRayGroupKind, g.Name)
 			return err
 		})
 	})
@@ -197,7 +156,7 @@ func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.X
 
 // DeleteXRayGroup implements store.XRayGroups.
 func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) error {
-	if err := checkGroupKey(project, name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(project, name); err != nil {
 		return err
 	}
 	err := s.retry(ctx, func() error {
@@ -206,7 +165,7 @@ func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) e
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `DELETE FROM config_documents WHERE project = ? AND kind = ? AND name = ?`,
-				project, xrayGroupKind, name)
+				project, rowcodec.XRayGroupKind, name)
 			return err
 		})
 	})

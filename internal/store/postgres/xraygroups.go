@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,64 +9,24 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"lookout/internal/store"
+	"lookout/internal/store/rowcodec"
 )
 
-// X-Ray groups are rows of config_documents of kind xrayGroupKind, named
-// by the group, whose body is xrayGroupBody, as in metaduck: no table of
-// their own.
-
-// xrayGroupKind is the document kind of X-Ray groups.
-const xrayGroupKind = "xray.group"
-
-// xrayGroupBody is what a group's document holds besides its name.
-type xrayGroupBody struct {
-	ID                   string
-	FilterExpression     string
-	InsightsEnabled      bool
-	NotificationsEnabled bool
-	Tags                 []store.ResourceTag
-	CreatedNs            int64
-}
+// X-Ray groups are configuration documents (rowcodec.XRayGroupKind).
 
 var _ store.XRayGroups = (*Store)(nil)
-
-func checkGroupKey(project, name string) error {
-	if project == "" || name == "" {
-		return fmt.Errorf("x-ray group: project and name must be set (got %q, %q)", project, name)
-	}
-	return nil
-}
-
-func groupBody(g store.XRayGroup) (string, error) {
-	b, err := json.Marshal(xrayGroupBody{ID: g.ID, FilterExpression: g.FilterExpression, InsightsEnabled: g.InsightsEnabled,
-		NotificationsEnabled: g.NotificationsEnabled, Tags: g.Tags, CreatedNs: g.CreatedAt.UnixNano()})
-	return string(b), err
-}
-
-func groupOf(project, name, body string, updated int64) (store.XRayGroup, error) {
-	var b xrayGroupBody
-	if err := json.Unmarshal([]byte(body), &b); err != nil {
-		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, err)
-	}
-	if len(b.Tags) == 0 {
-		b.Tags = nil
-	}
-	return store.XRayGroup{Project: project, Name: name, ID: b.ID, FilterExpression: b.FilterExpression,
-		InsightsEnabled: b.InsightsEnabled, NotificationsEnabled: b.NotificationsEnabled, Tags: b.Tags,
-		CreatedAt: fromNanos(b.CreatedNs), UpdatedAt: fromNanos(updated)}, nil
-}
 
 // CreateXRayGroup implements store.XRayGroups. The transaction first takes
 // an advisory lock on the project's groups, so that nodes creating groups
 // at once count them one after the other and the limit holds.
 func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int) (store.XRayGroup, error) {
-	if err := checkGroupKey(g.Project, g.Name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
 	out := g
 	out.CreatedAt = time.Now().UTC()
 	out.UpdatedAt = out.CreatedAt
-	body, err := groupBody(out)
+	body, err := rowcodec.XRayGroupBody(out)
 	if err != nil {
 		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", g.Name, err)
 	}
@@ -78,13 +37,13 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 		}
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM config_documents WHERE project = $1 AND kind = $2`,
-			g.Project, xrayGroupKind).Scan(&n); err != nil {
+			g.Project, rowcodec.XRayGroupKind).Scan(&n); err != nil {
 			return err
 		}
 		if max > 0 && n >= max {
 			var same bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3)`,
-				g.Project, xrayGroupKind, g.Name).Scan(&same); err != nil {
+				g.Project, rowcodec.XRayGroupKind, g.Name).Scan(&same); err != nil {
 				return err
 			}
 			if !same {
@@ -92,7 +51,7 @@ func (s *Store) CreateXRayGroup(ctx context.Context, g store.XRayGroup, max int)
 			}
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO config_documents (project, kind, name, version, body, updated_ns)
-			VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING`, g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
+			VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING`, g.Project, rowcodec.XRayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("x-ray group %q: %w", g.Name, store.ErrExists)
 		}
@@ -109,17 +68,17 @@ func (s *Store) XRayGroup(ctx context.Context, project, name string) (store.XRay
 	var body string
 	var updated int64
 	err := s.pool.QueryRow(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3`,
-		project, xrayGroupKind, name).Scan(&body, &updated)
+		project, rowcodec.XRayGroupKind, name).Scan(&body, &updated)
 	if err != nil {
 		return store.XRayGroup{}, notFound(err, "x-ray group %q", name)
 	}
-	return groupOf(project, name, body, updated)
+	return rowcodec.XRayGroupOf(project, name, body, updated)
 }
 
 // XRayGroups implements store.XRayGroups.
 func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGroup, error) {
 	rows, err := s.pool.Query(ctx, `SELECT name, body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2
-		ORDER BY name`, project, xrayGroupKind)
+		ORDER BY name`, project, rowcodec.XRayGroupKind)
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
 	}
@@ -129,7 +88,7 @@ func (s *Store) XRayGroups(ctx context.Context, project string) ([]store.XRayGro
 		if err := r.Scan(&name, &body, &updated); err != nil {
 			return store.XRayGroup{}, err
 		}
-		return groupOf(project, name, body, updated)
+		return rowcodec.XRayGroupOf(project, name, body, updated)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("x-ray groups: %w", err)
@@ -143,14 +102,14 @@ func storedGroup(ctx context.Context, tx pgx.Tx, project, name, id string) (stor
 	var body string
 	var updated int64
 	err := tx.QueryRow(ctx, `SELECT body, updated_ns FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3
-		FOR UPDATE`, project, xrayGroupKind, name).Scan(&body, &updated)
+		FOR UPDATE`, project, rowcodec.XRayGroupKind, name).Scan(&body, &updated)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.XRayGroup{}, fmt.Errorf("x-ray group %q: %w", name, store.ErrNotFound)
 	}
 	if err != nil {
 		return store.XRayGroup{}, err
 	}
-	g, err := groupOf(project, name, body, updated)
+	g, err := rowcodec.XRayGroupOf(project, name, body, updated)
 	if err == nil && g.ID != id {
 		err = fmt.Errorf("x-ray group %q has id %q, not %q: %w", name, g.ID, id, store.ErrNotFound)
 	}
@@ -159,7 +118,7 @@ func storedGroup(ctx context.Context, tx pgx.Tx, project, name, id string) (stor
 
 // UpdateXRayGroup implements store.XRayGroups.
 func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.XRayGroup, error) {
-	if err := checkGroupKey(g.Project, g.Name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(g.Project, g.Name); err != nil {
 		return store.XRayGroup{}, err
 	}
 	var out store.XRayGroup
@@ -170,12 +129,12 @@ func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.X
 		}
 		out = g
 		out.CreatedAt, out.UpdatedAt = cur.CreatedAt, time.Now().UTC()
-		body, err := groupBody(out)
+		body, err := rowcodec.XRayGroupBody(out)
 		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE config_documents SET version = version + 1, body = $4, updated_ns = $5
-			WHERE project = $1 AND kind = $2 AND name = $3`, g.Project, xrayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
+			WHERE project = $1 AND kind = $2 AND name = $3`, g.Project, rowcodec.XRayGroupKind, g.Name, body, out.UpdatedAt.UnixNano())
 		return err
 	})
 	if err != nil {
@@ -189,7 +148,7 @@ func (s *Store) UpdateXRayGroup(ctx context.Context, g store.XRayGroup) (store.X
 
 // DeleteXRayGroup implements store.XRayGroups.
 func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) error {
-	if err := checkGroupKey(project, name); err != nil {
+	if err := rowcodec.CheckXRayGroupKey(project, name); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -197,7 +156,7 @@ func (s *Store) DeleteXRayGroup(ctx context.Context, project, name, id string) e
 			return err
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM config_documents WHERE project = $1 AND kind = $2 AND name = $3`,
-			project, xrayGroupKind, name)
+			project, rowcodec.XRayGroupKind, name)
 		return err
 	})
 	if err != nil {

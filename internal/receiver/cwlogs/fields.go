@@ -1,0 +1,57 @@
+package cwlogs
+
+import (
+	"context"
+	"time"
+
+	"lookout/internal/logsearch"
+	"lookout/internal/receiver/awsjson"
+)
+
+type fieldsInput struct {
+	LogGroupName       *string `json:"logGroupName"`
+	LogGroupIdentifier *string `json:"logGroupIdentifier"`
+	Time               *int64  `json:"time"` // epoch seconds
+}
+
+func (in *fieldsInput) group() (string, error) {
+	return groupName(in.LogGroupName, in.LogGroupIdentifier)
+}
+
+type logGroupField struct {
+	Name    string `json:"name"`
+	Percent int    `json:"percent"`
+}
+
+type fieldsOutput struct {
+	LogGroupFields []logGroupField `json:"logGroupFields"`
+}
+
+// getLogGroupFields discovers the fields of the events of the 15 minutes
+// before time (default now): the system fields and JSON keys, each with the
+// percentage of the events that have it.
+func (h *Handler) getLogGroupFields(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
+	in, group, err := decodeGroup[fieldsInput](body)
+	if err != nil {
+		return nil, err
+	}
+	q := logsearch.FieldsQuery{Project: c.Project, Group: group}
+	if in.Time != nil {
+		if *in.Time < 0 {
+			return nil, badValue(*in.Time, "time", "Member must have value greater than or equal to 0")
+		}
+		q.AtNano = time.Unix(*in.Time, 0).UnixNano()
+	}
+	if _, err := h.logGroup(ctx, c, group); err != nil {
+		return nil, err
+	}
+	fields, err := h.b.Reader.Fields(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := fieldsOutput{LogGroupFields: make([]logGroupField, len(fields))}
+	for i, f := range fields {
+		out.LogGroupFields[i] = logGroupField{f.Name, f.Percent}
+	}
+	return out, nil
+}
