@@ -5,7 +5,7 @@
 //
 // Every check takes one object t: { page, base, log, ids, expected, shots } (see checks_pages.mjs).
 
-import { see, shoot } from "./common.mjs";
+import { eventually, getJSON, see, shoot } from "./common.mjs";
 import { SAMPLING } from "./seed_map.mjs";
 
 /** rowNumbers reads a row's numbers (td[data-k] → data-value), once the row shows. */
@@ -26,6 +26,15 @@ async function explain(page, service, path) {
 /** samplingChecks drives #/sampling through the finding, the explanation and the fix of the mis-written rule. */
 export async function samplingChecks(t) {
   const { page, base, log, expected } = t;
+  // The server compares reports with arrived segments only once they are a
+  // few seconds old (SentSettle: segments may still be on their way), and
+  // the page shows what it read when it loaded: open it once the API has
+  // settled the comparison.
+  await eventually("the sampled-but-never-sent comparison of checkout", async () => {
+    const r = await getJSON(`${base}/api/xray/sampling`);
+    const rule = (r.rules ?? []).find((x) => x.name === "checkout");
+    return (rule?.findings ?? []).some((f) => f.kind === "unsent");
+  });
   await page.goto(`${base}/#/sampling`);
   await see(page, "#nav a.active", "Sampling");
   await see(page, "#sampling-rules tr.sampling-rule");
