@@ -50,10 +50,7 @@ func (a *API) traceErrors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest("traceID", err)
 	}
-	project := q.Get("project")
-	if project == "" {
-		project = model.DefaultProject
-	}
+	project := a.project(r)
 	occs, err := a.cfg.Errors.OccurrencesByTrace(r.Context(), project, id, maxTraceErrors)
 	if err != nil {
 		return err

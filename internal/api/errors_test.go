@@ -70,13 +70,20 @@ func TestErrorTrackingScenarios(t *testing.T) {
 	}
 	srv := serve(t, openStore(t), func(c *Config) {
 		c.LogGroups, c.Errors, c.Projects, c.Tokens = meta, errs, meta, tokens
+		// The caller's project, as the edge would grant it (identity.Gate).
+		c.Project = func(r *http.Request) string {
+			if p := r.Header.Get("X-Test-Project"); p != "" {
+				return p
+			}
+			return model.DefaultProject
+		}
 	})
 	run(t, srv, []scenario{
 		{name: "log groups", url: "/api/cwlogs/groups", status: 200,
 			json: `{"groups":[{"name":"forever","warning":"no retention policy: events are kept until the store's own retention or disk budget drops them"},{"name":"kept","retentionInDays":7,"warning":null}]}`},
 		{name: "errors of a trace", url: "/api/errors?traceID=" + trace.String(), status: 200,
 			json: `{"errors":[{"occurrenceId":7,"itemId":3,"counter":1,"uuid":"u-1","level":"error","title":"boom","itemStatus":"active","traceId":"0123456789abcdef0123456789abcdef"}]}`},
-		{name: "errors of another project", url: "/api/errors?project=shop&traceID=" + trace.String(), status: 200, json: `{"errors":[]}`},
+		{name: "errors of another project", url: "/api/errors?traceID=" + trace.String(), headers: map[string]string{"X-Test-Project": "shop"}, status: 200, json: `{"errors":[]}`},
 		{name: "errors without a trace", url: "/api/errors", status: 400, json: `{"error":"traceID is required"}`},
 		{name: "errors of a bad trace", url: "/api/errors?traceID=xyz", status: 400, contains: []string{`"error":"traceID: `}},
 		{name: "project", method: "POST", url: "/api/errors/projects", body: `{"name":"shop"}`, status: 201, json: `{"name":"shop"}`},

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"lookout/internal/model"
 )
 
 // GateConfig configures the gate in front of Lookout's API and web UI.
@@ -156,15 +154,7 @@ func (g *Gate) Wrap(mux *http.ServeMux) http.Handler {
 				return
 			}
 		}
-		r = r.WithContext(WithProject(r.Context(), project))
-		if project != model.DefaultProject && r.URL.Query().Get("project") == "" {
-			u := *r.URL
-			q := u.Query()
-			q.Set("project", project)
-			u.RawQuery = q.Encode()
-			r.URL = &u
-		}
-		mux.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r.WithContext(WithProject(r.Context(), project)))
 	})
 }
 
