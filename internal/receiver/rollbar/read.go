@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/wire"
 	"lookout/internal/store"
 )
 
@@ -52,7 +51,7 @@ func (r *Receiver) scoped(h projectHandler, scope string) http.HandlerFunc {
 func byID[T any](param string, fetch func(req *http.Request, project string, id int64) (T, error),
 	reply func(w http.ResponseWriter, req *http.Request, project string, v T) *apiError) projectHandler {
 	return func(w http.ResponseWriter, req *http.Request, project string) *apiError {
-		id, aerr := idParam(req, param)
+		id, aerr := wire.ID(req, param)
 		if aerr != nil {
 			return aerr
 		}
@@ -87,27 +86,27 @@ func replyError(err error) *apiError {
 
 func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project string) *apiError {
 	q := req.URL.Query()
-	iq := store.ItemQuery{Project: project, Environments: multi(q, "environment"), Limit: itemsPerPage}
-	page, aerr := pageParam(q)
+	iq := store.ItemQuery{Project: project, Environments: wire.Multi(q, "environment"), Limit: itemsPerPage}
+	page, aerr := wire.Page(q)
 	if aerr != nil {
 		return aerr
 	}
 	iq.Offset = (page - 1) * itemsPerPage
-	for _, s := range multi(q, "status") {
+	for _, s := range wire.Multi(q, "status") {
 		st, err := model.ParseItemStatus(s)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, err.Error())
 		}
 		iq.Statuses = append(iq.Statuses, st)
 	}
-	for _, s := range multi(q, "level") {
+	for _, s := range wire.Multi(q, "level") {
 		l, err := model.ParseLevel(s)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, err.Error())
 		}
 		iq.Levels = append(iq.Levels, l)
 	}
-	for _, s := range multi(q, "ids") {
+	for _, s := range wire.Multi(q, "ids") {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, fmt.Sprintf("ids: %q is not an item id", s))
@@ -167,40 +166,6 @@ func (r *Receiver) projectID(req *http.Request, project string) int64 {
 	return p.ID
 }
 
-// multi reads a repeatable parameter, also split on commas.
-func multi(q url.Values, key string) []string {
-	var out []string
-	for _, v := range q[key] {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-func pageParam(q url.Values) (int, *apiError) {
-	s := q.Get("page")
-	if s == "" {
-		return 1, nil
-	}
-	p, err := strconv.Atoi(s)
-	if err != nil || p < 1 || p > 1_000_000 {
-		return 0, fail(http.StatusUnprocessableEntity, fmt.Sprintf("page: %q is not a page number (1 or more)", s))
-	}
-	return p, nil
-}
-
-func idParam(req *http.Request, name string) (int64, *apiError) {
-	s := req.PathValue(name)
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 {
-		return 0, fail(http.StatusNotFound, fmt.Sprintf("%s %q not found", name, s))
-	}
-	return id, nil
-}
-
 func containsLevel(ls []model.Level, l model.Level) bool {
 	for _, x := range ls {
 		if x == l {
@@ -208,13 +173,4 @@ func containsLevel(ls []model.Level, l model.Level) bool {
 		}
 	}
 	return false
-}
-
-// unix renders a time as Rollbar's epoch seconds, or null when unset.
-func unix(t time.Time) *int64 {
-	if t.IsZero() {
-		return nil
-	}
-	s := t.Unix()
-	return &s
 }

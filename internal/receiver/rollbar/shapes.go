@@ -1,10 +1,10 @@
 package rollbar
 
 import (
-	"encoding/json"
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/wire"
 )
 
 // itemJSON is an item in Rollbar's read-API shape, plus Lookout's
@@ -59,10 +59,10 @@ func toItemJSON(it model.Item) itemJSON {
 		ID: it.ID, ProjectID: it.ProjectID, Counter: it.Counter, Environment: it.Environment,
 		Environments: it.Environments, Platform: it.Platform, Framework: it.Framework,
 		Hash: it.Fingerprint, Title: it.Title, Level: it.Level.String(), Status: string(it.Status),
-		FirstOccurrenceID: it.FirstOccurrenceID, FirstOccurrenceTimestamp: unix(it.FirstSeen),
-		LastOccurrenceID: it.LastOccurrenceID, LastOccurrenceTimestamp: unix(it.LastSeen),
-		TotalOccurrences: it.TotalOccurrences, LastActivatedTimestamp: unix(it.LastActivated),
-		LastResolvedTimestamp: unix(it.LastResolved), ActivatingOccurrenceID: it.ActivatingOccurrenceID,
+		FirstOccurrenceID: it.FirstOccurrenceID, FirstOccurrenceTimestamp: wire.Unix(it.FirstSeen),
+		LastOccurrenceID: it.LastOccurrenceID, LastOccurrenceTimestamp: wire.Unix(it.LastSeen),
+		TotalOccurrences: it.TotalOccurrences, LastActivatedTimestamp: wire.Unix(it.LastActivated),
+		LastResolvedTimestamp: wire.Unix(it.LastResolved), ActivatingOccurrenceID: it.ActivatingOccurrenceID,
 		LevelLock: b2i(it.LevelLock), TitleLock: b2i(it.TitleLock),
 	}
 	if out.Environments == nil {
@@ -77,27 +77,6 @@ func toItemJSON(it model.Item) itemJSON {
 		out.NotifierLevel = &v
 	}
 	return out
-}
-
-// instanceJSON is an occurrence in Rollbar's shape: data is the payload's
-// data object as received (with its uuid).
-type instanceJSON struct {
-	ID        int64           `json:"id"`
-	ProjectID int64           `json:"project_id"`
-	ItemID    int64           `json:"item_id"`
-	Timestamp int64           `json:"timestamp"`
-	Version   int             `json:"version"`
-	Billable  int             `json:"billable"`
-	Data      json.RawMessage `json:"data"`
-}
-
-func toInstanceJSON(o model.ErrorOccurrence, projectID int64) instanceJSON {
-	data := o.Data
-	if !json.Valid(data) {
-		data = json.RawMessage("null")
-	}
-	return instanceJSON{ID: o.ID, ProjectID: projectID, ItemID: o.ItemID, Timestamp: o.Timestamp.Unix(),
-		Version: 2, Billable: 1, Data: data}
 }
 
 func b2i(b bool) int {
