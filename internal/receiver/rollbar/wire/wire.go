@@ -35,7 +35,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"err":1,"message":"encoding the reply failed"}`+"\n")
+		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"err":1,"message":"encoding the reply failed"}` + "\n")
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
