@@ -10,6 +10,7 @@ import (
 
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/query/rollbarsearch"
 	"lookout/internal/receiver/rollbar/wire"
 	"lookout/internal/store"
 )
@@ -113,9 +114,15 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 		}
 		iq.IDs = append(iq.IDs, id)
 	}
-	res, err := r.items.Items(req.Context(), iq)
+	search, err := rollbarsearch.Parse(q.Get("q"))
 	if err != nil {
-		return replyError(err)
+		return fail(http.StatusUnprocessableEntity, err.Error())
+	}
+	res := store.ItemPage{LevelCounts: map[model.Level]int64{}}
+	if search.Narrow(&iq) { // else no item can match
+		if res, err = r.items.Items(req.Context(), iq); err != nil {
+			return replyError(err)
+		}
 	}
 	items, aerr := r.itemsJSON(req, project, res.Items...)
 	if aerr != nil {
@@ -135,8 +142,14 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 	return nil
 }
 
+// deployLinker finds the deploy each item's last activation came after;
+// store.DeployStore implements it.
+type deployLinker interface {
+	ActivatingDeploys(ctx context.Context, project string, ids []int64) (map[int64]model.Deploy, error)
+}
+
 // itemsJSON renders items with their recent counts, as of the receiver's
-// clock.
+// clock, and the deploy each one's last activation came after.
 func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.Item) ([]itemJSON, *apiError) {
 	out := make([]itemJSON, len(items))
 	ids := make([]int64, len(items))
@@ -154,6 +167,18 @@ func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.I
 	}
 	for i := range out {
 		out[i].fillRecent(counts[out[i].ID])
+	}
+	if r.links != nil {
+		deploys, err := r.links.ActivatingDeploys(req.Context(), project, ids)
+		if err != nil {
+			return nil, replyError(err)
+		}
+		for i := range out {
+			if d, ok := deploys[out[i].ID]; ok {
+				wd := wire.ToDeploy(d)
+				out[i].ActivatingDeploy = &wd
+			}
+		}
 	}
 	return out, nil
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // itemJSON is an item in Rollbar's read-API shape, plus Lookout's
-// environments, notifier_level and recent counts (occurrences whose
-// timestamp falls in the last hour and the last 24 hours, counted at read
-// time from the stored occurrences).
+// environments, notifier_level, activating_deploy and recent counts
+// (occurrences whose timestamp falls in the last hour and the last 24
+// hours, counted at read time from the stored occurrences).
 type itemJSON struct {
 	ID                       int64    `json:"id"`
 	ProjectID                int64    `json:"project_id"`
@@ -40,6 +40,9 @@ type itemJSON struct {
 	TitleLock                int      `json:"title_lock"`
 	IntegrationsData         any      `json:"integrations_data"`
 	NotifierLevel            *string  `json:"notifier_level"`
+	// ActivatingDeploy is the deploy to the item's environment that last
+	// started before the item opened or was last reactivated.
+	ActivatingDeploy *wire.Deploy `json:"activating_deploy"`
 }
 
 // recentWindows are the spans of itemJSON's recent counts, in the order
