@@ -58,9 +58,10 @@ func startTracker(t testing.TB, w store.ErrorWriter, cfg Config, edit ...func(*e
 	return svc
 }
 
-// deps wires a receiver to a tracker and a metadata store.
+// deps wires a receiver to a tracker and a metadata store, with the REST
+// API beyond items.
 func deps(svc *errortrack.Service, st *metaduck.Store) Deps {
-	return Deps{Ingest: svc, Edit: svc, Items: st, Projects: st}
+	return Deps{Ingest: svc, Edit: svc, Items: st, Projects: st, Store: st, TokenList: st}
 }
 
 // advance moves the receiver's clock forward.
