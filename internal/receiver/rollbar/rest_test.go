@@ -77,6 +77,8 @@ func TestRESTScenarios(t *testing.T) {
 		{"tokens", "GET", "/api/1/project/1/access_tokens", tokens["read"], "", "", 200, `"access_token":null`},
 		{"issue a token", "POST", "/api/1/project/1/access_tokens", tokens["write"], "", `{"name":"ci","scopes":["read"]}`, 200, `"scopes":["read"]`},
 		{"issue, bad scope", "POST", "/api/1/project/1/access_tokens", tokens["write"], "", `{"scopes":["root"]}`, 422, "root"},
+		{"issue from a form", "POST", "/api/1/project/1/access_tokens", tokens["write"], "text/plain", `{"scopes":["read"]}`, 415,
+			"application/json"},
 		{"issue needs write", "POST", "/api/1/project/1/access_tokens", tokens["read"], "", `{"scopes":["read"]}`, 403, "scope"},
 		{"q", "GET", "/api/1/items?q=level:info", tokens["read"], "", "", 200, `"total_count":1`},
 		{"q narrows the parameters", "GET", "/api/1/items?q=level:info&level=error", tokens["read"], "", "", 200, `"total_count":0`},

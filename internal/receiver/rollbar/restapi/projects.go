@@ -2,6 +2,8 @@ package restapi
 
 import (
 	"encoding/json"
+	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -126,9 +128,16 @@ func (a *API) getProject(w http.ResponseWriter, req *http.Request, granted strin
 }
 
 // loopbackBody admits loopback callers only and decodes a small JSON body.
+// The body must say it is JSON: a page of another site can post a form or
+// text to a loopback address without the browser asking first (Rollbar's
+// paths take cross-site requests, for rollbar.js), but not JSON.
 func loopbackBody(w http.ResponseWriter, req *http.Request, v any) *wire.Error {
 	if !caller.Loopback(req.RemoteAddr) {
 		return wire.Fail(http.StatusForbidden, "projects and access tokens are managed from loopback only")
+	}
+	if mt, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type")); mt != "application/json" {
+		return wire.Fail(http.StatusUnsupportedMediaType, fmt.Sprintf("%s %s: send the body as Content-Type: application/json (got %q)",
+			req.Method, req.URL.Path, req.Header.Get("Content-Type")))
 	}
 	req.Body = http.MaxBytesReader(w, req.Body, maxBody)
 	if err := json.NewDecoder(req.Body).Decode(v); err != nil {
