@@ -85,6 +85,9 @@ func TestRollbarREST(t *testing.T) {
 		t.Fatalf("projects a shop token sees: %v", ps)
 	}
 	rollbarREST(t, "GET", fmt.Sprintf("%s/project/1", api), secret, "", "", 404) // another project's
+	if p := rollbarREST(t, "GET", fmt.Sprintf("%s/project/%d", api, shopID), secret, "", "", 200)["result"].(map[string]any); p["name"] != "shop" {
+		t.Fatalf("project %d: %v", shopID, p)
+	}
 
 	// A deploy as a deploy script reports it, then finished.
 	ct, form := multipartForm(t, map[string]string{"access_token": postOnly, "environment": "production", "revision": "v1.0.0",
@@ -97,6 +100,9 @@ func TestRollbarREST(t *testing.T) {
 		t.Fatalf("patched deploy: %v", patched)
 	}
 	rollbarREST(t, "POST", api+"/deploy", postOnly, "application/json", `{"environment":"production"}`, 422) // no revision
+	if got := rollbarREST(t, "GET", fmt.Sprintf("%s/deploy/%d", api, int64(deployID)), secret, "", "", 200)["result"].(map[string]any); got["status"] != "succeeded" || got["comment"] != "release" {
+		t.Fatalf("deploy %v: %v", deployID, got)
+	}
 	deploys := rollbarREST(t, "GET", api+"/deploys", secret, "", "", 200)["result"].(map[string]any)["deploys"].([]any)
 	if len(deploys) != 1 || deploys[0].(map[string]any)["local_username"] != "ci" {
 		t.Fatalf("deploys: %v", deploys)
