@@ -2,7 +2,7 @@
 // and compiles it into Lookout's one query model: a query.TraceFilter that a
 // store's FindTraces evaluates, plus what marks a span of a selected trace
 // as matched. Parse reads the language; Compile refuses, naming it, what the
-// query model cannot express (structural operators, metrics functions, ...).
+// query model cannot express (arithmetic, by(), ...).
 package traceql
 
 import (
@@ -30,7 +30,7 @@ type Spanset struct {
 
 // SpansetOp joins two spanset expressions: "&&" (both non-empty, their
 // union), "||" (their union), or a structural operator (">", ">>", "<",
-// "<<", "~" and their "!" and "&" forms), which Compile refuses.
+// "<<", "~" and their "!" and "&" forms; see structural.go).
 type SpansetOp struct {
 	Op   string
 	L, R SpansetExpr

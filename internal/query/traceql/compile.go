@@ -10,9 +10,12 @@ import (
 
 // Compiled is a query in the query model's terms.
 type Compiled struct {
-	// Where selects exactly the traces the query matches (among those a
-	// store reads, see query.TraceQuery); nil selects every trace.
+	// Where selects the traces the query may match (among those a store
+	// reads, see query.TraceQuery); nil selects every trace. When Exact, it
+	// selects exactly those; otherwise (structural operators) a selected
+	// trace matches only if Matched finds spans on it.
 	Where *query.TraceFilter
+	Exact bool
 	// Fields are what the spans of an answer show besides their intrinsics:
 	// the attributes the conditions read, then the fields of select(...),
 	// each once.
@@ -41,8 +44,8 @@ func (f OutputField) Value(sp *model.Span) (v model.Value, ok bool) {
 	return model.Value{}, false
 }
 
-// node is a spanset expression: "set" (its alternatives), "&&" and "||"
-// (l, r), "filter" (l, then its alternatives as a pipeline stage),
+// node is a spanset expression: "set" (its alternatives), "&&", "||" and
+// the structural operators (l, r; see structural.go), "filter" (l, then its alternatives as a pipeline stage),
 // "aggregate" (l's spanset when agg holds on it).
 type node struct {
 	op   string
@@ -54,12 +57,12 @@ type node struct {
 }
 
 // Compile translates a parsed query. It refuses with an *Error (Unsupported
-// set) what the query model cannot express: structural operators, pipeline
+// set) what the query model cannot express: pipeline
 // functions other than select and the aggregates (and aggregates over
 // spansets one trace filter cannot hold), arithmetic, the link and parent
 // scopes, negated comparisons of span events.
 func Compile(q *Query) (*Compiled, error) {
-	c := &Compiled{}
+	c := &Compiled{Exact: true}
 	tree, err := c.spansets(q.Spansets)
 	if err != nil {
 		return nil, err
@@ -146,7 +149,7 @@ func (c *Compiled) spansets(e SpansetExpr) (*node, error) {
 		return &node{op: "set", alts: d}, err
 	case *SpansetOp:
 		if e.Op != "&&" && e.Op != "||" {
-			return nil, unsupported(e.Pos, "the structural operator %s", e.Op)
+			c.Exact = false // the store checks both sides, Matched the relation
 		}
 		l, err := c.spansets(e.L)
 		if err != nil {
@@ -232,6 +235,9 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 			return n.agg, nil // an aggregate holds only on a spanset with spans
 		}
 		return query.AllOf(n.agg, l), nil
+	}
+	if rel, ok := parseRelation(n.op); ok {
+		return n.someRelated(rel, cond)
 	}
 	l, err := n.l.some(cond)
 	if err != nil {

@@ -80,8 +80,11 @@ func TestCompile(t *testing.T) {
 			`error: more than 64 alternatives`},
 		{`{ } | frobnicate()`, `error: unknown function frobnicate()`},
 
-		{`{ .a = 1 } > { .b = 2 }`, `unsupported: the structural operator >`},
-		{`{ .a = 1 } &>> { .b = 2 }`, `unsupported: the structural operator &>>`},
+		{`{ .a = 1 } > { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND)`},
+		{`{ .a = 1 } !< { .b = 2 }`, `span[{b = [2]}]/AND`},
+		{`{ .a = 1 } &>> { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND, or(span[{a = [1]}]/AND, span[{b = [2]}]/AND))`},
+		{`({ .a = 1 } >> { .b = 2 }) | { .c = 3 }`, `and(span[{a = [1]}]/AND, span[{b = [2]} {c = [3]}]/AND)`},
+		{`{ .a = 1 } ~ { .b = 2 } | count() > 1`, `unsupported: count() after the spanset operator ~`},
 		{`{ } | count() > 2`, `COUNT[]/AND > 2`},
 		{`{ kind = client } | count() >= 2`, `COUNT[{span.kind = [client]}]/AND >= 2`},
 		{`{ .a = 1 || .b = 2 } | avg(duration) > 1s`, `AVG(duration_ms)[{a = [1]} {b = [2]}]/OR > 1000`},

@@ -19,15 +19,19 @@ func FuzzParse(f *testing.F) {
 		`{ .a = 1 && (.b = "x" || !(.c =~ "y.*")) }`, `{ status = error } && { kind = client } || { duration > 1.5s }`,
 		`{ rootName = "GET /" && traceDuration < 2s && statusMessage != "" }`, `{ event:name = "exception" } | select(span.a)`,
 		`{ span."a b" != nil } | { .c = true }`, `{ } | count() > 2`, `{ .a = 1 } >> { .b = -2.5 }`, "{ .a = `r` }", `{`, `{ "`,
+		`{ kind = server } > { status = error } && { } << { .a = 1 }`, `{ } !< { } | { name = "x" }`, `({ } &~ { }) || { } !>> { }`,
 	} {
 		f.Add(s)
 	}
 	trace := []model.Span{
-		{Name: "root", Kind: model.SpanKindServer, StartUnixNano: 1e9, EndUnixNano: 2e9,
+		{SpanID: model.SpanID{1}, Name: "root", Kind: model.SpanKindServer, StartUnixNano: 1e9, EndUnixNano: 2e9,
 			Attributes: model.Attributes{{Key: "a", Value: model.IntValue(1)}},
 			Resource:   model.Resource{Attributes: model.Attributes{{Key: "service.name", Value: model.StringValue("api")}}}},
 		{Name: "child", ParentSpanID: model.SpanID{1}, StatusCode: model.StatusError, StartUnixNano: 1e9, EndUnixNano: 15e8,
-			Events: []model.SpanEvent{{Name: "exception"}}},
+			Events: []model.SpanEvent{{Name: "exception"}}, SpanID: model.SpanID{2}},
+		{Name: "sibling", ParentSpanID: model.SpanID{1}, SpanID: model.SpanID{3}},
+		{Name: "loop", ParentSpanID: model.SpanID{5}, SpanID: model.SpanID{4}},
+		{Name: "loop", ParentSpanID: model.SpanID{4}, SpanID: model.SpanID{5}},
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		q, err := Parse(s)
