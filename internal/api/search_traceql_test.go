@@ -67,7 +67,7 @@ func TestSearchTraceQL(t *testing.T) {
 		{name: "aggregate after a spanset operator", url: traceQL(`{ } && { } | count() > 1`), status: 400,
 			json: `{"error":"q: at 13: count() after the spanset operator && is not supported yet"}`, contains: []string{`operator && is`}},
 		{name: "metrics function", url: traceQL(`{ } | rate()`), status: 400,
-			json: `{"error":"q: at 6: the metrics function rate() is not supported yet"}`},
+			json: `{"error":"q: at 6: rate() makes a metrics query: ask /api/metrics/query_range or /api/metrics/query, not a search"}`},
 		{name: "type", url: traceQL(`{ status = "error" }`), status: 400,
 			json: `{"error":"q: at 2: status compares with error, ok or unset, not \"error\""}`},
 		{name: "syntax", url: traceQL(`{ span.http.status_code = `), status: 400, contains: []string{`"error":"q: at 26: want a value`}},

@@ -16,6 +16,9 @@ type Query struct {
 	Spansets SpansetExpr
 	// Stages are the pipeline stages after the first expression, in order.
 	Stages []Stage
+	// Hints are the query's `with(...)` hints; Lookout reads none of them
+	// (it does not sample).
+	Hints []Hint
 }
 
 // SpansetExpr is a spanset (Spanset) or two joined by an operator
@@ -41,8 +44,9 @@ func (*Spanset) spansetExpr()   {}
 func (*SpansetOp) spansetExpr() {}
 
 // Stage is one pipeline stage: a spanset filter (*Spanset), a selection of
-// fields (*Select), an aggregate (*Aggregate) or another function (*Func),
-// which Compile refuses.
+// fields (*Select), an aggregate (*Aggregate), a metrics function
+// (*Metrics, see CompileMetrics) or another function (*Func), which Compile
+// refuses.
 type Stage interface{ stage() }
 
 // Select is `select(field, ...)`: fields to show on the spans of the answer.
@@ -63,7 +67,7 @@ type Aggregate struct {
 }
 
 // Func is a pipeline function call Lookout does not run: `by(...)`,
-// `coalesce()` or a metrics function.
+// `coalesce()`, `compare()`, `topk()`, ...
 type Func struct {
 	Name string
 	Pos  int
@@ -225,11 +229,13 @@ func (q *Query) String() string {
 				s += st.Field.String()
 			}
 			s += ") " + st.Op + " " + st.Value.String()
+		case *Metrics:
+			s += metricsString(st)
 		case *Func:
 			s += st.Text
 		}
 	}
-	return s
+	return s + hintsString(q.Hints)
 }
 
 func spansetString(e SpansetExpr) string {

@@ -89,6 +89,8 @@ func Compile(q *Query) (*Compiled, error) {
 				return nil, err
 			}
 			tree = &node{op: "aggregate", l: tree, agg: f}
+		case *Metrics:
+			return nil, errorf(st.Pos, "%s() makes a metrics query: ask /api/metrics/query_range or /api/metrics/query, not a search", st.Name)
 		case *Func:
 			return nil, refuseFunc(st)
 		}
@@ -116,15 +118,15 @@ func CompileString(src string) (*Compiled, error) {
 	return Compile(q)
 }
 
-var metricsFuncs = map[string]bool{
-	"rate": true, "count_over_time": true, "min_over_time": true, "max_over_time": true, "avg_over_time": true,
-	"sum_over_time": true, "quantile_over_time": true, "histogram_over_time": true, "compare": true, "topk": true, "bottomk": true,
-}
+// metricsFuncs are the metrics functions read as other functions (Func).
+var metricsFuncs = map[string]bool{"compare": true}
 
 func refuseFunc(f *Func) error {
 	switch {
 	case metricsFuncs[f.Name]:
 		return unsupported(f.Pos, "the metrics function %s()", f.Name)
+	case f.Name == "topk" || f.Name == "bottomk":
+		return unsupported(f.Pos, "%s() after a metrics function", f.Name)
 	case f.Name == "by" || f.Name == "coalesce":
 		return unsupported(f.Pos, "%s()", f.Name)
 	}

@@ -12,14 +12,16 @@ import (
 // FuzzParse: Parse never panics and fails only with an *Error at an offset
 // within the input; what it accepts writes back to a query that parses to
 // the same text; Compile never panics, fails only with an *Error, and what
-// it compiles is a valid trace filter whose Go matcher runs on a trace.
+// it compiles is a valid trace filter whose Go matcher runs on a trace;
+// CompileMetrics likewise gives a valid query or an *Error.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{ span.http.status_code >= 500 && resource.service.name = "api" }`,
 		`{ .a = 1 && (.b = "x" || !(.c =~ "y.*")) }`, `{ status = error } && { kind = client } || { duration > 1.5s }`,
 		`{ rootName = "GET /" && traceDuration < 2s && statusMessage != "" }`, `{ event:name = "exception" } | select(span.a)`,
 		`{ span."a b" != nil } | { .c = true }`, `{ } | count() > 2`, `{ .a = 1 } >> { .b = -2.5 }`, "{ .a = `r` }", `{`, `{ "`,
-		`{ kind = server } > { status = error } && { } << { .a = 1 }`, `{ } !< { } | { name = "x" }`, `({ } &~ { }) || { } !>> { }`,
+		`{ kind = server } > { status = error } && { } << { .a = 1 }`, `{ status = error } | rate() by (resource.service.name) with (sample=true)`,
+		`{ } | quantile_over_time(duration, .5, .99) by (name)`, `{ .a = 1 } | avg_over_time(span.b) | topk(2)`, `{ } !< { } | { name = "x" }`, `({ } &~ { }) || { } !>> { }`,
 	} {
 		f.Add(s)
 	}
@@ -46,6 +48,14 @@ func FuzzParse(f *testing.F) {
 		again, err := Parse(written)
 		if err != nil || again.String() != written {
 			t.Fatalf("Parse(%q) writes %q, which reads back as %v, %v", s, written, again, err)
+		}
+		if m, err := CompileMetrics(q); err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("CompileMetrics(%q): %v", s, err)
+			}
+		} else if mq := m.Query(time.Unix(0, 0), time.Unix(10, 0), time.Second); mq.Normalize() != nil {
+			t.Fatalf("CompileMetrics(%q) = %+v: %v", s, mq, mq.Normalize())
 		}
 		c, err := Compile(q)
 		if err != nil {

@@ -18,6 +18,9 @@ func (p *parser) stage() (Stage, error) {
 	if aggregates[t.text] {
 		return p.aggregate(t)
 	}
+	if _, ok := metricsArgs[t.text]; ok {
+		return p.metrics(t)
+	}
 	if t.text == "select" {
 		sel := &Select{Pos: t.pos}
 		for {
