@@ -8,6 +8,7 @@ package traceql
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -215,14 +216,7 @@ func (q *Query) String() string {
 		case *Spanset:
 			s += spansetString(st)
 		case *Select:
-			s += "select("
-			for i, f := range st.Fields {
-				if i > 0 {
-					s += ", "
-				}
-				s += f.String()
-			}
-			s += ")"
+			s += "select(" + fieldList(st.Fields) + ")"
 		case *Aggregate:
 			s += st.Name + "("
 			if st.Field != nil {
@@ -236,6 +230,15 @@ func (q *Query) String() string {
 		}
 	}
 	return s + hintsString(q.Hints)
+}
+
+// fieldList writes fields separated by commas.
+func fieldList(fs []Field) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 func spansetString(e SpansetExpr) string {

@@ -252,6 +252,13 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 	if n.op == "||" {
 		return anyOf(l, r), nil
 	}
+	return n.someOfBoth(cond, l, r)
+}
+
+// someOfBoth is some(cond) of a node whose spanset is both sides' when
+// neither is empty (&&, and the union structural operators), given l and
+// r, its sides' some(cond).
+func (n *node) someOfBoth(cond dnf, l, r *query.TraceFilter) (*query.TraceFilter, error) {
 	if len(cond) == 1 && cond[0].isEmpty() {
 		return query.AllOf(l, r), nil
 	}

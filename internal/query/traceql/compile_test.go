@@ -82,7 +82,8 @@ func TestCompile(t *testing.T) {
 
 		{`{ .a = 1 } > { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND)`},
 		{`{ .a = 1 } !< { .b = 2 }`, `span[{b = [2]}]/AND`},
-		{`{ .a = 1 } &>> { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND, or(span[{a = [1]}]/AND, span[{b = [2]}]/AND))`},
+		{`{ .a = 1 } &>> { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND)`},
+		{`({ .a = 1 } &>> { .b = 2 }) | { .c = 3 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND, or(span[{a = [1]} {c = [3]}]/AND, span[{b = [2]} {c = [3]}]/AND))`},
 		{`({ .a = 1 } >> { .b = 2 }) | { .c = 3 }`, `and(span[{a = [1]}]/AND, span[{b = [2]} {c = [3]}]/AND)`},
 		{`{ .a = 1 } ~ { .b = 2 } | count() > 1`, `unsupported: count() after the spanset operator ~`},
 		{`{ } | count() > 2`, `COUNT[]/AND > 2`},
@@ -119,17 +120,8 @@ func TestCompile(t *testing.T) {
 	}
 	for _, c := range cases {
 		got, err := CompileString(c.in)
-		want, isErr := strings.CutPrefix(c.want, "error: ")
-		wantUns, isUns := strings.CutPrefix(c.want, "unsupported: ")
-		var e *Error
 		switch {
-		case isErr || isUns:
-			if isUns {
-				want = wantUns
-			}
-			if err == nil || !errors.As(err, &e) || !strings.Contains(err.Error(), want) || e.Unsupported != isUns {
-				t.Errorf("%s: error %v (unsupported %v), want one containing %q (unsupported %v)", c.in, err, e != nil && e.Unsupported, want, isUns)
-			}
+		case wantsError(t, c.in, c.want, err):
 		case err != nil:
 			t.Errorf("%s: %v", c.in, err)
 		default:
@@ -201,4 +193,23 @@ func TestTagValuesOf(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %+v", c.tag, got, err, c.want)
 		}
 	}
+}
+
+// wantsError reports whether want ("error: <substring>" or "unsupported:
+// <substring>") expects an error, and checks err against it.
+func wantsError(t *testing.T, in, want string, err error) bool {
+	t.Helper()
+	msg, isErr := strings.CutPrefix(want, "error: ")
+	msgUns, isUns := strings.CutPrefix(want, "unsupported: ")
+	if !isErr && !isUns {
+		return false
+	}
+	if isUns {
+		msg = msgUns
+	}
+	var e *Error
+	if err == nil || !errors.As(err, &e) || !strings.Contains(err.Error(), msg) || e.Unsupported != isUns {
+		t.Errorf("%s: error %v (unsupported %v), want one containing %q (unsupported %v)", in, err, e != nil && e.Unsupported, msg, isUns)
+	}
+	return true
 }

@@ -40,13 +40,7 @@ func TestMatched(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.q, err)
 		}
-		var got []string
-		for i, m := range comp.Matched(trace) {
-			if m {
-				got = append(got, trace[i].Name)
-			}
-		}
-		if g := strings.Join(got, " "); g != c.want {
+		if g := matchedNames(comp, trace); g != c.want {
 			t.Errorf("%s: matched %q, want %q", c.q, g, c.want)
 		}
 	}
@@ -129,14 +123,19 @@ func TestMatchedStructural(t *testing.T) {
 		if comp.Exact {
 			t.Errorf("%s: exact, want inexact", c.q)
 		}
-		var got []string
-		for i, m := range comp.Matched(trace) {
-			if m {
-				got = append(got, trace[i].Name)
-			}
-		}
-		if g := strings.Join(got, " "); g != c.want {
+		if g := matchedNames(comp, trace); g != c.want {
 			t.Errorf("%s: matched %q, want %q", c.q, g, c.want)
 		}
 	}
+}
+
+// matchedNames lists the names of the spans comp matches on trace.
+func matchedNames(comp *Compiled, trace []model.Span) string {
+	var got []string
+	for i, m := range comp.Matched(trace) {
+		if m {
+			got = append(got, trace[i].Name)
+		}
+	}
+	return strings.Join(got, " ")
 }

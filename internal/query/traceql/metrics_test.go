@@ -1,7 +1,6 @@
 package traceql
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -40,17 +39,8 @@ func TestCompileMetrics(t *testing.T) {
 	}
 	for _, c := range cases {
 		got, err := CompileMetricsString(c.in)
-		want, isErr := strings.CutPrefix(c.want, "error: ")
-		wantUns, isUns := strings.CutPrefix(c.want, "unsupported: ")
-		var e *Error
 		switch {
-		case isErr || isUns:
-			if isUns {
-				want = wantUns
-			}
-			if err == nil || !errors.As(err, &e) || !strings.Contains(err.Error(), want) || e.Unsupported != isUns {
-				t.Errorf("%s: error %v, want one containing %q (unsupported %v)", c.in, err, want, isUns)
-			}
+		case wantsError(t, c.in, c.want, err):
 			continue
 		case err != nil:
 			t.Errorf("%s: %v", c.in, err)

@@ -140,14 +140,7 @@ func metricsString(m *Metrics) string {
 	}
 	s += ")"
 	if len(m.By) > 0 {
-		s += " by ("
-		for i, f := range m.By {
-			if i > 0 {
-				s += ", "
-			}
-			s += f.String()
-		}
-		s += ")"
+		s += " by (" + fieldList(m.By) + ")"
 	}
 	return s
 }

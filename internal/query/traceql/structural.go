@@ -55,22 +55,18 @@ func (n *node) someRelated(rel relation, cond dnf) (*query.TraceFilter, error) {
 	if rel.not || err != nil {
 		return r, err
 	}
+	if rel.union {
+		l, err := n.l.some(cond)
+		if err != nil {
+			return nil, err
+		}
+		return n.someOfBoth(cond, l, r)
+	}
 	wl, err := n.l.some(truth())
 	if err != nil {
 		return nil, err
 	}
-	if !rel.union {
-		return query.AllOf(wl, r), nil
-	}
-	l, err := n.l.some(cond)
-	if err != nil {
-		return nil, err
-	}
-	wr, err := n.r.some(truth())
-	if err != nil {
-		return nil, err
-	}
-	return query.AllOf(wl, wr, anyOf(l, r)), nil
+	return query.AllOf(wl, r), nil
 }
 
 // matchedRelated is Matched for a structural node, given what its sides
