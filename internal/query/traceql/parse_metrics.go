@@ -63,18 +63,8 @@ func (p *parser) metrics(name token) (*Metrics, error) {
 		if err := p.expect(tPunct, "("); err != nil {
 			return nil, err
 		}
-		for {
-			f, err := p.field()
-			if err != nil {
-				return nil, err
-			}
-			m.By = append(m.By, f)
-			if !p.peek().is(tPunct, ",") {
-				break
-			}
-			p.next()
-		}
-		if err := p.expect(tPunct, ")"); err != nil {
+		var err error
+		if m.By, err = p.fieldsClosed(); err != nil {
 			return nil, err
 		}
 	}

@@ -22,19 +22,8 @@ func (p *parser) stage() (Stage, error) {
 		return p.metrics(t)
 	}
 	if t.text == "select" {
-		sel := &Select{Pos: t.pos}
-		for {
-			f, err := p.field()
-			if err != nil {
-				return nil, err
-			}
-			sel.Fields = append(sel.Fields, f)
-			if !p.peek().is(tPunct, ",") {
-				break
-			}
-			p.next()
-		}
-		return sel, p.expect(tPunct, ")")
+		fs, err := p.fieldsClosed()
+		return &Select{Pos: t.pos, Fields: fs}, err
 	}
 	// Another function: skip its arguments (balanced parentheses) and a
 	// comparison after it, for Compile to refuse by name.
@@ -86,4 +75,21 @@ func (p *parser) aggregate(name token) (*Aggregate, error) {
 	}
 	a.Value = v
 	return a, nil
+}
+
+// fieldsClosed reads fields separated by commas, then ")".
+func (p *parser) fieldsClosed() ([]Field, error) {
+	var fs []Field
+	for {
+		f, err := p.field()
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, f)
+		if !p.peek().is(tPunct, ",") {
+			break
+		}
+		p.next()
+	}
+	return fs, p.expect(tPunct, ")")
 }
