@@ -3,6 +3,7 @@ package storetest
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -114,4 +115,19 @@ func (f *tqFile) names(refs []query.TraceRef) string {
 		out = append(out, f.traces[r.ID])
 	}
 	return "[" + strings.Join(out, " ") + "]"
+}
+
+// traceqlMetricsQuery is the query model's query of a TraceQL metrics
+// query over the fixture's hour, in 5-minute steps.
+func traceqlMetricsQuery(src string) query.Query {
+	m, err := traceql.CompileMetricsString(src)
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", src, err))
+	}
+	q := m.Query(T0, T0.Add(time.Hour), 5*time.Minute)
+	q.Dataset = ""
+	if err := q.Normalize(); err != nil {
+		panic(fmt.Sprintf("%s: %v", src, err))
+	}
+	return q
 }
