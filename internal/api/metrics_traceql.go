@@ -211,6 +211,10 @@ func (a *API) runMetrics(r *http.Request, q query.Query) (query.Result, error) {
 		return query.Result{}, &httpError{status: http.StatusNotImplemented, msg: "no query engine configured"}
 	}
 	if err := q.Normalize(); err != nil {
+		var fe *query.FieldError
+		if errors.As(err, &fe) && fe.Field == "granularity" {
+			return query.Result{}, badRequest("step", fe.Err) // the query's step is its granularity
+		}
 		return query.Result{}, specError(err)
 	}
 	res, err := a.cfg.Query.Query(r.Context(), a.project(r), q)

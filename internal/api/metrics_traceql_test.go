@@ -102,7 +102,7 @@ func TestMetricsQueryRange(t *testing.T) {
 			json: `{"error":"q: at 0: not a metrics query: end it with a metrics function such as | rate()"}`},
 		{name: "bad step", url: metricsURL("query_range", `{ } | rate()`, "&step=x"), status: 400, json: `{"error":"step: \"x\": want a duration such as 15s"}`},
 		{name: "step too small", url: metricsURL("query_range", `{ } | rate()`, "&step=100ms"), status: 400, json: `{"error":"step: \"100ms\": must be at least 1s"}`},
-		{name: "too many steps", url: metricsURL("query_range", `{ } | rate()`, "&step=1s"), status: 400, contains: []string{`"error":"granularity: 1s cuts the time range into more than 2000 buckets"`}},
+		{name: "too many steps", url: metricsURL("query_range", `{ } | rate()`, "&step=1s"), status: 400, json: `{"error":"step: 1s cuts the time range into more than 2000 buckets"}`},
 		{name: "start after end", url: "/api/metrics/query_range?q=" + url.QueryEscape(`{ } | rate()`) + "&start=" + unixm(time.Hour) + "&end=" + unixm(0), status: 400,
 			contains: []string{`"error":"start: `}},
 		{name: "the points of a metric named query_range", url: "/api/metrics/query_range/points", status: 200, json: `{"points":[]}`},
