@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"lookout/internal/errortrack"
+	"lookout/internal/model"
 	"lookout/internal/store"
 	"lookout/internal/store/metaduck"
 )
@@ -166,4 +167,19 @@ func withData(t testing.TB, payload []byte, set map[string]any) []byte {
 	}
 	b, _ := json.Marshal(env)
 	return b
+}
+
+// tokenPerScope issues a token of the default project for each scope, by
+// scope name, which turns token checks on.
+func (e *testEnv) tokenPerScope(t testing.TB) map[string]string {
+	t.Helper()
+	tokens := map[string]string{}
+	for _, scope := range errortrack.AllScopes {
+		_, secret, err := errortrack.IssueToken(context.Background(), e.store, model.DefaultProject, scope, scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[scope] = secret
+	}
+	return tokens
 }

@@ -1,15 +1,11 @@
 package rollbar
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"lookout/internal/errortrack"
-	"lookout/internal/model"
 )
 
 // TestRESTScenarios checks the REST API beyond items (package restapi,
@@ -17,15 +13,7 @@ import (
 // the project's occurrences, reports, projects and tokens.
 func TestRESTScenarios(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
-	tokens := map[string]string{}
-	for _, scope := range errortrack.AllScopes {
-		_, secret, err := errortrack.IssueToken(ctx, e.store, model.DefaultProject, scope, scope)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens[scope] = secret
-	}
+	tokens := e.tokenPerScope(t)
 	form := url.Values{"access_token": {tokens["post_server_item"]}, "environment": {"staging"}, "revision": {"abc"}}.Encode()
 	if code, out, _ := e.do(t, "POST", "/api/1/item/", tokens["post_server_item"], readCapture(t, "message_info.json")); code != 200 {
 		t.Fatalf("report: %d %v", code, out)
