@@ -7,7 +7,7 @@ import (
 	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
 	"lookout/internal/querydefs"
-	"lookout/internal/receiver/cwlogs/insightsapi"
+	"lookout/internal/receiver/cwlogs/queryapi"
 	"lookout/internal/store"
 )
 
@@ -19,22 +19,14 @@ type Backends struct {
 	// Groups stores PutLogEvents' events, and deletes groups and streams
 	// and sets retention policies together with the events they take.
 	Groups Writer
-	// Reader serves GetLogEvents, FilterLogEvents, GetLogGroupFields and
-	// StartLiveTail.
+	// Reader serves GetLogEvents, FilterLogEvents and queryapi's reads
+	// (GetLogGroupFields, GetLogRecord, StartLiveTail).
 	Reader Reader
 	// Insights runs the Logs Insights queries.
-	Insights insightsapi.Runner
+	Insights queryapi.Runner
 	// QueryDefs keeps the saved queries (query definitions); nil: kept by
 	// querydefs in Meta's documents, when Meta keeps store.Documents.
-	QueryDefs QueryDefs
-}
-
-// QueryDefs keeps saved Logs Insights queries. *querydefs.Service
-// implements it.
-type QueryDefs interface {
-	Put(ctx context.Context, project string, d querydefs.Definition) (string, error)
-	List(ctx context.Context, project string) ([]querydefs.Definition, error)
-	Delete(ctx context.Context, project, id string) error
+	QueryDefs queryapi.QueryDefs
 }
 
 func (b *Backends) complete() error {
@@ -72,8 +64,5 @@ type Reader interface {
 	Stream(ctx context.Context, q logsearch.StreamQuery) (logsearch.StreamPage, error)
 	// Filter reads a page of a group's events matching a filter pattern.
 	Filter(ctx context.Context, q logsearch.FilterQuery) (logsearch.FilterPage, error)
-	// Fields discovers the fields of a group's recent events.
-	Fields(ctx context.Context, q logsearch.FieldsQuery) ([]logsearch.Field, error)
-	// Tail follows the events arriving in groups until ctx ends.
-	Tail(ctx context.Context, q logsearch.TailQuery, emit func(logsearch.TailUpdate) error) error
+	queryapi.Reader
 }

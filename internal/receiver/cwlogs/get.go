@@ -43,10 +43,7 @@ func (h *Handler) getLogEvents(ctx context.Context, c awsjson.Caller, body []byt
 	if err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, maxBatchEvents, maxBatchEvents)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, maxBatchEvents)
 	start, end, err := timeRange(in.StartTime, in.EndTime)
 	if err != nil {
 		return nil, err

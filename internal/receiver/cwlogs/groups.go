@@ -20,8 +20,6 @@ type createGroupInput struct {
 
 func (in *createGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
 
-var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
-
 func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[createGroupInput](body)
 	if err != nil {
@@ -29,12 +27,6 @@ func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []b
 	}
 	if strings.HasPrefix(name, "aws/") {
 		return nil, invalidParam("Log group names starting with 'aws/' are reserved for AWS services")
-	}
-	if in.LogGroupClass != "" && !slices.Contains(groupClasses, in.LogGroupClass) {
-		return nil, badValue(in.LogGroupClass, "logGroupClass", fmt.Sprintf("Member must satisfy enum value set: %v", groupClasses))
-	}
-	if err := checkTags(in.Tags); err != nil {
-		return nil, err
 	}
 	err = h.b.Meta.CreateLogGroup(ctx, store.LogGroup{Project: c.Project, Name: name, CreationMillis: h.now().UnixMilli(),
 		Class: in.LogGroupClass, KMSKeyID: in.KmsKeyID, Tags: in.Tags})
@@ -101,10 +93,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 	if err := checkDescribeGroups(&in); err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, 50, 50)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 50)
 	q := store.LogGroupList{Project: c.Project, Limit: limit + 1}
 	if in.LogGroupNamePrefix != nil {
 		q.Prefix = *in.LogGroupNamePrefix
@@ -113,6 +102,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 		q.Pattern = *in.LogGroupNamePattern
 	}
 	if in.NextToken != nil {
+		var err error
 		if q.After, err = readPageToken(*in.NextToken); err != nil {
 			return nil, err
 		}

@@ -53,8 +53,8 @@ func groupName(name, identifier *string) (string, error) {
 			return n, checkGroupName("logGroupIdentifier", n)
 		}
 		return *identifier, checkGroupName("logGroupIdentifier", *identifier)
-	case name != nil:
-		return *name, checkGroupName("logGroupName", *name)
+	case name != nil: // checked by the model
+		return *name, nil
 	}
 	return "", invalidParam("Either LogGroup name or LogGroup identifier must be specified")
 }

@@ -46,13 +46,16 @@ func decodeStream[T any, PT interface {
 	if name == nil {
 		return in, "", "", nullValue("logStreamName")
 	}
-	return in, group, *name, checkStreamName("logStreamName", *name)
+	return in, group, *name, nil
 }
 
-// checkLimit validates an optional page size against [1, max] and returns
-// it, or def when unset.
-func checkLimit(member string, limit *int32, max, def int) (int, error) {
-	return awsjson.Limit(validationCode, member, limit, max, def)
+// limitOr returns an optional page size (its range is the model's), or def
+// when it is unset.
+func limitOr(limit *int32, def int) int {
+	if limit == nil {
+		return def
+	}
+	return int(*limit)
 }
 
 // timeRange converts optional [start, end) epoch milliseconds to nanoseconds

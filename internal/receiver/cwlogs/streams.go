@@ -79,18 +79,12 @@ func (h *Handler) describeLogStreams(ctx context.Context, c awsjson.Caller, body
 	if err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, 50, 50)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 50)
 	q := store.LogStreamList{Project: c.Project, Group: group, Descending: in.Descending, Limit: limit + 1}
 	if in.OrderBy != nil {
 		switch *in.OrderBy {
-		case "LogStreamName":
 		case "LastEventTime":
 			q.ByLastEvent = true
-		default:
-			return nil, badValue(*in.OrderBy, "orderBy", "Member must satisfy enum value set: [LogStreamName, LastEventTime]")
 		}
 	}
 	if in.LogStreamNamePrefix != nil {

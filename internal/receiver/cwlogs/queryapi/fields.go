@@ -1,4 +1,4 @@
-package cwlogs
+package queryapi
 
 import (
 	"context"
@@ -14,10 +14,6 @@ type fieldsInput struct {
 	Time               *int64  `json:"time"` // epoch seconds
 }
 
-func (in *fieldsInput) group() (string, error) {
-	return groupName(in.LogGroupName, in.LogGroupIdentifier)
-}
-
 type logGroupField struct {
 	Name    string `json:"name"`
 	Percent int    `json:"percent"`
@@ -30,22 +26,23 @@ type fieldsOutput struct {
 // getLogGroupFields discovers the fields of the events of the 15 minutes
 // before time (default now): the system fields and JSON keys, each with the
 // percentage of the events that have it.
-func (h *Handler) getLogGroupFields(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
-	in, group, err := decodeGroup[fieldsInput](body)
+func (o *API) getLogGroupFields(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
+	var in fieldsInput
+	if err := awsjson.Decode(body, &in); err != nil {
+		return nil, err
+	}
+	group, err := o.b.Groups.Name(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}
 	q := logsearch.FieldsQuery{Project: c.Project, Group: group}
 	if in.Time != nil {
-		if *in.Time < 0 {
-			return nil, badValue(*in.Time, "time", "Member must have value greater than or equal to 0")
-		}
 		q.AtNano = time.Unix(*in.Time, 0).UnixNano()
 	}
-	if _, err := h.logGroup(ctx, c, group); err != nil {
+	if err := o.b.Groups.Check(ctx, c, group); err != nil {
 		return nil, err
 	}
-	fields, err := h.b.Reader.Fields(ctx, q)
+	fields, err := o.b.Reader.Fields(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package insightsapi
+package queryapi
 
 import (
 	"context"
@@ -9,10 +9,8 @@ import (
 	"lookout/internal/receiver/awsjson"
 )
 
-const (
-	maxQueryGroups = 50
-	maxQueryChars  = 10_000
-)
+// maxQueryGroups is how many log groups a query may cover.
+const maxQueryGroups = 50
 
 type startQueryInput struct {
 	LogGroupName        *string  `json:"logGroupName"`
@@ -25,7 +23,7 @@ type startQueryInput struct {
 	Limit               *int32   `json:"limit"`
 }
 
-func (o operations) startQuery(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
+func (o *API) startQuery(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in startQueryInput
 	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
@@ -43,13 +41,10 @@ func (o operations) startQuery(ctx context.Context, c awsjson.Caller, body []byt
 	if in.QueryLanguage != "" && in.QueryLanguage != "CWLI" {
 		return nil, invalidParam("queryLanguage %s is not supported; use CWLI", in.QueryLanguage)
 	}
-	if in.QueryString == nil || len(*in.QueryString) > maxQueryChars {
-		return nil, invalidParam("queryString is required and at most %d characters", maxQueryChars)
+	if in.QueryString == nil { // the model requires it
+		return nil, awsjson.Null(validationCode, "queryString")
 	}
-	limit, err := checkLimit("limit", in.Limit, insights.MaxLimit, 0)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 0)
 	q, err := insights.Parse(*in.QueryString)
 	if err != nil {
 		var se *insights.SyntaxError
@@ -59,11 +54,11 @@ func (o operations) startQuery(ctx context.Context, c awsjson.Caller, body []byt
 		return nil, err
 	}
 	for _, g := range groups {
-		if err := o.groups.Check(ctx, c, g); err != nil {
+		if err := o.b.Groups.Check(ctx, c, g); err != nil {
 			return nil, err
 		}
 	}
-	id, err := o.runner.StartQuery(logsearch.Job{Project: c.Project, Text: *in.QueryString, Query: q, Groups: groups,
+	id, err := o.b.Runner.StartQuery(logsearch.Job{Project: c.Project, Text: *in.QueryString, Query: q, Groups: groups,
 		StartNano: *in.StartTime * 1e9, EndNano: (*in.EndTime + 1) * 1e9, Limit: limit})
 	if err != nil {
 		return nil, err
@@ -75,7 +70,7 @@ func (o operations) startQuery(ctx context.Context, c awsjson.Caller, body []byt
 
 // queryGroups resolves logGroupName / logGroupNames / logGroupIdentifiers
 // (exactly one of them) to group names.
-func (o operations) queryGroups(in startQueryInput) ([]string, error) {
+func (o *API) queryGroups(in startQueryInput) ([]string, error) {
 	set := 0
 	for _, ok := range []bool{in.LogGroupName != nil, len(in.LogGroupNames) > 0, len(in.LogGroupIdentifiers) > 0} {
 		if ok {
@@ -86,19 +81,19 @@ func (o operations) queryGroups(in startQueryInput) ([]string, error) {
 		return nil, invalidParam("exactly one of logGroupName, logGroupNames and logGroupIdentifiers must be specified")
 	}
 	if in.LogGroupName != nil {
-		g, err := o.groups.Name(in.LogGroupName, nil)
+		g, err := o.b.Groups.Name(in.LogGroupName, nil)
 		return []string{g}, err
 	}
 	var out []string
 	for _, n := range in.LogGroupNames {
-		g, err := o.groups.Name(&n, nil)
+		g, err := o.b.Groups.Name(&n, nil)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, g)
 	}
 	for _, n := range in.LogGroupIdentifiers {
-		g, err := o.groups.Name(nil, &n)
+		g, err := o.b.Groups.Name(nil, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -144,12 +139,12 @@ type getQueryResultsOutput struct {
 	QueryLanguage string          `json:"queryLanguage"`
 }
 
-func (o operations) getQueryResults(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
+func (o *API) getQueryResults(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	r, err := o.runner.QueryResults(c.Project, id)
+	r, err := o.b.Runner.QueryResults(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +162,12 @@ func (o operations) getQueryResults(_ context.Context, c awsjson.Caller, body []
 
 // stopQuery cancels a Scheduled or Running query; success is false when
 // it had already finished.
-func (o operations) stopQuery(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
+func (o *API) stopQuery(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	id, err := queryID(body)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := o.runner.StopQuery(c.Project, id)
+	ok, err := o.b.Runner.StopQuery(c.Project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -196,17 +191,14 @@ type queryInfo struct {
 	QueryLanguage string `json:"queryLanguage"`
 }
 
-func (o operations) describeQueries(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
+func (o *API) describeQueries(_ context.Context, c awsjson.Caller, body []byte) (any, error) {
 	var in describeQueriesInput
 	if err := awsjson.Decode(body, &in); err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("maxResults", in.MaxResults, 1000, 1000)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.MaxResults, 1000)
 	out := []queryInfo{}
-	for _, q := range o.runner.Queries(logsearch.QueryList{Project: c.Project, Group: in.LogGroupName,
+	for _, q := range o.b.Runner.Queries(logsearch.QueryList{Project: c.Project, Group: in.LogGroupName,
 		Status: logsearch.Status(in.Status), Limit: limit}) {
 		out = append(out, queryInfo{QueryID: q.ID, QueryString: q.Text, Status: string(q.Status),
 			CreateTime: q.Created.UnixMilli(), LogGroupName: q.Groups[0], QueryLanguage: "CWLI"})
