@@ -1,4 +1,12 @@
-package xrayapi
+// Package configapi serves the X-Ray operations that configure an account
+// rather than read traces, in the REST-JSON shapes of the AWS SDKs: groups
+// (CreateGroup, GetGroup, GetGroups, UpdateGroup, DeleteGroup, over
+// internal/xraygroups), the tags of groups and sampling rules
+// (TagResource, UntagResource, ListTagsForResource), the daemon's
+// PutTelemetryRecords (kept by internal/xraydaemon) and
+// Get/PutEncryptionConfig. It decodes requests, calls its backends and
+// renders the answer or the error.
+package configapi
 
 import (
 	"context"
@@ -7,6 +15,7 @@ import (
 	"net/http"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/store"
 	"lookout/internal/xraygroups"
 )
@@ -126,13 +135,13 @@ func (a *GroupsAPI) create(w http.ResponseWriter, r *http.Request) {
 		InsightsConfiguration *insightsJSON
 		Tags                  []struct{ Key, Value *string }
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	tags := make([]store.ResourceTag, len(in.Tags))
 	for i, t := range in.Tags {
 		if t.Key == nil || t.Value == nil {
-			invalid(w, "Tags[%d]: Key and Value are required", i)
+			restjson.Invalid(w, "Tags[%d]: Key and Value are required", i)
 			return
 		}
 		tags[i] = store.ResourceTag{Key: *t.Key, Value: *t.Value}
@@ -143,12 +152,12 @@ func (a *GroupsAPI) create(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "CreateGroup", err)
 		return
 	}
-	writeJSON(w, map[string]any{"Group": groupOut(g)})
+	restjson.Write(w, map[string]any{"Group": groupOut(g)})
 }
 
 func (a *GroupsAPI) get(w http.ResponseWriter, r *http.Request) {
 	var in refJSON
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	g, err := a.g.Get(r.Context(), a.project(r), in.ref())
@@ -156,18 +165,18 @@ func (a *GroupsAPI) get(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "GetGroup", err)
 		return
 	}
-	writeJSON(w, map[string]any{"Group": groupOut(g)})
+	restjson.Write(w, map[string]any{"Group": groupOut(g)})
 }
 
 // list answers every group in one page: a project has few (X-Ray allows
 // 25), so no NextToken is ever issued, and one sent is refused.
 func (a *GroupsAPI) list(w http.ResponseWriter, r *http.Request) {
 	var in struct{ NextToken *string }
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	if in.NextToken != nil && *in.NextToken != "" {
-		invalid(w, "NextToken is not one this API returned")
+		restjson.Invalid(w, "NextToken is not one this API returned")
 		return
 	}
 	gs, err := a.g.List(r.Context(), a.project(r))
@@ -179,7 +188,7 @@ func (a *GroupsAPI) list(w http.ResponseWriter, r *http.Request) {
 	for i, g := range gs {
 		out[i] = groupOut(g)
 	}
-	writeJSON(w, map[string]any{"Groups": out})
+	restjson.Write(w, map[string]any{"Groups": out})
 }
 
 func (a *GroupsAPI) update(w http.ResponseWriter, r *http.Request) {
@@ -188,7 +197,7 @@ func (a *GroupsAPI) update(w http.ResponseWriter, r *http.Request) {
 		FilterExpression      *string
 		InsightsConfiguration *insightsJSON
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	g, err := a.g.Update(r.Context(), a.project(r), in.ref(),
@@ -197,19 +206,19 @@ func (a *GroupsAPI) update(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "UpdateGroup", err)
 		return
 	}
-	writeJSON(w, map[string]any{"Group": groupOut(g)})
+	restjson.Write(w, map[string]any{"Group": groupOut(g)})
 }
 
 func (a *GroupsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	var in refJSON
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	if err := a.g.Delete(r.Context(), a.project(r), in.ref()); err != nil {
 		a.fail(w, r, "DeleteGroup", err)
 		return
 	}
-	writeJSON(w, struct{}{})
+	restjson.Write(w, struct{}{})
 }
 
 // fail answers err: a refusal as InvalidRequestException, anything else as
@@ -218,10 +227,10 @@ func (a *GroupsAPI) fail(w http.ResponseWriter, r *http.Request, op string, err 
 	var ge *xraygroups.Error
 	switch {
 	case errors.As(err, &ge):
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", ge.Error())
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", ge.Error())
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 	default:
 		a.log.Error("x-ray groups api", "op", op, "err", err)
-		awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
+		restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
 	}
 }

@@ -1,4 +1,4 @@
-package xrayapi
+package samplingapi
 
 import (
 	"encoding/json"
@@ -112,7 +112,7 @@ type MatchReport struct {
 }
 
 func (a *SamplingAPI) match(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, restjson.MaxBody))
 	if err != nil {
 		writeLookoutError(w, http.StatusBadRequest, "reading request body: "+err.Error())
 		return

@@ -1,4 +1,4 @@
-package xrayapi
+package samplingapi
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsxray "github.com/aws/aws-sdk-go-v2/service/xray"
 
 	"lookout/internal/model"
@@ -87,7 +88,19 @@ func (s *segStore) add(spans ...model.Span) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	write(s.t, st, spans...)
+	if err := st.Write(context.Background(), &model.Batch{Spans: spans}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// sdkClient is an aws-sdk-go-v2 X-Ray client pointed at base.
+func sdkClient(base string) *awsxray.Client {
+	return awsxray.New(awsxray.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(base),
+		Credentials:  aws.AnonymousCredentials{},
+		HTTPClient:   &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
+	})
 }
 
 func (s *segStore) Services(ctx context.Context, project string, start, end time.Time) ([]store.ServiceStat, error) {

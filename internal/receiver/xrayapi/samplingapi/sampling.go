@@ -1,14 +1,21 @@
-package xrayapi
+// Package samplingapi serves X-Ray's centralized sampling operations in
+// the REST-JSON shapes of the AWS SDKs (CreateSamplingRule,
+// UpdateSamplingRule, DeleteSamplingRule, GetSamplingRules,
+// GetSamplingTargets, GetSamplingStatisticSummaries) and Lookout's
+// sampling diagnostics (JSON). It decodes requests, asks a Sampler and
+// renders the answer or the error; what is answered is decided by
+// internal/xraysampling.
+package samplingapi
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraydaemon"
 	"lookout/internal/xraysampling"
 )
@@ -127,59 +134,45 @@ func (a *SamplingAPI) arn(name string) string {
 	return "arn:aws:xray:" + a.cfg.Region + ":" + a.cfg.AccountID + ":sampling-rule/" + name
 }
 
-// nameOf resolves a rule given by name and/or ARN (both must agree).
-func nameOf(name, arn *string, member string) (string, error) {
+// RuleName resolves a rule given by name and/or ARN (both must agree);
+// member names the request member in messages.
+func RuleName(name, arn *string, member string) (string, error) {
 	var fromARN string
 	if arn != nil {
 		_, n, ok := strings.Cut(*arn, ":sampling-rule/")
 		if !strings.HasPrefix(*arn, "arn:") || !ok || n == "" {
-			return "", &apiError{http.StatusBadRequest, "InvalidRequestException",
-				fmt.Sprintf("%s.RuleARN %q is not a sampling rule ARN (arn:aws:xray:<region>:<account>:sampling-rule/<name>)", member, *arn)}
+			return "", restjson.Invalidf("%s.RuleARN %q is not a sampling rule ARN (arn:aws:xray:<region>:<account>:sampling-rule/<name>)", member, *arn)
 		}
 		fromARN = n
 	}
 	switch {
 	case name != nil && arn != nil && *name != fromARN:
-		return "", &apiError{http.StatusBadRequest, "InvalidRequestException",
-			fmt.Sprintf("%s.RuleName %q and %s.RuleARN %q name different rules", member, *name, member, *arn)}
+		return "", restjson.Invalidf("%s.RuleName %q and %s.RuleARN %q name different rules", member, *name, member, *arn)
 	case name != nil:
 		return *name, nil
 	case arn != nil:
 		return fromARN, nil
 	}
-	return "", &apiError{http.StatusBadRequest, "InvalidRequestException", member + ".RuleName or " + member + ".RuleARN is required"}
-}
-
-// apiError is an answer in the X-Ray error shape.
-type apiError struct {
-	status  int
-	code    string
-	message string
-}
-
-func (e *apiError) Error() string { return e.code + ": " + e.message }
-
-func invalidf(format string, args ...any) error {
-	return &apiError{http.StatusBadRequest, "InvalidRequestException", fmt.Sprintf(format, args...)}
+	return "", restjson.Invalidf("%s.RuleName or %s.RuleARN is required", member, member)
 }
 
 // fail answers err: an apiError as itself, a rule field error as
 // InvalidRequestException, a rule beyond the limit as
 // RuleLimitExceededException, anything else as InternalFailure.
 func (a *SamplingAPI) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
-	var ae *apiError
+	var ae *restjson.Error
 	var fe *xraysampling.FieldError
 	var le *xraysampling.LimitError
 	switch {
 	case errors.As(err, &ae):
-		awsError(w, ae.status, ae.code, ae.message)
+		ae.Write(w)
 	case errors.As(err, &fe):
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", fe.Error())
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", fe.Error())
 	case errors.As(err, &le):
-		awsError(w, http.StatusBadRequest, "RuleLimitExceededException", le.Error())
+		restjson.WriteError(w, http.StatusBadRequest, "RuleLimitExceededException", le.Error())
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 	default:
 		a.log.Error("x-ray sampling api", "op", op, "err", err)
-		awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
+		restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
 	}
 }

@@ -1,4 +1,4 @@
-package xrayapi
+package samplingapi
 
 import (
 	"encoding/base64"
@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraysampling"
 )
 
@@ -39,7 +40,7 @@ func (f *flexTime) UnmarshalJSON(b []byte) error {
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 1e11 {
 		return errors.New("Timestamp must be epoch seconds or RFC 3339 text")
 	}
-	f.Time = fromEpoch(v)
+	f.Time = restjson.FromEpoch(v)
 	return nil
 }
 
@@ -47,31 +48,31 @@ func (in statsInput) check(i int) error {
 	at := func(m string) string { return fmt.Sprintf("SamplingStatisticsDocuments[%d].%s", i, m) }
 	switch {
 	case in.RuleName == nil:
-		return invalidf("%s is required", at("RuleName"))
+		return restjson.Invalidf("%s is required", at("RuleName"))
 	case utf8.RuneCountInString(*in.RuleName) < 1 || utf8.RuneCountInString(*in.RuleName) > xraysampling.MaxRuleNameLen:
-		return invalidf("%s must be 1 to %d characters long", at("RuleName"), xraysampling.MaxRuleNameLen)
+		return restjson.Invalidf("%s must be 1 to %d characters long", at("RuleName"), xraysampling.MaxRuleNameLen)
 	case in.ClientID == nil:
-		return invalidf("%s is required", at("ClientID"))
+		return restjson.Invalidf("%s is required", at("ClientID"))
 	case len(*in.ClientID) != clientIDLen:
-		return invalidf("%s must be %d characters long, not %d", at("ClientID"), clientIDLen, len(*in.ClientID))
+		return restjson.Invalidf("%s must be %d characters long, not %d", at("ClientID"), clientIDLen, len(*in.ClientID))
 	case in.Timestamp == nil:
-		return invalidf("%s is required", at("Timestamp"))
+		return restjson.Invalidf("%s is required", at("Timestamp"))
 	case in.RequestCount == nil:
-		return invalidf("%s is required", at("RequestCount"))
+		return restjson.Invalidf("%s is required", at("RequestCount"))
 	case in.SampledCount == nil:
-		return invalidf("%s is required", at("SampledCount"))
+		return restjson.Invalidf("%s is required", at("SampledCount"))
 	case *in.RequestCount < 0 || *in.SampledCount < 0 || (in.BorrowCount != nil && *in.BorrowCount < 0):
-		return invalidf("%s: RequestCount, SampledCount and BorrowCount must not be negative", at(""))
+		return restjson.Invalidf("%s: RequestCount, SampledCount and BorrowCount must not be negative", at(""))
 	}
 	return nil
 }
 
 type targetOutput struct {
-	RuleName          string  `json:"RuleName"`
-	FixedRate         float64 `json:"FixedRate"`
-	ReservoirQuota    int     `json:"ReservoirQuota"`
-	ReservoirQuotaTTL epoch   `json:"ReservoirQuotaTTL"`
-	Interval          int     `json:"Interval"`
+	RuleName          string         `json:"RuleName"`
+	FixedRate         float64        `json:"FixedRate"`
+	ReservoirQuota    int            `json:"ReservoirQuota"`
+	ReservoirQuotaTTL restjson.Epoch `json:"ReservoirQuotaTTL"`
+	Interval          int            `json:"Interval"`
 }
 
 type unprocessedOutput struct {
@@ -89,17 +90,17 @@ func (a *SamplingAPI) getTargets(w http.ResponseWriter, r *http.Request) {
 		SamplingStatisticsDocuments      []statsInput
 		SamplingBoostStatisticsDocuments []json.RawMessage // sampling boosts are not supported: ignored
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	out := map[string]any{}
 	err := func() error {
 		docs := in.SamplingStatisticsDocuments
 		if docs == nil {
-			return invalidf("SamplingStatisticsDocuments is required")
+			return restjson.Invalidf("SamplingStatisticsDocuments is required")
 		}
 		if len(docs) > maxStatisticsDocuments {
-			return invalidf("SamplingStatisticsDocuments may have at most %d members, not %d", maxStatisticsDocuments, len(docs))
+			return restjson.Invalidf("SamplingStatisticsDocuments may have at most %d members, not %d", maxStatisticsDocuments, len(docs))
 		}
 		for i, d := range docs {
 			if err := d.check(i); err != nil {
@@ -122,7 +123,7 @@ func (a *SamplingAPI) getTargets(w http.ResponseWriter, r *http.Request) {
 		targets, unprocessed := []targetOutput{}, []unprocessedOutput{}
 		for _, t := range res.Targets {
 			targets = append(targets, targetOutput{RuleName: t.RuleName, FixedRate: t.FixedRate,
-				ReservoirQuota: t.Quota, ReservoirQuotaTTL: epoch(float64(t.QuotaTTL.UnixNano()) / 1e9),
+				ReservoirQuota: t.Quota, ReservoirQuotaTTL: restjson.Epoch(float64(t.QuotaTTL.UnixNano()) / 1e9),
 				Interval: int(t.Interval / time.Second)})
 		}
 		for _, name := range res.Unknown {
@@ -132,7 +133,7 @@ func (a *SamplingAPI) getTargets(w http.ResponseWriter, r *http.Request) {
 		out["SamplingTargetDocuments"], out["UnprocessedStatistics"] = targets, unprocessed
 		out["UnprocessedBoostStatistics"] = []unprocessedOutput{}
 		if !res.LastModified.IsZero() {
-			out["LastRuleModification"] = epoch(float64(res.LastModified.UnixNano()) / 1e9)
+			out["LastRuleModification"] = restjson.Epoch(float64(res.LastModified.UnixNano()) / 1e9)
 		}
 		return nil
 	}()
@@ -140,15 +141,15 @@ func (a *SamplingAPI) getTargets(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "GetSamplingTargets", err)
 		return
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }
 
 type summaryOutput struct {
-	RuleName     string `json:"RuleName"`
-	Timestamp    epoch  `json:"Timestamp"`
-	RequestCount int32  `json:"RequestCount"`
-	BorrowCount  int32  `json:"BorrowCount"`
-	SampledCount int32  `json:"SampledCount"`
+	RuleName     string         `json:"RuleName"`
+	Timestamp    restjson.Epoch `json:"Timestamp"`
+	RequestCount int32          `json:"RequestCount"`
+	BorrowCount  int32          `json:"BorrowCount"`
+	SampledCount int32          `json:"SampledCount"`
 }
 
 // getSummaries answers, for each rule with reports in the kept windows, its
@@ -156,7 +157,7 @@ type summaryOutput struct {
 // NextToken names the last rule of its page.
 func (a *SamplingAPI) getSummaries(w http.ResponseWriter, r *http.Request) {
 	var in struct{ NextToken *string }
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	out := map[string]any{}
@@ -165,7 +166,7 @@ func (a *SamplingAPI) getSummaries(w http.ResponseWriter, r *http.Request) {
 		if in.NextToken != nil && *in.NextToken != "" {
 			b, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
 			if err != nil || len(b) == 0 {
-				return invalidf("NextToken is not one this API returned")
+				return restjson.Invalidf("NextToken is not one this API returned")
 			}
 			after = string(b)
 		}
@@ -182,7 +183,7 @@ func (a *SamplingAPI) getSummaries(w http.ResponseWriter, r *http.Request) {
 				out["NextToken"] = base64.RawURLEncoding.EncodeToString([]byte(sums[len(sums)-1].RuleName))
 				break
 			}
-			sums = append(sums, summaryOutput{RuleName: win.RuleName, Timestamp: epoch(float64(win.Start.Unix())),
+			sums = append(sums, summaryOutput{RuleName: win.RuleName, Timestamp: restjson.Epoch(float64(win.Start.Unix())),
 				RequestCount: clamp32(win.Requests), BorrowCount: clamp32(win.Borrowed), SampledCount: clamp32(win.Sampled)})
 		}
 		out["SamplingStatisticSummaries"] = sums
@@ -192,7 +193,7 @@ func (a *SamplingAPI) getSummaries(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "GetSamplingStatisticSummaries", err)
 		return
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }
 
 func clamp32(n int64) int32 { return int32(min(n, math.MaxInt32)) }

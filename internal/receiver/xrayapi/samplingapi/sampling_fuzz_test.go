@@ -1,4 +1,4 @@
-package xrayapi
+package samplingapi
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package xrayapi
+package configapi
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package xrayapi
+package configapi
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraydaemon"
 )
 
@@ -90,11 +91,11 @@ func (a *DaemonAPI) putTelemetry(w http.ResponseWriter, r *http.Request) {
 		EC2InstanceId, Hostname *string
 		ResourceARN             *string
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	if in.TelemetryRecords == nil {
-		invalid(w, "TelemetryRecords is required")
+		restjson.Invalid(w, "TelemetryRecords is required")
 		return
 	}
 	var client xraydaemon.Client
@@ -109,7 +110,7 @@ func (a *DaemonAPI) putTelemetry(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if n := utf8.RuneCountInString(*f.v); n > f.max {
-			invalid(w, "%s must be at most %d characters long, not %d", f.name, f.max, n)
+			restjson.Invalid(w, "%s must be at most %d characters long, not %d", f.name, f.max, n)
 			return
 		}
 		*f.to = *f.v
@@ -117,10 +118,10 @@ func (a *DaemonAPI) putTelemetry(w http.ResponseWriter, r *http.Request) {
 	recs := make([]xraydaemon.Record, 0, len(*in.TelemetryRecords))
 	for i, tr := range *in.TelemetryRecords {
 		if tr.Timestamp == nil {
-			invalid(w, "TelemetryRecords[%d].Timestamp is required", i)
+			restjson.Invalid(w, "TelemetryRecords[%d].Timestamp is required", i)
 			return
 		}
-		rec := xraydaemon.Record{Timestamp: fromEpoch(*tr.Timestamp), SegmentsReceived: count(tr.SegmentsReceivedCount),
+		rec := xraydaemon.Record{Timestamp: restjson.FromEpoch(*tr.Timestamp), SegmentsReceived: count(tr.SegmentsReceivedCount),
 			SegmentsSent: count(tr.SegmentsSentCount), SegmentsSpillover: count(tr.SegmentsSpilloverCount),
 			SegmentsRejected: count(tr.SegmentsRejectedCount)}
 		if b := tr.BackendConnectionErrors; b != nil {
@@ -130,7 +131,7 @@ func (a *DaemonAPI) putTelemetry(w http.ResponseWriter, r *http.Request) {
 		recs = append(recs, rec)
 	}
 	a.tel.Put(a.project(r), client, recs)
-	writeJSON(w, struct{}{})
+	restjson.Write(w, struct{}{})
 }
 
 type encryptionJSON struct {
@@ -149,7 +150,7 @@ func encryptionOut(c xraydaemon.EncryptionConfig) map[string]encryptionJSON {
 
 func (a *DaemonAPI) getEncryption(w http.ResponseWriter, r *http.Request) {
 	var in struct{}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	c, err := a.enc.Get(r.Context(), a.project(r))
@@ -157,30 +158,30 @@ func (a *DaemonAPI) getEncryption(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, "GetEncryptionConfig", err)
 		return
 	}
-	writeJSON(w, encryptionOut(c))
+	restjson.Write(w, encryptionOut(c))
 }
 
 func (a *DaemonAPI) putEncryption(w http.ResponseWriter, r *http.Request) {
 	var in struct{ KeyId, Type *string }
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	var c xraydaemon.EncryptionConfig
 	switch {
 	case in.Type == nil:
-		invalid(w, "Type is required")
+		restjson.Invalid(w, "Type is required")
 		return
 	case *in.Type != xraydaemon.EncryptionNone && *in.Type != xraydaemon.EncryptionKMS:
-		invalid(w, "Type must be NONE or KMS, not %q", *in.Type)
+		restjson.Invalid(w, "Type must be NONE or KMS, not %q", *in.Type)
 		return
 	case in.KeyId != nil && (utf8.RuneCountInString(*in.KeyId) < 1 || utf8.RuneCountInString(*in.KeyId) > maxKeyID):
-		invalid(w, "KeyId must be 1 to %d characters long, not %d", maxKeyID, utf8.RuneCountInString(*in.KeyId))
+		restjson.Invalid(w, "KeyId must be 1 to %d characters long, not %d", maxKeyID, utf8.RuneCountInString(*in.KeyId))
 		return
 	case *in.Type == xraydaemon.EncryptionKMS && in.KeyId == nil:
-		invalid(w, "KeyId is required when Type is KMS")
+		restjson.Invalid(w, "KeyId is required when Type is KMS")
 		return
 	case *in.Type == xraydaemon.EncryptionNone && in.KeyId != nil:
-		invalid(w, "KeyId must be omitted when Type is NONE")
+		restjson.Invalid(w, "KeyId must be omitted when Type is NONE")
 		return
 	}
 	c.Type = *in.Type
@@ -192,7 +193,7 @@ func (a *DaemonAPI) putEncryption(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, "PutEncryptionConfig", err)
 		return
 	}
-	writeJSON(w, encryptionOut(c))
+	restjson.Write(w, encryptionOut(c))
 }
 
 func (a *DaemonAPI) internal(w http.ResponseWriter, r *http.Request, op string, err error) {
@@ -200,5 +201,5 @@ func (a *DaemonAPI) internal(w http.ResponseWriter, r *http.Request, op string, 
 		return
 	}
 	a.log.Error("x-ray daemon api", "op", op, "err", err)
-	awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
+	restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
 }

@@ -1,4 +1,4 @@
-package xrayapi
+package configapi
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
+	"lookout/internal/receiver/xrayapi/samplingapi"
 	"lookout/internal/store"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xraysampling"
@@ -29,6 +31,7 @@ const (
 	maxARNLen     = 1011
 	tagKeyMaxLen  = 128
 	tagValueMaxLn = 256
+	maxTags       = 50 // on one resource
 )
 
 // RuleTagger keeps the tags of sampling rules. *xraysampling.Service
@@ -87,16 +90,16 @@ type resource struct {
 func resourceOf(arn *string) (resource, error) {
 	switch {
 	case arn == nil:
-		return resource{}, invalidf("ResourceARN is required")
+		return resource{}, restjson.Invalidf("ResourceARN is required")
 	case len(*arn) < 1 || len(*arn) > maxARNLen:
-		return resource{}, invalidf("ResourceARN must be 1 to %d characters long, not %d", maxARNLen, len(*arn))
+		return resource{}, restjson.Invalidf("ResourceARN must be 1 to %d characters long, not %d", maxARNLen, len(*arn))
 	case strings.HasPrefix(*arn, "arn:") && strings.Contains(*arn, ":group/"):
 		return resource{arn: *arn, group: xraygroups.Ref{ARN: arn}}, nil
 	case strings.HasPrefix(*arn, "arn:") && strings.Contains(*arn, ":sampling-rule/"):
-		name, err := nameOf(nil, arn, "ResourceARN")
+		name, err := samplingapi.RuleName(nil, arn, "ResourceARN")
 		return resource{arn: *arn, rule: name}, err
 	}
-	return resource{}, invalidf("ResourceARN %q is not the ARN of an X-Ray group or sampling rule", *arn)
+	return resource{}, restjson.Invalidf("ResourceARN %q is not the ARN of an X-Ray group or sampling rule", *arn)
 }
 
 // retag applies fn to the tags of res.
@@ -139,7 +142,7 @@ func (a *TagsAPI) tag(w http.ResponseWriter, r *http.Request) {
 		ResourceARN *string
 		Tags        *[]tagJSON
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	res, err := resourceOf(in.ResourceARN)
@@ -157,8 +160,7 @@ func (a *TagsAPI) tag(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			if len(cur) > maxTags {
-				return nil, &apiError{http.StatusBadRequest, "TooManyTagsException",
-					fmt.Sprintf("%s would have %d tags; at most %d", res.arn, len(cur), maxTags)}
+				return nil, &restjson.Error{Status: http.StatusBadRequest, Code: "TooManyTagsException", Message: fmt.Sprintf("%s would have %d tags; at most %d", res.arn, len(cur), maxTags)}
 			}
 			return cur, nil
 		})
@@ -171,7 +173,7 @@ func (a *TagsAPI) untag(w http.ResponseWriter, r *http.Request) {
 		ResourceARN *string
 		TagKeys     *[]string
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	res, err := resourceOf(in.ResourceARN)
@@ -198,7 +200,7 @@ func (a *TagsAPI) list(w http.ResponseWriter, r *http.Request) {
 		ResourceARN *string
 		NextToken   *string
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	res, err := resourceOf(in.ResourceARN)
@@ -232,21 +234,21 @@ func (a *TagsAPI) current(ctx context.Context, project string, res resource) ([]
 // answer writes out, or err in X-Ray's shape: a resource that is not there
 // is ResourceNotFoundException (404).
 func (a *TagsAPI) answer(w http.ResponseWriter, r *http.Request, op string, err error, out any) {
-	var ae *apiError
+	var ae *restjson.Error
 	var ge *xraygroups.Error
 	switch {
 	case err == nil:
-		writeJSON(w, out)
+		restjson.Write(w, out)
 	case errors.As(err, &ae):
-		awsError(w, ae.status, ae.code, ae.message)
+		ae.Write(w)
 	case errors.Is(err, xraysampling.ErrNoRule), errors.Is(err, xraygroups.ErrNoGroup):
-		awsError(w, http.StatusNotFound, "ResourceNotFoundException", err.Error())
+		restjson.WriteError(w, http.StatusNotFound, "ResourceNotFoundException", err.Error())
 	case errors.As(err, &ge):
-		awsError(w, http.StatusBadRequest, "InvalidRequestException", ge.Error())
+		restjson.WriteError(w, http.StatusBadRequest, "InvalidRequestException", ge.Error())
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 	default:
 		a.log.Error("x-ray tags api", "op", op, "err", err)
-		awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
+		restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
 	}
 }
 
@@ -254,21 +256,21 @@ func (a *TagsAPI) answer(w http.ResponseWriter, r *http.Request, op string, err 
 // documentation constrain them.
 func checkNewTags(tags *[]tagJSON) error {
 	if tags == nil {
-		return invalidf("Tags is required")
+		return restjson.Invalidf("Tags is required")
 	}
 	if len(*tags) > maxTagKeys {
-		return invalidf("Tags: at most %d, not %d", maxTagKeys, len(*tags))
+		return restjson.Invalidf("Tags: at most %d, not %d", maxTagKeys, len(*tags))
 	}
 	for i, t := range *tags {
 		switch n := utf8.RuneCountInString(t.Key); {
 		case n < 1 || n > tagKeyMaxLen:
-			return invalidf("Tags[%d].Key must be 1 to %d characters long, not %d", i, tagKeyMaxLen, n)
+			return restjson.Invalidf("Tags[%d].Key must be 1 to %d characters long, not %d", i, tagKeyMaxLen, n)
 		case utf8.RuneCountInString(t.Value) > tagValueMaxLn:
-			return invalidf("Tags[%d].Value must be at most %d characters long", i, tagValueMaxLn)
+			return restjson.Invalidf("Tags[%d].Value must be at most %d characters long", i, tagValueMaxLn)
 		case !tagChars(t.Key) || !tagChars(t.Value):
-			return invalidf("Tags[%d] %q=%q: only letters, digits, spaces and _ . : / = + - @", i, t.Key, t.Value)
+			return restjson.Invalidf("Tags[%d] %q=%q: only letters, digits, spaces and _ . : / = + - @", i, t.Key, t.Value)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return invalidf("Tags[%d].Key %q: the prefix aws: is reserved", i, t.Key)
+			return restjson.Invalidf("Tags[%d].Key %q: the prefix aws: is reserved", i, t.Key)
 		}
 	}
 	return nil
@@ -276,14 +278,14 @@ func checkNewTags(tags *[]tagJSON) error {
 
 func checkTagKeys(keys *[]string) error {
 	if keys == nil {
-		return invalidf("TagKeys is required")
+		return restjson.Invalidf("TagKeys is required")
 	}
 	if len(*keys) > maxTagKeys {
-		return invalidf("TagKeys: at most %d, not %d", maxTagKeys, len(*keys))
+		return restjson.Invalidf("TagKeys: at most %d, not %d", maxTagKeys, len(*keys))
 	}
 	for i, k := range *keys {
 		if n := utf8.RuneCountInString(k); n < 1 || n > tagKeyMaxLen {
-			return invalidf("TagKeys[%d] must be 1 to %d characters long, not %d", i, tagKeyMaxLen, n)
+			return restjson.Invalidf("TagKeys[%d] must be 1 to %d characters long, not %d", i, tagKeyMaxLen, n)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package xrayapi
+package samplingapi
 
 import (
 	"encoding/base64"
@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraysampling"
 )
 
@@ -35,9 +36,9 @@ type ruleInput struct {
 // rule checks the required members and builds the rule (not yet validated).
 func (in *ruleInput) rule() (xraysampling.Rule, error) {
 	if in == nil {
-		return xraysampling.Rule{}, invalidf("SamplingRule is required")
+		return xraysampling.Rule{}, restjson.Invalidf("SamplingRule is required")
 	}
-	name, err := nameOf(in.RuleName, in.RuleARN, "SamplingRule")
+	name, err := RuleName(in.RuleName, in.RuleARN, "SamplingRule")
 	if err != nil {
 		return xraysampling.Rule{}, err
 	}
@@ -51,7 +52,7 @@ func (in *ruleInput) rule() (xraysampling.Rule, error) {
 		{"URLPath", in.URLPath == nil}, {"Version", in.Version == nil},
 	} {
 		if m.missing {
-			return xraysampling.Rule{}, invalidf("SamplingRule.%s is required", m.name)
+			return xraysampling.Rule{}, restjson.Invalidf("SamplingRule.%s is required", m.name)
 		}
 	}
 	attrs := map[string]string{}
@@ -71,14 +72,14 @@ type ruleOutput struct {
 }
 
 type recordOutput struct {
-	SamplingRule ruleOutput `json:"SamplingRule"`
-	CreatedAt    epoch      `json:"CreatedAt"`
-	ModifiedAt   epoch      `json:"ModifiedAt"`
+	SamplingRule ruleOutput     `json:"SamplingRule"`
+	CreatedAt    restjson.Epoch `json:"CreatedAt"`
+	ModifiedAt   restjson.Epoch `json:"ModifiedAt"`
 }
 
 func (a *SamplingAPI) record(rec xraysampling.Record) recordOutput {
 	return recordOutput{SamplingRule: ruleOutput{Rule: rec.Rule, RuleARN: a.arn(rec.Rule.RuleName)},
-		CreatedAt: epoch(float64(nanos(rec.CreatedAt)) / 1e9), ModifiedAt: epoch(float64(nanos(rec.ModifiedAt)) / 1e9)}
+		CreatedAt: restjson.Epoch(float64(restjson.Nanos(rec.CreatedAt)) / 1e9), ModifiedAt: restjson.Epoch(float64(restjson.Nanos(rec.ModifiedAt)) / 1e9)}
 }
 
 func (a *SamplingAPI) createRule(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +87,7 @@ func (a *SamplingAPI) createRule(w http.ResponseWriter, r *http.Request) {
 		SamplingRule *ruleInput
 		Tags         []xraysampling.Tag
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	rec, err := func() (xraysampling.Record, error) {
@@ -102,7 +103,7 @@ func (a *SamplingAPI) createRule(w http.ResponseWriter, r *http.Request) {
 		}
 		rec, err := a.s.CreateRule(r.Context(), a.project(r), rule, in.Tags)
 		if errors.Is(err, xraysampling.ErrRuleExists) {
-			return rec, invalidf("SamplingRule.RuleName: a rule named %q already exists", rule.RuleName)
+			return rec, restjson.Invalidf("SamplingRule.RuleName: a rule named %q already exists", rule.RuleName)
 		}
 		return rec, err
 	}()
@@ -110,16 +111,16 @@ func (a *SamplingAPI) createRule(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "CreateSamplingRule", err)
 		return
 	}
-	writeJSON(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
+	restjson.Write(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
 }
 
 func checkTags(tags []xraysampling.Tag) error {
 	if len(tags) > maxTags {
-		return &apiError{http.StatusBadRequest, "TooManyTagsException", fmt.Sprintf("at most %d tags, not %d", maxTags, len(tags))}
+		return &restjson.Error{Status: http.StatusBadRequest, Code: "TooManyTagsException", Message: fmt.Sprintf("at most %d tags, not %d", maxTags, len(tags))}
 	}
 	for i, t := range tags {
 		if n := utf8.RuneCountInString(t.Key); n < 1 || n > 128 || utf8.RuneCountInString(t.Value) > 256 {
-			return invalidf("Tags[%d]: Key must be 1 to 128 characters long and Value at most 256", i)
+			return restjson.Invalidf("Tags[%d]: Key must be 1 to 128 characters long and Value at most 256", i)
 		}
 	}
 	return nil
@@ -137,15 +138,15 @@ func (a *SamplingAPI) updateRule(w http.ResponseWriter, r *http.Request) {
 			Attributes                                 map[string]string
 		}
 	}
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	rec, err := func() (xraysampling.Record, error) {
 		u := in.SamplingRuleUpdate
 		if u == nil {
-			return xraysampling.Record{}, invalidf("SamplingRuleUpdate is required")
+			return xraysampling.Record{}, restjson.Invalidf("SamplingRuleUpdate is required")
 		}
-		name, err := nameOf(u.RuleName, u.RuleARN, "SamplingRuleUpdate")
+		name, err := RuleName(u.RuleName, u.RuleARN, "SamplingRuleUpdate")
 		if err != nil {
 			return xraysampling.Record{}, err
 		}
@@ -154,7 +155,7 @@ func (a *SamplingAPI) updateRule(w http.ResponseWriter, r *http.Request) {
 			HTTPMethod: u.HTTPMethod, URLPath: u.URLPath, Attributes: u.Attributes}
 		rec, err := a.s.UpdateRule(r.Context(), a.project(r), name, upd)
 		if errors.Is(err, xraysampling.ErrNoRule) {
-			return rec, invalidf("SamplingRuleUpdate.RuleName: no sampling rule named %q", name)
+			return rec, restjson.Invalidf("SamplingRuleUpdate.RuleName: no sampling rule named %q", name)
 		}
 		return rec, err
 	}()
@@ -162,25 +163,25 @@ func (a *SamplingAPI) updateRule(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "UpdateSamplingRule", err)
 		return
 	}
-	writeJSON(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
+	restjson.Write(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
 }
 
 func (a *SamplingAPI) deleteRule(w http.ResponseWriter, r *http.Request) {
 	var in struct{ RuleName, RuleARN *string }
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	rec, err := func() (xraysampling.Record, error) {
-		name, err := nameOf(in.RuleName, in.RuleARN, "DeleteSamplingRuleInput")
+		name, err := RuleName(in.RuleName, in.RuleARN, "DeleteSamplingRuleInput")
 		if err != nil {
 			return xraysampling.Record{}, err
 		}
 		rec, err := a.s.DeleteRule(r.Context(), a.project(r), name)
 		switch {
 		case errors.Is(err, xraysampling.ErrDefaultRule):
-			return rec, invalidf("RuleName: the Default rule cannot be deleted")
+			return rec, restjson.Invalidf("RuleName: the Default rule cannot be deleted")
 		case errors.Is(err, xraysampling.ErrNoRule):
-			return rec, invalidf("RuleName: no sampling rule named %q", name)
+			return rec, restjson.Invalidf("RuleName: no sampling rule named %q", name)
 		}
 		return rec, err
 	}()
@@ -188,12 +189,12 @@ func (a *SamplingAPI) deleteRule(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "DeleteSamplingRule", err)
 		return
 	}
-	writeJSON(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
+	restjson.Write(w, map[string]any{"SamplingRuleRecord": a.record(rec)})
 }
 
 func (a *SamplingAPI) getRules(w http.ResponseWriter, r *http.Request) {
 	var in struct{ NextToken *string }
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	out := map[string]any{}
@@ -224,13 +225,13 @@ func (a *SamplingAPI) getRules(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, "GetSamplingRules", err)
 		return
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }
 
 // rulesToken marks the last record of a GetSamplingRules page: its creation
 // time and name.
 func rulesToken(rec xraysampling.Record) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(nanos(rec.CreatedAt), 10) + "/" + rec.Rule.RuleName))
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(restjson.Nanos(rec.CreatedAt), 10) + "/" + rec.Rule.RuleName))
 }
 
 // parseRulesToken returns the record a token points after (only its
@@ -243,7 +244,7 @@ func parseRulesToken(tok *string) (*xraysampling.Record, error) {
 	ns, name, ok := strings.Cut(string(b), "/")
 	n, perr := strconv.ParseInt(ns, 10, 64)
 	if err != nil || !ok || perr != nil || n < 0 {
-		return nil, invalidf("NextToken is not one this API returned")
+		return nil, restjson.Invalidf("NextToken is not one this API returned")
 	}
 	rec := &xraysampling.Record{Rule: xraysampling.Rule{RuleName: name}}
 	if n != 0 {
