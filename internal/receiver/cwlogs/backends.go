@@ -6,7 +6,9 @@ import (
 
 	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
+	"lookout/internal/metricfilters"
 	"lookout/internal/querydefs"
+	"lookout/internal/receiver/cwlogs/metricfilterapi"
 	"lookout/internal/receiver/cwlogs/queryapi"
 	"lookout/internal/store"
 )
@@ -27,18 +29,24 @@ type Backends struct {
 	// QueryDefs keeps the saved queries (query definitions); nil: kept by
 	// querydefs in Meta's documents, when Meta keeps store.Documents.
 	QueryDefs queryapi.QueryDefs
+	// MetricFilters keeps the metric filters; nil: kept by metricfilters
+	// in Meta's documents, when Meta keeps store.Documents.
+	MetricFilters metricfilterapi.Filters
 }
 
 func (b *Backends) complete() error {
 	if b.Meta == nil || b.Groups == nil || b.Reader == nil || b.Insights == nil {
 		return errors.New("cwlogs: every backend is required")
 	}
+	docs, ok := b.Meta.(store.Documents)
+	if (b.QueryDefs == nil || b.MetricFilters == nil) && !ok {
+		return errors.New("cwlogs: QueryDefs and MetricFilters are required when Meta keeps no documents")
+	}
 	if b.QueryDefs == nil {
-		docs, ok := b.Meta.(store.Documents)
-		if !ok {
-			return errors.New("cwlogs: QueryDefs is required when Meta keeps no documents")
-		}
 		b.QueryDefs = querydefs.New(docs, nil)
+	}
+	if b.MetricFilters == nil {
+		b.MetricFilters = metricfilters.New(docs, nil, nil)
 	}
 	return nil
 }

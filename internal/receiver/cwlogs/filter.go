@@ -6,6 +6,7 @@ import (
 	"lookout/internal/logsearch"
 	"lookout/internal/query/cwpattern"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -26,7 +27,7 @@ type filterInput struct {
 }
 
 func (in *filterInput) group() (string, error) {
-	return groupName(in.LogGroupName, in.LogGroupIdentifier)
+	return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type filteredEvent struct {

@@ -5,6 +5,7 @@ import (
 
 	"lookout/internal/logsearch"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
 // maxPageBytes caps a page of events (messages + 26 bytes each), as the
@@ -23,7 +24,7 @@ type getInput struct {
 	Unmask             bool    `json:"unmask"`
 }
 
-func (in *getInput) group() (string, error) { return groupName(in.LogGroupName, in.LogGroupIdentifier) }
+func (in *getInput) group() (string, error) { return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier) }
 func (in *getInput) stream() *string        { return in.LogStreamName }
 
 type outputEvent struct {

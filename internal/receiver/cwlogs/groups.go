@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -18,7 +19,7 @@ type createGroupInput struct {
 	LogGroupClass string            `json:"logGroupClass"`
 }
 
-func (in *createGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *createGroupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[createGroupInput](body)
@@ -43,7 +44,7 @@ type groupInput struct {
 	LogGroupIdentifier *string `json:"logGroupIdentifier"`
 }
 
-func (in *groupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *groupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) deleteLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
@@ -111,7 +112,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 	if len(in.LogGroupIdentifiers) > 0 {
 		wanted = map[string]bool{}
 		for _, id := range in.LogGroupIdentifiers {
-			if n, ok := groupFromArn(id); ok {
+			if n, ok := logname.FromARN(id); ok {
 				id = n
 			}
 			wanted[id] = true
@@ -137,8 +138,8 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 }
 
 func (h *Handler) groupOut(c awsjson.Caller, g store.LogGroup) logGroupOut {
-	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: h.groupArn(c, g.Name) + ":*",
-		LogGroupArn: h.groupArn(c, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
+	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: logname.GroupARN(c.Region, h.cfg.AccountID, g.Name) + ":*",
+		LogGroupArn: logname.GroupARN(c.Region, h.cfg.AccountID, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
 	if g.RetentionDays > 0 {
 		days := g.RetentionDays
 		o.RetentionInDays = &days
@@ -154,7 +155,7 @@ type retentionInput struct {
 	RetentionInDays *int    `json:"retentionInDays"`
 }
 
-func (in *retentionInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *retentionInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) putRetentionPolicy(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[retentionInput](body)

@@ -21,6 +21,8 @@ import (
 
 	"lookout/internal/awsmodel"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
+	"lookout/internal/receiver/cwlogs/metricfilterapi"
 	"lookout/internal/receiver/cwlogs/queryapi"
 )
 
@@ -91,6 +93,7 @@ func New(cfg Config, b Backends) (*Handler, error) {
 		},
 		Streaming: q.Streaming()}
 	maps.Copy(h.api.Operations, q.Operations())
+	maps.Copy(h.api.Operations, metricfilterapi.Operations(b.MetricFilters, queryGroups{h}))
 	return h, nil
 }
 
@@ -106,7 +109,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.api.Serv
 type queryGroups struct{ h *Handler }
 
 func (g queryGroups) Name(name, identifier *string) (string, error) {
-	return groupName(name, identifier)
+	return logname.Resolve(name, identifier)
 }
 
 func (g queryGroups) Check(ctx context.Context, c awsjson.Caller, name string) error {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -73,7 +74,7 @@ func (h *Handler) listLogGroups(ctx context.Context, c awsjson.Caller, body []by
 			out.NextToken = pageToken(out.LogGroups[limit-1].LogGroupName)
 			break
 		}
-		out.LogGroups = append(out.LogGroups, logGroupSummary{g.Name, h.groupArn(c, g.Name), cmpOr(g.Class, "STANDARD")})
+		out.LogGroups = append(out.LogGroups, logGroupSummary{g.Name, logname.GroupARN(c.Region, h.cfg.AccountID, g.Name), cmpOr(g.Class, "STANDARD")})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"lookout/internal/loggroups"
 	"lookout/internal/model"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
 // PutLogEvents limits, from the API reference; those on event times are
@@ -30,7 +31,7 @@ type putInput struct {
 	SequenceToken *string      `json:"sequenceToken"` // accepted and ignored, as the service does
 }
 
-func (in *putInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *putInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 func (in *putInput) stream() *string        { return in.LogStreamName }
 
 // rejectedInfo holds indexes into the request's events; each is omitted

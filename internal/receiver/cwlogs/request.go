@@ -62,16 +62,10 @@ func limitOr(limit *int32, def int) int {
 // (0: unbounded).
 func timeRange(start, end *int64) (int64, int64, error) {
 	var s, e int64
-	if start != nil {
-		if *start < 0 {
-			return 0, 0, invalidParam("startTime must not be negative")
-		}
+	if start != nil { // not negative: the model's rule
 		s = *start * 1e6
 	}
 	if end != nil {
-		if *end < 0 {
-			return 0, 0, invalidParam("endTime must not be negative")
-		}
 		e = *end * 1e6
 	}
 	if start != nil && end != nil && *start > *end {

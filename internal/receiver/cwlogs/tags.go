@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
 // maxTags is how many tags a log group can have; the model bounds the tags
@@ -30,8 +31,8 @@ type (
 	}
 )
 
-func (in *tagGroupInput) group() (string, error)   { return groupName(in.LogGroupName, nil) }
-func (in *untagGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *tagGroupInput) group() (string, error)   { return logname.Resolve(in.LogGroupName, nil) }
+func (in *untagGroupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 type tagsOutput struct {
 	Tags map[string]string `json:"tags"`
@@ -39,11 +40,11 @@ type tagsOutput struct {
 
 // arnGroup resolves a tagging API's resourceArn to a group name.
 func arnGroup(arn string) (string, error) {
-	name, ok := groupFromArn(arn)
+	name, ok := logname.FromARN(arn)
 	if !ok {
 		return "", invalidParam("resourceArn %q is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)", arn)
 	}
-	return name, checkGroupName("resourceArn", name)
+	return name, logname.Check("resourceArn", name)
 }
 
 func (h *Handler) tagResource(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
