@@ -24,8 +24,10 @@ type getInput struct {
 	Unmask             bool    `json:"unmask"`
 }
 
-func (in *getInput) group() (string, error) { return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier) }
-func (in *getInput) stream() *string        { return in.LogStreamName }
+func (in *getInput) group() (string, error) {
+	return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier)
+}
+func (in *getInput) stream() *string { return in.LogStreamName }
 
 type outputEvent struct {
 	Timestamp     int64  `json:"timestamp"`
