@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/awsmodel"
 	"lookout/internal/caller"
 	"lookout/internal/identity"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
 	"lookout/internal/receiver/xrayapi/configapi"
@@ -110,7 +112,14 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	tags.Register(mux)
 	daemon.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
-	x.handler = guardXRay(d, mux, false)
+	// Every call but PutTraceSegments (whose receiver checks each document)
+	// is checked against the X-Ray model's constraints first.
+	served := func(r *http.Request) bool { _, pattern := mux.Handler(r); return pattern != "/" }
+	checked, err := restjson.Constrained(awsmodel.XRay, []string{"PutTraceSegments"}, served, mux)
+	if err != nil {
+		return nil, err
+	}
+	x.handler = guardXRay(d, checked, false)
 
 	if err := x.receiver.Listen(); err != nil {
 		return nil, err
@@ -120,7 +129,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 			_ = x.receiver.Shutdown(context.Background())
 			return nil, fmt.Errorf("x-ray api on tcp %s: %w", d.cfg.XRayAddr, err)
 		}
-		x.api = &http.Server{Handler: guardXRay(d, mux, true), ReadHeaderTimeout: 10 * time.Second}
+		x.api = &http.Server{Handler: guardXRay(d, checked, true), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return x, nil
 }
