@@ -77,12 +77,14 @@ func viewOf(id model.TraceID, spans []model.Span) *traceView {
 			f.Entry = out
 		}
 	}
+	outs := make([]xrayfilter.Outcome, len(t.Spans))
 	for i, sp := range t.Spans {
 		n := segNode[t.Segment[i]]
 		if tracelint.InProgress(sp) {
 			f.Partial = true
 		}
 		out := outcomeOf(sp)
+		outs[i] = out
 		f.Fault, f.Error, f.Throttle = f.Fault || out.Fault, f.Error || out.Error, f.Throttle || out.Throttle
 		mergeOutcome(&f.Nodes[n].Outcome, out)
 		v.collectAnnotations(sp, f.Nodes[n].Name)
@@ -106,6 +108,14 @@ func viewOf(id model.TraceID, spans []model.Span) *traceView {
 	for _, c := range v.calls {
 		f.Edges = append(f.Edges, xrayfilter.Call{From: c.from, To: c.to, Outcome: c.out})
 	}
+	f.RootCauses = rootCauses(t, outs, func(i int) xrayfilter.Node {
+		if sp := t.Spans[i]; sp.Kind == model.SpanKindClient && !hasSegmentChild(t, i) {
+			name, typ := inferredNode(sp)
+			return xrayfilter.Node{Name: name, Type: typ, Inferred: true}
+		}
+		n := f.Nodes[segNode[t.Segment[i]]]
+		return xrayfilter.Node{Name: n.Name, Type: n.Type, Inferred: n.Inferred}
+	})
 	return v
 }
 
