@@ -156,13 +156,23 @@ func (o udpObserver) GaveUp(b *model.Batch, err error, abandoned bool) {
 	}
 }
 
+// Panicked counts and logs a datagram whose decoding panicked (a bug of
+// Lookout's, not the sender's): it is dropped, the receiver goes on.
+func (o udpObserver) Panicked(payload []byte, v any, stack []byte) {
+	r := o.r
+	r.m.rejected.WithLabelValues("udp", "internal").Inc()
+	r.udp.dropped.Add(1)
+	r.sink.Rejected(kindSpan, projectFor(""), "", "internal", fmt.Sprintf("decoding the datagram failed: %v", v), 1)
+	r.log.Error("xray: decoding a datagram panicked", "panic", fmt.Sprint(v), "bytes", len(payload), "stack", string(stack))
+}
+
 // udpAccount counts what became of the datagrams since the start. UDP has
 // no acknowledgement: what the daemon protocol is promised is that every
 // datagram read is committed before a graceful stop ends, and this account,
 // logged then, is how an operator (and test/compat) sees it was.
 type udpAccount struct {
 	read      atomic.Int64 // datagrams taken off the socket
-	dropped   atomic.Int64 // refused for want of room in the intake
+	dropped   atomic.Int64 // refused for want of room in the intake, or whose decoding panicked
 	committed atomic.Int64 // spans committed
 	failed    atomic.Int64 // spans given up (permanent error, or shutdown cut short)
 }
