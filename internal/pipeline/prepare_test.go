@@ -160,7 +160,7 @@ func TestQueuedBytesBound(t *testing.T) {
 		return ch
 	}
 	first := submit("alone, larger than the bound", 8) // 8 KiB
-	<-w.entered                                         // committing: its room is held until it is answered
+	<-w.entered                                        // committing: its room is held until it is answered
 	if err := <-submit("beside it", 1); !errors.Is(err, ErrOverloaded) || !IsRetryable(err) {
 		t.Fatalf("a request beside 8 KiB queued, bound 5 KiB: %v, want ErrOverloaded", err)
 	}
