@@ -28,19 +28,9 @@ func TestMemoryAndProxyFlags(t *testing.T) {
 		{name: "public url of another scheme", args: []string{"--public-url", "ftp://lookout.example"}, wantErr: "public-url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			var stderr bytes.Buffer
-			c, err := parseConfig("serve", tc.args, &stderr)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.wantErr) {
-					t.Fatalf("err = %v (%s), want one mentioning %q", err, stderr.String(), tc.wantErr)
-				}
+			c, ok := parseCase(t, tc.args, tc.env, tc.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c.server.Pipeline.MaxQueuedBytes != tc.queuedBytes || c.heapLimit != tc.heapLimit || c.server.PublicURL != tc.publicURL {
 				t.Errorf("max-queued-bytes %d, heap-limit %d, public-url %q; want %d, %d, %q",
@@ -48,4 +38,25 @@ func TestMemoryAndProxyFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseCase parses args with env set as serve does. With wantErr it checks
+// the refusal mentions it and reports false; otherwise a failure is fatal.
+func parseCase(t *testing.T, args []string, env map[string]string, wantErr string) (config, bool) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var stderr bytes.Buffer
+	c, err := parseConfig("serve", args, &stderr)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error()+stderr.String(), wantErr) {
+			t.Fatalf("err = %v (%s), want one mentioning %q", err, stderr.String(), wantErr)
+		}
+		return c, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, true
 }
