@@ -143,16 +143,8 @@ func missingTraces(t *testing.T, in *instance, acked map[string]int) string {
 		if code := getJSON(t, in.HTTP+"/api/traces/"+id, &got); code != 200 {
 			return fmt.Sprintf("trace %s: status %d", id, code)
 		}
-		spans := map[string]bool{}
-		for _, rs := range got.ResourceSpans {
-			for _, ss := range rs.ScopeSpans {
-				for _, s := range ss.Spans {
-					spans[s.SpanID] = true
-				}
-			}
-		}
-		if len(spans) != n {
-			return fmt.Sprintf("trace %s has %d distinct spans, %d were acknowledged", id, len(spans), n)
+		if got := got.distinctSpans(); got != n {
+			return fmt.Sprintf("trace %s has %d distinct spans, %d were acknowledged", id, got, n)
 		}
 	}
 	return ""
