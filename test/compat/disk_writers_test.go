@@ -278,8 +278,8 @@ func checkAcked(t *testing.T, in *instance, a *acks) {
 			report("acknowledged trace %s: status %d", id, code)
 			continue
 		}
-		if got := got.distinctSpans(); got != n {
-			report("acknowledged trace %s: %d of %d spans", id, got, n)
+		if spans := got.distinctSpans(); spans != n {
+			report("acknowledged trace %s: %d of %d spans", id, spans, n)
 		}
 	}
 	for tid, uuid := range a.rollbar {

@@ -143,8 +143,8 @@ func missingTraces(t *testing.T, in *instance, acked map[string]int) string {
 		if code := getJSON(t, in.HTTP+"/api/traces/"+id, &got); code != 200 {
 			return fmt.Sprintf("trace %s: status %d", id, code)
 		}
-		if got := got.distinctSpans(); got != n {
-			return fmt.Sprintf("trace %s has %d distinct spans, %d were acknowledged", id, got, n)
+		if spans := got.distinctSpans(); spans != n {
+			return fmt.Sprintf("trace %s has %d distinct spans, %d were acknowledged", id, spans, n)
 		}
 	}
 	return ""
