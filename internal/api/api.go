@@ -170,6 +170,10 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/services", a.handle(a.services))
 	mux.Handle("GET /api/metrics", a.handle(a.metricsList))
 	mux.Handle("GET /api/metrics/{name}/points", a.handle(a.metricPoints))
+	// TraceQL metrics, as Tempo serves them; a metric named query_range
+	// keeps its points under /api/metrics/query_range/points.
+	mux.Handle("GET /api/metrics/query_range", a.handle(a.metricsQueryRange))
+	mux.Handle("GET /api/metrics/query", a.handle(a.metricsQueryInstant))
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))

@@ -67,9 +67,11 @@ func TestMainPortRoutes(t *testing.T) {
 			status: 200, contentType: jsonType, contains: `"instances":[{`},
 		{name: "rollbar: instances of an unknown item", method: "GET", path: "/api/1/item/99/instances/",
 			status: 404, contentType: jsonType, contains: `"err":1`},
-		{name: "rollbar: deploy is not supported", method: "POST", path: "/api/1/deploy", headers: jsonBody, body: `{}`,
-			status: 404, contentType: jsonType, contains: `{"err":1,"message":"POST /api/1/deploy is not supported`},
-		{name: "rollbar: unknown route", method: "GET", path: "/api/1/projects", status: 404, contentType: jsonType, contains: `"err":1`},
+		{name: "rollbar: a deploy without a revision", method: "POST", path: "/api/1/deploy", headers: jsonBody, body: `{"environment":"test"}`,
+			status: 422, contentType: jsonType, contains: `{"err":1,"message":"revision: required"`},
+		{name: "rollbar: source maps are not supported", method: "POST", path: "/api/1/sourcemap", headers: jsonBody, body: `{}`,
+			status: 404, contentType: jsonType, contains: `{"err":1,"message":"POST /api/1/sourcemap is not supported`},
+		{name: "rollbar: unknown route", method: "GET", path: "/api/1/teams", status: 404, contentType: jsonType, contains: `"err":1`},
 
 		// OTLP: its own ports.
 		{name: "otlp: traces on the main port", method: "POST", path: "/v1/traces", headers: jsonBody, body: `{}`,

@@ -2,6 +2,7 @@ package xrayread
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"lookout/internal/model"
@@ -199,7 +200,7 @@ func outcomeOf(sp *model.Span) xrayfilter.Outcome {
 		return ""
 	}
 	flag := func(k string) bool { v, _ := a.Get(k); return v.Kind == model.KindBool && v.Bool }
-	o.HTTP = xrayfilter.HTTP{URL: str("url.full"), Method: str("http.request.method"),
+	o.HTTP = xrayfilter.HTTP{URL: requestURL(a), Method: str("http.request.method"),
 		UserAgent: str("user_agent.original"), ClientIP: str("client.address")}
 	if v, ok := a.Get("http.response.status_code"); ok {
 		switch v.Kind {
@@ -264,4 +265,39 @@ func placeNode(n *xrayfilter.Node, sp *model.Span) {
 	if v, ok := sp.Resource.Attributes.Get("host.id"); ok && v.Str != "" {
 		n.InstanceIDs = appendUnique(n.InstanceIDs, v.Str)
 	}
+}
+
+// requestURL is a span's request URL: url.full when the span has it, else
+// rebuilt from the parts a server instrumentation records instead (otelhttp
+// sets url.scheme, server.address, server.port, url.path and url.query, never
+// url.full); "" when no path is known.
+func requestURL(a model.Attributes) string {
+	str := func(k string) string {
+		if v, ok := a.Get(k); ok && v.Kind == model.KindString {
+			return v.Str
+		}
+		return ""
+	}
+	if full := str("url.full"); full != "" {
+		return full
+	}
+	path := str("url.path")
+	if path == "" {
+		return ""
+	}
+	u := url.URL{Scheme: str("url.scheme"), Host: str("server.address"), Path: path, RawQuery: str("url.query")}
+	if u.Host == "" {
+		u.Scheme = ""
+	} else if u.Scheme == "" {
+		u.Scheme = "http"
+	}
+	if p, ok := a.Get("server.port"); ok && p.Kind == model.KindInt && u.Host != "" && !defaultPort(u.Scheme, p.Int) {
+		u.Host += ":" + strconv.FormatInt(p.Int, 10)
+	}
+	return u.String()
+}
+
+// defaultPort reports whether port is the scheme's own, left out of URLs.
+func defaultPort(scheme string, port int64) bool {
+	return (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
 }
