@@ -30,6 +30,13 @@ type Config struct {
 	// metric points).
 	// Beyond it Submit fails with ErrOverloaded.
 	MaxQueuedItems int
+	// MaxQueuedBytes bounds the memory of the encoded batches waiting for
+	// a commit, as the store's Preparer sizes them (a prepared value with
+	// a Size() int64 method); 0: no byte bound. A request's client may
+	// stop waiting while its batch stays queued, so it is this bound, not
+	// the receivers' in-flight budgets, that holds memory under overload.
+	// Beyond it Submit fails with ErrOverloaded.
+	MaxQueuedBytes int64
 	// MaxCommitItems caps the items merged into one commit.
 	MaxCommitItems int
 	// CommitWait is how long the committer, under load, waits for more
@@ -55,6 +62,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxQueuedItems: 200_000,
+		MaxQueuedBytes: 128 << 20,
 		MaxCommitItems: 50_000,
 		CommitWait:     2 * time.Millisecond,
 		Retention:      7 * 24 * time.Hour,
@@ -67,6 +75,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.MaxQueuedItems <= 0:
 		return errors.New("pipeline: MaxQueuedItems must be positive")
+	case c.MaxQueuedBytes < 0:
+		return errors.New("pipeline: MaxQueuedBytes must not be negative")
 	case c.MaxCommitItems <= 0:
 		return errors.New("pipeline: MaxCommitItems must be positive")
 	case c.CommitWait < 0:
@@ -126,7 +136,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	p.metrics = m
 	p.queue, err = NewQueue(QueueConfig{
-		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, MaxWait: cfg.CommitWait, Admit: cfg.Admit,
+		MaxItems: cfg.MaxQueuedItems, MaxBytes: cfg.MaxQueuedBytes, MaxCommitItems: cfg.MaxCommitItems, MaxWait: cfg.CommitWait, Admit: cfg.Admit,
 		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
 	}, batchCommitter{p})
 	if err != nil {
@@ -172,6 +182,13 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 			return res, err
 		}
 		req.batch = nil
+		if sized, ok := req.prepared.(interface{ Size() int64 }); ok {
+			if err := p.queue.Grow(&room, sized.Size()); err != nil {
+				p.queue.Release(room)
+				p.refuse(req, err)
+				return res, err
+			}
+		}
 	}
 	pending, err := p.queue.Enqueue(room, req)
 	if err != nil {

@@ -13,6 +13,7 @@ import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
 import { servicePage } from "./pages/service";
 import { startTicking } from "./refresh";
+import { sessionBar } from "./session";
 
 const app = document.getElementById("app")!;
 const rangeSlot = document.getElementById("range-slot")!;
@@ -90,3 +91,4 @@ function title(page: string, id: string | undefined): string {
 addEventListener("hashchange", () => void render());
 void render();
 startTicking();
+void sessionBar(document.getElementById("session-slot")!);

@@ -13,7 +13,9 @@
 // refusals and durations with units; then, with traces across three
 // services and X-Ray sampling rules and statistics (seed_map.mjs), the
 // service map, a service's RED, the shared time range, a failing trace with
-// its error and log line, and the sampling page. On failure it saves a
+// its error and log line, and the sampling page; last, with a second lookout
+// that has --api-keys, logging in, choosing a project and logging out
+// (checks_session.mjs). On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
 // `node test/browser.mjs --screenshots ../docs/img` also saves the pages the
 // docs show (home, trace, service, service-map, sampling: PNG, 1440×900).
@@ -21,9 +23,9 @@
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
-// checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs and
-// checks_sampling.mjs (the checks; seed_map.mjs the data of the last two);
-// common.mjs holds the bounded waits.
+// checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs,
+// checks_sampling.mjs and checks_session.mjs (the checks; seed_map.mjs the
+// data of the map and sampling checks); common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +41,7 @@ import { whereChecks } from "./checks_where.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
+import { sessionChecks } from "./checks_session.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TOTAL_TIMEOUT_MS = 240_000;
@@ -47,7 +50,7 @@ const shotsArg = process.argv.indexOf("--screenshots");
 const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/img") : undefined;
 const started = Date.now();
 /** held: what finish must clean up (the temporary directory, lookout, Chromium) and whether the test failed. */
-const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, context: undefined, page: undefined, failed: false };
+const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, keyed: undefined, context: undefined, page: undefined, failed: false };
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
@@ -102,6 +105,7 @@ async function run(held) {
   await failingTraceChecks(t);
   await samplingChecks(t);
   await fallbackCheck(t);
+  await sessionChecks(t, held);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));
 }
@@ -124,6 +128,7 @@ async function finish(held, err) {
   }
   await held.context?.close().catch(() => {});
   await stopLookout(held.server);
+  await stopLookout(held.keyed);
   rmSync(held.tmp, { recursive: true, force: true });
   if (!held.failed) log("browser test passed");
   process.exit(held.failed ? 1 : 0);
