@@ -71,7 +71,7 @@ func TestQueryScenarios(t *testing.T) {
 		{name: "EmptyResult", method: post, url: "/api/query", status: 200,
 			body: `{"filters":[{"column":"name","op":"=","value":"nope"}]}`, json: `{"results":[],"series":[]}`},
 		{name: "BadOp", method: post, url: "/api/query", status: 400,
-			body: `{"calculations":[{"op":"P12X","column":"duration_ms"}]}`, json: `{"error":"calculations[0]: op \"P12X\": want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP or a percentile such as P99"}`},
+			body: `{"calculations":[{"op":"P12X","column":"duration_ms"}]}`, json: `{"error":"calculations[0]: op \"P12X\": want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP, a percentile such as P99, or LAST or RATE_SUM (metrics)"}`},
 		{name: "LogsBySeverity", method: post, url: "/api/query?source=logs", status: 200,
 			body: `{"filters":[{"column":"severity_number","op":">=","value":13}],"breakdowns":["severity_text","log.group"],
 				"orders":[{"column":"severity_text","order":"ascending"}]}`,
