@@ -10,7 +10,7 @@ type Source string
 
 // The sources.
 const (
-	SourceSpans Source = "spans"
+	SourceSpans   Source = "spans"
 	SourceLogs    Source = "logs"
 	SourceMetrics Source = "metrics"
 )
