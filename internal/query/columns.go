@@ -28,6 +28,11 @@ type Column struct {
 	// Both are 0 for span fields, which every span has.
 	Count       int64 `json:"count,omitempty"`
 	Cardinality int64 `json:"cardinality,omitempty"`
+	// MetricType and Ops describe a metric of the metrics source (Source
+	// "metric"): its type, unit and the calculations that read it.
+	MetricType string   `json:"metric_type,omitempty"`
+	Unit       string   `json:"unit,omitempty"`
+	Ops        []string `json:"ops,omitempty"`
 }
 
 // The span fields, named as Honeycomb names them for OpenTelemetry data.

@@ -35,6 +35,22 @@ var metricOps = map[model.MetricType][]Op{
 	model.MetricSummary:              {},
 }
 
+// percentileOps are the percentiles offered for histograms; any other
+// (P10, P999) reads them too.
+var percentileOps = []string{"P50", "P75", "P90", "P95", "P99"}
+
+// MetricOps lists the calculations that read a metric of type t.
+func MetricOps(t model.MetricType) []string {
+	var out []string
+	for _, o := range metricOps[t] {
+		out = append(out, string(o))
+	}
+	if t == model.MetricHistogram || t == model.MetricExponentialHistogram {
+		out = append(out, percentileOps...)
+	}
+	return out
+}
+
 // MetricOpFits reports whether op reads a metric of type t; the error
 // names the metric and what its type does answer.
 func MetricOpFits(op Op, metric string, t model.MetricType) error {

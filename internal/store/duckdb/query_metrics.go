@@ -1,0 +1,76 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"lookout/internal/metricquery"
+	"lookout/internal/model"
+	"lookout/internal/query"
+)
+
+// metricTable reads metric points for the metrics source: the store selects
+// the points in SQL, metricquery aggregates them.
+var metricTable = &table{name: "metrics", view: metricsView, time: "time_ns", fields: metricColumns}
+
+// metricColumns maps the metric fields of query.MetricFields to SQL.
+var metricColumns = map[string]column{
+	query.ColService:     {native: "service"},
+	query.ColLibraryName: {native: "NULLIF(scope_name, '')"},
+	query.ColLibraryVer:  {native: "NULLIF(scope_version, '')"},
+}
+
+// metricScan returns the points of project that q's dataset and filters
+// select, for metricquery.Run.
+func (s *Store) metricScan(project string, q query.Query) metricquery.Scan {
+	return func(ctx context.Context, names []string, start, end time.Time) iter.Seq2[model.MetricPoint, error] {
+		return func(yield func(model.MetricPoint, error) bool) {
+			release, err := s.acquire()
+			if err != nil {
+				yield(model.MetricPoint{}, err)
+				return
+			}
+			defer release()
+			b := s.sqlFor(query.SourceMetrics)
+			sq := q
+			sq.Start, sq.End = start, end
+			where := b.scope(project, sq) + " AND " + b.filters(q.Filters, q.FilterCombination)
+			if len(names) > 0 {
+				ph := make([]string, len(names))
+				for i, n := range names {
+					ph[i] = b.arg(n)
+				}
+				where += " AND name IN (" + strings.Join(ph, ", ") + ")"
+			}
+			rows, err := s.db.QueryContext(ctx, "SELECT "+metricReadColumns+" FROM "+metricsView+" WHERE "+where+" ORDER BY time_ns", b.args...)
+			if err != nil {
+				yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
+				return
+			}
+			defer rows.Close()
+			for rows.Next() {
+				m, err := scanMetric(rows)
+				if err != nil {
+					yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
+					return
+				}
+				if !yield(m, nil) {
+					return
+				}
+			}
+			if err := rows.Err(); err != nil {
+				yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
+			}
+		}
+	}
+}
+
+// queryMetrics answers a query of the metrics source.
+func (s *Store) queryMetrics(ctx context.Context, project string, q query.Query) (query.Result, error) {
+	ctx, cancel := budget(ctx)
+	defer cancel()
+	return metricquery.Run(ctx, q, s.metricScan(project, q))
+}
