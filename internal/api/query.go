@@ -92,6 +92,10 @@ func (a *API) queryRun(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	res, err := a.cfg.Query.Query(r.Context(), a.project(r), q)
+	var fe *query.FieldError
+	if errors.As(err, &fe) { // what only the data tells: an operator that does not fit a metric's type
+		return specError(err)
+	}
 	if err != nil {
 		return storeError(err)
 	}
@@ -151,9 +155,9 @@ func (a *API) columnsList(w http.ResponseWriter, r *http.Request) error {
 	switch src {
 	case "":
 		src = query.SourceSpans
-	case query.SourceSpans, query.SourceLogs:
+	case query.SourceSpans, query.SourceLogs, query.SourceMetrics:
 	default:
-		return badRequest("source", fmt.Errorf("%q: want spans or logs", src))
+		return badRequest("source", fmt.Errorf("%q: want spans, logs or metrics", src))
 	}
 	cols, err := a.cfg.Query.Columns(r.Context(), a.project(r), ds, src, start, end)
 	if err != nil {

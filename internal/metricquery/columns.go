@@ -3,6 +3,7 @@ package metricquery
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"lookout/internal/model"
 	"lookout/internal/query"
@@ -52,7 +53,7 @@ func Columns(cols []query.Column, infos []store.MetricInfo, dataset string) []qu
 // describe writes a metric's kind as a user knows it: "counter (cumulative)
 // in ms: Duration of requests".
 func describe(m store.MetricInfo) string {
-	kind := m.Type.String()
+	kind := strings.ReplaceAll(m.Type.String(), "_", " ")
 	if m.Type == model.MetricSum {
 		kind = "up-down counter"
 		if m.Monotonic {

@@ -19,9 +19,9 @@ const (
 // metric's name is a column of its own (read by the calculations), and
 // every other column an attribute of the point, else of its resource.
 var MetricFields = []Column{
-	{Name: ColService, Type: TypeString, Source: "metric", Description: "service name (unknown_service when unset)"},
-	{Name: ColLibraryName, Type: TypeString, Source: "metric", Description: "instrumentation scope name (the meter)"},
-	{Name: ColLibraryVer, Type: TypeString, Source: "metric", Description: "instrumentation scope version"},
+	{Name: ColService, Type: TypeString, Source: "point", Description: "service name (unknown_service when unset)"},
+	{Name: ColLibraryName, Type: TypeString, Source: "point", Description: "instrumentation scope name (the meter)"},
+	{Name: ColLibraryVer, Type: TypeString, Source: "point", Description: "instrumentation scope version"},
 }
 
 // metricOps says which calculations each metric type answers. A sum is a
