@@ -50,6 +50,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
+	fs.IntVar(&s.Pipeline.MaxSeriesPerMetric, "max-series-per-metric", s.Pipeline.MaxSeriesPerMetric, "series (attribute combinations) a metric may have; points that would start more are refused")
 	fs.Func("aws-access-keys", "CloudWatch Logs and X-Ray API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
 	fs.Func("api-keys", "keys of the UI and JSON API, KEY:PROJECT,... (PROJECT * for every project; prefer LOOKOUT_API_KEYS; empty: loopback clients only)",
