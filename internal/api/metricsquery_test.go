@@ -15,8 +15,8 @@ func TestMetricsQuery(t *testing.T) {
 		// checkout's first point in the range (+1m) is its baseline: 15 - 10;
 		// payment's only point is its baseline.
 		{name: "counter increase by service", method: "POST", url: "/api/query?source=metrics", status: 200,
-			body: `{` + span + `,"calculations":[{"op":"SUM","column":"http.server.requests"}],"breakdowns":["service.name"]}`,
-			json: `{"query":{"source":"metrics"},"results":[{"data":{"service.name":"checkout","SUM(http.server.requests)":5}},
+			body: `{` + span + `,"calculations":[{"op":"SUM","column":"http.server.requests"},{"op":"RATE_SUM","column":"http.server.requests"}],"breakdowns":["service.name"]}`,
+			json: `{"query":{"source":"metrics"},"results":[{"data":{"service.name":"checkout","SUM(http.server.requests)":5,"RATE_SUM(http.server.requests)":0.008333333333333333}},
 				{"data":{"service.name":"payment","SUM(http.server.requests)":0}}]}`},
 		// 4 values in buckets (-inf, 1], (1, 5], (5, +inf) as 1, 2, 1: the
 		// median is halfway through (1, 5].
