@@ -2,7 +2,6 @@ package clickhouse
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strings"
 	"time"
@@ -27,38 +26,18 @@ var metricColumns = map[string]column{
 // select, for metricquery.Run.
 func (s *Store) metricScan(project string, q query.Query) metricquery.Scan {
 	return func(ctx context.Context, names []string, start, end time.Time) iter.Seq2[model.MetricPoint, error] {
-		return func(yield func(model.MetricPoint, error) bool) {
-			b := newSQL(query.SourceMetrics)
-			sq := q
-			sq.Start, sq.End = start, end
-			where := b.scope(project, sq) + " AND " + b.filters(q.Filters, q.FilterCombination)
-			if len(names) > 0 {
-				ph := make([]string, len(names))
-				for i, n := range names {
-					ph[i] = b.arg(n)
-				}
-				where += " AND name IN (" + strings.Join(ph, ", ") + ")"
+		b := newSQL(query.SourceMetrics)
+		sq := q
+		sq.Start, sq.End = start, end
+		where := b.scope(project, sq) + " AND " + b.filters(q.Filters, q.FilterCombination)
+		if len(names) > 0 {
+			ph := make([]string, len(names))
+			for i, n := range names {
+				ph[i] = b.arg(n)
 			}
-			rows, err := s.conn.Query(ctx, "SELECT "+metricReadColumns+" FROM metrics WHERE "+where+" ORDER BY time_ns", b.args...)
-			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
-				return
-			}
-			defer rows.Close()
-			for rows.Next() {
-				m, err := scanMetric(rows)
-				if err != nil {
-					yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
-					return
-				}
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if err := rows.Err(); err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("metric points: %w", err))
-			}
+			where += " AND name IN (" + strings.Join(ph, ", ") + ")"
 		}
+		return s.streamMetrics(ctx, "metric points", "SELECT "+metricReadColumns+" FROM metrics WHERE "+where+" ORDER BY time_ns", b.args...)
 	}
 }
 
