@@ -67,4 +67,3 @@ func BenchmarkMetricQuery(b *testing.B) {
 		})
 	}
 }
-
