@@ -71,7 +71,8 @@ type engine struct {
 	series map[string]*seriesState
 	groups map[string]*group
 	order  []*group // in first-seen order, for deterministic ties
-	// types holds the type each calculation's metric was first seen with.
+	// fit marks the calculations whose operator was checked against their
+	// metric's type (on its first point).
 	fit []bool
 }
 

@@ -17,9 +17,10 @@ const (
 type Column struct {
 	Name string `json:"name"`
 	Type Type   `json:"type"`
-	// Source is "span" for the span's own fields, "attribute" for span
-	// attributes, "resource" for resource attributes, "event" for the
-	// attributes and names of span events (see EventPrefix).
+	// Source is "span", "log" or "point" for the source's own fields,
+	// "attribute" for the record's attributes, "resource" for resource
+	// attributes, "event" for the attributes and names of span events (see
+	// EventPrefix), "metric" for a metric of the metrics source.
 	Source string `json:"source"`
 	// Description explains a span field; empty for attributes.
 	Description string `json:"description,omitempty"`
