@@ -159,7 +159,7 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	p.metrics.received(b)
 	now := p.now()
 	kept, rejected := p.window.filter(now, b)
-	kept, overLimit := p.series.filter(now, kept)
+	kept, overLimit := p.series.filter(now, kept, keptIndex(rejected))
 	rejected = append(rejected, overLimit...)
 	for _, r := range rejected {
 		p.reject(r.Kind, r.Project, r.Service, r.Reason, r.Message, 1)

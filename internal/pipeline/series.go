@@ -46,8 +46,9 @@ func newSeriesLimit(max int) *seriesLimit {
 
 // filter returns the batch without the points that would exceed their
 // metric's limit, and those points as rejections ("series_limit"). It
-// returns b itself when nothing is refused.
-func (l *seriesLimit) filter(now time.Time, b *model.Batch) (*model.Batch, []Rejection) {
+// returns b itself when nothing is refused. index maps a point's position
+// in b to its position in the request (nil: the same).
+func (l *seriesLimit) filter(now time.Time, b *model.Batch, index func(int) int) (*model.Batch, []Rejection) {
 	if l == nil || len(b.Metrics) == 0 {
 		return b, nil
 	}
@@ -68,9 +69,13 @@ func (l *seriesLimit) filter(now time.Time, b *model.Batch) (*model.Batch, []Rej
 			kept = make([]model.MetricPoint, i, len(b.Metrics)-1)
 			copy(kept, b.Metrics[:i])
 		}
-		rej = append(rej, Rejection{Kind: "metric", Project: m.Project, Index: i, Service: m.Service(), Reason: "series_limit",
+		at := i
+		if index != nil {
+			at = index(i)
+		}
+		rej = append(rej, Rejection{Kind: "metric", Project: m.Project, Index: at, Service: m.Service(), Reason: "series_limit",
 			Message: fmt.Sprintf("data point %d of metric %q: the metric has reached its limit of %d series (--max-series-per-metric), "+
-				"and these attributes would start another", i, m.Name, l.max)})
+				"and these attributes would start another", at, m.Name, l.max)})
 	}
 	if kept == nil {
 		return b, nil
@@ -129,4 +134,28 @@ func (l *seriesLimit) hash(m *model.MetricPoint) uint64 {
 	h.WriteByte(0)
 	attrs(m.Attributes)
 	return h.Sum64()
+}
+
+// keptIndex maps the position of a metric point in the batch the window
+// kept to its position in the submitted batch, given the window's
+// rejections (nil when it kept every point).
+func keptIndex(rejected []Rejection) func(int) int {
+	var dropped []int // the submitted positions the window dropped, ascending
+	for _, r := range rejected {
+		if r.Kind == "metric" {
+			dropped = append(dropped, r.Index)
+		}
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	return func(i int) int {
+		for _, d := range dropped {
+			if d > i {
+				break
+			}
+			i++
+		}
+		return i
+	}
 }
