@@ -55,6 +55,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(bytesFlag{&s.Pipeline.MaxQueuedBytes}, "max-queued-bytes", "memory of the encoded items waiting for a commit before clients are told to retry, e.g. 128MiB (0: no bound)")
 	fs.Var(bytesFlag{&c.heapLimit}, "heap-limit", "soft limit of the Go runtime's memory (as GOMEMLIMIT, which wins when set), e.g. 384MiB; the embedded store's memory (--store-memory) comes on top (0: none)")
 	fs.StringVar(&s.PublicURL, "public-url", "", "the URL browsers reach Lookout at, when a proxy stands in front (https://...: the login cookie is marked Secure)")
+	fs.IntVar(&s.Pipeline.MaxSeriesPerMetric, "max-series-per-metric", s.Pipeline.MaxSeriesPerMetric, "series (attribute combinations) a metric may have; points that would start more are refused")
 	fs.Func("aws-access-keys", "CloudWatch Logs and X-Ray API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
 	fs.Func("api-keys", "keys of the UI and JSON API, KEY:PROJECT,... (PROJECT * for every project; prefer LOOKOUT_API_KEYS; empty: loopback clients only)",

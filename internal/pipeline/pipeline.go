@@ -11,6 +11,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,10 @@ type Config struct {
 	Retention time.Duration
 	// MaxFuture refuses items stamped further ahead than this (clock skew guard).
 	MaxFuture time.Duration
+	// MaxSeriesPerMetric bounds the series of each metric (per project);
+	// a point that would start one more is refused ("series_limit"). 0
+	// means DefaultMaxSeriesPerMetric.
+	MaxSeriesPerMetric int
 
 	// Admit, when set, is asked before each request is queued; an error
 	// refuses it as retryable (see QueueConfig.Admit).
@@ -67,6 +72,8 @@ func DefaultConfig() Config {
 		CommitWait:     2 * time.Millisecond,
 		Retention:      7 * 24 * time.Hour,
 		MaxFuture:      2 * time.Hour,
+
+		MaxSeriesPerMetric: DefaultMaxSeriesPerMetric,
 	}
 }
 
@@ -85,6 +92,8 @@ func (c Config) Validate() error {
 		return errors.New("pipeline: Retention must be positive")
 	case c.MaxFuture < 0:
 		return errors.New("pipeline: MaxFuture must not be negative")
+	case c.MaxSeriesPerMetric < 0:
+		return errors.New("pipeline: MaxSeriesPerMetric must not be negative")
 	}
 	return nil
 }
@@ -106,6 +115,7 @@ type Pipeline struct {
 	log     *slog.Logger
 	now     func() time.Time
 	window  window
+	series  *seriesLimit
 	metrics *metrics
 	queue   *Queue[request, struct{}]
 }
@@ -123,6 +133,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 		log:    cfg.Logger,
 		now:    cfg.Now,
 		window: window{maxAge: cfg.Retention, maxFuture: cfg.MaxFuture},
+		series: newSeriesLimit(cmp.Or(cfg.MaxSeriesPerMetric, DefaultMaxSeriesPerMetric)),
 	}
 	if p.log == nil {
 		p.log = slog.Default()
@@ -146,7 +157,8 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 }
 
 // Submit commits b durably and returns once it is committed. Items outside the
-// accepted time window are left out and listed in the result. On error nothing
+// accepted time window, and metric points beyond their metric's series limit,
+// are left out and listed in the result. On error nothing
 // of b is guaranteed committed; IsRetryable tells whether to try again.
 //
 // The per-request work that needs no lock — the store's encoding when the
@@ -155,7 +167,10 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 // only appends and commits.
 func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	p.metrics.received(b)
-	kept, rejected := p.window.filter(p.now(), b)
+	now := p.now()
+	kept, rejected := p.window.filter(now, b)
+	kept, overLimit := p.series.filter(now, kept, keptIndex(rejected))
+	rejected = append(rejected, overLimit...)
 	for _, r := range rejected {
 		p.reject(r.Kind, r.Project, r.Service, r.Reason, r.Message, 1)
 	}

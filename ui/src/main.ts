@@ -12,6 +12,7 @@ import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
 import { servicePage } from "./pages/service";
+import { metricsPage } from "./pages/metrics";
 import { startTicking } from "./refresh";
 import { sessionBar } from "./session";
 
@@ -55,6 +56,8 @@ async function render(): Promise<void> {
         return await samplingPage(app, alive);
       case "logs":
         return await logsPage(app, params, alive);
+      case "metrics":
+        return await metricsPage(app, params, alive);
       case "errors":
         return id ? await itemPage(app, id, alive) : await errorsPage(app, params, alive);
       case "groups":

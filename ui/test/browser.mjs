@@ -8,7 +8,8 @@
 // twice), then drives Chromium (playwright-core, system browser at
 // $CHROMIUM or /usr/bin/chromium) through Traces, the trace view, Logs,
 // Errors, Log groups (drill-down), Status, the service page and Query
-// (charts, heatmap, BubbleUp, the logs source), CloudWatch lines' stated
+// (charts, heatmap, BubbleUp, the logs source), Metrics (a counter's rate by
+// attribute, a percentile, an exemplar's trace), CloudWatch lines' stated
 // severity, auto-refresh and ticking times, missing trace ids, and WHERE
 // refusals and durations with units; then, with traces across three
 // services and X-Ray sampling rules and statistics (seed_map.mjs), the
@@ -23,9 +24,10 @@
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
-// checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs,
-// checks_sampling.mjs and checks_session.mjs (the checks; seed_map.mjs the
-// data of the map and sampling checks); common.mjs holds the bounded waits.
+// checks_query.mjs, checks_metrics.mjs, checks_live.mjs, checks_where.mjs,
+// checks_map.mjs, checks_sampling.mjs and checks_session.mjs (the checks;
+// seed_map.mjs the data of the map and sampling checks, seed_metrics.mjs
+// that of Metrics); common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +44,8 @@ import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
 import { sessionChecks } from "./checks_session.mjs";
+import { sendMetrics } from "./seed_metrics.mjs";
+import { metricsChecks } from "./checks_metrics.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TOTAL_TIMEOUT_MS = 240_000;
@@ -69,6 +73,7 @@ async function run(held) {
   await sendLogLevels(addrs);
   await sendCloudWatch(addrs);
   await sendCloudWatchLevels(addrs);
+  await sendMetrics(addrs, ids);
   ids.refusedDoc = await sendXRay(addrs, ids);
   const base = `http://${addrs.http}`;
   await awaitXRay(base, ids);
@@ -90,6 +95,7 @@ async function run(held) {
   await serviceChecks(t);
   await queryChecks(t, plan, sent);
   await logsQueryChecks(t);
+  await metricsChecks(t);
   await cloudWatchSeverityChecks(t);
   await liveChecks(t);
   await missingTraceChecks(t);
