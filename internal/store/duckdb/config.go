@@ -39,12 +39,13 @@ type Config struct {
 }
 
 // DefaultConfig returns a configuration for a small box: 256MB of buffer
-// memory (with 10M spans stored, the whole process then peaks at ~515 MiB
-// while ingesting, ~600 MiB after searches, and the query engine still
-// meets its aims: BENCHMARKS.md), DuckDB's default thread count, four read
-// connections and a 256MB checkpoint threshold: against 64MB it takes ~30%
-// less CPU per span in sustained ingest (fewer recompressions of the partly
-// filled row group; BENCHMARKS.md). Dir must still be set.
+// memory (with 10M spans stored and a 64MB threshold, the whole process
+// peaked at ~515 MiB while ingesting, ~600 MiB after searches, and the
+// query engine still meets its aims: BENCHMARKS.md), DuckDB's default thread
+// count, four read connections and a 256MB checkpoint threshold: against
+// 64MB, 15–22% less CPU per span in sustained ingest (fewer recompressions
+// of the partly filled row group) for ~60 MiB more peak RSS at 1M spans
+// (BENCHMARKS.md). Dir must still be set.
 func DefaultConfig() Config {
 	return Config{MemoryLimit: "256MB", ReadConns: 4, CheckpointThreshold: "256MB"}
 }
