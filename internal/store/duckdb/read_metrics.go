@@ -10,11 +10,8 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/store"
 	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
 )
-
-// defaultMetricLimit is the number of points MetricPoints yields when the
-// query sets no limit.
-const defaultMetricLimit = 1000
 
 // MetricPoints streams the points of one metric ordered by time, start
 // time, service, then attribute keys and values. Like Logs, the query runs
@@ -27,38 +24,9 @@ func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2
 			return
 		}
 		defer release()
-		w := &where{}
-		w.add("project = ?", q.Project)
-		w.add("name = ?", q.Name)
-		timeWindow(w, q.Start, q.End)
-		if q.Service != "" {
-			w.add("service = ?", q.Service)
-		}
-		limit := q.Limit
-		if limit <= 0 {
-			limit = defaultMetricLimit
-		}
-		query := "SELECT " + metricReadColumns + " FROM " + metricsView + " WHERE " + w.String() +
-			" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?"
-		rows, err := s.db.QueryContext(ctx, query, append(w.args, limit)...)
-		if err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMetric(rows)
-			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
-				return
-			}
-			if !yield(m, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
-		}
+		stmt, args := sqlbuild.MetricPoints(sq, metricReadColumns, q)
+		rows, err := s.db.QueryContext(ctx, stmt, args...)
+		sqlbuild.Stream(rows, err, fmt.Sprintf("metric %q points", q.Name), scanMetric, yield)
 	}
 }
 
@@ -69,15 +37,13 @@ func (s *Store) Metrics(ctx context.Context, project string, start, end time.Tim
 		return nil, err
 	}
 	defer release()
-	w := &where{}
-	w.add("project = ?", project)
-	timeWindow(w, start, end)
+	w := newWhere().Add("project = ?", project).Window("time_ns", start, end)
 	query := `SELECT name, type, unit, temporality, monotonic, max(description),
 		list_sort(list_distinct(list(service))), count(*), max(time_ns)
 		FROM ` + metricsView + ` WHERE ` + w.String() + `
 		GROUP BY name, type, unit, temporality, monotonic
 		ORDER BY name, type, unit, temporality, monotonic`
-	rows, err := s.db.QueryContext(ctx, query, w.args...)
+	rows, err := s.db.QueryContext(ctx, query, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
@@ -104,16 +70,6 @@ func (s *Store) Metrics(ctx context.Context, project string, start, end time.Tim
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return out, nil
-}
-
-// timeWindow bounds time_ns to [start, end), each bound when set.
-func timeWindow(w *where, start, end time.Time) {
-	if !start.IsZero() {
-		w.add("time_ns >= ?", start.UnixNano())
-	}
-	if !end.IsZero() {
-		w.add("time_ns < ?", end.UnixNano())
-	}
 }
 
 func asList(v any) []any {
@@ -159,8 +115,8 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	dest := []any{&m.Project, &m.TimeUnixNano, &m.StartUnixNano, &m.Name, &m.Description, &m.Unit, &typ, &temporality,
 		&m.Monotonic, &metadata, &m.Flags, &valueKind, &value, &m.Number.Int, &m.Count, &sum, &mn, &mx, &bounds, &buckets,
 		&m.Scale, &m.ZeroCount, &m.ZeroThreshold, &m.Positive.Offset, &pos, &m.Negative.Offset, &neg, &qs, &qvs, &exemplars}
-	dest = append(dest, attrs.dest()...)
-	dest = append(dest, res.dest()...)
+	dest = append(dest, attrs.Dest()...)
+	dest = append(dest, res.Dest()...)
 	dest = append(dest, &m.Resource.DroppedAttributesCount, &m.Resource.SchemaURL, &m.Scope.Name, &m.Scope.Version, &scop)
 	if err := rows.Scan(dest...); err != nil {
 		return m, fmt.Errorf("scan metric point: %w", err)
@@ -190,10 +146,10 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
 		return m, fmt.Errorf("metric %q: %w", m.Name, err)
 	}
-	if m.Attributes, err = attrs.decode(); err != nil {
+	if m.Attributes, err = attrs.Decode(); err != nil {
 		return m, fmt.Errorf("metric %q: %w", m.Name, err)
 	}
-	if m.Resource.Attributes, err = res.decode(); err != nil {
+	if m.Resource.Attributes, err = res.Decode(); err != nil {
 		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
 	}
 	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scop); err != nil {

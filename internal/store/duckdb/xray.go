@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"lookout/internal/query"
 	"lookout/internal/store"
 	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -28,44 +30,9 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 		return nil, err
 	}
 	defer release()
-	w := where{}
-	w.add("project = ?", q.Project)
-	if !q.Start.IsZero() {
-		w.add("start_ns >= ?", q.Start.UnixNano())
-	}
-	if !q.End.IsZero() {
-		w.add("start_ns < ?", q.End.UnixNano())
-	}
-	if q.Service != "" {
-		w.add("service = ?", q.Service)
-	}
-	having := ""
-	args := w.args
-	if q.After != nil {
-		hi, lo := rowcodec.TraceHalves(q.After.ID)
-		having = " HAVING (min(start_ns), trace_hi, trace_lo) < (?, ?, ?)"
-		args = append(args, q.After.Start, hi, lo)
-	}
-	args = append(args, q.Limit)
-	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM " + spansView + " WHERE " + w.String() +
-		" GROUP BY trace_hi, trace_lo" + having + " ORDER BY ts DESC, trace_hi DESC, trace_lo DESC LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("trace starts: %w", err)
-	}
-	defer rows.Close()
-	var out []query.TraceRef
-	for rows.Next() {
-		var hi, lo, ts int64
-		if err := rows.Scan(&hi, &lo, &ts); err != nil {
-			return nil, fmt.Errorf("trace starts: scan: %w", err)
-		}
-		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("trace starts: %w", err)
-	}
-	return out, nil
+	stmt, args := sqlbuild.TraceStarts(sq, q)
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	return sqlbuild.Collect(rows, err, "trace starts", sqlbuild.ScanTraceRef[*sql.Rows])
 }
 
 // trimmedList selects an attribute list without the attributes trim drops.
@@ -139,15 +106,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		return nil, err
 	}
 	defer release()
-	w := where{}
-	w.add("project = ?", project)
-	w.add("kind = ?", int32(model.SpanKindServer))
-	if !start.IsZero() {
-		w.add("start_ns >= ?", start.UnixNano())
-	}
-	if !end.IsZero() {
-		w.add("start_ns < ?", end.UnixNano())
-	}
+	w := newWhere().Add("project = ?", project).Add("kind = ?", int32(model.SpanKindServer)).Window("start_ns", start, end)
 	res := func(k string) string { return "res_values[list_position(res_keys, '" + k + "')]" }
 	q := `SELECT service, name, instance, url_host, source, scope_name, count(*), max(start_ns) FROM (
 	SELECT service, name, scope_name,
@@ -157,7 +116,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		start_ns
 	FROM ` + spansView + ` WHERE ` + w.String() + `
 ) GROUP BY ALL ORDER BY service, name, instance, url_host, source, scope_name`
-	rows, err := s.db.QueryContext(ctx, q, w.args...)
+	rows, err := s.db.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
 	}
