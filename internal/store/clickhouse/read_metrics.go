@@ -103,32 +103,7 @@ func scanMetric(rows driver.Rows) (model.MetricPoint, error) {
 	m.Max, m.HasMax = orZero(mx)
 	m.Bounds, m.BucketCounts = orNil(bounds), orNil(buckets)
 	m.Positive.Counts, m.Negative.Counts = orNil(pos), orNil(neg)
-	if len(qs) != len(qvs) {
-		return m, fmt.Errorf("metric %q: %d quantiles, %d values", m.Name, len(qs), len(qvs))
-	}
-	if len(qs) > 0 {
-		m.Quantiles = make([]model.Quantile, len(qs))
-		for i := range qs {
-			m.Quantiles[i] = model.Quantile{Quantile: qs[i], Value: qvs[i]}
-		}
-	}
-	var err error
-	if m.Metadata, err = rowcodec.DecodeMetadata(metadata); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Attributes, err = attrs.Decode(); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Resource.Attributes, err = res.Decode(); err != nil {
-		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
-	}
-	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scope); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	return m, nil
+	return m, rowcodec.FinishMetric(&m, qs, qvs, metadata, exemplars, scope, &attrs, &res)
 }
 
 // orZero reads a Nullable(Float64): its value and whether it is set.

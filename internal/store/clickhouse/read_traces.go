@@ -5,7 +5,6 @@ import (
 
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,25 +54,9 @@ func spansWhere(project string, ids []model.TraceID, ranges []traceRange) *sqlbu
 		args = append(args, r.service, r.first, r.last)
 	}
 	w.Add("("+strings.Join(ors, " OR ")+")", args...)
-	his, los := make([]int64, len(ids)), make([]int64, len(ids))
-	for i, id := range ids {
-		his[i], los[i] = rowcodec.TraceHalves(id)
-	}
-	w.Add("trace_hi IN (" + intList(his) + ") AND trace_lo IN (" + intList(los) + ")")
+	his, los := sqlbuild.TraceHalves(ids)
+	w.Add("trace_hi IN (" + his + ") AND trace_lo IN (" + los + ")")
 	return w
-}
-
-// intList renders integers as a SQL list; they are inlined, as the client
-// binds a slice as an array.
-func intList(vs []int64) string {
-	var b strings.Builder
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.FormatInt(v, 10))
-	}
-	return b.String()
 }
 
 // Trace returns the spans of one trace ordered by start time (then span

@@ -58,9 +58,8 @@ func keepCondition(trim store.SpanTrim) string {
 // SpansOfTraces implements store.TraceScanner: the trace index locates the
 // spans of all the traces, then one read fetches them.
 func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
-	out := make([][]model.Span, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return [][]model.Span{}, nil
 	}
 	if err := s.check(); err != nil {
 		return nil, err
@@ -70,11 +69,7 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
 	}
 	if len(ranges) == 0 {
-		return out, nil
-	}
-	index := make(map[model.TraceID]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
+		return make([][]model.Span, len(ids)), nil
 	}
 	cols := spanReadColumns
 	if keep := keepCondition(trim); keep != "" {
@@ -82,25 +77,7 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 	}
 	w := spansWhere(project, ids, ranges)
 	rows, err := s.conn.Query(ctx, "SELECT "+cols+" FROM spans WHERE "+w.String()+" ORDER BY start_ns, span_id", w.Args()...)
-	if err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sp, err := scanSpan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-		}
-		// trace_hi IN and trace_lo IN match pairs of halves of two
-		// different ids too: the index keeps only the asked ones.
-		if i, ok := index[sp.TraceID]; ok {
-			out[i] = append(out[i], sp)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	return out, nil
+	return sqlbuild.ByTrace(rows, err, fmt.Sprintf("spans of %d traces", len(ids)), ids, scanSpan)
 }
 
 // ServerSpanNames implements store.TraceScanner.

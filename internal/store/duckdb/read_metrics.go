@@ -130,30 +130,5 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	m.Max, m.HasMax = mx.Float64, mx.Valid
 	m.Bounds, m.BucketCounts = floats(bounds), counts(buckets)
 	m.Positive.Counts, m.Negative.Counts = counts(pos), counts(neg)
-	if q, v := floats(qs), floats(qvs); len(q) > 0 {
-		if len(q) != len(v) {
-			return m, fmt.Errorf("metric %q: %d quantiles, %d values", m.Name, len(q), len(v))
-		}
-		m.Quantiles = make([]model.Quantile, len(q))
-		for i := range q {
-			m.Quantiles[i] = model.Quantile{Quantile: q[i], Value: v[i]}
-		}
-	}
-	var err error
-	if m.Metadata, err = rowcodec.DecodeMetadata(metadata); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Attributes, err = attrs.Decode(); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Resource.Attributes, err = res.Decode(); err != nil {
-		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
-	}
-	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scop); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	return m, nil
+	return m, rowcodec.FinishMetric(&m, floats(qs), floats(qvs), metadata, exemplars, scop, &attrs, &res)
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
-	"lookout/internal/store/rowcodec"
 	"lookout/internal/store/sqlbuild"
 )
 
@@ -54,49 +52,25 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 
 // SpansOfTraces implements store.TraceScanner.
 func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
-	out := make([][]model.Span, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return [][]model.Span{}, nil
 	}
 	release, err := s.acquire()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	index := make(map[model.TraceID]int, len(ids))
-	his, los := make([]string, 0, len(ids)), make([]string, 0, len(ids))
-	for i, id := range ids {
-		index[id] = i
-		hi, lo := rowcodec.TraceHalves(id)
-		his, los = append(his, strconv.FormatInt(hi, 10)), append(los, strconv.FormatInt(lo, 10))
-	}
+	his, los := sqlbuild.TraceHalves(ids)
 	cols := spanReadColumns
 	if len(trim.Keys)+len(trim.Prefixes) > 0 {
 		cols = strings.Replace(cols, "attr_keys, attr_values, attr_types",
 			trimmedList("attr_keys", trim)+", "+trimmedList("attr_values", trim)+", "+trimmedList("attr_types", trim), 1)
 	}
-	// Ids are integers rendered by strconv: safe to inline, and an inlined IN
-	// list lets DuckDB prune by zone maps where bound lists would not.
-	q := "SELECT " + cols + " FROM " + spansView + " WHERE project = ? AND trace_hi IN (" + strings.Join(his, ",") +
-		") AND trace_lo IN (" + strings.Join(los, ",") + ") ORDER BY start_ns, span_id"
+	// Inlined ids let DuckDB prune by zone maps where bound lists would not.
+	q := "SELECT " + cols + " FROM " + spansView + " WHERE project = ? AND trace_hi IN (" + his +
+		") AND trace_lo IN (" + los + ") ORDER BY start_ns, span_id"
 	rows, err := s.db.QueryContext(ctx, q, project)
-	if err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sp, err := scanSpan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-		}
-		if i, ok := index[sp.TraceID]; ok {
-			out[i] = append(out[i], sp)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	return out, nil
+	return sqlbuild.ByTrace(rows, err, fmt.Sprintf("spans of %d traces", len(ids)), ids, scanSpan)
 }
 
 // ServerSpanNames implements store.TraceScanner.

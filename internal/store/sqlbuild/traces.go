@@ -1,6 +1,8 @@
 package sqlbuild
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"lookout/internal/model"
@@ -153,4 +155,23 @@ func TraceStarts(d Dialect, q store.TraceStartQuery) (string, []any) {
 		args = append(args, q.After.Start, hi, lo)
 	}
 	return stmt + " ORDER BY ts DESC, trace_hi DESC, trace_lo DESC LIMIT ?", append(args, q.Limit)
+}
+
+// TraceHalves renders the halves of ids as two SQL lists of integer
+// literals, for trace_hi IN (...) AND trace_lo IN (...): inlined rather
+// than bound, as the engines prune by constants (DuckDB's zone maps) and a
+// client may bind a slice as one array. The pairs match more than ids
+// (halves of two different ids): ByTrace drops those.
+func TraceHalves(ids []model.TraceID) (his, los string) {
+	var h, l strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			h.WriteString(", ")
+			l.WriteString(", ")
+		}
+		hi, lo := rowcodec.TraceHalves(id)
+		h.WriteString(strconv.FormatInt(hi, 10))
+		l.WriteString(strconv.FormatInt(lo, 10))
+	}
+	return h.String(), l.String()
 }
