@@ -60,6 +60,9 @@ type options struct {
 	title                          string
 	generator                      string
 	peer                           peerOptions
+	stores                         string // embedded, cluster or both, comma separated
+	rounds                         int
+	cluster                        *clusterRun // this run's cluster databases; nil: the embedded store
 }
 
 func main() {
@@ -101,6 +104,9 @@ func main() {
 	flag.StringVar(&o.peer.tgArgs, "tg-args", "", "more telemetrygen flags, space separated")
 	flag.BoolVar(&o.peer.jaegerFast, "jaeger-as-shipped", false, "Jaeger with the pipeline of its config-badger.yaml: "+
 		"a batch processor that acks before the write, unsynced Badger writes")
+	flag.StringVar(&o.stores, "stores", "embedded", "with -lookout: embedded (DuckDB in the data dir), cluster (ClickHouse + PostgreSQL "+
+		"the driver starts) or embedded,cluster: one run each, in turn, -rounds times")
+	flag.IntVar(&o.rounds, "rounds", 1, "with -stores: how many times to run each store, alternating")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -122,11 +128,7 @@ func main() {
 	if o.generator != "otel" {
 		log.Fatalf("-generator %q: want otel or telemetrygen", o.generator)
 	}
-	r, err := run(ctx, o)
-	if r != nil {
-		r.print(os.Stdout)
-	}
-	if err != nil {
+	if err := runStores(ctx, o, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -144,6 +146,9 @@ func run(ctx context.Context, o options) (*report, error) {
 	r := &report{Command: "go run ./bench/otlpload " + strings.Join(os.Args[1:], " "), Date: time.Now()}
 	if r.Title = o.title; r.Title == "" {
 		r.Title = fmt.Sprintf("%s spans, OTLP/%s, %d exporters", group(int64(o.spans)), o.protocol, o.concurrency)
+		if o.cluster != nil {
+			r.Title += ", ClickHouse + PostgreSQL"
+		}
 		if o.queryOnly {
 			r.Title = "queries on " + o.dataDir
 		}
@@ -162,7 +167,15 @@ func run(ctx context.Context, o options) (*report, error) {
 	srv := &lookouttest.Server{Pid: o.pid, HTTP: o.api, OTLPGRPC: o.endpoint, OTLPHTTP: o.endpoint}
 	if o.lookout != "" {
 		var err error
-		if srv, err = benchkit.Start(o.lookout, o.dataDir, strings.Fields(o.lookoutArgs)...); err != nil {
+		extra := strings.Fields(o.lookoutArgs)
+		if o.cluster != nil {
+			args, err := o.cluster.c.Stores(ctx, o.cluster.db)
+			if err != nil {
+				return nil, err
+			}
+			extra = append(extra, args...)
+		}
+		if srv, err = benchkit.Start(o.lookout, o.dataDir, extra...); err != nil {
 			return nil, err
 		}
 		defer srv.Kill() // no-op after a clean stop
@@ -187,6 +200,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		}
 		r.Stop = time.Since(t0)
 		r.DiskClosed, _, _, _ = benchkit.DiskUsage(o.dataDir, stateFile)
+		r.DiskClosed += o.cluster.disk()
 	}
 	if o.keep || o.queryOnly || o.lookout == "" {
 		log.Printf("data directory kept: %s", o.dataDir)

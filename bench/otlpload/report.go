@@ -16,16 +16,17 @@ type report struct {
 	Command string
 	Date    time.Time
 
-	Load      *loadResult // nil in -query-only runs
-	Batch     int         // spans per export actually sent
-	Accepted  float64     // lookout_items_accepted_total{kind="span"} during the load
-	Received  float64     // lookout_items_received_total{kind="span"} during the load
-	Refused   float64     // lookout_items_rejected_total{kind="span"} during the load
-	ServerCPU float64     // server CPU seconds during the load (or the queries)
-	DriverCPU float64     // this driver's CPU seconds during the load
-	OtherCPU  float64     // CPU seconds other processes took during the load
-	Commits   float64     // group commits during the load
-	CommitSec float64     // their total duration
+	Load       *loadResult // nil in -query-only runs
+	Batch      int         // spans per export actually sent
+	Accepted   float64     // lookout_items_accepted_total{kind="span"} during the load
+	Received   float64     // lookout_items_received_total{kind="span"} during the load
+	Refused    float64     // lookout_items_rejected_total{kind="span"} during the load
+	ServerCPU  float64     // server CPU seconds during the load (or the queries)
+	ClusterCPU float64     // ClickHouse's CPU seconds during the load (cluster runs)
+	DriverCPU  float64     // this driver's CPU seconds during the load
+	OtherCPU   float64     // CPU seconds other processes took during the load
+	Commits    float64     // group commits during the load
+	CommitSec  float64     // their total duration
 
 	StoredSpans  int64 // spans in the store, for bytes per span
 	PeakRSS      int64 // VmHWM after the load (0: unknown)
@@ -33,6 +34,7 @@ type report struct {
 	DiskLive     int64 // allocated bytes with the server running
 	DiskApparent int64
 	DiskClosed   int64 // allocated bytes after a clean stop (0: not stopped)
+	ClusterDisk  int64 // of DiskLive, ClickHouse's database (cluster runs)
 	Files        int
 	Ready, Stop  time.Duration
 	Queries      []latency
@@ -72,6 +74,10 @@ func (r *report) print(w io.Writer) {
 			row("**server CPU during load**", "%.1f s = **%.1f CPU-s per 1M spans** (%.0f%% of %d cores)",
 				r.ServerCPU, r.ServerCPU/r.Accepted*1e6, 100*r.ServerCPU/secs/float64(runtime.NumCPU()), runtime.NumCPU())
 		}
+		if r.ClusterCPU > 0 && r.Accepted > 0 {
+			row("**ClickHouse CPU during load**", "%.1f s; lookout + ClickHouse **%.1f CPU-s per 1M spans**",
+				r.ClusterCPU, (r.ServerCPU+r.ClusterCPU)/r.Accepted*1e6)
+		}
 		row("driver CPU during load (same machine)", "%.1f s (%.1f per 1M spans)", r.DriverCPU, r.DriverCPU/float64(max(l.AckedSpans, 1))*1e6)
 		row("CPU taken by other processes during load", "%.1f s (%.0f%% of the machine)", max(r.OtherCPU, 0),
 			100*max(r.OtherCPU, 0)/secs/float64(runtime.NumCPU()))
@@ -91,6 +97,10 @@ func (r *report) print(w io.Writer) {
 	if r.StoredSpans > 0 {
 		row("bytes on disk, server running (du)", "%s (%s apparent, %d files) = %.1f B/span", mib(r.DiskLive), mib(r.DiskApparent),
 			r.Files, float64(r.DiskLive)/float64(r.StoredSpans))
+		if r.ClusterDisk > 0 {
+			row("of which ClickHouse's database (du, server running)", "%s = %.1f B/span", mib(r.ClusterDisk),
+				float64(r.ClusterDisk)/float64(r.StoredSpans))
+		}
 		if r.DiskClosed > 0 {
 			row("**bytes on disk after clean stop (du)**", "%s = **%.1f B/span** over %s spans", mib(r.DiskClosed),
 				float64(r.DiskClosed)/float64(r.StoredSpans), group(r.StoredSpans))

@@ -26,7 +26,7 @@ func loadAndQuery(ctx context.Context, o options, srv *lookouttest.Server, r *re
 	if err != nil {
 		return fmt.Errorf("metrics before load: %w", err)
 	}
-	cpu0, dcpu0, busy0 := cpuNow(srv, m0), driverCPU(), benchkit.MachineBusy()
+	cpu0, dcpu0, busy0, ccpu0 := cpuNow(srv, m0), driverCPU(), benchkit.MachineBusy(), o.cluster.cpu()
 	last, lastT := int64(0), time.Now()
 	cfg.Progress = func(acked int64) {
 		t := time.Now()
@@ -48,7 +48,8 @@ func loadAndQuery(ctx context.Context, o options, srv *lookouttest.Server, r *re
 		return fmt.Errorf("metrics after load: %w", err)
 	}
 	r.ServerCPU = cpuNow(srv, m1) - cpu0
-	r.OtherCPU = busy - r.ServerCPU - r.DriverCPU
+	r.ClusterCPU = o.cluster.cpu() - ccpu0
+	r.OtherCPU = busy - r.ServerCPU - r.ClusterCPU - r.DriverCPU
 	span := `kind="span"`
 	r.Accepted = m1.Get("lookout_items_accepted_total", span) - m0.Get("lookout_items_accepted_total", span)
 	r.Received = m1.Get("lookout_items_received_total", span) - m0.Get("lookout_items_received_total", span)
@@ -59,6 +60,8 @@ func loadAndQuery(ctx context.Context, o options, srv *lookouttest.Server, r *re
 	r.StoredSpans = int64(m1.Get("lookout_items_accepted_total", span))
 	if o.dataDir != "" {
 		r.DiskLive, r.DiskApparent, r.Files, _ = benchkit.DiskUsage(o.dataDir, stateFile)
+		r.ClusterDisk = o.cluster.disk()
+		r.DiskLive += r.ClusterDisk
 	}
 	log.Printf("load done: %s spans acknowledged in %s; server accepted %s", group(res.AckedSpans),
 		res.Wall.Round(time.Millisecond), group(int64(r.Accepted)))

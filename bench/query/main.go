@@ -1,8 +1,12 @@
-// Command query measures the query engine on the embedded store: it fills a
-// DuckDB store with generated spans over 24 hours (or reuses one filled
-// before), then times the queries and prints p50/p99 per query.
+// Command query measures the query engine: it fills a DuckDB store with
+// generated spans over 24 hours (or reuses one filled before), then times
+// the queries and prints p50/p99 per query. With -stores
+// embedded,cluster it also fills a ClickHouse store on a private server it
+// starts with the same spans, and times each query on both stores in turn,
+// run by run, so that both see the same load of a shared machine.
 //
 //	go run ./bench/query -spans 10000000 -dir /tmp/lookout-qbench -repeats 20
+//	go run ./bench/query -spans 1000000 -dir /tmp/lookout-qbench-1m -stores embedded,cluster
 package main
 
 import (
@@ -15,10 +19,12 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"lookout/internal/model"
 	"lookout/internal/query"
+	"lookout/internal/store"
 	"lookout/internal/store/duckdb"
 )
 
@@ -28,13 +34,14 @@ func main() {
 	repeats := flag.Int("repeats", 20, "timed runs per query (after one warm-up)")
 	memory := flag.String("memory", "2GB", "DuckDB memory limit")
 	only := flag.String("only", "", "run only the queries whose name matches this regular expression")
+	stores := flag.String("stores", "embedded", "embedded, or embedded,cluster: also a ClickHouse store the driver starts and fills")
 	flag.Parse()
 	pick, err := regexp.Compile(*only)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "-only:", err)
 		os.Exit(2)
 	}
-	if err := run(*spans, *dir, *repeats, *memory, pick); err != nil {
+	if err := run(*spans, *dir, *repeats, *memory, pick, strings.Contains(*stores, "cluster")); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -42,7 +49,7 @@ func main() {
 // day0 is the first of the 24 generated hours.
 var day0 = time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)
 
-func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp) error {
+func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp, cluster bool) error {
 	ctx := context.Background()
 	cfg := duckdb.DefaultConfig()
 	cfg.Dir, cfg.MemoryLimit = dir, memory
@@ -62,17 +69,28 @@ func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp) err
 		}
 		fmt.Printf("generated %d spans in %s\n", n, time.Since(t0).Round(time.Second))
 	}
+	stores := []namedStore{{"DuckDB", st}}
+	if cluster {
+		chs, stop, err := openCluster(ctx, n)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		stores = append(stores, namedStore{"ClickHouse", chs})
+	}
 	day := query.Query{Start: day0, End: day0.Add(24 * time.Hour), Granularity: time.Minute}
 	count := func(q query.Query) query.Query {
 		q.Calculations = []query.Calculation{{Op: query.OpCount}}
 		q.Granularity = time.Hour
 		return q
 	}(day)
-	cnt, err := st.Query(ctx, model.DefaultProject, mustNorm(count))
-	if err != nil {
-		return err
+	for _, s := range stores {
+		cnt, err := s.st.Query(ctx, model.DefaultProject, mustNorm(count))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: spans in the 24h window: %v\n", s.name, cnt.Results[0].Values[0])
 	}
-	fmt.Printf("spans in the 24h window: %v\n", cnt.Results[0].Values[0])
 
 	agg := day
 	agg.Calculations = []query.Calculation{{Op: "P99", Column: query.ColDuration}, {Op: query.OpCount}}
@@ -85,38 +103,60 @@ func run(n int, dir string, repeats int, memory string, pick *regexp.Regexp) err
 	sel := query.Selection{Start: day0.Add(12 * time.Hour), End: day0.Add(13 * time.Hour), Column: query.ColDuration, Min: &slow}
 	bench := []struct {
 		name string
-		f    func() error
+		f    func(st store.Querier) error
 	}{
-		{"P99(duration_ms)+COUNT by service.name, 24h at 1m", func() error { _, err := st.Query(ctx, model.DefaultProject, mustNorm(agg)); return err }},
-		{"same, filtered on attribute http.route", func() error { _, err := st.Query(ctx, model.DefaultProject, mustNorm(filtered)); return err }},
-		{"HEATMAP(duration_ms), 24h at 1m", func() error { _, err := st.Query(ctx, model.DefaultProject, mustNorm(heat)); return err }},
-		{"BubbleUp: 1h × duration_ms >= 250 vs rest of 24h", func() error {
+		{"P99(duration_ms)+COUNT by service.name, 24h at 1m", func(st store.Querier) error {
+			_, err := st.Query(ctx, model.DefaultProject, mustNorm(agg))
+			return err
+		}},
+		{"same, filtered on attribute http.route", func(st store.Querier) error {
+			_, err := st.Query(ctx, model.DefaultProject, mustNorm(filtered))
+			return err
+		}},
+		{"HEATMAP(duration_ms), 24h at 1m", func(st store.Querier) error {
+			_, err := st.Query(ctx, model.DefaultProject, mustNorm(heat))
+			return err
+		}},
+		{"BubbleUp: 1h × duration_ms >= 250 vs rest of 24h", func(st store.Querier) error {
 			_, err := st.BubbleUp(ctx, model.DefaultProject, mustNorm(day), sel)
 			return err
 		}},
-		{"Columns, 24h", func() error {
+		{"Columns, 24h", func(st store.Querier) error {
 			_, err := st.Columns(ctx, model.DefaultProject, query.DatasetAll, query.SourceSpans, day.Start, day.End)
 			return err
 		}},
 	}
-	fmt.Printf("%-52s %10s %10s %10s\n", "query", "p50", "p99", "max")
+	fmt.Printf("%-52s %-10s %10s %10s %10s\n", "query", "store", "p50", "p99", "max")
 	for _, b := range bench {
 		if !pick.MatchString(b.name) {
 			continue
 		}
-		if err := b.f(); err != nil {
-			return fmt.Errorf("%s: %w", b.name, err)
-		}
-		var ds []time.Duration
-		for range repeats {
-			t := time.Now()
-			if err := b.f(); err != nil {
-				return fmt.Errorf("%s: %w", b.name, err)
+		ds := make([][]time.Duration, len(stores))
+		fails := make([]int, len(stores))
+		for k := range repeats + 1 { // the first run of each store warms up
+			for i, s := range stores {
+				t := time.Now()
+				if err := b.f(s.st); err != nil {
+					// A store's time budget may run out on a busy machine:
+					// counted, and the others go on.
+					fails[i]++
+					log.Printf("%s on %s: %v", b.name, s.name, err)
+					continue
+				}
+				if k > 0 {
+					ds[i] = append(ds[i], time.Since(t))
+				}
 			}
-			ds = append(ds, time.Since(t))
 		}
-		slices.Sort(ds)
-		fmt.Printf("%-52s %10s %10s %10s\n", b.name, pct(ds, 0.5), pct(ds, 0.99), ds[len(ds)-1].Round(time.Millisecond))
+		for i, s := range stores {
+			if len(ds[i]) == 0 {
+				fmt.Printf("%-52s %-10s every run failed (%d)\n", b.name, s.name, fails[i])
+				continue
+			}
+			slices.Sort(ds[i])
+			fmt.Printf("%-52s %-10s %10s %10s %10s %d failed\n", b.name, s.name, pct(ds[i], 0.5), pct(ds[i], 0.99),
+				ds[i][len(ds[i])-1].Round(time.Millisecond), fails[i])
+		}
 	}
 	return nil
 }
@@ -137,7 +177,7 @@ func pct(ds []time.Duration, p float64) time.Duration {
 // fill writes n spans spread evenly over the 24 hours, in batches of 50k:
 // 10 services, 20 routes, log-normal durations (median 20ms, slower on two
 // services and on errors), 2% errors, 5 span attributes and 3 resource ones.
-func fill(ctx context.Context, st *duckdb.Store, n int) error {
+func fill(ctx context.Context, st store.Writer, n int) error {
 	r := rand.New(rand.NewPCG(1, 2))
 	const batch = 50_000
 	services := make([]model.Resource, 10)

@@ -84,49 +84,68 @@ func (c *copier) telemetry(ctx context.Context) error {
 // copyKind copies the items of one kind in partition p in batches of about
 // cfg.Batch: a batch ends between two items of different times, so that
 // the target can be asked for exactly the items of the batch's time range.
+// The next batch is read from the source while the last one is written,
+// so a copy costs about the slower side rather than the sum of both.
 func copyKind[T any](ctx context.Context, c *copier, k kind[T], p store.Partition, compare bool) (Counts, error) {
-	var (
-		n     Counts
-		batch []T
-		last  = time.Now()
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan []T, 1)
+	var readErr error // set before batches closes
+	defer func() {
+		cancel()
+		for range batches { // until the reader has stopped
 		}
+	}()
+	go func() {
+		defer close(batches)
+		send := func(b []T) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		batch := make([]T, 0, c.cfg.Batch)
+		for v, err := range k.dump(c.from.Telemetry, ctx, p.Start, p.End) {
+			if err != nil {
+				readErr = fmt.Errorf("partition %s: read %s: %w", p.Name, k.name, err)
+				return
+			}
+			if len(batch) >= c.cfg.Batch && k.time(&v) != k.time(&batch[len(batch)-1]) {
+				if !send(batch) {
+					return
+				}
+				batch = make([]T, 0, c.cfg.Batch)
+			}
+			batch = append(batch, v)
+		}
+		if len(batch) > 0 {
+			send(batch)
+		}
+	}()
+	var n Counts
+	last := time.Now()
+	for batch := range batches {
 		todo := batch
 		if compare {
 			var err error
 			if todo, err = missing(ctx, c.to.Telemetry, k, batch); err != nil {
-				return fmt.Errorf("partition %s: %s in the target: %w", p.Name, k.name, err)
+				return n, fmt.Errorf("partition %s: %s in the target: %w", p.Name, k.name, err)
 			}
 		}
 		if len(todo) > 0 {
 			if err := c.to.Telemetry.Write(ctx, k.batch(todo)); err != nil {
-				return fmt.Errorf("partition %s: write %d %s: %w", p.Name, len(todo), k.name, err)
+				return n, fmt.Errorf("partition %s: write %d %s: %w", p.Name, len(todo), k.name, err)
 			}
 		}
 		n.Copied += int64(len(todo))
 		n.Skipped += int64(len(batch) - len(todo))
-		batch = batch[:0]
 		if time.Since(last) >= c.cfg.ProgressEvery {
 			last = time.Now()
 			c.printf("partition %s: %d %s copied so far", p.Name, n.Copied+n.Skipped, k.name)
 		}
-		return nil
 	}
-	for v, err := range k.dump(c.from.Telemetry, ctx, p.Start, p.End) {
-		if err != nil {
-			return n, fmt.Errorf("partition %s: read %s: %w", p.Name, k.name, err)
-		}
-		if len(batch) >= c.cfg.Batch && k.time(&v) != k.time(&batch[len(batch)-1]) {
-			if err := flush(); err != nil {
-				return n, err
-			}
-		}
-		batch = append(batch, v)
-	}
-	return n, flush()
+	return n, readErr
 }
 
 // missing returns the items of batch (in time order) that the target does

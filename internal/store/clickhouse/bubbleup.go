@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/query"
+	"lookout/internal/store/sqlbuild"
 )
 
 // bubbleUpTopValues is how many values per column the store reports.
@@ -104,64 +105,15 @@ func (s *Store) BubbleUp(ctx context.Context, project string, q query.Query, sel
 			return query.BubbleUpResult{}, fmt.Errorf("bubbleup: scan: %w", err)
 		}
 		c.Inside, c.Outside, c.ColumnInside, c.ColumnOutside, c.Distinct = int64(in), int64(out), int64(colIn), int64(colOut), int64(distinct)
-		c.Value = typedValue(val, kind)
-		if c.Column == query.ColDuration {
-			k, _ := strconv.ParseFloat(val, 64)
-			c.Value, c.Max, c.Binned = math.Pow(2, k/4), math.Pow(2, (k+1)/4), true
-		}
+		sqlbuild.SetValue(&c, val, model.ValueKind(kind))
 		counts = append(counts, c)
 	}
 	if err := rows.Err(); err != nil {
 		return query.BubbleUpResult{}, fmt.Errorf("bubbleup: %w", err)
 	}
-	scaleSampled(counts, int64(nIn), int64(nOut))
+	sqlbuild.ScaleSampled(counts, int64(nIn), int64(nOut))
 	return query.RankBubbleUp(int64(nIn), int64(nOut), counts), nil
 }
 
-// scaleSampled scales counts read from samples up to the side sizes.
-// Every span has exactly one service.name: its column sums are the sampled
-// side sizes.
-func scaleSampled(counts []query.ValueCount, nIn, nOut int64) {
-	var sIn, sOut int64
-	for _, c := range counts {
-		if c.Column == query.ColService {
-			sIn, sOut = c.ColumnInside, c.ColumnOutside
-			break
-		}
-	}
-	scale := func(n, sampled, total int64) int64 {
-		if sampled == 0 || sampled == total {
-			return n
-		}
-		return int64(math.Round(float64(n) * float64(total) / float64(sampled)))
-	}
-	for i := range counts {
-		c := &counts[i]
-		c.Inside, c.ColumnInside = scale(c.Inside, sIn, nIn), scale(c.ColumnInside, sIn, nIn)
-		c.Outside, c.ColumnOutside = scale(c.Outside, sOut, nOut), scale(c.ColumnOutside, sOut, nOut)
-	}
-}
-
 // selection returns the condition that puts a span inside the selection.
-func (b *sqlb) selection(sel query.Selection) string {
-	cond := "1"
-	if !sel.Start.IsZero() {
-		cond += " AND start_ns >= " + b.arg(sel.Start.UnixNano())
-	}
-	if !sel.End.IsZero() {
-		cond += " AND start_ns < " + b.arg(sel.End.UnixNano())
-	}
-	if sel.Min != nil || sel.Max != nil {
-		num := b.col(sel.Column).num
-		if sel.Min != nil {
-			cond += " AND " + num + " >= " + b.arg(*sel.Min)
-		}
-		if sel.Max != nil {
-			cond += " AND " + num + " <= " + b.arg(*sel.Max)
-		}
-	}
-	if len(sel.Filters) > 0 {
-		cond += " AND " + b.filters(sel.Filters, sel.FilterCombination)
-	}
-	return "ifNull(" + cond + ", 0)"
-}
+func (b *sqlb) selection(sel query.Selection) string { return sqlbuild.Selection(sq, b, sel) }

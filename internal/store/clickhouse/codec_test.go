@@ -28,7 +28,7 @@ func TestAttrRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := l.decode()
+			got, err := l.Decode()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,7 +38,7 @@ func TestAttrRoundTrip(t *testing.T) {
 		})
 	}
 	t.Run("MismatchedArrays", func(t *testing.T) {
-		if _, err := (attrLists{keys: []string{"a"}}).decode(); err == nil {
+		if _, err := (&attrLists{keys: []string{"a"}}).Decode(); err == nil {
 			t.Error("decode of arrays of different lengths: want an error")
 		}
 	})

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"strings"
 	"time"
 
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/sqlbuild"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 // The CloudWatch Logs reads: the events of one log group in the order the
@@ -29,105 +31,10 @@ func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.S
 			yield(store.GroupEvent{}, err)
 			return
 		}
-		sql, args := groupEventsQuery(q)
-		rows, err := s.conn.Query(ctx, sql, args...)
-		if err != nil {
-			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e store.GroupEvent
-			if err := rows.Scan(&e.TimeNano, &e.ObservedNano, &e.Stream, &e.Message); err != nil {
-				yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-				return
-			}
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-		}
+		stmt, args := sqlbuild.GroupEvents(sq, q, func(f *query.TextMatch) sqlbuild.Cond { return sqlbuild.ContainsLeaf(sq, f) })
+		rows, err := s.conn.Query(ctx, stmt, args...)
+		sqlbuild.Stream(rows, err, fmt.Sprintf("log group %q events", q.Group), sqlbuild.ScanGroupEvent[driver.Rows], yield)
 	}
-}
-
-func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
-	w := &where{}
-	w.add("project = ?", q.Project)
-	w.add("log_group = ?", q.Group)
-	if len(q.Streams) > 0 {
-		in, args := marks(q.Streams)
-		w.add("log_stream IN ("+in+")", args...)
-	}
-	if q.StreamPrefix != "" {
-		w.add("startsWith(log_stream, ?)", q.StreamPrefix)
-	}
-	if q.StartNano != 0 {
-		w.add("time_ns >= ?", q.StartNano)
-	}
-	if q.EndNano != 0 {
-		w.add("time_ns < ?", q.EndNano)
-	}
-	if p := q.After; p != nil {
-		w.add("time_ns >= ?", p.TimeNano) // a plain bound the primary key can use
-		w.add("(time_ns, observed_ns, log_stream) > (?, ?, ?)", p.TimeNano, p.ObservedNano, p.Stream)
-	}
-	if p := q.Before; p != nil {
-		w.add("time_ns <= ?", p.TimeNano)
-		w.add("(time_ns, observed_ns, log_stream) < (?, ?, ?)", p.TimeNano, p.ObservedNano, p.Stream)
-	}
-	for _, c := range q.Contains {
-		w.add("position(body_text, ?) > 0", c)
-	}
-	if q.Match != nil {
-		if cond, args := prefilterSQL(q.Match); cond != "" {
-			w.add(cond, args...)
-		}
-	}
-	order := "time_ns, observed_ns, log_stream"
-	if q.Descending {
-		order = "time_ns DESC, observed_ns DESC, log_stream DESC"
-	}
-	sql := "SELECT time_ns, observed_ns, log_stream, body_text FROM logs WHERE " + w.String() + " ORDER BY " + order
-	if q.Limit > 0 {
-		sql += " LIMIT ?"
-		w.args = append(w.args, q.Limit)
-	}
-	return sql, w.args
-}
-
-// prefilterSQL renders the substring tests of a TextMatch as a condition on
-// body_text; "" means none (a node it cannot render holds for every row).
-func prefilterSQL(f *query.TextMatch) (string, []any) {
-	switch f.Op {
-	case query.MatchAnd, query.MatchOr:
-		var parts []string
-		var args []any
-		for _, c := range f.Children {
-			cond, a := prefilterSQL(c)
-			if cond == "" {
-				if f.Op == query.MatchOr {
-					return "", nil // one alternative holds for every row
-				}
-				continue
-			}
-			parts, args = append(parts, cond), append(args, a...)
-		}
-		if len(parts) == 0 {
-			return "", nil
-		}
-		sep := " AND "
-		if f.Op == query.MatchOr {
-			sep = " OR "
-		}
-		return "(" + strings.Join(parts, sep) + ")", args
-	case query.MatchContains:
-		return "position(body_text, ?) > 0", []any{f.Text}
-	case query.MatchNotContains:
-		return "position(body_text, ?) = 0", []any{f.Text}
-	}
-	return "", nil
 }
 
 // DeleteGroupEvents deletes the group's events (of one stream when stream
@@ -138,23 +45,21 @@ func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream st
 	if err := s.check(); err != nil {
 		return 0, err
 	}
-	w := &where{}
-	w.add("project = ?", project)
-	w.add("log_group = ?", group)
+	w := newWhere().Add("project = ?", project).Add("log_group = ?", group)
 	if stream != "" {
-		w.add("log_stream = ?", stream)
+		w.Add("log_stream = ?", stream)
 	}
 	if beforeNano != 0 {
-		w.add("time_ns < ?", beforeNano)
+		w.Add("time_ns < ?", beforeNano)
 	}
 	var n uint64
-	if err := s.conn.QueryRow(ctx, "SELECT count() FROM logs WHERE "+w.String(), w.args...).Scan(&n); err != nil {
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM logs WHERE "+w.String(), w.Args()...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("log group %q: count events: %w", group, err)
 	}
 	if n == 0 {
 		return 0, nil // a mutation would rewrite parts for nothing
 	}
-	if err := s.conn.Exec(ctx, "ALTER TABLE logs DELETE WHERE "+w.String(), w.args...); err != nil {
+	if err := s.conn.Exec(ctx, "ALTER TABLE logs DELETE WHERE "+w.String(), w.Args()...); err != nil {
 		return 0, fmt.Errorf("log group %q: delete events: %w", group, err)
 	}
 	if err := s.waitMutations(ctx, "logs"); err != nil {

@@ -37,9 +37,9 @@ func dayNumber(name string) (uint32, error) {
 // partSizes returns the bytes on disk of the active parts of each day
 // partition of the tables.
 func (s *Store) partSizes(ctx context.Context, tables ...string) (map[uint32]int64, error) {
-	in, args := marks(tables)
+	w := newWhere().Add("database = ?", s.db).In("table", tables).Add("active")
 	rows, err := s.conn.Query(ctx, `SELECT partition, toInt64(sum(bytes_on_disk)) FROM system.parts
-		WHERE database = ? AND table IN (`+in+`) AND active GROUP BY partition`, append([]any{s.db}, args...)...)
+		WHERE `+w.String()+` GROUP BY partition`, w.Args()...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/sqlbuild"
 )
 
 // columnSample caps the rows whose attributes Columns reads; counts and
@@ -72,11 +73,7 @@ GROUP BY src, key, type ORDER BY n DESC, src, key, type`
 		return nil, fmt.Errorf("columns: %w", err)
 	}
 	defer rows.Close()
-	out := append([]query.Column{}, query.Fields(src)...)
-	seen := map[string]int{}
-	for _, c := range out {
-		seen[c.Name] = -1
-	}
+	cols := sqlbuild.NewColumns(src)
 	for rows.Next() {
 		var source, typ uint8
 		var key string
@@ -88,34 +85,14 @@ GROUP BY src, key, type ORDER BY n DESC, src, key, type`
 		if sampled > 0 && total > sampled {
 			count = count * total / sampled
 		}
-		if i, ok := seen[key]; ok {
-			if i >= 0 {
-				out[i].Count += count
-				out[i].Cardinality = max(out[i].Cardinality, int64(card))
-			}
-			continue
-		}
-		seen[key] = len(out)
-		out = append(out, query.Column{Name: key, Type: columnType(model.ValueKind(typ)),
-			Source: []string{"attribute", "resource", "event"}[min(int(source), 2)], Count: count, Cardinality: int64(card)})
+		cols.Add(int(source), key, model.ValueKind(typ), count, int64(card))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("columns: %w", err)
 	}
+	out := cols.List()
 	if src == query.SourceMetrics {
 		out = metricquery.Columns(out, metrics, dataset)
 	}
 	return out, nil
-}
-
-func columnType(k model.ValueKind) query.Type {
-	switch k {
-	case model.KindBool:
-		return query.TypeBoolean
-	case model.KindInt:
-		return query.TypeInteger
-	case model.KindDouble:
-		return query.TypeFloat
-	}
-	return query.TypeString
 }

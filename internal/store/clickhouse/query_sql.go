@@ -278,3 +278,11 @@ func (b *sqlb) scope(project string, q query.Query) string {
 
 // isNumericKind reports whether attribute values of kind k order as numbers.
 func isNumericKind(k model.ValueKind) bool { return k == model.KindInt || k == model.KindDouble }
+
+// Arg, Num and Filters let the shared builders (sqlbuild.Compiler) use the
+// query compiler.
+func (b *sqlb) Arg(v any) string { return b.arg(v) }
+
+func (b *sqlb) Num(column string) string { return b.col(column).num }
+
+func (b *sqlb) Filters(fs []query.Filter, comb query.Combination) string { return b.filters(fs, comb) }

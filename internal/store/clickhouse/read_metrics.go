@@ -11,11 +11,8 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/store"
 	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
 )
-
-// defaultMetricLimit is the number of points MetricPoints yields when the
-// query sets no limit.
-const defaultMetricLimit = 1000
 
 const metricReadColumns = `project, time_ns, start_ns, name, description, unit, type, temporality, monotonic,
 	metadata_json, flags, value_kind, value, value_int, count, sum, min, max, bounds, bucket_counts,
@@ -30,19 +27,8 @@ const metricReadColumns = `project, time_ns, start_ns, name, description, unit, 
 // element, as in the embedded store). Like Logs, the query runs when
 // iteration starts and an error is yielded once, as the last element.
 func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2[model.MetricPoint, error] {
-	w := &where{}
-	w.add("project = ?", q.Project)
-	w.add("name = ?", q.Name)
-	w.window("time_ns", q.Start, q.End)
-	if q.Service != "" {
-		w.add("service = ?", q.Service)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultMetricLimit
-	}
-	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), "SELECT "+metricReadColumns+" FROM metrics WHERE "+w.String()+
-		" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?", append(w.args, limit)...)
+	stmt, args := sqlbuild.MetricPoints(sq, metricReadColumns, q)
+	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), stmt, args...)
 }
 
 // streamMetrics runs a query of metricReadColumns when iteration starts and
@@ -55,24 +41,7 @@ func (s *Store) streamMetrics(ctx context.Context, what, query string, args ...a
 			return
 		}
 		rows, err := s.conn.Query(ctx, query, args...)
-		if err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMetric(rows)
-			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-				return
-			}
-			if !yield(m, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-		}
+		sqlbuild.Stream(rows, err, what, scanMetric, yield)
 	}
 }
 
@@ -81,14 +50,14 @@ func (s *Store) Metrics(ctx context.Context, project string, start, end time.Tim
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.add("project = ?", project)
-	w.window("time_ns", start, end)
+	w := newWhere()
+	w.Add("project = ?", project)
+	w.Window("time_ns", start, end)
 	rows, err := s.conn.Query(ctx, `SELECT name, type, unit, temporality, monotonic, max(description),
 		arraySort(groupUniqArray(service)), toInt64(count()), max(time_ns)
 		FROM metrics WHERE `+w.String()+`
 		GROUP BY name, type, unit, temporality, monotonic
-		ORDER BY name, type, unit, temporality, monotonic`, w.args...)
+		ORDER BY name, type, unit, temporality, monotonic`, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
@@ -126,8 +95,8 @@ func scanMetric(rows driver.Rows) (model.MetricPoint, error) {
 	dest := []any{&m.Project, &m.TimeUnixNano, &m.StartUnixNano, &m.Name, &m.Description, &m.Unit, &typ, &temporality,
 		&monotonic, &metadata, &m.Flags, &kind, &value, &m.Number.Int, &m.Count, &sum, &mn, &mx, &bounds, &buckets,
 		&m.Scale, &m.ZeroCount, &m.ZeroThreshold, &m.Positive.Offset, &pos, &m.Negative.Offset, &neg, &qs, &qvs, &exemplars}
-	dest = append(dest, attrs.dest()...)
-	dest = append(dest, res.dest()...)
+	dest = append(dest, attrs.Dest()...)
+	dest = append(dest, res.Dest()...)
 	dest = append(dest, &m.Resource.DroppedAttributesCount, &m.Resource.SchemaURL, &m.Scope.Name, &m.Scope.Version, &scope)
 	if err := rows.Scan(dest...); err != nil {
 		return m, fmt.Errorf("scan metric point: %w", err)
@@ -141,32 +110,7 @@ func scanMetric(rows driver.Rows) (model.MetricPoint, error) {
 	m.Max, m.HasMax = orZero(mx)
 	m.Bounds, m.BucketCounts = orNil(bounds), orNil(buckets)
 	m.Positive.Counts, m.Negative.Counts = orNil(pos), orNil(neg)
-	if len(qs) != len(qvs) {
-		return m, fmt.Errorf("metric %q: %d quantiles, %d values", m.Name, len(qs), len(qvs))
-	}
-	if len(qs) > 0 {
-		m.Quantiles = make([]model.Quantile, len(qs))
-		for i := range qs {
-			m.Quantiles[i] = model.Quantile{Quantile: qs[i], Value: qvs[i]}
-		}
-	}
-	var err error
-	if m.Metadata, err = rowcodec.DecodeMetadata(metadata); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Attributes, err = attrs.decode(); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Resource.Attributes, err = res.decode(); err != nil {
-		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
-	}
-	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scope); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	return m, nil
+	return m, rowcodec.FinishMetric(&m, qs, qvs, metadata, exemplars, scope, &attrs, &res)
 }
 
 // orZero reads a Nullable(Float64): its value and whether it is set.

@@ -9,7 +9,9 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
-	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -24,41 +26,14 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.add("project = ?", q.Project)
-	w.window("start_ns", q.Start, q.End)
-	if q.Service != "" {
-		w.add("service = ?", q.Service)
-	}
-	having := &where{}
-	if q.After != nil {
-		hi, lo := rowcodec.TraceHalves(q.After.ID)
-		having.add("(ts, trace_hi, trace_lo) < (?, ?, ?)", q.After.Start, hi, lo)
-	}
-	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM spans WHERE " + w.String() +
-		" GROUP BY trace_hi, trace_lo HAVING " + having.String() + " ORDER BY ts DESC, trace_hi DESC, trace_lo DESC LIMIT ?"
-	return s.traceRefs(ctx, "trace starts", sql, append(append(w.args, having.args...), q.Limit)...)
+	stmt, args := sqlbuild.TraceStarts(sq, q)
+	return s.traceRefs(ctx, "trace starts", stmt, args...)
 }
 
 // traceRefs runs a query of (trace_hi, trace_lo, start) rows.
-func (s *Store) traceRefs(ctx context.Context, what, sql string, args ...any) ([]query.TraceRef, error) {
-	rows, err := s.conn.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []query.TraceRef
-	for rows.Next() {
-		var hi, lo, ts int64
-		if err := rows.Scan(&hi, &lo, &ts); err != nil {
-			return nil, fmt.Errorf("%s: scan: %w", what, err)
-		}
-		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+func (s *Store) traceRefs(ctx context.Context, what, stmt string, args ...any) ([]query.TraceRef, error) {
+	rows, err := s.conn.Query(ctx, stmt, args...)
+	return sqlbuild.Collect(rows, err, what, sqlbuild.ScanTraceRef[driver.Rows])
 }
 
 // sqlString quotes s as a ClickHouse string literal.
@@ -83,9 +58,8 @@ func keepCondition(trim store.SpanTrim) string {
 // SpansOfTraces implements store.TraceScanner: the trace index locates the
 // spans of all the traces, then one read fetches them.
 func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
-	out := make([][]model.Span, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return [][]model.Span{}, nil
 	}
 	if err := s.check(); err != nil {
 		return nil, err
@@ -95,37 +69,15 @@ func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.T
 		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
 	}
 	if len(ranges) == 0 {
-		return out, nil
-	}
-	index := make(map[model.TraceID]int, len(ids))
-	for i, id := range ids {
-		index[id] = i
+		return make([][]model.Span, len(ids)), nil
 	}
 	cols := spanReadColumns
 	if keep := keepCondition(trim); keep != "" {
 		cols = trimmedSpanColumns(keep)
 	}
 	w := spansWhere(project, ids, ranges)
-	rows, err := s.conn.Query(ctx, "SELECT "+cols+" FROM spans WHERE "+w.String()+" ORDER BY start_ns, span_id", w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sp, err := scanSpan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-		}
-		// trace_hi IN and trace_lo IN match pairs of halves of two
-		// different ids too: the index keeps only the asked ones.
-		if i, ok := index[sp.TraceID]; ok {
-			out[i] = append(out[i], sp)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	return out, nil
+	rows, err := s.conn.Query(ctx, "SELECT "+cols+" FROM spans WHERE "+w.String()+" ORDER BY start_ns, span_id", w.Args()...)
+	return sqlbuild.ByTrace(rows, err, fmt.Sprintf("spans of %d traces", len(ids)), ids, scanSpan)
 }
 
 // ServerSpanNames implements store.TraceScanner.
@@ -133,10 +85,10 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.add("project = ?", project)
-	w.add("kind = ?", int32(model.SpanKindServer))
-	w.window("start_ns", start, end)
+	w := newWhere()
+	w.Add("project = ?", project)
+	w.Add("kind = ?", int32(model.SpanKindServer))
+	w.Window("start_ns", start, end)
 	res := func(k string) string { return "res_values[indexOf(res_keys, '" + k + "')]" }
 	has := func(k string) string { return "has(res_keys, '" + k + "')" }
 	instance := "multiIf(" + has("host.id") + ", " + res("host.id") + ", " + has("container.id") + ", " + res("container.id") + ", " +
@@ -147,7 +99,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 	scope_name, toInt64(count()), max(start_ns)
 FROM spans WHERE ` + w.String() + `
 GROUP BY service, name, instance, url_host, source, scope_name ORDER BY service, name, instance, url_host, source, scope_name`
-	rows, err := s.conn.Query(ctx, sql, w.args...)
+	rows, err := s.conn.Query(ctx, sql, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
 	}

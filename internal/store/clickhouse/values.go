@@ -3,11 +3,11 @@ package clickhouse
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // Query answers have columns whose types depend on the query (Nullable
@@ -89,24 +89,6 @@ func ints(v any) []int64 {
 // typedValue turns an attribute's stored text back into its type (kind, a
 // model.ValueKind as scanned); text that does not parse stays text.
 func typedValue(v, kind any) any {
-	s, ok := v.(string)
 	k, _ := plainOf(kind).(int64)
-	if !ok {
-		return v
-	}
-	switch model.ValueKind(k) {
-	case model.KindInt:
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return n
-		}
-	case model.KindDouble:
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return f
-		}
-	case model.KindBool:
-		if b, err := strconv.ParseBool(s); err == nil {
-			return b
-		}
-	}
-	return s
+	return rowcodec.TypedText(v, model.ValueKind(k))
 }

@@ -211,7 +211,7 @@ func (c *logCols) add(cache resourceCache, l *model.LogEvent) error {
 	if err != nil {
 		return err
 	}
-	kind, text, js, err := encodeValue(l.Body)
+	kind, text, js, err := rowcodec.EncodeValue(l.Body)
 	if err != nil {
 		return fmt.Errorf("body: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"lookout/internal/model"
+	"lookout/internal/store/sqlbuild"
 	"math"
 	"strconv"
 	"strings"
@@ -133,36 +134,14 @@ SELECT col, val, vkind, n_in, n_out, col_in, col_out, distinct_n FROM ranked WHE
 		if err := rows.Scan(&c.Column, &val, &kind, &c.Inside, &c.Outside, &colIn, &colOut, &c.Distinct); err != nil {
 			return query.BubbleUpResult{}, fmt.Errorf("bubbleup: scan: %w", err)
 		}
-		c.ColumnInside, c.ColumnOutside, c.Value = int64(colIn), int64(colOut), typedValue(val, kind)
-		if c.Column == query.ColDuration {
-			k, _ := strconv.ParseFloat(val, 64)
-			c.Value, c.Max, c.Binned = math.Pow(2, k/4), math.Pow(2, (k+1)/4), true
-		}
+		c.ColumnInside, c.ColumnOutside = int64(colIn), int64(colOut)
+		sqlbuild.SetValue(&c, val, model.ValueKind(kind))
 		counts = append(counts, c)
 	}
 	if err := rows.Err(); err != nil {
 		return query.BubbleUpResult{}, fmt.Errorf("bubbleup: %w", err)
 	}
-	// Every span has exactly one service.name: its column sums are the
-	// sampled side sizes, by which the sampled counts scale to estimates.
-	var sIn, sOut int64
-	for _, c := range counts {
-		if c.Column == query.ColService {
-			sIn, sOut = c.ColumnInside, c.ColumnOutside
-			break
-		}
-	}
-	scale := func(n, sampled, total int64) int64 {
-		if sampled == 0 || sampled == total {
-			return n
-		}
-		return int64(math.Round(float64(n) * float64(total) / float64(sampled)))
-	}
-	for i := range counts {
-		c := &counts[i]
-		c.Inside, c.ColumnInside = scale(c.Inside, sIn, nIn), scale(c.ColumnInside, sIn, nIn)
-		c.Outside, c.ColumnOutside = scale(c.Outside, sOut, nOut), scale(c.ColumnOutside, sOut, nOut)
-	}
+	sqlbuild.ScaleSampled(counts, nIn, nOut)
 	return query.RankBubbleUp(nIn, nOut, counts), nil
 }
 
@@ -203,25 +182,4 @@ func (b *sqlb) selectionBounds(sel query.Selection) string {
 }
 
 // selection returns the condition that puts a span inside the selection.
-func (b *sqlb) selection(sel query.Selection) string {
-	cond := "true"
-	if !sel.Start.IsZero() {
-		cond += " AND start_ns >= " + b.arg(sel.Start.UnixNano())
-	}
-	if !sel.End.IsZero() {
-		cond += " AND start_ns < " + b.arg(sel.End.UnixNano())
-	}
-	if sel.Min != nil || sel.Max != nil {
-		num := b.col(sel.Column).num
-		if sel.Min != nil {
-			cond += " AND " + num + " >= " + b.arg(*sel.Min)
-		}
-		if sel.Max != nil {
-			cond += " AND " + num + " <= " + b.arg(*sel.Max)
-		}
-	}
-	if len(sel.Filters) > 0 {
-		cond += " AND " + b.filters(sel.Filters, sel.FilterCombination)
-	}
-	return "coalesce(" + cond + ", false)"
-}
+func (b *sqlb) selection(sel query.Selection) string { return sqlbuild.Selection(sq, b, sel) }

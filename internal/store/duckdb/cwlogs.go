@@ -2,14 +2,15 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
-	"strings"
 	"time"
 
 	"lookout/internal/store"
 	"lookout/internal/store/duckfile"
+	"lookout/internal/store/sqlbuild"
 )
 
 // The CloudWatch Logs reads: the events of one log group in the order the
@@ -30,79 +31,10 @@ func (s *Store) GroupEvents(ctx context.Context, q store.GroupEventQuery) iter.S
 			return
 		}
 		defer release()
-		query, args := groupEventsQuery(q)
-		rows, err := s.db.QueryContext(ctx, query, args...)
-		if err != nil {
-			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e store.GroupEvent
-			if err := rows.Scan(&e.TimeNano, &e.ObservedNano, &e.Stream, &e.Message); err != nil {
-				yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-				return
-			}
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(store.GroupEvent{}, fmt.Errorf("log group %q events: %w", q.Group, err))
-		}
+		stmt, args := sqlbuild.GroupEvents(sq, q, prefilterLeaf)
+		rows, err := s.db.QueryContext(ctx, stmt, args...)
+		sqlbuild.Stream(rows, err, fmt.Sprintf("log group %q events", q.Group), sqlbuild.ScanGroupEvent[*sql.Rows], yield)
 	}
-}
-
-func groupEventsQuery(q store.GroupEventQuery) (string, []any) {
-	w := &where{}
-	w.add("project = ?", q.Project)
-	w.add("log_group = ?", q.Group)
-	if len(q.Streams) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(q.Streams)), ", ")
-		args := make([]any, len(q.Streams))
-		for i, st := range q.Streams {
-			args[i] = st
-		}
-		w.add("log_stream IN ("+marks+")", args...)
-	}
-	if q.StreamPrefix != "" {
-		w.add("starts_with(log_stream, ?)", q.StreamPrefix)
-	}
-	if q.StartNano != 0 {
-		w.add("time_ns >= ?", q.StartNano)
-	}
-	if q.EndNano != 0 {
-		w.add("time_ns < ?", q.EndNano)
-	}
-	if p := q.After; p != nil {
-		w.add("time_ns >= ?", p.TimeNano) // lets DuckDB skip row groups by zone map
-		w.add("(time_ns > ? OR (time_ns = ? AND (observed_ns > ? OR (observed_ns = ? AND log_stream > ?))))",
-			p.TimeNano, p.TimeNano, p.ObservedNano, p.ObservedNano, p.Stream)
-	}
-	if p := q.Before; p != nil {
-		w.add("time_ns <= ?", p.TimeNano)
-		w.add("(time_ns < ? OR (time_ns = ? AND (observed_ns < ? OR (observed_ns = ? AND log_stream < ?))))",
-			p.TimeNano, p.TimeNano, p.ObservedNano, p.ObservedNano, p.Stream)
-	}
-	for _, c := range q.Contains {
-		w.add("contains(body_text, ?)", c)
-	}
-	if q.Match != nil {
-		if cond, args := prefilterSQL(q.Match); cond != "" {
-			w.add(cond, args...)
-		}
-	}
-	order := "time_ns, observed_ns, log_stream"
-	if q.Descending {
-		order = "time_ns DESC, observed_ns DESC, log_stream DESC"
-	}
-	query := "SELECT time_ns, observed_ns, log_stream, body_text FROM " + logsView +
-		" WHERE " + w.String() + " ORDER BY " + order
-	if q.Limit > 0 {
-		query += " LIMIT ?"
-		w.args = append(w.args, q.Limit)
-	}
-	return query, w.args
 }
 
 // DeleteGroupEvents deletes the group's events (of one stream when stream is
@@ -120,14 +52,12 @@ func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream st
 	}
 	parts := s.sortedParts()
 	s.mu.Unlock()
-	w := &where{}
-	w.add("project = ?", project)
-	w.add("log_group = ?", group)
+	w := newWhere().Add("project = ?", project).Add("log_group = ?", group)
 	if stream != "" {
-		w.add("log_stream = ?", stream)
+		w.Add("log_stream = ?", stream)
 	}
 	if beforeNano != 0 {
-		w.add("time_ns < ?", beforeNano)
+		w.Add("time_ns < ?", beforeNano)
 	}
 	var total int64
 	for _, p := range parts {
@@ -137,7 +67,7 @@ func (s *Store) DeleteGroupEvents(ctx context.Context, project, group, stream st
 		if err := s.foldWAL(ctx, p); err != nil {
 			return total, fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
 		}
-		res, err := s.wconn.ExecContext(ctx, "DELETE FROM "+p.catalog+".main.logs WHERE "+w.String(), w.args...)
+		res, err := s.wconn.ExecContext(ctx, "DELETE FROM "+p.catalog+".main.logs WHERE "+w.String(), w.Args()...)
 		if err != nil {
 			err = fmt.Errorf("log group %q: delete events in partition %s: %w", group, p.name, err)
 			if rerr := s.recoverPart(ctx, p, err); rerr != nil {

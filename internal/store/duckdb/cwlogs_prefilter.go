@@ -5,41 +5,19 @@ import (
 	"strings"
 
 	"lookout/internal/query"
+	"lookout/internal/store/sqlbuild"
 )
 
-// prefilterSQL renders a TextMatch as one condition on body_text; "" means none
-// (a node it cannot render holds for every row).
-func prefilterSQL(f *query.TextMatch) (string, []any) {
+// prefilterLeaf renders a test of a TextMatch on body_text for
+// sqlbuild.Prefilter: substrings and JSON values.
+func prefilterLeaf(f *query.TextMatch) sqlbuild.Cond {
 	switch f.Op {
-	case query.MatchAnd, query.MatchOr:
-		var parts []string
-		var args []any
-		for _, c := range f.Children {
-			cond, a := prefilterSQL(c)
-			if cond == "" {
-				if f.Op == query.MatchOr {
-					return "", nil // one alternative holds for every row
-				}
-				continue
-			}
-			parts, args = append(parts, cond), append(args, a...)
-		}
-		if len(parts) == 0 {
-			return "", nil
-		}
-		sep := " AND "
-		if f.Op == query.MatchOr {
-			sep = " OR "
-		}
-		return "(" + strings.Join(parts, sep) + ")", args
-	case query.MatchContains:
-		return "contains(body_text, ?)", []any{f.Text}
-	case query.MatchNotContains:
-		return "NOT contains(body_text, ?)", []any{f.Text}
+	case query.MatchContains, query.MatchNotContains:
+		return sqlbuild.ContainsLeaf(sq, f)
 	case query.MatchJSONString, query.MatchJSONNumber:
 		path, ok := jsonPath(f.Path)
 		if !ok {
-			return "", nil
+			return sqlbuild.Cond{}
 		}
 		// Invalid JSON would make json_extract_string fail the query; such
 		// messages go to the caller's matcher when they may hold an object.
@@ -60,9 +38,9 @@ func prefilterSQL(f *query.TextMatch) (string, []any) {
 				args = append(args, k, len(k))
 			}
 		}
-		return "(CASE WHEN json_valid(body_text) THEN " + test + " ELSE contains(body_text, '{') END)", args
+		return sqlbuild.Cond{SQL: "(CASE WHEN json_valid(body_text) THEN " + test + " ELSE contains(body_text, '{') END)", Args: args}
 	}
-	return "", nil
+	return sqlbuild.Cond{}
 }
 
 // jsonPath renders a path as a DuckDB JSONPath string literal: $."key"[0].

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -232,28 +232,10 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 }
 
 // typedValue turns an attribute's stored text back into its type (kind, a
-// model.ValueKind); text that does not parse stays text.
+// model.ValueKind as scanned); text that does not parse stays text.
 func typedValue(v, kind any) any {
-	s, ok := v.(string)
 	k, _ := kind.(uint8)
-	if !ok {
-		return v
-	}
-	switch model.ValueKind(k) {
-	case model.KindInt:
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return n
-		}
-	case model.KindDouble:
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return f
-		}
-	case model.KindBool:
-		if b, err := strconv.ParseBool(s); err == nil {
-			return b
-		}
-	}
-	return s
+	return rowcodec.TypedText(v, model.ValueKind(k))
 }
 
 // prefixComma is ", c1, c2" (empty for no columns).

@@ -9,6 +9,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
+	"lookout/internal/store/sqlbuild"
 )
 
 // columnSample caps the spans whose attributes Columns reads; counts and
@@ -76,11 +77,7 @@ FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 		return nil, fmt.Errorf("columns: %w", err)
 	}
 	defer rows.Close()
-	out := append([]query.Column{}, query.Fields(src)...)
-	seen := map[string]int{}
-	for _, c := range out {
-		seen[c.Name] = -1
-	}
+	cols := sqlbuild.NewColumns(src)
 	for rows.Next() {
 		var src int32
 		var key string
@@ -92,34 +89,14 @@ FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 		if sampled > 0 && total > sampled {
 			n = n * total / sampled
 		}
-		if i, ok := seen[key]; ok {
-			if i >= 0 {
-				out[i].Count += n
-				out[i].Cardinality = max(out[i].Cardinality, card)
-			}
-			continue
-		}
-		source := []string{"attribute", "resource", "event"}[src]
-		seen[key] = len(out)
-		out = append(out, query.Column{Name: key, Type: columnType(model.ValueKind(typ)), Source: source, Count: n, Cardinality: card})
+		cols.Add(int(src), key, model.ValueKind(typ), n, card)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("columns: %w", err)
 	}
+	out := cols.List()
 	if src == query.SourceMetrics {
 		out = metricquery.Columns(out, metrics, dataset)
 	}
 	return out, nil
-}
-
-func columnType(k model.ValueKind) query.Type {
-	switch k {
-	case model.KindBool:
-		return query.TypeBoolean
-	case model.KindInt:
-		return query.TypeInteger
-	case model.KindDouble:
-		return query.TypeFloat
-	}
-	return query.TypeString
 }

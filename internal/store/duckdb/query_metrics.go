@@ -121,16 +121,16 @@ func readSeries(ctx context.Context, tx *sql.Tx, stmt string, args []any) (map[u
 			sa         seriesAttrs
 			bounds     any
 		)
-		dest := append([]any{&sid}, attrs.dest()...)
-		dest = append(dest, res.dest()...)
+		dest := append([]any{&sid}, attrs.Dest()...)
+		dest = append(dest, res.Dest()...)
 		if err := rows.Scan(append(dest, &sa.scope.Name, &sa.scope.Version, &bounds)...); err != nil {
 			return nil, err
 		}
 		sa.bounds = floats(bounds)
-		if sa.attrs, err = attrs.decode(); err != nil {
+		if sa.attrs, err = attrs.Decode(); err != nil {
 			return nil, err
 		}
-		if sa.resource.Attributes, err = res.decode(); err != nil {
+		if sa.resource.Attributes, err = res.Decode(); err != nil {
 			return nil, err
 		}
 		out[sid] = &sa

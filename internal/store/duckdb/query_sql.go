@@ -330,3 +330,11 @@ func aggregate(c query.Calculation, i int) string {
 }
 
 func formatQuantile(q float64) string { return fmt.Sprintf("%.6f", q) }
+
+// Arg, Num and Filters let the shared builders (sqlbuild.Compiler) use the
+// query compiler.
+func (b *sqlb) Arg(v any) string { return b.arg(v) }
+
+func (b *sqlb) Num(column string) string { return b.col(column).num }
+
+func (b *sqlb) Filters(fs []query.Filter, comb query.Combination) string { return b.filters(fs, comb) }

@@ -10,30 +10,15 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/store"
 	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
 )
-
-// defaultMetricLimit is the number of points MetricPoints yields when the
-// query sets no limit.
-const defaultMetricLimit = 1000
 
 // MetricPoints streams the points of one metric ordered by time, start
 // time, service, then attribute keys and values. Like Logs, the query runs
 // when iteration starts and an error is yielded once, as the last element.
 func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2[model.MetricPoint, error] {
-	w := &where{}
-	w.add("project = ?", q.Project)
-	w.add("name = ?", q.Name)
-	timeWindow(w, q.Start, q.End)
-	if q.Service != "" {
-		w.add("service = ?", q.Service)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultMetricLimit
-	}
-	query := "SELECT " + metricReadColumns + " FROM " + metricsView + " WHERE " + w.String() +
-		" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?"
-	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), query, append(w.args, limit)...)
+	stmt, args := sqlbuild.MetricPoints(sq, metricReadColumns, q)
+	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), stmt, args...)
 }
 
 // streamMetrics runs a query of metricReadColumns when iteration starts and
@@ -48,24 +33,7 @@ func (s *Store) streamMetrics(ctx context.Context, what, query string, args ...a
 		}
 		defer release()
 		rows, err := s.db.QueryContext(ctx, query, args...)
-		if err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMetric(rows)
-			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-				return
-			}
-			if !yield(m, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
-		}
+		sqlbuild.Stream(rows, err, what, scanMetric, yield)
 	}
 }
 
@@ -76,15 +44,13 @@ func (s *Store) Metrics(ctx context.Context, project string, start, end time.Tim
 		return nil, err
 	}
 	defer release()
-	w := &where{}
-	w.add("project = ?", project)
-	timeWindow(w, start, end)
+	w := newWhere().Add("project = ?", project).Window("time_ns", start, end)
 	query := `SELECT name, type, unit, temporality, monotonic, max(description),
 		list_sort(list_distinct(list(service))), count(*), max(time_ns)
 		FROM ` + metricsView + ` WHERE ` + w.String() + `
 		GROUP BY name, type, unit, temporality, monotonic
 		ORDER BY name, type, unit, temporality, monotonic`
-	rows, err := s.db.QueryContext(ctx, query, w.args...)
+	rows, err := s.db.QueryContext(ctx, query, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
@@ -111,16 +77,6 @@ func (s *Store) Metrics(ctx context.Context, project string, start, end time.Tim
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return out, nil
-}
-
-// timeWindow bounds time_ns to [start, end), each bound when set.
-func timeWindow(w *where, start, end time.Time) {
-	if !start.IsZero() {
-		w.add("time_ns >= ?", start.UnixNano())
-	}
-	if !end.IsZero() {
-		w.add("time_ns < ?", end.UnixNano())
-	}
 }
 
 func asList(v any) []any {
@@ -166,8 +122,8 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	dest := []any{&m.Project, &m.TimeUnixNano, &m.StartUnixNano, &m.Name, &m.Description, &m.Unit, &typ, &temporality,
 		&m.Monotonic, &metadata, &m.Flags, &valueKind, &value, &m.Number.Int, &m.Count, &sum, &mn, &mx, &bounds, &buckets,
 		&m.Scale, &m.ZeroCount, &m.ZeroThreshold, &m.Positive.Offset, &pos, &m.Negative.Offset, &neg, &qs, &qvs, &exemplars}
-	dest = append(dest, attrs.dest()...)
-	dest = append(dest, res.dest()...)
+	dest = append(dest, attrs.Dest()...)
+	dest = append(dest, res.Dest()...)
 	dest = append(dest, &m.Resource.DroppedAttributesCount, &m.Resource.SchemaURL, &m.Scope.Name, &m.Scope.Version, &scop)
 	if err := rows.Scan(dest...); err != nil {
 		return m, fmt.Errorf("scan metric point: %w", err)
@@ -181,30 +137,5 @@ func scanMetric(rows *sql.Rows) (model.MetricPoint, error) {
 	m.Max, m.HasMax = mx.Float64, mx.Valid
 	m.Bounds, m.BucketCounts = floats(bounds), counts(buckets)
 	m.Positive.Counts, m.Negative.Counts = counts(pos), counts(neg)
-	if q, v := floats(qs), floats(qvs); len(q) > 0 {
-		if len(q) != len(v) {
-			return m, fmt.Errorf("metric %q: %d quantiles, %d values", m.Name, len(q), len(v))
-		}
-		m.Quantiles = make([]model.Quantile, len(q))
-		for i := range q {
-			m.Quantiles[i] = model.Quantile{Quantile: q[i], Value: v[i]}
-		}
-	}
-	var err error
-	if m.Metadata, err = rowcodec.DecodeMetadata(metadata); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Exemplars, err = rowcodec.DecodeExemplars(exemplars); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Attributes, err = attrs.decode(); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	if m.Resource.Attributes, err = res.decode(); err != nil {
-		return m, fmt.Errorf("metric %q: resource: %w", m.Name, err)
-	}
-	if m.Scope, err = rowcodec.DecodeScope(m.Scope.Name, m.Scope.Version, scop); err != nil {
-		return m, fmt.Errorf("metric %q: %w", m.Name, err)
-	}
-	return m, nil
+	return m, rowcodec.FinishMetric(&m, floats(qs), floats(qvs), metadata, exemplars, scop, &attrs, &res)
 }

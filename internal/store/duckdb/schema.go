@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"fmt"
+	"lookout/internal/store/rowcodec"
 	"strings"
 )
 
@@ -143,15 +144,7 @@ func viewStatements(catalogs []string) []string {
 }
 
 // Column lists for reads that rebuild model values.
-const spanReadColumns = `project, trace_hi, trace_lo, span_id, parent_span_id, start_ns, end_ns,
-	name, kind, status_code, status_message, trace_state, flags,
-	attr_keys, attr_values, attr_types, attr_nested, dropped_attrs,
-	events_json, dropped_events, links_json, dropped_links,
-	res_keys, res_values, res_types, res_nested, res_dropped, res_schema_url,
-	scope_name, scope_version, scope_json`
-
-const logReadColumns = `project, time_ns, observed_ns, severity_number, severity_text,
-	body_type, body_text, body_nested, event_name, trace_hi, trace_lo, span_id, flags, log_group, log_stream,
-	attr_keys, attr_values, attr_types, attr_nested, dropped_attrs,
-	res_keys, res_values, res_types, res_nested, res_dropped, res_schema_url,
-	scope_name, scope_version, scope_json`
+var (
+	spanReadColumns = rowcodec.SpanColumns("nested")
+	logReadColumns  = rowcodec.LogColumns("nested")
+)

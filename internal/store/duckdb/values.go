@@ -1,12 +1,11 @@
 package duckdb
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"lookout/internal/model"
+	"lookout/internal/store/rowcodec"
 )
 
 // Attribute lists and log bodies are stored as typed text, once:
@@ -22,15 +21,13 @@ import (
 // included), bytes by standard base64. Only arrays and maps, whose AsString
 // form loses their types, need the lossless JSON.
 
-func isNested(k model.ValueKind) bool { return k == model.KindArray || k == model.KindMap }
-
 // nestedJSON is the nested column of a list: its array and map values in
 // order, or "" when there are none. The other columns are filled in
 // attrCols.encode (write_encode.go).
 func nestedJSON(a model.Attributes) (string, error) {
 	var nested []model.Value
 	for _, kv := range a {
-		if isNested(kv.Value.Kind) {
+		if rowcodec.IsNested(kv.Value.Kind) {
 			nested = append(nested, kv.Value)
 		}
 	}
@@ -78,7 +75,7 @@ func decodeList(keys, values, types any, nested string) (model.Attributes, error
 
 // encodeValue encodes a single value (a log body) the same way.
 func encodeValue(v model.Value) (kind uint8, txt, nested string, err error) {
-	if isNested(v.Kind) {
+	if rowcodec.IsNested(v.Kind) {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return 0, "", "", fmt.Errorf("encode value: %w", err)
@@ -88,46 +85,18 @@ func encodeValue(v model.Value) (kind uint8, txt, nested string, err error) {
 	return uint8(v.Kind), text(v.AsString()), nested, nil
 }
 
-func decodeSingle(kind uint8, txt, nested string) (model.Value, error) {
-	if isNested(model.ValueKind(kind)) {
-		var v model.Value
-		if err := json.Unmarshal([]byte(nested), &v); err != nil {
-			return v, fmt.Errorf("decode value: %w", err)
-		}
-		return v, nil
-	}
-	return decodeValue(model.ValueKind(kind), txt, nil)
-}
-
 // decodeValue parses a scalar from its text, or takes the next nested value.
 func decodeValue(k model.ValueKind, s string, nested *[]model.Value) (model.Value, error) {
-	switch k {
-	case model.KindEmpty:
-		return model.Value{}, nil
-	case model.KindString:
-		return model.StringValue(s), nil
-	case model.KindBool:
-		b, err := strconv.ParseBool(s)
-		return model.BoolValue(b), err
-	case model.KindInt:
-		i, err := strconv.ParseInt(s, 10, 64)
-		return model.IntValue(i), err
-	case model.KindDouble:
-		f, err := strconv.ParseFloat(s, 64)
-		return model.DoubleValue(f), err
-	case model.KindBytes:
-		b, err := base64.StdEncoding.DecodeString(s)
-		return model.BytesValue(b), err
-	case model.KindArray, model.KindMap:
-		if nested == nil || len(*nested) == 0 {
-			return model.Value{}, fmt.Errorf("nested value missing")
-		}
-		v := (*nested)[0]
-		*nested = (*nested)[1:]
-		if v.Kind != k {
-			return v, fmt.Errorf("nested value of kind %d, want %d", v.Kind, k)
-		}
-		return v, nil
+	if !rowcodec.IsNested(k) {
+		return rowcodec.Scalar(k, s)
 	}
-	return model.Value{}, fmt.Errorf("unknown value kind %d", k)
+	if nested == nil || len(*nested) == 0 {
+		return model.Value{}, fmt.Errorf("nested value missing")
+	}
+	v := (*nested)[0]
+	*nested = (*nested)[1:]
+	if v.Kind != k {
+		return v, fmt.Errorf("nested value of kind %d, want %d", v.Kind, k)
+	}
+	return v, nil
 }

@@ -2,15 +2,15 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/store"
-	"lookout/internal/store/rowcodec"
+	"lookout/internal/store/sqlbuild"
 )
 
 // Reads for trace-level APIs (the X-Ray read API, trace lint) that work on
@@ -28,44 +28,9 @@ func (s *Store) TraceStarts(ctx context.Context, q store.TraceStartQuery) ([]que
 		return nil, err
 	}
 	defer release()
-	w := where{}
-	w.add("project = ?", q.Project)
-	if !q.Start.IsZero() {
-		w.add("start_ns >= ?", q.Start.UnixNano())
-	}
-	if !q.End.IsZero() {
-		w.add("start_ns < ?", q.End.UnixNano())
-	}
-	if q.Service != "" {
-		w.add("service = ?", q.Service)
-	}
-	having := ""
-	args := w.args
-	if q.After != nil {
-		hi, lo := rowcodec.TraceHalves(q.After.ID)
-		having = " HAVING (min(start_ns), trace_hi, trace_lo) < (?, ?, ?)"
-		args = append(args, q.After.Start, hi, lo)
-	}
-	args = append(args, q.Limit)
-	sql := "SELECT trace_hi, trace_lo, min(start_ns) AS ts FROM " + spansView + " WHERE " + w.String() +
-		" GROUP BY trace_hi, trace_lo" + having + " ORDER BY ts DESC, trace_hi DESC, trace_lo DESC LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("trace starts: %w", err)
-	}
-	defer rows.Close()
-	var out []query.TraceRef
-	for rows.Next() {
-		var hi, lo, ts int64
-		if err := rows.Scan(&hi, &lo, &ts); err != nil {
-			return nil, fmt.Errorf("trace starts: scan: %w", err)
-		}
-		out = append(out, query.TraceRef{ID: rowcodec.TraceFromHalves(hi, lo), Start: ts})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("trace starts: %w", err)
-	}
-	return out, nil
+	stmt, args := sqlbuild.TraceStarts(sq, q)
+	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	return sqlbuild.Collect(rows, err, "trace starts", sqlbuild.ScanTraceRef[*sql.Rows])
 }
 
 // trimmedList selects an attribute list without the attributes trim drops.
@@ -87,49 +52,25 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 
 // SpansOfTraces implements store.TraceScanner.
 func (s *Store) SpansOfTraces(ctx context.Context, project string, ids []model.TraceID, trim store.SpanTrim) ([][]model.Span, error) {
-	out := make([][]model.Span, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return [][]model.Span{}, nil
 	}
 	release, err := s.acquire()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	index := make(map[model.TraceID]int, len(ids))
-	his, los := make([]string, 0, len(ids)), make([]string, 0, len(ids))
-	for i, id := range ids {
-		index[id] = i
-		hi, lo := rowcodec.TraceHalves(id)
-		his, los = append(his, strconv.FormatInt(hi, 10)), append(los, strconv.FormatInt(lo, 10))
-	}
+	his, los := sqlbuild.TraceHalves(ids)
 	cols := spanReadColumns
 	if len(trim.Keys)+len(trim.Prefixes) > 0 {
 		cols = strings.Replace(cols, "attr_keys, attr_values, attr_types",
 			trimmedList("attr_keys", trim)+", "+trimmedList("attr_values", trim)+", "+trimmedList("attr_types", trim), 1)
 	}
-	// Ids are integers rendered by strconv: safe to inline, and an inlined IN
-	// list lets DuckDB prune by zone maps where bound lists would not.
-	q := "SELECT " + cols + " FROM " + spansView + " WHERE project = ? AND trace_hi IN (" + strings.Join(his, ",") +
-		") AND trace_lo IN (" + strings.Join(los, ",") + ") ORDER BY start_ns, span_id"
+	// Inlined ids let DuckDB prune by zone maps where bound lists would not.
+	q := "SELECT " + cols + " FROM " + spansView + " WHERE project = ? AND trace_hi IN (" + his +
+		") AND trace_lo IN (" + los + ") ORDER BY start_ns, span_id"
 	rows, err := s.db.QueryContext(ctx, q, project)
-	if err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sp, err := scanSpan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-		}
-		if i, ok := index[sp.TraceID]; ok {
-			out[i] = append(out[i], sp)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("spans of %d traces: %w", len(ids), err)
-	}
-	return out, nil
+	return sqlbuild.ByTrace(rows, err, fmt.Sprintf("spans of %d traces", len(ids)), ids, scanSpan)
 }
 
 // ServerSpanNames implements store.TraceScanner.
@@ -139,15 +80,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		return nil, err
 	}
 	defer release()
-	w := where{}
-	w.add("project = ?", project)
-	w.add("kind = ?", int32(model.SpanKindServer))
-	if !start.IsZero() {
-		w.add("start_ns >= ?", start.UnixNano())
-	}
-	if !end.IsZero() {
-		w.add("start_ns < ?", end.UnixNano())
-	}
+	w := newWhere().Add("project = ?", project).Add("kind = ?", int32(model.SpanKindServer)).Window("start_ns", start, end)
 	res := func(k string) string { return "res_values[list_position(res_keys, '" + k + "')]" }
 	q := `SELECT service, name, instance, url_host, source, scope_name, count(*), max(start_ns) FROM (
 	SELECT service, name, scope_name,
@@ -157,7 +90,7 @@ func (s *Store) ServerSpanNames(ctx context.Context, project string, start, end 
 		start_ns
 	FROM ` + spansView + ` WHERE ` + w.String() + `
 ) GROUP BY ALL ORDER BY service, name, instance, url_host, source, scope_name`
-	rows, err := s.db.QueryContext(ctx, q, w.args...)
+	rows, err := s.db.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("server span names: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/store"
+	"lookout/internal/store/sqlbuild"
 )
 
 // The readers and the writer of store.MetaDumper.
@@ -126,20 +127,5 @@ func importItem(ctx context.Context, tx *sql.Tx, it model.Item) (model.Item, err
 // queryList runs a query and scans every row with scan.
 func queryList[T any](ctx context.Context, db *sql.DB, what, query string, scan func(*sql.Rows) (T, error), args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+	return sqlbuild.Collect(rows, err, what, scan)
 }

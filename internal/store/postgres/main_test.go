@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,50 +10,12 @@ import (
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
 	"lookout/internal/store"
-	"lookout/internal/store/metaduck"
 	"lookout/internal/store/postgres/pgtest"
 )
 
 var cluster *pgtest.Cluster
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(pgtest.Wrap(m, &cluster)) }
-
-// backend opens a metadata store at a location: fresh makes a new one,
-// open (re)opens it. The tests that describe the contract run against
-// both this package and metaduck, the embedded reference.
-type backend struct {
-	name  string
-	fresh func(t *testing.T) string
-	open  func(t *testing.T, loc string) store.Meta
-}
-
-var backends = []backend{
-	{"postgres", func(t *testing.T) string { return cluster.Schema(t) },
-		func(t *testing.T, url string) store.Meta { return openURL(t, url) }},
-	{"metaduck", func(t *testing.T) string { return filepath.Join(t.TempDir(), "meta.duckdb") },
-		func(t *testing.T, path string) store.Meta {
-			s, err := metaduck.Open(context.Background(), metaduck.Config{Path: path})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}},
-}
-
-// forEachBackend runs fn as a subtest per backend.
-func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { fn(t, b) })
-	}
-}
-
-// openFresh opens a store at a new location, closed when the test ends.
-func (b backend) openFresh(t *testing.T) store.Meta {
-	t.Helper()
-	s := b.open(t, b.fresh(t))
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // openURL opens a postgres store; the caller closes it.
 func openURL(t testing.TB, url string) *Store {

@@ -91,3 +91,35 @@ func DecodeMetadata(s string) (model.Attributes, error) {
 	err := unmarshal("metric metadata", s, &a)
 	return a, err
 }
+
+// FinishMetric sets what of a scanned metric point both stores decode the
+// same way: its quantiles (parallel lists), metadata, exemplars,
+// attributes, resource attributes and scope.
+func FinishMetric(m *model.MetricPoint, qs, qvs []float64, metadata, exemplars, scope string, attrs, res Lists) error {
+	if len(qs) != len(qvs) {
+		return fmt.Errorf("metric %q: %d quantiles, %d values", m.Name, len(qs), len(qvs))
+	}
+	if len(qs) > 0 {
+		m.Quantiles = make([]model.Quantile, len(qs))
+		for i := range qs {
+			m.Quantiles[i] = model.Quantile{Quantile: qs[i], Value: qvs[i]}
+		}
+	}
+	var err error
+	if m.Metadata, err = DecodeMetadata(metadata); err != nil {
+		return fmt.Errorf("metric %q: %w", m.Name, err)
+	}
+	if m.Exemplars, err = DecodeExemplars(exemplars); err != nil {
+		return fmt.Errorf("metric %q: %w", m.Name, err)
+	}
+	if m.Attributes, err = attrs.Decode(); err != nil {
+		return fmt.Errorf("metric %q: %w", m.Name, err)
+	}
+	if m.Resource.Attributes, err = res.Decode(); err != nil {
+		return fmt.Errorf("metric %q: resource: %w", m.Name, err)
+	}
+	if m.Scope, err = DecodeScope(m.Scope.Name, m.Scope.Version, scope); err != nil {
+		return fmt.Errorf("metric %q: %w", m.Name, err)
+	}
+	return nil
+}

@@ -182,6 +182,13 @@ func (s *Server) URL(database string) string {
 	return "clickhouse://" + s.Addr + "/" + database
 }
 
+// PID is the server's process id, for its CPU figures.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// DataDir is the directory the server keeps its databases in (one
+// subdirectory per database), for their size on disk.
+func (s *Server) DataDir() string { return filepath.Join(s.dir, "data", "data") }
+
 // LogTail returns the end of the server's output and error log, for
 // failure messages.
 func (s *Server) LogTail() string {
