@@ -40,14 +40,37 @@ export async function sendData(addrs, ids) {
       { timeUnixNano: ms(55), severityNumber: 17, severityText: "ERROR", body: { stringValue: ids.logBody }, traceId: ids.trace, spanId: ids.grandchild, attributes: [str("payment.provider", "acme")] },
     ] }] }],
   });
-  await post(`http://${addrs.http}/api/1/item/`, {
-    data: {
-      environment: "ui-test", level: "error",
-      body: { trace: { frames: [{ filename: "shop/checkout.js", method: "charge", lineno: 12 }], exception: { class: "PaymentError", message: ids.errorMessage } } },
-      custom: { trace_id: ids.trace },
-    },
-  }, { "X-Rollbar-Access-Token": "any-token-open-local-mode" });
+  // The item: its newest occurrence carries the trace id; ERROR_OCCURRENCES - 1 older ones, a minute apart, fill two pages of the instances API.
+  for (let i = ERROR_OCCURRENCES - 1; i >= 0; i--) {
+    await post(`http://${addrs.http}/api/1/item/`, errorPayload(ids, i), { "X-Rollbar-Access-Token": "any-token-open-local-mode" });
+  }
   await post(`http://${addrs.http}/`, { logGroupName: "/ui-test/shop" }, { "X-Amz-Target": "Logs_20140328.CreateLogGroup", "Content-Type": "application/x-amz-json-1.1" });
+}
+
+/** ERROR_OCCURRENCES: how many occurrences of the trace's error item sendData sends (more than the instances API's page of 20). */
+export const ERROR_OCCURRENCES = 23;
+
+/**
+ * errorPayload is occurrence i (0 the newest, now; i minutes older) of the
+ * trace's error item as a Rollbar notifier sends it: frames with code
+ * context, the request and the person.
+ */
+function errorPayload(ids, i) {
+  return {
+    data: {
+      environment: "ui-test", level: "error", timestamp: Math.floor(Date.now() / 1000) - i * 60, code_version: "1.4.2",
+      body: { trace: {
+        frames: [
+          { filename: "shop/server.js", method: "handle", lineno: 88, colno: 5 },
+          { filename: "shop/checkout.js", method: "charge", lineno: 12, colno: 11, code: "    throw new PaymentError(reason);", context: { pre: ["  if (!card.ok) {", "    const reason = card.reason;"], post: ["  }"] } },
+        ],
+        exception: { class: "PaymentError", message: ids.errorMessage },
+      } },
+      request: { method: "POST", url: "http://shop.test/checkout", user_ip: "203.0.113.9", headers: { "Content-Type": "application/json" } },
+      person: { id: "u-" + (1000 + i), username: "shopper" + i, email: `shopper${i}@example.test` },
+      custom: i === 0 ? { trace_id: ids.trace } : {},
+    },
+  };
 }
 
 /** QUERY_PLAN: the services of sendQueryData, how many spans each and how many of them slow. */
