@@ -36,6 +36,7 @@ import { traceChecks, logsChecks, errorsChecks, groupsChecks, statusChecks, serv
 import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
+import { tailChecks } from "./checks_tail.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
@@ -89,6 +90,7 @@ async function run(held) {
   await logsQueryChecks(t);
   await cloudWatchSeverityChecks(t);
   await liveChecks(t);
+  await tailChecks(t);
   await missingTraceChecks(t);
   // Every span in the query window: the plan's, the trace's four (120, 50, 40, 10 ms), the two good X-Ray segments (20 ms) and the late one.
   await whereChecks(t, [...Object.values(sent).flat(), 120, 50, 40, 10, 20, 20, LATE.durationMs]);

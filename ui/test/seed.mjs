@@ -141,6 +141,12 @@ export async function sendCloudWatch(addrs) {
   }
 }
 
+/** putLogEvents puts messages (stamped now, in order) into an existing group and stream over the CloudWatch Logs API. */
+export async function putLogEvents(addrs, group, stream, messages) {
+  const now = Date.now();
+  await post(`http://${addrs.http}/`, { logGroupName: group, logStreamName: stream, logEvents: messages.map((message, i) => ({ timestamp: now + i, message })) }, { "X-Amz-Target": "Logs_20140328.PutLogEvents", "Content-Type": "application/x-amz-json-1.1" });
+}
+
 /** CW_LEVELS: log group /ui-test/levels, whose messages state their level only in their text; severity "" is none. */
 export const CW_LEVELS = { group: "/ui-test/levels", stream: "app", lines: [
   { message: '{"level":"ERROR","msg":"cw json failure","order":42}', severity: "ERROR" },

@@ -3,6 +3,8 @@ import { errorBox, field, h, loading, mount, nanoTime, plural, table, time } fro
 import { autoRefresh, refreshControl } from "../refresh";
 import { go, href } from "../router";
 import { groupCounts } from "./logs_group";
+import { liveTail } from "./logs_tail";
+import "../pages.css";
 
 const SEVERITIES = ["", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -51,6 +53,7 @@ export function logRows(logs: LogLine[], withTrace = true): HTMLElement {
  */
 export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
+  const tail = params.get("tail") === "1";
   const service = h("input", { name: "service", value: p("service"), size: 14, placeholder: "any" });
   const sev = h("select", { name: "severity" }, SEVERITIES.map((s) => h("option", { value: s }, s || "any")));
   sev.value = p("severity");
@@ -66,9 +69,10 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
       class: "toolbar",
       onsubmit: (e: Event) => {
         e.preventDefault();
+        const tailing = (e as SubmitEvent).submitter?.id === "tail-start";
         go("logs", {
           service: service.value.trim(), group: group.value.trim(), severity: sev.value, q: q.value, traceID: trace.value.trim(),
-          start: p("start"), end: p("end"), order: order.value, limit: limit.value.trim(), refresh: p("refresh"),
+          start: p("start"), end: p("end"), order: order.value, limit: limit.value.trim(), refresh: p("refresh"), tail: tailing ? "1" : undefined,
         });
       },
     },
@@ -80,7 +84,8 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     field("Order", order),
     field("Limit", limit),
     h("button", { type: "submit" }, "Search"),
-    refreshControl(params),
+    h("button", { type: "submit", id: "tail-start", class: tail ? "on" : "", title: "follow new lines of this filter as they arrive" }, "Live tail"),
+    tail ? h("a", { id: "tail-stop", href: href("logs", { ...Object.fromEntries(params), tail: undefined }) }, "stop tail") : refreshControl(params),
   );
   const results = h("div", { id: "log-results" }, loading());
   const stamp = h("span", { class: "muted small", id: "refreshed" });
@@ -95,6 +100,10 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
     g ? h("h2", null, "Lines") : null,
     results,
   );
+  if (tail) {
+    const filter = { service: p("service"), logGroup: g, severity: p("severity"), q: p("q"), traceID: p("traceID") };
+    return liveTail(results, filter, (l) => logRows(l), alive);
+  }
   /** load reads the lines; again: the group's counts too (the first ones load with the page). */
   const load = async (again = false) => {
     if (again && g && counts) groupCounts(g, p("start", "1h"), p("end"), counts);
