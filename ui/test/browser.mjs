@@ -37,6 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
+import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
@@ -83,6 +84,7 @@ async function run(held) {
   await traceChecks(t);
   await logsChecks(t);
   await errorsChecks(t);
+  await slowTraceFlow(t);
   await groupsChecks(t);
   await statusChecks(t);
   await serviceChecks(t);
@@ -100,9 +102,11 @@ async function run(held) {
   log("map and sampling data sent");
   await mapChecks(t);
   await redChecks(t, sent);
+  await pointTraces(t);
   await rangeChecks(t);
   await failingTraceChecks(t);
   await samplingChecks(t);
+  await queryZoom(t);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

@@ -3,8 +3,10 @@ import { errorBox, field, h, loading, mount, table, time } from "../dom";
 import { BUILDER_DEFAULTS, calculations, pointInTime, spec, SpecError, type Builder } from "../queryspec";
 import { href } from "../router";
 import { bubbleUpPanel } from "./bubbleup";
-import { groups, lineChart, MAX_LINES, resultsTable } from "./query_charts";
-import { heatmap, type Heatmap } from "./query_heatmap";
+import { groups, lineChart, M, MAX_LINES, resultsTable, W } from "./query_charts";
+import { heatmap, type Heatmap, type Region } from "./query_heatmap";
+import { behindPanel } from "./chart_traces";
+import { dragToZoom } from "../timerange";
 
 /** URL parameter of each builder field (the whole query lives in the hash). */
 const PARAM: Record<keyof Builder, string> = {
@@ -268,12 +270,23 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
   const bu = hmCols.length && !logs
     ? bubbleUpPanel({ dataset: b.dataset, query: buQuery, columns: [...new Set(hmCols)], onRegion: (col, reg) => heatmaps.get(col)?.show(reg), onFilter })
     : null;
+  // A chart's point or region lists the traces behind it, read with this query.
+  const behind = behindPanel();
+  const point = { dataset: b.dataset, source: sourceOf(b), filters: s.filters, combination: s.filter_combination };
   const charts = r.query.calculations.map((name, i) => {
     const c = s.calculations?.[i];
-    if (c?.op !== "HEATMAP") return h("section", { class: "chart-box" }, h("h2", null, name), lineChart(r, name, gs));
+    if (c?.op !== "HEATMAP") {
+      const chart = lineChart(r, name, gs, (start, end) => behind.show({ ...point, start, end }));
+      dragToZoom(chart, t0, t1, M.l, W - M.r, W);
+      return h("section", { class: "chart-box" }, h("h2", null, name, h("span", { class: "muted small" }, " · click a point for its traces, drag to zoom")), chart);
+    }
     const axis = r.heatmaps?.find((x) => x.name === name);
     if (!axis) return h("section", { class: "chart-box" }, h("h2", null, name), h("p", { class: "empty" }, "No numeric values."));
-    const hm = heatmap(r, name, axis, (reg) => bu?.select(c.column ?? "", reg));
+    const onSelect = (reg: Region) => {
+      bu?.select(c.column ?? "", reg);
+      behind.show({ ...point, start: reg.start, end: reg.end, column: c.column, min: reg.min, max: reg.max });
+    };
+    const hm = heatmap(r, name, axis, onSelect, bu ? "Drag a rectangle (or click a cell) to BubbleUp and list its traces." : "Drag a rectangle (or click a cell) to list its traces.");
     if (!heatmaps.has(c.column ?? "")) heatmaps.set(c.column ?? "", hm);
     return h("section", { class: "chart-box" }, h("h2", null, name), hm.el);
   });
@@ -282,6 +295,7 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
     null,
     summary,
     charts,
+    behind.el,
     h("h2", null, "Groups"),
     resultsTable(r, gs),
     bu
