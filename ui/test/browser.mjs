@@ -37,6 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
+import { traceViewChecks } from "./checks_trace.mjs";
 import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
@@ -82,6 +83,7 @@ async function run(held) {
   if (shots) mkdirSync(shots, { recursive: true });
 
   await traceChecks(t);
+  await traceViewChecks(t);
   await logsChecks(t);
   await errorsChecks(t);
   await slowTraceFlow(t);

@@ -19,6 +19,9 @@ export function newIds() {
   };
 }
 
+/** CART_JSON: a span attribute holding a JSON document, which the span details show formatted. */
+export const CART_JSON = '{"items":[{"sku":"A-1","qty":2}],"total":19.9}';
+
 /** sendData sends the trace of ids (four spans, one an orphan), its log line, its Rollbar item, and creates CW_GROUP. */
 export async function sendData(addrs, ids) {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -30,7 +33,7 @@ export async function sendData(addrs, ids) {
   await post(`http://${addrs.otlpHTTP}/v1/traces`, {
     resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "ui-test" }, spans: [
       span(ids.root, undefined, "GET /checkout", 120, 0, { attributes: [str("http.request.method", "GET"), { key: "http.response.status_code", value: { intValue: "500" } }], status: { code: 2, message: "charge failed" } }),
-      span(ids.child, ids.root, "load-cart", 110, 60, { attributes: [str("cart.id", "c-42")] }),
+      span(ids.child, ids.root, "load-cart", 110, 60, { attributes: [str("cart.id", "c-42"), str("cart.json", CART_JSON)] }),
       span(ids.grandchild, ids.child, "charge-card", 50, 10, { events: [{ timeUnixNano: ms(20), name: "exception", attributes: [str("exception.type", "PaymentError")] }] }),
       span(ids.orphan, ids.missing, "late-callback", 40, 30),
     ] }] }],
