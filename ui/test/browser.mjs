@@ -37,6 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
+import { streamChecks } from "./checks_groups.mjs";
 import { traceViewChecks } from "./checks_trace.mjs";
 import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
@@ -88,6 +89,7 @@ async function run(held) {
   await errorsChecks(t);
   await slowTraceFlow(t);
   await groupsChecks(t);
+  await streamChecks(t);
   await statusChecks(t);
   await serviceChecks(t);
   await queryChecks(t, plan, sent);
