@@ -5,6 +5,7 @@ import (
 
 	"lookout/internal/api"
 	"lookout/internal/identity"
+	"lookout/internal/querydefs"
 	"lookout/internal/tracelint"
 )
 
@@ -17,6 +18,7 @@ import (
 func lookoutAPI(d deps, clients tracelint.ClientLinker, tokens api.TokenIssuer) (func(*http.ServeMux), error) {
 	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Metrics: d.store, LogGroups: d.meta,
 		Errors: d.meta, Projects: d.meta, Tokens: tokens, Logger: d.log, Version: d.cfg.Version,
+		SavedQueries: querydefs.NewOfKind(d.meta, querydefs.UIKind, nil),
 		Project: identity.RequestProject})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
+import { savedQueryChecks } from "./checks_saved.mjs";
 import { streamChecks } from "./checks_groups.mjs";
 import { traceViewChecks } from "./checks_trace.mjs";
 import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
@@ -111,6 +112,7 @@ async function run(held) {
   await failingTraceChecks(t);
   await samplingChecks(t);
   await queryZoom(t);
+  await savedQueryChecks(t);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

@@ -7,6 +7,7 @@ import { groups, lineChart, M, MAX_LINES, resultsTable, W } from "./query_charts
 import { heatmap, type Heatmap, type Region } from "./query_heatmap";
 import { behindPanel } from "./chart_traces";
 import { dragToZoom } from "../timerange";
+import { savedBar } from "./query_saved";
 
 /** URL parameter of each builder field (the whole query lives in the hash). */
 const PARAM: Record<keyof Builder, string> = {
@@ -124,7 +125,8 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }), h("button", { type: "submit" }, "Run query"), colBox),
     lists,
   );
-  mount(root, h("h1", null, "Query"), form, errorSlot, out);
+  const saved = savedBar(() => queryHref(read()).slice(2));
+  mount(root, h("h1", null, "Query"), form, saved.el, errorSlot, out);
 
   // Services and columns of the query's window, sent as unix seconds (the form also reads "7d", the API does not).
   const now = Date.now() / 1000;
@@ -187,6 +189,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     try {
       const r = await runQuery(nb.dataset, s, sourceOf(nb));
       if (!alive()) return;
+      saved.ran(queryHref(nb).slice(2));
       mount(out, results(r, nb, s, (lines) => submit({ ...nb, where: [nb.where.trimEnd(), ...lines].filter(Boolean).join("\n") })));
     } catch (err) {
       if (!alive()) return;
