@@ -19,7 +19,7 @@ func lookoutAPI(d deps, clients tracelint.ClientLinker, tokens api.TokenIssuer) 
 	a, err := api.New(api.Config{Traces: d.store, Logs: d.store, Query: d.store, Metrics: d.store, LogGroups: d.meta,
 		Errors: d.meta, Projects: d.meta, Tokens: tokens, Logger: d.log, Version: d.cfg.Version,
 		SavedQueries: querydefs.NewOfKind(d.meta, querydefs.UIKind, nil),
-		Project: identity.RequestProject})
+		Project:      identity.RequestProject})
 	if err != nil {
 		return nil, err
 	}
