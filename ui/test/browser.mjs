@@ -15,7 +15,7 @@
 // service map, a service's RED, the shared time range, a failing trace with
 // its error and log line, and the sampling page. On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
-// `node test/browser.mjs --screenshots ../docs/img` also saves the pages the
+// `node test/browser.mjs --screenshots ../docs/screenshots` also saves the pages the
 // docs show (home, trace, service, service-map, sampling: PNG, 1440×900).
 //
 // This file runs the steps in order and owns the watchdog and the cleanup;
@@ -37,6 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
+import { sizeChecks } from "./checks_sizes.mjs";
 import { savedQueryChecks } from "./checks_saved.mjs";
 import { streamChecks } from "./checks_groups.mjs";
 import { traceViewChecks } from "./checks_trace.mjs";
@@ -49,7 +50,7 @@ const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TOTAL_TIMEOUT_MS = 240_000;
 /** shots: where --screenshots DIR saves the docs' screenshots (relative to ui/), none without it. */
 const shotsArg = process.argv.indexOf("--screenshots");
-const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/img") : undefined;
+const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/screenshots") : undefined;
 const started = Date.now();
 /** held: what finish must clean up (the temporary directory, lookout, Chromium) and whether the test failed. */
 const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, context: undefined, page: undefined, failed: false };
@@ -113,6 +114,7 @@ async function run(held) {
   await samplingChecks(t);
   await queryZoom(t);
   await savedQueryChecks(t);
+  await sizeChecks(t);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

@@ -3,14 +3,15 @@
 // there; a point of the service page's requests chart lists exactly the
 // requests it counts; a Query line chart zooms the shared range when dragged.
 
-import { see, eventually } from "./common.mjs";
+import { see, eventually, shoot } from "./common.mjs";
 
 /**
  * slowTraceFlow: on Query, the heatmap of the trace's service; its slowest
  * cell (GET /checkout, 120 ms) lists that one trace; the trace shows its
  * error and log line; the error opens and is resolved.
  */
-export async function slowTraceFlow({ page, base, log, ids }) {
+export async function slowTraceFlow(t) {
+  const { page, base, log, ids } = t;
   await page.goto(`${base}/#/query?dataset=${ids.service}&calcs=${encodeURIComponent("HEATMAP(duration_ms)")}`);
   const hm = page.locator("svg.heatmap");
   await see(page, "svg.heatmap rect.hm-cell");
@@ -23,6 +24,7 @@ export async function slowTraceFlow({ page, base, log, ids }) {
   await see(page, "#chart-traces-table tr.behind-row");
   const rows = await page.locator("#chart-traces-table tr.behind-row").evaluateAll((els) => els.map((e) => e.dataset.trace));
   if (rows.join() !== ids.trace) throw new Error(`heatmap: the slowest cell lists ${rows}, want ${ids.trace}`);
+  await shoot(t, "query-heatmap");
   await page.locator("#chart-traces-table a.trace-link").click();
   await see(page, "#waterfall .wf-name", "GET /checkout");
   await see(page, "#trace-logs .log-line", ids.logBody);

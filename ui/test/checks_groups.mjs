@@ -2,11 +2,12 @@
 // event counted once), a stream opened from the counts, and paging through
 // that stream's events a few at a time without losing or repeating one.
 
-import { see, eventually } from "./common.mjs";
+import { see, eventually, shoot } from "./common.mjs";
 import { CW_GROUP, CW_STREAMS } from "./seed.mjs";
 
 /** streamChecks: the group's volume chart counts every event; stream web-1 pages by 2 through its 3 events. */
-export async function streamChecks({ page, base, log }) {
+export async function streamChecks(t) {
+  const { page, base, log } = t;
   await page.goto(`${base}/#/logs?group=${encodeURIComponent(CW_GROUP)}`);
   await see(page, "#volume-chart g.series");
   const total = Object.values(CW_STREAMS).reduce((a, b) => a + b, 0);
@@ -14,6 +15,7 @@ export async function streamChecks({ page, base, log }) {
     els.reduce((a, e) => a + e.textContent.split("\n").slice(1).reduce((b, l) => b + (Number(/: (\d+)$/.exec(l)?.[1]) || 0), 0), 0),
   );
   if (counted !== total) throw new Error(`group volume: the chart counts ${counted} events, want ${total}`);
+  await shoot(t, "log-group");
 
   // A stream opens from the counts; its events come two at a time.
   const stream = "web-1";

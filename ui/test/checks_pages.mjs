@@ -6,7 +6,7 @@
 // expected counts the browser console errors a check provokes on purpose
 // ({ status400, status404 }, read by the page-error watcher).
 
-import { see, getJSON, eventually } from "./common.mjs";
+import { see, getJSON, eventually, shoot } from "./common.mjs";
 import { CW_GROUP, CW_STREAMS, ERROR_OCCURRENCES, xrayTraceId } from "./seed.mjs";
 
 /** traceChecks: Traces finds the trace by tag; the trace view shows its spans, lint, error and log; its error item opens. */
@@ -56,12 +56,13 @@ export async function logsChecks({ page, base, log, ids }) {
 }
 
 /** errorsChecks: Errors lists the item (all levels by default); its page shows its occurrences. */
-export async function errorsChecks({ page, base, log, ids }) {
+export async function errorsChecks(t) {
+  const { page, base, log, ids } = t;
   await page.goto(`${base}/#/errors`);
   await see(page, "tr.item-row", ids.errorMessage);
   await see(page, "#level-filter button.on", "all");
   await page.locator("tr.item-row a", { hasText: ids.errorMessage }).click();
-  await itemChecks({ page, log });
+  await itemChecks(t);
   log("errors: item listed (resolved from its trace by slowTraceFlow)");
 }
 
@@ -71,7 +72,8 @@ export async function errorsChecks({ page, base, log, ids }) {
  * one's stack trace (raising frame first, with its code context), request
  * and person, and pages to the oldest.
  */
-async function itemChecks({ page, log }) {
+async function itemChecks(t) {
+  const { page, log } = t;
   await see(page, "#occurrence-chart");
   const counted = await eventually("occurrences chart", async () => {
     const n = await page.locator("#occurrence-chart .hover-col title").evaluateAll((els) => els.reduce((a, e) => a + Number(/occurrences: (\d+)/.exec(e.textContent)?.[1] ?? 0), 0));
@@ -87,6 +89,7 @@ async function itemChecks({ page, log }) {
   await see(page, "#request-panel", "http://shop.test/checkout");
   await see(page, "#person-panel", "shopper0@example.test");
   await see(page, "#occurrence a.trace-link");
+  await shoot(t, "error-item");
   await page.locator("#occ-pages a", { hasText: "older" }).click();
   await see(page, "h2", "page 2 of 2");
   if ((await page.locator("#occurrences tr.occ-row").count()) !== ERROR_OCCURRENCES - 20) throw new Error("item: page 2 does not list the rest");

@@ -2,14 +2,15 @@
 // text filter shows the lines that arrive (and only those that match),
 // stops reading while paused, and catches up when resumed.
 
-import { see, eventually, getJSON } from "./common.mjs";
+import { see, eventually, getJSON, shoot } from "./common.mjs";
 import { CW_GROUP, putLogEvents } from "./seed.mjs";
 
 /** POLL_WAIT_MS: longer than two polls of the tail (logs_tail.ts POLL_MS, 2 s). */
 const POLL_WAIT_MS = 4500;
 
 /** tailChecks: open the group, tail it with the filter "tail-keep", send lines, pause, resume. */
-export async function tailChecks({ page, base, log, addrs }) {
+export async function tailChecks(t) {
+  const { page, base, log, addrs } = t;
   await page.goto(`${base}/#/groups`);
   await page.locator("a.group-link", { hasText: CW_GROUP }).click();
   await see(page, "#log-group", CW_GROUP);
@@ -36,5 +37,6 @@ export async function tailChecks({ page, base, log, addrs }) {
   await page.click("#tail-toggle");
   await see(page, "#tail-lines .log-line", "tail-keep second");
   await see(page, "#tail-status", "2 arrived");
+  await shoot(t, "logs-tail");
   log("logs: live tail follows a group with a filter, pauses and resumes");
 }
