@@ -37,7 +37,7 @@ import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
 import { tailChecks } from "./checks_tail.mjs";
-import { sizeChecks } from "./checks_sizes.mjs";
+import { sizeChecks, serviceListChecks } from "./checks_sizes.mjs";
 import { savedQueryChecks } from "./checks_saved.mjs";
 import { streamChecks } from "./checks_groups.mjs";
 import { traceViewChecks } from "./checks_trace.mjs";
@@ -115,6 +115,7 @@ async function run(held) {
   await queryZoom(t);
   await savedQueryChecks(t);
   await sizeChecks(t);
+  await serviceListChecks(t);
   await fallbackCheck(t);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));

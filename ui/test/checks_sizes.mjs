@@ -41,3 +41,13 @@ export async function sizeChecks(t) {
   if (wide.length) throw new Error("pages wider than the screen:\n" + wide.join("\n"));
   log(`every page fits 1280×800 and 390 px wide (${pages(ids).length} pages)`);
 }
+
+/** serviceListChecks: Traces offers only services with spans; the Logs service box offers those with log lines. */
+export async function serviceListChecks({ page, base, log, ids }) {
+  await page.goto(`${base}/#/traces`);
+  await page.locator(`select[name=service] option[value="${ids.service}"]`).waitFor({ state: "attached" });
+  if (await page.locator('select[name=service] option[value="ui-test-logs"]').count()) throw new Error("traces: the log-only service ui-test-logs is offered");
+  await page.goto(`${base}/#/logs`);
+  await page.locator('#dl-log-services option[value="ui-test-logs"]').waitFor({ state: "attached" });
+  log("traces offer services with spans only; the Logs service box offers those with lines");
+}

@@ -67,7 +67,7 @@ export async function errorsPage(root: HTMLElement, params: URLSearchParams, ali
       { class: "item-row" },
       h("td", { class: "num" }, "#" + it.counter),
       h("td", null, h("span", { class: "badge " + it.level }, it.level)),
-      h("td", null, h("a", { href: href("errors/" + it.id) }, it.title), it.notifier_level ? h("span", { class: "muted small" }, ` (notifier reports ≥ ${it.notifier_level})`) : null),
+      h("td", null, h("a", { href: href("errors/" + it.id) }, it.title), it.notifier_level && it.notifier_level !== "debug" ? h("span", { class: "muted small notifier-level", title: "the notifier drops lower levels before sending" }, ` (notifier reports ≥ ${it.notifier_level})`) : null),
       h("td", null, h("span", { class: "status " + it.status }, it.status)),
       h("td", null, (it.environments ?? [it.environment]).map((e) => h("a", { class: "tag", href: href("errors", { level, status, environment: e }) }, e))),
       h("td", { class: "num" }, it.total_occurrences),

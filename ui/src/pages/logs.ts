@@ -1,4 +1,4 @@
-import { getJSON, type LogLine } from "../api";
+import { getJSON, type LogLine, type Service } from "../api";
 import { errorBox, field, h, loading, mount, nanoTime, plural, table, time } from "../dom";
 import { autoRefresh, refreshControl } from "../refresh";
 import { go, href } from "../router";
@@ -70,7 +70,12 @@ export function pageOf(logs: LogLine[], limit: number, asc: boolean): { lines: L
 export async function logsPage(root: HTMLElement, params: URLSearchParams, alive: () => boolean): Promise<void> {
   const p = (k: string, d = "") => params.get(k) ?? d;
   const tail = params.get("tail") === "1";
-  const service = h("input", { name: "service", value: p("service"), size: 14, placeholder: "any" });
+  // The service is matched exactly: the datalist offers the names that have logs.
+  const service = h("input", { name: "service", value: p("service"), size: 14, placeholder: "any", list: "dl-log-services", autocomplete: "off" });
+  const serviceList = h("datalist", { id: "dl-log-services" });
+  getJSON<{ services: Service[] | null }>("/api/services", { start: p("start", "1h"), end: p("end") })
+    .then((r) => serviceList.replaceChildren(...(r.services ?? []).filter((s) => s.logCount > 0).map((s) => h("option", { value: s.name }, `${s.logCount} lines`))))
+    .catch(() => {}); // the box still takes a name typed in full
   const sev = h("select", { name: "severity" }, SEVERITIES.map((s) => h("option", { value: s }, s || "any")));
   sev.value = p("severity");
   const q = h("input", { name: "q", value: p("q"), size: 24, placeholder: "text in body" });
@@ -93,7 +98,8 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams, alive
         });
       },
     },
-    field("Service", service),
+    field("Service (exact)", service),
+    serviceList,
     field("Min severity", sev),
     field("Text", q),
     field("Trace id", trace),

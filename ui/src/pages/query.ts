@@ -69,7 +69,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   dataset.value = b.dataset;
   const gran = h("input", { name: "gran", value: b.granularity, size: 6, placeholder: "auto" });
   const calcs = h("input", { name: "calcs", value: b.calcs, size: 60, list: "dl-calcs", placeholder: "COUNT, P99(duration_ms), HEATMAP(duration_ms)", autocomplete: "off" });
-  const where = h("textarea", { name: "where", rows: Math.max(2, b.where.split("\n").length), cols: 58, placeholder: "http.route = /api/orders\nhttp.status_code >= 500\nerror exists", spellcheck: "false" });
+  const where = h("textarea", { name: "where", rows: Math.max(2, b.where.split("\n").length), cols: 58, placeholder: "one filter a line, e.g.\nhttp.route = /api/orders", spellcheck: "false" });
   where.value = b.where;
   const combine = h("select", { name: "combine" }, h("option", { value: "AND" }, "AND"), h("option", { value: "OR" }, "OR"));
   combine.value = b.combine.toUpperCase() === "OR" ? "OR" : "AND";
@@ -165,7 +165,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const examples = () => {
     const logs = source.value === "logs";
     calcs.placeholder = logs ? "COUNT, HEATMAP(severity_number)" : "COUNT, P99(duration_ms), HEATMAP(duration_ms)";
-    where.placeholder = logs ? "severity_number >= 17\nlog.group = /aws/lambda/api\nbody contains timeout" : "http.route = /api/orders\nhttp.status_code >= 500\nerror exists";
+    where.placeholder = "one filter a line, e.g.\n" + (logs ? "severity_number >= 17" : "http.route = /api/orders");
     groupBy.placeholder = logs ? "severity_text, service.name" : "service.name, http.route";
     orderBy.placeholder = logs ? "COUNT desc" : "P99(duration_ms) desc";
   };
