@@ -32,6 +32,8 @@ export interface BehindPanel {
   show(b: Behind): void;
 }
 
+/** round drops the floating-point noise of bucket bounds (117.80000000000001 → 117.8) for display. */
+const round = (v: number) => Number(v.toPrecision(6));
 const clock = (sec: number) => time(new Date(sec * 1000)).slice(0, 19);
 
 /** spec is the query of the traces behind b; with OR filters a value range cannot be added, so it is left out (said in the panel). */
@@ -60,7 +62,7 @@ export function behindPanel(): BehindPanel {
   const show = async (b: Behind) => {
     el.hidden = false;
     const { q, ranged } = spec(b);
-    const what = `${clock(b.start)} – ${clock(b.end)}` + (b.column !== undefined ? ` · ${b.column} ${b.min} – ${b.max}` : "");
+    const what = `${clock(b.start)} – ${clock(b.end)}` + (b.column !== undefined ? ` · ${b.column} ${round(b.min!)} – ${round(b.max!)}` : "");
     const head = h(
       "div",
       { class: "toolbar chips" },
