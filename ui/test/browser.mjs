@@ -13,16 +13,21 @@
 // refusals and durations with units; then, with traces across three
 // services and X-Ray sampling rules and statistics (seed_map.mjs), the
 // service map, a service's RED, the shared time range, a failing trace with
-// its error and log line, and the sampling page. On failure it saves a
+// its error and log line, and the sampling page; and the flows of the error
+// item page, the trace view's tools, chart points and heatmap cells to their
+// traces, a log group's streams, pages and live tail, saved queries, and
+// every page at 1280×800 and 390 px wide. On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
 // `node test/browser.mjs --screenshots ../docs/screenshots` also saves the pages the
-// docs show (home, trace, service, service-map, sampling: PNG, 1440×900).
+// docs show (docs/ui.md lists them: PNG, 1440×900, some at 1280×800 and 390 px).
 //
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
 // checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs and
-// checks_sampling.mjs (the checks; seed_map.mjs the data of the last two);
+// checks_sampling.mjs, checks_trace.mjs, checks_flows.mjs, checks_tail.mjs,
+// checks_groups.mjs, checks_saved.mjs and checks_sizes.mjs (the checks;
+// seed_map.mjs the data of the map and sampling checks);
 // common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
@@ -47,7 +52,7 @@ import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_
 import { samplingChecks } from "./checks_sampling.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const TOTAL_TIMEOUT_MS = 240_000;
+const TOTAL_TIMEOUT_MS = 360_000;
 /** shots: where --screenshots DIR saves the docs' screenshots (relative to ui/), none without it. */
 const shotsArg = process.argv.indexOf("--screenshots");
 const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/screenshots") : undefined;
