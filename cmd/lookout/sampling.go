@@ -12,7 +12,7 @@ import (
 	"os"
 	"strings"
 
-	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/receiver/xrayapi/samplingapi"
 )
 
 const samplingUsage = `usage:
@@ -43,8 +43,8 @@ func runSampling(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		var rep xrayapi.SamplingReport
-		if err := callAPI(ctx, http.MethodGet, addr, xrayapi.SamplingDiagnosticsPath, nil, &rep); err != nil {
+		var rep samplingapi.SamplingReport
+		if err := callAPI(ctx, http.MethodGet, addr, samplingapi.SamplingDiagnosticsPath, nil, &rep); err != nil {
 			return fmt.Errorf("sampling rules: %w", err)
 		}
 		printRules(stdout, rep)
@@ -68,8 +68,8 @@ func runSampling(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if req.Service == "" {
 		return errors.New("sampling explain: --service is required")
 	}
-	var rep xrayapi.MatchReport
-	if err := callAPI(ctx, http.MethodPost, addr, xrayapi.SamplingMatchPath, req, &rep); err != nil {
+	var rep samplingapi.MatchReport
+	if err := callAPI(ctx, http.MethodPost, addr, samplingapi.SamplingMatchPath, req, &rep); err != nil {
 		return fmt.Errorf("sampling explain: %w", err)
 	}
 	printExplain(stdout, req.Service, req.Host, req.Method, req.Path, rep)

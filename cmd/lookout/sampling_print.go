@@ -7,13 +7,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/receiver/xrayapi/samplingapi"
 	"lookout/internal/xraysampling"
 )
 
 // printExplain writes every rule in evaluation order with each field
 // compared, then the decision.
-func printExplain(w io.Writer, service, host, method, path string, rep xrayapi.MatchReport) {
+func printExplain(w io.Writer, service, host, method, path string, rep samplingapi.MatchReport) {
 	fmt.Fprintf(w, "Request: service %s, host %s, method %s, path %s\n\n", orNone(service), orNone(host), orNone(method), orNone(path))
 	for i, rt := range rep.Rules {
 		fmt.Fprintf(w, "%d. %s (priority %d): %s\n", i+1, rt.Rule, rt.Priority, outcome(rt, rep.Rule))
@@ -84,7 +84,7 @@ func percent(rate float64) string { return strconv.FormatFloat(rate*100, 'f', -1
 
 // printRules writes the rules with their statistics, then each rule's
 // findings and sent-versus-sampled checks, then the notes.
-func printRules(w io.Writer, rep xrayapi.SamplingReport) {
+func printRules(w io.Writer, rep samplingapi.SamplingReport) {
 	fmt.Fprintf(w, "X-Ray sampling rules, in evaluation order; statistics of %s to %s (kept in memory since lookout started)\n\n",
 		rep.Start.Format("15:04:05"), rep.End.Format("15:04:05 MST"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"lookout/internal/model"
-	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/receiver/xrayapi/samplingapi"
 	"lookout/internal/store/metaduck"
 	"lookout/internal/xraysampling"
 )
@@ -36,9 +36,9 @@ func samplingServer(t *testing.T, rules ...xraysampling.Rule) string {
 			t.Fatal(err)
 		}
 	}
-	acfg := xrayapi.DefaultSamplingConfig()
+	acfg := samplingapi.DefaultSamplingConfig()
 	acfg.Logger = slog.New(slog.DiscardHandler)
-	api, err := xrayapi.NewSamplingAPI(acfg, svc)
+	api, err := samplingapi.NewSamplingAPI(acfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

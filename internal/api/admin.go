@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"lookout/internal/caller"
@@ -31,8 +30,6 @@ type TokenIssuer interface {
 	Issue(ctx context.Context, project, name, scopes string) (model.AccessToken, string, error)
 }
 
-var projectName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // maxAdminBody bounds the body of the project and token routes.
 const maxAdminBody = 64 << 10
 
@@ -45,8 +42,8 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := adminBody(r, &in); err != nil {
 		return err
 	}
-	if !projectName.MatchString(in.Name) {
-		return &httpError{status: http.StatusBadRequest, msg: "name: want 1-64 letters, digits, '.', '_' or '-'"}
+	if err := errortrack.CheckProjectName(in.Name); err != nil {
+		return &httpError{status: http.StatusBadRequest, msg: err.Error()}
 	}
 	p, err := a.cfg.Projects.CreateProject(r.Context(), in.Name)
 	if errors.Is(err, store.ErrExists) {

@@ -39,6 +39,9 @@ type Config struct {
 	Project func(*http.Request) string
 	// LogGroups answers /api/cwlogs/groups; nil leaves the route out.
 	LogGroups LogGroupLister
+	// MetricFilters answers /api/cwlogs/metricfilters and its series; nil
+	// leaves the routes out.
+	MetricFilters MetricFilterReader
 	// Errors answers /api/errors (the errors of a trace), Projects
 	// /api/errors/projects and Tokens /api/errors/tokens; each nil leaves
 	// its route out.
@@ -155,6 +158,8 @@ func New(cfg Config) (*API, error) {
 //	GET /api/columns                       {"columns":[...]}
 //	POST /api/bubbleup                     {"query":spec,"selection":{...}} → {"columns":[...]} (bubbleup.go)
 //	GET /api/cwlogs/groups                 {"groups":[...]} with a warning on groups kept forever (loggroups.go)
+//	GET /api/cwlogs/metricfilters          {"filters":[...]}: CloudWatch Logs metric filters (metricfilters.go)
+//	GET /api/cwlogs/metricfilters/series   {"filter","step","points":[...]}: a filter's metric over time
 //	GET /api/errors?traceID=               {"errors":[...]}: the error occurrences of a trace (errors.go)
 //	POST /api/errors/projects              {"name"} → 201 {"id","name"}, loopback only (admin.go)
 //	POST /api/errors/tokens                {"project","name","scopes"} → 201 {"token",...}, loopback only (admin.go)
@@ -176,6 +181,10 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/services", a.handle(a.services))
 	mux.Handle("GET /api/metrics", a.handle(a.metricsList))
 	mux.Handle("GET /api/metrics/{name}/points", a.handle(a.metricPoints))
+	// TraceQL metrics, as Tempo serves them; a metric named query_range
+	// keeps its points under /api/metrics/query_range/points.
+	mux.Handle("GET /api/metrics/query_range", a.handle(a.metricsQueryRange))
+	mux.Handle("GET /api/metrics/query", a.handle(a.metricsQueryInstant))
 	mux.Handle("POST /api/query", a.handle(a.queryRun))
 	mux.Handle("GET /api/columns", a.handle(a.columnsList))
 	mux.Handle("POST /api/bubbleup", a.handle(a.bubbleUp))
@@ -189,6 +198,10 @@ func (a *API) Register(mux *http.ServeMux) {
 func (a *API) registerOptional(mux *http.ServeMux) {
 	if a.cfg.LogGroups != nil {
 		mux.Handle("GET /api/cwlogs/groups", a.handle(a.logGroups))
+	}
+	if a.cfg.MetricFilters != nil {
+		mux.Handle("GET /api/cwlogs/metricfilters", a.handle(a.metricFilters))
+		mux.Handle("GET /api/cwlogs/metricfilters/series", a.handle(a.metricFilterSeries))
 	}
 	if a.cfg.Errors != nil {
 		mux.Handle("GET /api/errors", a.handle(a.traceErrors))

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // openStore opens a real DuckDB store in a temporary directory, filled with
 // the fixture batch, and closes it when the test ends.
-func openStore(t *testing.T) *duckdb.Store {
+func openStore(t testing.TB) *duckdb.Store {
 	t.Helper()
 	cfg := duckdb.DefaultConfig()
 	cfg.Dir = t.TempDir()
@@ -43,7 +43,7 @@ func openStore(t *testing.T) *duckdb.Store {
 
 // serve starts an httptest server with the API on the fixture store. edit,
 // when set, adjusts the config (the readers are already set).
-func serve(t *testing.T, st *duckdb.Store, edit func(*Config)) *httptest.Server {
+func serve(t testing.TB, st *duckdb.Store, edit func(*Config)) *httptest.Server {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Traces, cfg.Logs, cfg.Metrics, cfg.Now = st, st, st, testNow

@@ -22,6 +22,11 @@ const (
 	defaultSpansPerSpanSet = 3
 	// maxSpansPerSpanSet caps spss.
 	maxSpansPerSpanSet = 1000
+	// structuralBatch is the least number of candidates a structural query
+	// reads at once: many may not stand in the relation.
+	structuralBatch = 200
+	// maxStructuralScan bounds the candidates one structural search reads.
+	maxStructuralScan = 20000
 )
 
 // traceQLReply is Tempo's search reply to a TraceQL query.
@@ -85,7 +90,8 @@ func compileQ(q string) (*traceql.Compiled, error) {
 // AND minDuration/maxDuration on the trace's duration when given), newest
 // first; each comes with the spans the query matched on it, at most spss
 // (default 3), with service.name and the attributes the query read or
-// selected.
+// selected. For structural operators the store selects candidates and the
+// relation is decided on their spans (traceql.Compiled.Matched).
 func (a *API) searchTraceQL(w http.ResponseWriter, r *http.Request) error {
 	if a.cfg.Finder == nil || a.cfg.Scanner == nil {
 		return notImplemented("traceql search")
@@ -125,44 +131,71 @@ func (a *API) searchTraceQL(w http.ResponseWriter, r *http.Request) error {
 		}
 		where = query.AllOf(bounds...)
 	}
-	tq := query.TraceQuery{Start: start, End: end, Where: where, Limit: min(limit, query.MaxTraceLimit)}
+	limit = min(limit, query.MaxTraceLimit)
+	tq := query.TraceQuery{Start: start, End: end, Where: where, Limit: limit}
+	if !compiled.Exact {
+		tq.Limit = max(limit, structuralBatch)
+	}
 	if err := tq.Normalize(); err != nil {
 		return badRequest("q", err)
 	}
-	refs, err := a.cfg.Finder.FindTraces(r.Context(), a.project(r), tq)
-	if err != nil {
-		return storeError(err)
-	}
-	ids := make([]model.TraceID, len(refs))
-	for i, ref := range refs {
-		ids[i] = ref.ID
-	}
-	traces, err := a.cfg.Scanner.SpansOfTraces(r.Context(), a.project(r), ids, store.SpanTrim{})
-	if err != nil {
-		return storeError(err)
-	}
-	reply := traceQLReply{Traces: make([]traceQLHit, 0, len(refs)),
-		Metrics: traceQLMetric{InspectedTraces: len(refs), CompletedJobs: 1, TotalJobs: 1}}
-	for i, spans := range traces {
-		reply.Metrics.InspectedSpans += len(spans)
-		if len(spans) == 0 {
-			continue // gone since it was selected (retention)
+	reply := traceQLReply{Traces: make([]traceQLHit, 0, limit), Metrics: traceQLMetric{CompletedJobs: 1, TotalJobs: 1}}
+	for {
+		refs, err := a.cfg.Finder.FindTraces(r.Context(), a.project(r), tq)
+		if err != nil {
+			return storeError(err)
 		}
-		hit := traceQLHit{traceHit: summarize(ids[i], spans)}
-		set := spanSetJSON{Spans: []spanJSON{}}
-		for j, m := range compiled.Matched(spans) {
-			if !m {
-				continue
+		ids := make([]model.TraceID, len(refs))
+		for i, ref := range refs {
+			ids[i] = ref.ID
+		}
+		traces, err := a.cfg.Scanner.SpansOfTraces(r.Context(), a.project(r), ids, store.SpanTrim{})
+		if err != nil {
+			return storeError(err)
+		}
+		for i, spans := range traces {
+			reply.Metrics.InspectedTraces++
+			reply.Metrics.InspectedSpans += len(spans)
+			if hit, ok := traceQLHitOf(compiled, ids[i], spans, spss); ok {
+				reply.Traces = append(reply.Traces, hit)
 			}
-			set.Matched++
-			if len(set.Spans) < spss {
-				set.Spans = append(set.Spans, spanOf(&spans[j], compiled.Fields))
+			if len(reply.Traces) == limit {
+				return writeJSON(w, http.StatusOK, reply)
 			}
 		}
-		hit.SpanSet, hit.SpanSets = set, []spanSetJSON{set}
-		reply.Traces = append(reply.Traces, hit)
+		// A structural query pages on through the candidates, within a
+		// budget, until it has its limit.
+		if compiled.Exact || len(refs) < tq.Limit || reply.Metrics.InspectedTraces >= maxStructuralScan {
+			break
+		}
+		tq.After = &refs[len(refs)-1]
 	}
 	return writeJSON(w, http.StatusOK, reply)
+}
+
+// traceQLHitOf describes a selected trace with the spans the query matched
+// on it; ok is false when it matched none (a trace gone since it was
+// selected, or a candidate of a structural query that is not related so).
+func traceQLHitOf(compiled *traceql.Compiled, id model.TraceID, spans []model.Span, spss int) (traceQLHit, bool) {
+	if len(spans) == 0 {
+		return traceQLHit{}, false
+	}
+	hit := traceQLHit{traceHit: summarize(id, spans)}
+	set := spanSetJSON{Spans: []spanJSON{}}
+	for j, m := range compiled.Matched(spans) {
+		if !m {
+			continue
+		}
+		set.Matched++
+		if len(set.Spans) < spss {
+			set.Spans = append(set.Spans, spanOf(&spans[j], compiled.Fields))
+		}
+	}
+	if set.Matched == 0 && !compiled.Exact {
+		return traceQLHit{}, false
+	}
+	hit.SpanSet, hit.SpanSets = set, []spanSetJSON{set}
+	return hit, true
 }
 
 // spansPerSet reads spss: absent or 0 gives Tempo's default, larger values

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/url"
 	"testing"
 	"time"
+
+	"lookout/internal/model"
 )
 
 func traceQL(q string) string { return "/api/search?q=" + url.QueryEscape(q) }
@@ -52,15 +55,19 @@ func TestSearchTraceQL(t *testing.T) {
 		{name: "older than the default window", url: traceQL(`{ name = "GET /health" }`) + "&start=0", status: 200,
 			json: hits(traceC.String())},
 
-		{name: "structural operator", url: traceQL(`{ .a = 1 } > { .b = 2 }`), status: 400,
-			json: `{"error":"q: at 11: the structural operator > is not supported yet"}`},
+		{name: "child", url: traceQL(`{ resource.service.name = "checkout" } > { status = error }`), status: 200,
+			json: `{"traces":[{"traceID":"` + a + `","spanSets":[{"matched":1,"spans":[{"name":"SELECT cart"}]}]}]}`},
+		{name: "parent", url: traceQL(`{ status = error } < { }`), status: 200,
+			json: `{"traces":[{"traceID":"` + a + `","spanSets":[{"matched":1,"spans":[{"name":"GET /cart"}]}]}]}`},
+		{name: "no relation", url: traceQL(`{ status = error } > { }`), status: 200, json: `{"traces":[]}`},
+		{name: "leaves", url: traceQL(`{ } !< { }`) + "&limit=2", status: 200, json: hits(s, x)},
 		{name: "aggregate", url: traceQL(`{ } | count() > 1`), status: 200,
 			json: `{"traces":[{"traceID":"` + a + `","spanSets":[{"matched":2}]}]}`},
 		{name: "aggregate of a duration", url: traceQL(`{ resource.service.name = "checkout" } | avg(duration) > 100ms`), status: 200, json: hits(a)},
 		{name: "aggregate after a spanset operator", url: traceQL(`{ } && { } | count() > 1`), status: 400,
 			json: `{"error":"q: at 13: count() after the spanset operator && is not supported yet"}`, contains: []string{`operator && is`}},
 		{name: "metrics function", url: traceQL(`{ } | rate()`), status: 400,
-			json: `{"error":"q: at 6: the metrics function rate() is not supported yet"}`},
+			json: `{"error":"q: at 6: rate() makes a metrics query: ask /api/metrics/query_range or /api/metrics/query, not a search"}`},
 		{name: "type", url: traceQL(`{ status = "error" }`), status: 400,
 			json: `{"error":"q: at 2: status compares with error, ok or unset, not \"error\""}`},
 		{name: "syntax", url: traceQL(`{ span.http.status_code = `), status: 400, contains: []string{`"error":"q: at 26: want a value`}},
@@ -76,9 +83,40 @@ func TestTraceLookupWithQuery(t *testing.T) {
 		{name: "matching", url: "/api/v2/traces/" + a + "?q=" + url.QueryEscape(`{ status = error }`), status: 200, contains: []string{`"trace":{"resourceSpans"`}},
 		{name: "v1 matching", url: "/api/traces/" + a + "?q=" + url.QueryEscape(`{ rootName = "GET /cart" }`), status: 200, contains: []string{`"resourceSpans"`}},
 		{name: "every trace", url: "/api/v2/traces/" + b + "?q=" + url.QueryEscape(`{}`), status: 200, contains: []string{`"POST /pay"`}},
+		{name: "structural", url: "/api/v2/traces/" + a + "?q=" + url.QueryEscape(`{ } > { status = error }`), status: 200, contains: []string{`"SELECT cart"`}},
+		{name: "structural, not related", url: "/api/v2/traces/" + a + "?q=" + url.QueryEscape(`{ status = error } > { }`), status: 404,
+			json: `{"error":"trace ` + a + ` does not match q"}`},
 		{name: "not matching", url: "/api/v2/traces/" + b + "?q=" + url.QueryEscape(`{ name = "GET /cart" }`), status: 404,
 			json: `{"error":"trace ` + b + ` does not match q"}`},
 		{name: "bad query", url: "/api/v2/traces/" + a + "?q=" + url.QueryEscape(`{ a`), status: 400, contains: []string{`"error":"q: `}},
 		{name: "unknown trace", url: "/api/v2/traces/" + unknownTrace.String() + "?q=" + url.QueryEscape(`{}`), status: 404},
+	})
+}
+
+// TestSearchStructuralPages pages through candidates a structural query
+// does not match until it has its limit: the newest 300 traces have no
+// child span, the two oldest do.
+func TestSearchStructuralPages(t *testing.T) {
+	st := openStore(t)
+	var b model.Batch
+	for i := range 302 {
+		id := model.TraceID{0xaa, byte(i >> 8), byte(i)}
+		b.Spans = append(b.Spans, model.Span{Project: model.DefaultProject, TraceID: id, SpanID: model.SpanID{1}, Name: "root",
+			StartUnixNano: at(time.Duration(302-i) * time.Second), EndUnixNano: at(time.Duration(302-i)*time.Second + time.Millisecond)})
+		if i >= 300 {
+			b.Spans = append(b.Spans, model.Span{Project: model.DefaultProject, TraceID: id, SpanID: model.SpanID{2}, ParentSpanID: model.SpanID{1},
+				Name: "child", StartUnixNano: at(time.Duration(302-i) * time.Second), EndUnixNano: at(time.Duration(302-i)*time.Second + time.Millisecond)})
+		}
+	}
+	if err := st.Write(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, st, nil)
+	run(t, srv, []scenario{
+		{name: "both beyond the first batch", url: traceQL(`{ name = "root" } > { }`) + "&limit=5&start=" + unix(0) + "&end=" + unix(time.Hour), status: 200,
+			json: `{"traces":[{"traceID":"aa012c00000000000000000000000000","spanSets":[{"spans":[{"name":"child"}]}]},
+				{"traceID":"aa012d00000000000000000000000000"}],"metrics":{"inspectedTraces":302}}`},
+		{name: "limit reached", url: traceQL(`{ name = "root" } > { }`) + "&limit=1&start=" + unix(0) + "&end=" + unix(time.Hour), status: 200,
+			json: `{"traces":[{"traceID":"aa012c00000000000000000000000000"}],"metrics":{"inspectedTraces":301}}`},
 	})
 }

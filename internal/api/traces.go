@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,8 @@ func (a *API) trace(w http.ResponseWriter, r *http.Request, wrapped bool) error 
 
 // traceMatches applies a TraceQL query to a trace lookup: the trace is
 // answered, whole, only when the query selects it (the store decides, over
-// the trace's own time span); otherwise 404. A query that does not compile
+// the trace's own time span, and for structural operators Matched over its
+// spans); otherwise 404. A query that does not compile
 // is a 400.
 func (a *API) traceMatches(r *http.Request, id model.TraceID, spans []model.Span, q string) error {
 	compiled, err := compileQ(q)
@@ -87,7 +89,7 @@ func (a *API) traceMatches(r *http.Request, id model.TraceID, spans []model.Span
 	if err != nil {
 		return storeError(err)
 	}
-	if len(refs) == 0 {
+	if len(refs) == 0 || !compiled.Exact && !slices.Contains(compiled.Matched(spans), true) {
 		return notFound("trace %s does not match q", id)
 	}
 	return nil

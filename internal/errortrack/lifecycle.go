@@ -26,7 +26,8 @@ type Transition struct {
 // occurrence opens: Observe fills it from occ, keeping the ID, ProjectID and
 // Counter the store assigned. On an
 // existing item it counts the occurrence, widens first/last seen, adds the
-// environment, raises the level (unless locked) and reactivates a resolved
+// environment, raises the level (unless locked), fills a platform or
+// framework the item lacks and reactivates a resolved
 // item, unless occ's code_version is older than the item's
 // resolved_in_version (see OlderVersion). Muted and archived items keep
 // their status; their occurrences are counted all the same.
@@ -75,6 +76,14 @@ func Observe(it *model.Item, occ *model.ErrorOccurrence) Transition {
 	}
 	if occ.NotifierLevel != "" {
 		it.NotifierLevel = occ.NotifierLevel
+	}
+	// An item opened by a report that named no platform or framework
+	// takes them from the first later one that does.
+	if it.Platform == "" {
+		it.Platform = occ.Platform
+	}
+	if it.Framework == "" {
+		it.Framework = occ.Framework
 	}
 	if it.Status != model.StatusResolved {
 		return Transition{}

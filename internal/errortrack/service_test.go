@@ -89,6 +89,8 @@ func (m *memStore) UpdateItem(_ context.Context, _ string, id int64, edit func(*
 
 func (m *memStore) DeleteOccurrencesBefore(context.Context, time.Time) (int64, error) { return 0, nil }
 
+func (m *memStore) DeleteOccurrence(context.Context, string, int64) error { return nil }
+
 // count reads a counter.
 func count(t *testing.T, c prometheus.Counter) float64 {
 	t.Helper()

@@ -3,7 +3,6 @@ package logsearch
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -183,11 +182,6 @@ func (m *registry) scan(ctx context.Context, q *queryState, r *insights.Run) err
 		}
 	}
 	return nil
-}
-
-// eventPtr names an event for @ptr.
-func eventPtr(group string, p store.EventPosition) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", group, p.Stream, p.TimeNano, p.ObservedNano))
 }
 
 func (m *registry) finish(q *queryState, rows [][]insights.Field, st insights.Statistics, err error) {

@@ -9,7 +9,8 @@ import (
 )
 
 // meta copies the metadata: projects first, then, project by project,
-// tokens, log groups with their streams, documents and error items.
+// tokens, log groups with their streams, documents, error items and
+// deploys.
 func (c *copier) meta(ctx context.Context) error {
 	from, to := c.from.Meta, c.to.Meta
 	projects, err := from.Projects(ctx)
@@ -32,7 +33,7 @@ func (c *copier) meta(ctx context.Context) error {
 		return fmt.Errorf("source projects: %w", err)
 	}
 	for _, name := range names {
-		steps := []func(context.Context, string) error{c.tokens, c.logGroups, c.documents, c.xrayGroups, c.items}
+		steps := []func(context.Context, string) error{c.tokens, c.logGroups, c.documents, c.xrayGroups, c.items, c.deploys}
 		for _, step := range steps {
 			if err := step(ctx, name); err != nil {
 				return fmt.Errorf("project %q: %w", name, err)
@@ -40,10 +41,10 @@ func (c *copier) meta(ctx context.Context) error {
 		}
 	}
 	r := c.report
-	c.printf("metadata: %d projects, %d tokens, %d log groups, %d log streams, %d documents, %d error items, %d occurrences copied; %d already there",
+	c.printf("metadata: %d projects, %d tokens, %d log groups, %d log streams, %d documents, %d error items, %d occurrences, %d deploys copied; %d already there",
 		r.Projects.Copied, r.Tokens.Copied, r.LogGroups.Copied, r.LogStreams.Copied, r.Documents.Copied, r.Items.Copied,
-		r.Occurrences.Copied, r.Projects.Skipped+r.Tokens.Skipped+r.LogGroups.Skipped+r.LogStreams.Skipped+
-			r.Documents.Skipped+r.Items.Skipped+r.Occurrences.Skipped)
+		r.Occurrences.Copied, r.Deploys.Copied, r.Projects.Skipped+r.Tokens.Skipped+r.LogGroups.Skipped+r.LogStreams.Skipped+
+			r.Documents.Skipped+r.Items.Skipped+r.Occurrences.Skipped+r.Deploys.Skipped)
 	return nil
 }
 

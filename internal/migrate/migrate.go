@@ -67,7 +67,7 @@ type Report struct {
 	Spans, Logs, MetricPoints        Counts
 	Projects, Tokens                 Counts
 	LogGroups, LogStreams, Documents Counts
-	Items, Occurrences               Counts
+	Items, Occurrences, Deploys      Counts
 	ItemsWithoutOccurrences          int64 // copied with none left in the source (expired)
 	XRayGroups                       int64 // created through the groups' interface (not as documents)
 	Elapsed                          time.Duration

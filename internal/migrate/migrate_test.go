@@ -72,6 +72,11 @@ func fill(t *testing.T, s Stores) {
 	_, err := s.Meta.CreateProject(ctx, "shop")
 	must(err)
 	must(s.Meta.CreateToken(ctx, model.AccessToken{Hash: "h1", Project: "shop", Name: "ci", Scopes: []string{"read"}, Created: day}))
+	for i, rev := range []string{"v1", "v2"} {
+		_, err = s.Meta.CreateDeploy(ctx, model.Deploy{Project: "shop", Environment: "production", Revision: rev, Status: model.DeploySucceeded,
+			LocalUsername: "ci", StartTime: day.Add(time.Duration(i) * time.Hour), FinishTime: day.Add(time.Duration(i)*time.Hour + time.Minute)})
+		must(err)
+	}
 	must(s.Meta.CreateLogGroup(ctx, store.LogGroup{Project: "default", Name: "/app", CreationMillis: day.UnixMilli(),
 		RetentionDays: 7, Tags: map[string]string{"team": "web"}}))
 	must(s.Meta.CreateLogStream(ctx, store.LogStream{Project: "default", Group: "/app", Name: "s1", CreationMillis: day.UnixMilli()}))
@@ -151,6 +156,14 @@ func snapshot(t *testing.T, s Stores) string {
 	for _, name := range names {
 		tokens, _ := m.Tokens(ctx, name)
 		line("tokens %v", tokens)
+		deploys, err := m.Deploys(ctx, name, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range deploys {
+			d.ID, d.ProjectID = 0, 0 // the store's
+			line("deploy %+v", d)
+		}
 		groups, _ := m.ListLogGroups(ctx, store.LogGroupList{Project: name})
 		for _, g := range groups {
 			streams, _ := m.ListLogStreams(ctx, store.LogStreamList{Project: name, Group: g.Name})
@@ -235,7 +248,7 @@ func TestCopy(t *testing.T) {
 				t.Fatalf("target after the copy:\n%s\nwant:\n%s", got, want)
 			}
 			if r.Spans.Copied != tc.copied || r.Spans.Copied+r.Spans.Skipped != 8 || r.Logs.Copied != 2 || r.MetricPoints.Copied != 1 ||
-				r.Occurrences.Copied != 7 || r.Items.Copied != 2 || r.ItemsWithoutOccurrences != 1 || r.Documents.Copied != 2 {
+				r.Occurrences.Copied != 7 || r.Items.Copied != 2 || r.ItemsWithoutOccurrences != 1 || r.Documents.Copied != 2 || r.Deploys.Copied != 2 {
 				t.Errorf("report %+v", r)
 			}
 			if !strings.Contains(progress.String(), "partition "+day.Format("20060102")+" (1 of 2)") {
@@ -249,8 +262,8 @@ func TestCopy(t *testing.T) {
 				t.Fatalf("target after a second copy:\n%s\nwant:\n%s", got, want)
 			}
 			copied := again.Spans.Copied + again.Logs.Copied + again.MetricPoints.Copied + again.Occurrences.Copied +
-				again.Tokens.Copied + again.LogGroups.Copied + again.LogStreams.Copied + again.Documents.Copied + again.Projects.Copied
-			if copied != 0 || again.Spans.Skipped != 8 || again.Occurrences.Skipped != 7 {
+				again.Tokens.Copied + again.Deploys.Copied + again.LogGroups.Copied + again.LogStreams.Copied + again.Documents.Copied + again.Projects.Copied
+			if copied != 0 || again.Spans.Skipped != 8 || again.Occurrences.Skipped != 7 || again.Deploys.Skipped != 2 {
 				t.Errorf("a second copy copied again: %+v", again)
 			}
 		})

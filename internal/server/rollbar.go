@@ -40,7 +40,8 @@ func newErrors(ctx context.Context, d deps) (*errorSurface, error) {
 	}
 	rcfg := rollbar.DefaultConfig()
 	rcfg.Logger, rcfg.OpenToAnyone = d.log, d.cfg.AllowAnyone
-	deps := rollbar.Deps{Ingest: e.tracker, Edit: e.tracker, Items: d.meta, Projects: d.meta, Tokens: e.tokens}
+	deps := rollbar.Deps{Ingest: e.tracker, Edit: e.tracker, Items: d.meta, Projects: d.meta, Tokens: e.tokens,
+		Store: d.meta, TokenList: d.meta}
 	if e.rollbar, err = rollbar.New(rcfg, deps); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,9 +68,11 @@ func TestMainPortRoutes(t *testing.T) {
 			status: 200, contentType: jsonType, contains: `"instances":[{`},
 		{name: "rollbar: instances of an unknown item", method: "GET", path: "/api/1/item/99/instances/",
 			status: 404, contentType: jsonType, contains: `"err":1`},
-		{name: "rollbar: deploy is not supported", method: "POST", path: "/api/1/deploy", headers: jsonBody, body: `{}`,
-			status: 404, contentType: jsonType, contains: `{"err":1,"message":"POST /api/1/deploy is not supported`},
-		{name: "rollbar: unknown route", method: "GET", path: "/api/1/projects", status: 404, contentType: jsonType, contains: `"err":1`},
+		{name: "rollbar: a deploy without a revision", method: "POST", path: "/api/1/deploy", headers: jsonBody, body: `{"environment":"test"}`,
+			status: 422, contentType: jsonType, contains: `{"err":1,"message":"revision: required"`},
+		{name: "rollbar: source maps are not supported", method: "POST", path: "/api/1/sourcemap", headers: jsonBody, body: `{}`,
+			status: 404, contentType: jsonType, contains: `{"err":1,"message":"POST /api/1/sourcemap is not supported`},
+		{name: "rollbar: unknown route", method: "GET", path: "/api/1/teams", status: 404, contentType: jsonType, contains: `"err":1`},
 
 		// OTLP: its own ports.
 		{name: "otlp: traces on the main port", method: "POST", path: "/v1/traces", headers: jsonBody, body: `{}`,
@@ -124,17 +127,21 @@ func TestXRayPortRoutes(t *testing.T) {
 		{name: "GetGroups", port: onXRay, method: "POST", path: "/Groups", body: `{}`,
 			status: 200, contentType: jsonType, contains: `"GroupARN":"arn:aws:xray:us-east-1:000000000000:group/Default"`},
 		{name: "CreateGroup without a name", port: onXRay, method: "POST", path: "/CreateGroup", headers: jsonBody, body: `{}`,
-			status: 400, contentType: jsonType, contains: "GroupName is required",
+			status: 400, contentType: jsonType, contains: "1 validation error detected: Value null at 'GroupName' failed to satisfy constraint: Member must not be null",
 			header: map[string]string{"X-Amzn-ErrorType": "InvalidRequestException"}},
+		{name: "a group name longer than the model allows", port: onXRay, method: "POST", path: "/CreateGroup", headers: jsonBody,
+			body: `{"GroupName":"` + strings.Repeat("g", 33) + `"}`, status: 400, contentType: jsonType,
+			contains: "failed to satisfy constraint: Member must have length less than or equal to 32",
+			header:   map[string]string{"X-Amzn-ErrorType": "InvalidRequestException"}},
 		{name: "StartTraceRetrieval is not supported", port: onXRay, method: "POST", path: "/StartTraceRetrieval", headers: jsonBody, body: `{}`,
 			status: 404, contentType: jsonType, contains: "X-Ray operation StartTraceRetrieval (POST /StartTraceRetrieval) is not supported", header: unknownOp},
 		{name: "TagResource without an ARN", port: onXRay, method: "POST", path: "/TagResource", headers: jsonBody, body: `{}`,
-			status: 400, contentType: jsonType, contains: "ResourceARN is required",
+			status: 400, contentType: jsonType, contains: "2 validation errors detected: Value null at 'ResourceARN' failed to satisfy constraint: Member must not be null; Value null at 'Tags'",
 			header: map[string]string{"X-Amzn-ErrorType": "InvalidRequestException"}},
 		{name: "GetInsightSummaries is not supported", port: onXRay, method: "POST", path: "/InsightSummaries", body: `{}`,
 			status: 404, contentType: jsonType, contains: "X-Ray operation GetInsightSummaries", header: unknownOp},
 		{name: "GetTimeSeriesServiceStatistics without a window", port: onXRay, method: "POST", path: "/TimeSeriesServiceStatistics", body: `{}`,
-			status: 400, contentType: jsonType, contains: "StartTime and EndTime are required",
+			status: 400, contentType: jsonType, contains: "Value null at 'StartTime' failed to satisfy constraint: Member must not be null",
 			header: map[string]string{"X-Amzn-ErrorType": "InvalidRequestException"}},
 		{name: "wrong method", port: onXRay, method: "GET", path: "/TraceSegments",
 			status: 404, contentType: jsonType, contains: "PutTraceSegments is a POST to /TraceSegments, not a GET", header: unknownOp},

@@ -8,11 +8,15 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/awsmodel"
 	"lookout/internal/caller"
 	"lookout/internal/identity"
 	"lookout/internal/pipeline"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/receiver/xray"
 	"lookout/internal/receiver/xrayapi"
+	"lookout/internal/receiver/xrayapi/configapi"
+	"lookout/internal/receiver/xrayapi/samplingapi"
 	"lookout/internal/xraydaemon"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
@@ -29,7 +33,7 @@ type xraySurface struct {
 	// what it does not serve answers UnknownOperationException in the
 	// API's shape.
 	handler  http.Handler
-	sampling *xrayapi.SamplingAPI
+	sampling *samplingapi.SamplingAPI
 	sampler  *xraysampling.Service
 	api      *http.Server // on ln; nil when the X-Ray address is off
 	ln       net.Listener
@@ -48,7 +52,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	}
 	// Groups live in the metadata store; the read operations take them by
 	// name or ARN, with ARNs named like the sampling rules'.
-	acfg := xrayapi.DefaultSamplingConfig()
+	acfg := samplingapi.DefaultSamplingConfig()
 	acfg.Logger, acfg.Project = d.log, identity.RequestProject // the Guard's, or the gate's for Lookout's API
 	acfg.Telemetry = xraydaemon.NewTelemetry(nil)
 	gcfg := xraygroups.DefaultConfig()
@@ -57,9 +61,9 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if err != nil {
 		return nil, err
 	}
-	gacfg := xrayapi.DefaultGroupsConfig()
+	gacfg := configapi.DefaultGroupsConfig()
 	gacfg.Logger, gacfg.Project = d.log, identity.RequestProject // granted by the Guard
-	gapi, err := xrayapi.NewGroupsAPI(gacfg, groups)
+	gapi, err := configapi.NewGroupsAPI(gacfg, groups)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +87,10 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if x.sampler, err = xraysampling.NewService(scfg, d.meta, d.store); err != nil {
 		return nil, err
 	}
-	if x.sampling, err = xrayapi.NewSamplingAPI(acfg, x.sampler); err != nil {
+	if x.sampling, err = samplingapi.NewSamplingAPI(acfg, x.sampler); err != nil {
 		return nil, err
 	}
-	tags, err := xrayapi.NewTagsAPI(x.sampler, groups, identity.RequestProject, d.log)
+	tags, err := configapi.NewTagsAPI(x.sampler, groups, identity.RequestProject, d.log)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +100,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	if err != nil {
 		return nil, err
 	}
-	daemon, err := xrayapi.NewDaemonAPI(acfg.Telemetry, enc, identity.RequestProject, d.log)
+	daemon, err := configapi.NewDaemonAPI(acfg.Telemetry, enc, identity.RequestProject, d.log)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +112,14 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 	tags.Register(mux)
 	daemon.Register(mux)
 	mux.HandleFunc("/", xray.Unsupported)
-	x.handler = guardXRay(d, mux, false)
+	// Every call but PutTraceSegments (whose receiver checks each document)
+	// is checked against the X-Ray model's constraints first.
+	served := func(r *http.Request) bool { _, pattern := mux.Handler(r); return pattern != "/" }
+	checked, err := restjson.Constrained(awsmodel.XRay, []string{"PutTraceSegments"}, served, mux)
+	if err != nil {
+		return nil, err
+	}
+	x.handler = guardXRay(d, checked, false)
 
 	if err := x.receiver.Listen(); err != nil {
 		return nil, err
@@ -118,7 +129,7 @@ func newXRay(d deps, p *pipeline.Pipeline) (*xraySurface, error) {
 			_ = x.receiver.Shutdown(context.Background())
 			return nil, fmt.Errorf("x-ray api on tcp %s: %w", d.cfg.XRayAddr, err)
 		}
-		x.api = &http.Server{Handler: guardXRay(d, mux, true), ReadHeaderTimeout: 10 * time.Second}
+		x.api = &http.Server{Handler: guardXRay(d, checked, true), ReadHeaderTimeout: 10 * time.Second}
 	}
 	return x, nil
 }

@@ -38,6 +38,9 @@ type ErrorWriter interface {
 	// DeleteOccurrencesBefore deletes occurrences received before t, in
 	// every project, and returns how many. Items keep their counters.
 	DeleteOccurrencesBefore(ctx context.Context, t time.Time) (int64, error)
+	// DeleteOccurrence deletes one occurrence of the project; ErrNotFound
+	// when absent. Its item keeps its counts.
+	DeleteOccurrence(ctx context.Context, project string, id int64) error
 }
 
 // ItemQuery selects items of one project. Empty slices mean "any".
@@ -47,8 +50,13 @@ type ItemQuery struct {
 	Levels       []model.Level
 	Environments []string // items that have seen one of them (Item.Environments)
 	IDs          []int64
-	Offset       int
-	Limit        int // 0 means 100
+	Frameworks   []string // the item's Framework, whole
+	Platforms    []string // the item's Platform, whole
+	// TitleContains: the item's title contains every one of them, ignoring
+	// case.
+	TitleContains []string
+	Offset        int
+	Limit         int // 0 means 100
 }
 
 // ItemPage is one page of items, newest last occurrence first.
@@ -68,7 +76,8 @@ type ErrorReader interface {
 	Item(ctx context.Context, project string, id int64) (model.Item, error)
 	// ItemByCounter returns the project's item with that counter.
 	ItemByCounter(ctx context.Context, project string, counter int64) (model.Item, error)
-	// Occurrences returns an item's occurrences, newest first.
+	// Occurrences returns an item's occurrences, newest (highest id)
+	// first; itemID 0 means every item of the project.
 	Occurrences(ctx context.Context, project string, itemID int64, offset, limit int) ([]model.ErrorOccurrence, error)
 	// Occurrence returns one occurrence; ErrNotFound when absent.
 	Occurrence(ctx context.Context, project string, id int64) (model.ErrorOccurrence, error)
@@ -80,6 +89,9 @@ type ErrorReader interface {
 	// counts[id][k] is the count since since[k]. Items without any such
 	// occurrence are absent (zeros). Only retained occurrences count.
 	RecentCounts(ctx context.Context, project string, ids []int64, since []time.Time) (map[int64][]int64, error)
+	// Environments lists, sorted and once each, the environments the
+	// project's items have seen and its deploys went to.
+	Environments(ctx context.Context, project string) ([]string, error)
 }
 
 // ProjectStore keeps projects and their hashed access tokens. The project
@@ -103,5 +115,7 @@ type ProjectStore interface {
 type ErrorStore interface {
 	ErrorWriter
 	ErrorReader
+	ErrorReports
+	DeployStore
 	ProjectStore
 }

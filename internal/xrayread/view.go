@@ -2,6 +2,7 @@ package xrayread
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"lookout/internal/model"
@@ -76,12 +77,14 @@ func viewOf(id model.TraceID, spans []model.Span) *traceView {
 			f.Entry = out
 		}
 	}
+	outs := make([]xrayfilter.Outcome, len(t.Spans))
 	for i, sp := range t.Spans {
 		n := segNode[t.Segment[i]]
 		if tracelint.InProgress(sp) {
 			f.Partial = true
 		}
 		out := outcomeOf(sp)
+		outs[i] = out
 		f.Fault, f.Error, f.Throttle = f.Fault || out.Fault, f.Error || out.Error, f.Throttle || out.Throttle
 		mergeOutcome(&f.Nodes[n].Outcome, out)
 		v.collectAnnotations(sp, f.Nodes[n].Name)
@@ -105,6 +108,14 @@ func viewOf(id model.TraceID, spans []model.Span) *traceView {
 	for _, c := range v.calls {
 		f.Edges = append(f.Edges, xrayfilter.Call{From: c.from, To: c.to, Outcome: c.out})
 	}
+	f.RootCauses = rootCauses(t, outs, func(i int) xrayfilter.Node {
+		if sp := t.Spans[i]; sp.Kind == model.SpanKindClient && !hasSegmentChild(t, i) {
+			name, typ := inferredNode(sp)
+			return xrayfilter.Node{Name: name, Type: typ, Inferred: true}
+		}
+		n := f.Nodes[segNode[t.Segment[i]]]
+		return xrayfilter.Node{Name: n.Name, Type: n.Type, Inferred: n.Inferred}
+	})
 	return v
 }
 
@@ -199,7 +210,7 @@ func outcomeOf(sp *model.Span) xrayfilter.Outcome {
 		return ""
 	}
 	flag := func(k string) bool { v, _ := a.Get(k); return v.Kind == model.KindBool && v.Bool }
-	o.HTTP = xrayfilter.HTTP{URL: str("url.full"), Method: str("http.request.method"),
+	o.HTTP = xrayfilter.HTTP{URL: requestURL(a), Method: str("http.request.method"),
 		UserAgent: str("user_agent.original"), ClientIP: str("client.address")}
 	if v, ok := a.Get("http.response.status_code"); ok {
 		switch v.Kind {
@@ -264,4 +275,39 @@ func placeNode(n *xrayfilter.Node, sp *model.Span) {
 	if v, ok := sp.Resource.Attributes.Get("host.id"); ok && v.Str != "" {
 		n.InstanceIDs = appendUnique(n.InstanceIDs, v.Str)
 	}
+}
+
+// requestURL is a span's request URL: url.full when the span has it, else
+// rebuilt from the parts a server instrumentation records instead (otelhttp
+// sets url.scheme, server.address, server.port, url.path and url.query, never
+// url.full); "" when no path is known.
+func requestURL(a model.Attributes) string {
+	str := func(k string) string {
+		if v, ok := a.Get(k); ok && v.Kind == model.KindString {
+			return v.Str
+		}
+		return ""
+	}
+	if full := str("url.full"); full != "" {
+		return full
+	}
+	path := str("url.path")
+	if path == "" {
+		return ""
+	}
+	u := url.URL{Scheme: str("url.scheme"), Host: str("server.address"), Path: path, RawQuery: str("url.query")}
+	if u.Host == "" {
+		u.Scheme = ""
+	} else if u.Scheme == "" {
+		u.Scheme = "http"
+	}
+	if p, ok := a.Get("server.port"); ok && p.Kind == model.KindInt && u.Host != "" && !defaultPort(u.Scheme, p.Int) {
+		u.Host += ":" + strconv.FormatInt(p.Int, 10)
+	}
+	return u.String()
+}
+
+// defaultPort reports whether port is the scheme's own, left out of URLs.
+func defaultPort(scheme string, port int64) bool {
+	return (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
 }

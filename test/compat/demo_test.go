@@ -278,6 +278,17 @@ func checkSampling(t *testing.T, in *instance, start time.Time) {
 	if err != nil || len(sums.TraceSummaries) != 0 {
 		t.Errorf("traced health checks: %v %+v", err, sums)
 	}
+	// The same filter finds the traced routes, whose roots are otelhttp
+	// SERVER spans (url.path and server.address, no url.full): proof that
+	// the empty answer above is not an empty HttpURL.
+	home, err := c.GetTraceSummaries(context.Background(), &awsxray.GetTraceSummariesInput{
+		StartTime: aws.Time(start.Add(-time.Minute)), EndTime: aws.Time(time.Now().Add(time.Minute)),
+		FilterExpression: aws.String(`http.url CONTAINS "/api/activities/home"`)})
+	if err != nil || len(home.TraceSummaries) == 0 {
+		t.Errorf("traces of /api/activities/home: %v %+v", err, home)
+	} else if u := aws.ToString(home.TraceSummaries[0].Http.HttpURL); !strings.HasPrefix(u, "http://") || !strings.HasSuffix(u, "/api/activities/home") {
+		t.Errorf("HttpURL of a /api/activities/home trace = %q", u)
+	}
 	var rep samplingReport
 	getJSON(t, in.HTTP+"/api/xray/sampling", &rep)
 	for _, r := range rep.Rules {

@@ -92,8 +92,8 @@ func TestXRayGroupsWithSDK(t *testing.T) {
 	}{
 		{"duplicate", &awsxray.CreateGroupInput{GroupName: aws.String("checkout-faults")}, "a group of that name already exists"},
 		{"reserved", &awsxray.CreateGroupInput{GroupName: aws.String("Default")}, `GroupName "Default" is reserved`},
-		{"empty name", &awsxray.CreateGroupInput{GroupName: aws.String("")}, "GroupName must be 1 to 32 characters long, not 0"},
-		{"long name", &awsxray.CreateGroupInput{GroupName: aws.String(strings.Repeat("n", 33))}, "GroupName must be 1 to 32 characters long, not 33"},
+		{"empty name", &awsxray.CreateGroupInput{GroupName: aws.String("")}, "1 validation error detected: Value '' at 'GroupName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"long name", &awsxray.CreateGroupInput{GroupName: aws.String(strings.Repeat("n", 33))}, "at 'GroupName' failed to satisfy constraint: Member must have length less than or equal to 32"},
 		{"bad filter", &awsxray.CreateGroupInput{GroupName: aws.String("g"), FilterExpression: aws.String(`service("x") {`)},
 			"FilterExpression: invalid filter expression"},
 		{"notifications alone", &awsxray.CreateGroupInput{GroupName: aws.String("g"),

@@ -128,6 +128,7 @@ type matcher struct {
 	fields []field
 	toks   []string
 	failed map[[2]int]bool
+	at     []int // when set, the token each field took on the matching path
 }
 
 func (m *matcher) bind(fi, ti int) bool {
@@ -163,6 +164,9 @@ func (m *matcher) try(fi, ti int) bool {
 		if !f.cond.eval(func(string) (value, bool) { return v, true }) {
 			return false
 		}
+	}
+	if m.at != nil {
+		m.at[fi] = ti
 	}
 	return m.bind(fi+1, ti+1)
 }

@@ -1,9 +1,10 @@
 package cwpattern
 
 import (
-	"lookout/internal/query"
 	"strings"
 	"testing"
+
+	"lookout/internal/query"
 )
 
 // FuzzParse checks that no pattern makes Parse or Match panic, that a

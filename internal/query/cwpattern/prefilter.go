@@ -1,9 +1,10 @@
 package cwpattern
 
 import (
-	"lookout/internal/query"
 	"strconv"
 	"strings"
+
+	"lookout/internal/query"
 )
 
 // Prefilter returns the pattern's prefilter, or nil when the pattern gives

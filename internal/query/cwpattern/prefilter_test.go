@@ -2,9 +2,10 @@ package cwpattern
 
 import (
 	"fmt"
-	"lookout/internal/query"
 	"strings"
 	"testing"
+
+	"lookout/internal/query"
 )
 
 // show renders a prefilter compactly for the table below.

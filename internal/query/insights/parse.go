@@ -10,8 +10,10 @@ import (
 	"strings"
 )
 
-// MaxLimit is the largest row cap a query may ask for.
-const MaxLimit = 10_000
+// MaxLimit is the largest row cap a query may ask for, by its limit
+// command or StartQuery's limit: 100,000 as the service documents (its
+// published model still says 10,000).
+const MaxLimit = 100_000
 
 // Query is a compiled query. It is immutable and safe for concurrent use.
 type Query struct {

@@ -40,7 +40,7 @@ var parseCases = []struct {
 	{query: `stats count(*) | stats count(*)`, start: 17, end: 22},
 	{query: `stats foo(x)`, start: 6, end: 9},
 	{query: `limit 0`, start: 6, end: 7},
-	{query: `limit 10001`, start: 6, end: 11},
+	{query: `limit 100001`, start: 6, end: 12},
 	{query: `parse @message "a=* b=*" as a`, start: 15, end: 29},
 	{query: `parse @message /a=(\d+)/`, start: 15, end: 24},
 	{query: `fields avg(x)`, start: 7, end: 10},

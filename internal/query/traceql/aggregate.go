@@ -14,28 +14,14 @@ var aggregateOps = map[string]query.Op{"count": query.OpCount, "avg": query.OpAv
 // aggregate holds: a conjunction of span conditions, or a disjunction of
 // single ones, after no spanset operator.
 func (c *Compiled) aggregate(n *node, a *Aggregate) (*query.TraceFilter, error) {
-	d, err := n.chain(a)
+	d, err := n.chain(a.Name, a.Pos)
 	if err != nil {
 		return nil, err
 	}
 	f := &query.TraceFilter{Op: query.TraceAggregate, Calc: query.Calculation{Op: aggregateOps[a.Name]},
-		Cmp: queryOps[a.Op], Combination: query.And}
-	for _, alt := range d {
-		if len(alt.root) > 0 || len(alt.measures) > 0 {
-			return nil, unsupported(a.Pos, "%s() over a spanset with conditions on the root span or the trace", a.Name)
-		}
-	}
-	switch {
-	case len(d) == 1:
-		f.Filters = d[0].span
-	default:
-		f.Combination = query.Or
-		for _, alt := range d {
-			if len(alt.span) != 1 {
-				return nil, unsupported(a.Pos, "%s() over a spanset whose condition nests && within ||", a.Name)
-			}
-			f.Filters = append(f.Filters, alt.span[0])
-		}
+		Cmp: queryOps[a.Op]}
+	if f.Filters, f.Combination, err = spanFilters(d, a.Name, a.Pos); err != nil {
+		return nil, err
 	}
 	typ := typeAny
 	if a.Field != nil {
@@ -64,21 +50,43 @@ func (c *Compiled) aggregate(n *node, a *Aggregate) (*query.TraceFilter, error) 
 	return f, nil
 }
 
+// spanFilters turns the alternatives of a spanset into filters on one
+// span, for the function name (at pos) that reads them: a conjunction, or
+// a disjunction of single filters.
+func spanFilters(d dnf, name string, pos int) ([]query.Filter, query.Combination, error) {
+	for _, alt := range d {
+		if len(alt.root) > 0 || len(alt.measures) > 0 {
+			return nil, "", unsupported(pos, "%s() over a spanset with conditions on the root span or the trace", name)
+		}
+	}
+	if len(d) == 1 {
+		return d[0].span, query.And, nil
+	}
+	var fs []query.Filter
+	for _, alt := range d {
+		if len(alt.span) != 1 {
+			return nil, "", unsupported(pos, "%s() over a spanset whose condition nests && within ||", name)
+		}
+		fs = append(fs, alt.span[0])
+	}
+	return fs, query.Or, nil
+}
+
 // chain returns the alternatives of the spanset of a pipeline of spanset
 // filters and aggregates; a spanset operator has none that one filter
 // holds.
-func (n *node) chain(a *Aggregate) (dnf, error) {
+func (n *node) chain(name string, pos int) (dnf, error) {
 	switch n.op {
 	case "set":
 		return n.alts, nil
 	case "aggregate":
-		return n.l.chain(a)
+		return n.l.chain(name, pos)
 	case "filter":
-		in, err := n.l.chain(a)
+		in, err := n.l.chain(name, pos)
 		if err != nil {
 			return nil, err
 		}
 		return and(in, n.alts)
 	}
-	return nil, unsupported(a.Pos, "%s() after the spanset operator %s", a.Name, n.op)
+	return nil, unsupported(pos, "%s() after the spanset operator %s", name, n.op)
 }

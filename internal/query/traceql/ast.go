@@ -2,12 +2,13 @@
 // and compiles it into Lookout's one query model: a query.TraceFilter that a
 // store's FindTraces evaluates, plus what marks a span of a selected trace
 // as matched. Parse reads the language; Compile refuses, naming it, what the
-// query model cannot express (structural operators, metrics functions, ...).
+// query model cannot express (arithmetic, by(), ...).
 package traceql
 
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,9 @@ type Query struct {
 	Spansets SpansetExpr
 	// Stages are the pipeline stages after the first expression, in order.
 	Stages []Stage
+	// Hints are the query's `with(...)` hints; Lookout reads none of them
+	// (it does not sample).
+	Hints []Hint
 }
 
 // SpansetExpr is a spanset (Spanset) or two joined by an operator
@@ -30,7 +34,7 @@ type Spanset struct {
 
 // SpansetOp joins two spanset expressions: "&&" (both non-empty, their
 // union), "||" (their union), or a structural operator (">", ">>", "<",
-// "<<", "~" and their "!" and "&" forms), which Compile refuses.
+// "<<", "~" and their "!" and "&" forms; see structural.go).
 type SpansetOp struct {
 	Op   string
 	L, R SpansetExpr
@@ -41,8 +45,9 @@ func (*Spanset) spansetExpr()   {}
 func (*SpansetOp) spansetExpr() {}
 
 // Stage is one pipeline stage: a spanset filter (*Spanset), a selection of
-// fields (*Select), an aggregate (*Aggregate) or another function (*Func),
-// which Compile refuses.
+// fields (*Select), an aggregate (*Aggregate), a metrics function
+// (*Metrics, see CompileMetrics) or another function (*Func), which Compile
+// refuses.
 type Stage interface{ stage() }
 
 // Select is `select(field, ...)`: fields to show on the spans of the answer.
@@ -63,7 +68,7 @@ type Aggregate struct {
 }
 
 // Func is a pipeline function call Lookout does not run: `by(...)`,
-// `coalesce()` or a metrics function.
+// `coalesce()`, `compare()`, `topk()`, ...
 type Func struct {
 	Name string
 	Pos  int
@@ -211,25 +216,29 @@ func (q *Query) String() string {
 		case *Spanset:
 			s += spansetString(st)
 		case *Select:
-			s += "select("
-			for i, f := range st.Fields {
-				if i > 0 {
-					s += ", "
-				}
-				s += f.String()
-			}
-			s += ")"
+			s += "select(" + fieldList(st.Fields) + ")"
 		case *Aggregate:
 			s += st.Name + "("
 			if st.Field != nil {
 				s += st.Field.String()
 			}
 			s += ") " + st.Op + " " + st.Value.String()
+		case *Metrics:
+			s += metricsString(st)
 		case *Func:
 			s += st.Text
 		}
 	}
-	return s
+	return s + hintsString(q.Hints)
+}
+
+// fieldList writes fields separated by commas.
+func fieldList(fs []Field) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 func spansetString(e SpansetExpr) string {

@@ -10,9 +10,12 @@ import (
 
 // Compiled is a query in the query model's terms.
 type Compiled struct {
-	// Where selects exactly the traces the query matches (among those a
-	// store reads, see query.TraceQuery); nil selects every trace.
+	// Where selects the traces the query may match (among those a store
+	// reads, see query.TraceQuery); nil selects every trace. When Exact, it
+	// selects exactly those; otherwise (structural operators) a selected
+	// trace matches only if Matched finds spans on it.
 	Where *query.TraceFilter
+	Exact bool
 	// Fields are what the spans of an answer show besides their intrinsics:
 	// the attributes the conditions read, then the fields of select(...),
 	// each once.
@@ -41,8 +44,8 @@ func (f OutputField) Value(sp *model.Span) (v model.Value, ok bool) {
 	return model.Value{}, false
 }
 
-// node is a spanset expression: "set" (its alternatives), "&&" and "||"
-// (l, r), "filter" (l, then its alternatives as a pipeline stage),
+// node is a spanset expression: "set" (its alternatives), "&&", "||" and
+// the structural operators (l, r; see structural.go), "filter" (l, then its alternatives as a pipeline stage),
 // "aggregate" (l's spanset when agg holds on it).
 type node struct {
 	op   string
@@ -54,12 +57,12 @@ type node struct {
 }
 
 // Compile translates a parsed query. It refuses with an *Error (Unsupported
-// set) what the query model cannot express: structural operators, pipeline
+// set) what the query model cannot express: pipeline
 // functions other than select and the aggregates (and aggregates over
 // spansets one trace filter cannot hold), arithmetic, the link and parent
 // scopes, negated comparisons of span events.
 func Compile(q *Query) (*Compiled, error) {
-	c := &Compiled{}
+	c := &Compiled{Exact: true}
 	tree, err := c.spansets(q.Spansets)
 	if err != nil {
 		return nil, err
@@ -86,6 +89,8 @@ func Compile(q *Query) (*Compiled, error) {
 				return nil, err
 			}
 			tree = &node{op: "aggregate", l: tree, agg: f}
+		case *Metrics:
+			return nil, errorf(st.Pos, "%s() makes a metrics query: ask /api/metrics/query_range or /api/metrics/query, not a search", st.Name)
 		case *Func:
 			return nil, refuseFunc(st)
 		}
@@ -113,15 +118,15 @@ func CompileString(src string) (*Compiled, error) {
 	return Compile(q)
 }
 
-var metricsFuncs = map[string]bool{
-	"rate": true, "count_over_time": true, "min_over_time": true, "max_over_time": true, "avg_over_time": true,
-	"sum_over_time": true, "quantile_over_time": true, "histogram_over_time": true, "compare": true, "topk": true, "bottomk": true,
-}
+// metricsFuncs are the metrics functions read as other functions (Func).
+var metricsFuncs = map[string]bool{"compare": true}
 
 func refuseFunc(f *Func) error {
 	switch {
 	case metricsFuncs[f.Name]:
 		return unsupported(f.Pos, "the metrics function %s()", f.Name)
+	case f.Name == "topk" || f.Name == "bottomk":
+		return unsupported(f.Pos, "%s() after a metrics function", f.Name)
 	case f.Name == "by" || f.Name == "coalesce":
 		return unsupported(f.Pos, "%s()", f.Name)
 	}
@@ -146,7 +151,7 @@ func (c *Compiled) spansets(e SpansetExpr) (*node, error) {
 		return &node{op: "set", alts: d}, err
 	case *SpansetOp:
 		if e.Op != "&&" && e.Op != "||" {
-			return nil, unsupported(e.Pos, "the structural operator %s", e.Op)
+			c.Exact = false // the store checks both sides, Matched the relation
 		}
 		l, err := c.spansets(e.L)
 		if err != nil {
@@ -233,6 +238,9 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 		}
 		return query.AllOf(n.agg, l), nil
 	}
+	if rel, ok := parseRelation(n.op); ok {
+		return n.someRelated(rel, cond)
+	}
 	l, err := n.l.some(cond)
 	if err != nil {
 		return nil, err
@@ -244,6 +252,13 @@ func (n *node) some(cond dnf) (*query.TraceFilter, error) {
 	if n.op == "||" {
 		return anyOf(l, r), nil
 	}
+	return n.someOfBoth(cond, l, r)
+}
+
+// someOfBoth is some(cond) of a node whose spanset is both sides' when
+// neither is empty (&&, and the union structural operators), given l and
+// r, its sides' some(cond).
+func (n *node) someOfBoth(cond dnf, l, r *query.TraceFilter) (*query.TraceFilter, error) {
 	if len(cond) == 1 && cond[0].isEmpty() {
 		return query.AllOf(l, r), nil
 	}

@@ -80,8 +80,12 @@ func TestCompile(t *testing.T) {
 			`error: more than 64 alternatives`},
 		{`{ } | frobnicate()`, `error: unknown function frobnicate()`},
 
-		{`{ .a = 1 } > { .b = 2 }`, `unsupported: the structural operator >`},
-		{`{ .a = 1 } &>> { .b = 2 }`, `unsupported: the structural operator &>>`},
+		{`{ .a = 1 } > { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND)`},
+		{`{ .a = 1 } !< { .b = 2 }`, `span[{b = [2]}]/AND`},
+		{`{ .a = 1 } &>> { .b = 2 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND)`},
+		{`({ .a = 1 } &>> { .b = 2 }) | { .c = 3 }`, `and(span[{a = [1]}]/AND, span[{b = [2]}]/AND, or(span[{a = [1]} {c = [3]}]/AND, span[{b = [2]} {c = [3]}]/AND))`},
+		{`({ .a = 1 } >> { .b = 2 }) | { .c = 3 }`, `and(span[{a = [1]}]/AND, span[{b = [2]} {c = [3]}]/AND)`},
+		{`{ .a = 1 } ~ { .b = 2 } | count() > 1`, `unsupported: count() after the spanset operator ~`},
 		{`{ } | count() > 2`, `COUNT[]/AND > 2`},
 		{`{ kind = client } | count() >= 2`, `COUNT[{span.kind = [client]}]/AND >= 2`},
 		{`{ .a = 1 || .b = 2 } | avg(duration) > 1s`, `AVG(duration_ms)[{a = [1]} {b = [2]}]/OR > 1000`},
@@ -95,7 +99,9 @@ func TestCompile(t *testing.T) {
 		{`{ rootName = "x" } | count() > 1`, `unsupported: count() over a spanset with conditions on the root span or the trace`},
 		{`{ .a = 1 } && { .b = 1 } | count() > 1`, `unsupported: count() after the spanset operator &&`},
 		{`{ } | sum(event.a) > 1`, `error: sum() takes a number or a duration of the span`},
-		{`{ } | rate()`, `unsupported: the metrics function rate()`},
+		{`{ } | rate()`, `error: rate() makes a metrics query: ask /api/metrics/query_range`},
+		{`{ } | compare({ status = error })`, `unsupported: the metrics function compare()`},
+		{`{ } with (most_recent=true)`, `true`},
 		{`{ } | by(resource.service.name)`, `unsupported: by()`},
 		{`{ link.a = 1 }`, `unsupported: the link scope`},
 		{`{ parent.span.a = 1 }`, `unsupported: the parent scope`},
@@ -114,17 +120,8 @@ func TestCompile(t *testing.T) {
 	}
 	for _, c := range cases {
 		got, err := CompileString(c.in)
-		want, isErr := strings.CutPrefix(c.want, "error: ")
-		wantUns, isUns := strings.CutPrefix(c.want, "unsupported: ")
-		var e *Error
 		switch {
-		case isErr || isUns:
-			if isUns {
-				want = wantUns
-			}
-			if err == nil || !errors.As(err, &e) || !strings.Contains(err.Error(), want) || e.Unsupported != isUns {
-				t.Errorf("%s: error %v (unsupported %v), want one containing %q (unsupported %v)", c.in, err, e != nil && e.Unsupported, want, isUns)
-			}
+		case wantsError(t, c.in, c.want, err):
 		case err != nil:
 			t.Errorf("%s: %v", c.in, err)
 		default:
@@ -196,4 +193,23 @@ func TestTagValuesOf(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %+v", c.tag, got, err, c.want)
 		}
 	}
+}
+
+// wantsError reports whether want ("error: <substring>" or "unsupported:
+// <substring>") expects an error, and checks err against it.
+func wantsError(t *testing.T, in, want string, err error) bool {
+	t.Helper()
+	msg, isErr := strings.CutPrefix(want, "error: ")
+	msgUns, isUns := strings.CutPrefix(want, "unsupported: ")
+	if !isErr && !isUns {
+		return false
+	}
+	if isUns {
+		msg = msgUns
+	}
+	var e *Error
+	if err == nil || !errors.As(err, &e) || !strings.Contains(err.Error(), msg) || e.Unsupported != isUns {
+		t.Errorf("%s: error %v (unsupported %v), want one containing %q (unsupported %v)", in, err, e != nil && e.Unsupported, msg, isUns)
+	}
+	return true
 }

@@ -94,8 +94,11 @@ func (n *node) matched(spans []model.Span, f traceFacts) []bool {
 	case "aggregate":
 		// The store selected the trace: the aggregate held on its spanset.
 		return n.l.matched(spans, f)
-	case "&&", "||":
+	default:
 		l, r := n.l.matched(spans, f), n.r.matched(spans, f)
+		if rel, ok := parseRelation(n.op); ok {
+			return matchedRelated(rel, spans, l, r)
+		}
 		if n.op == "&&" && (!anyTrue(l) || !anyTrue(r)) {
 			return out
 		}
@@ -179,6 +182,9 @@ func (n *node) spanDNF() (dnf, error) {
 		return and(in, own)
 	case "aggregate":
 		return n.l.spanDNF()
+	}
+	if rel, ok := parseRelation(n.op); ok && !rel.union {
+		return n.r.spanDNF()
 	}
 	l, err := n.l.spanDNF()
 	if err != nil {

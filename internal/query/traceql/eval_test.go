@@ -40,13 +40,7 @@ func TestMatched(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.q, err)
 		}
-		var got []string
-		for i, m := range comp.Matched(trace) {
-			if m {
-				got = append(got, trace[i].Name)
-			}
-		}
-		if g := strings.Join(got, " "); g != c.want {
+		if g := matchedNames(comp, trace); g != c.want {
 			t.Errorf("%s: matched %q, want %q", c.q, g, c.want)
 		}
 	}
@@ -77,4 +71,71 @@ func TestSpanConditions(t *testing.T) {
 			t.Errorf("%s: %q all=%v, want %q all=%v", c.q, got, all, c.want, c.all)
 		}
 	}
+}
+
+func TestMatchedStructural(t *testing.T) {
+	// r (api) > a (api) > a1 (db, error) > a11 (db, error); r > b (db);
+	// o (api) has a parent that never came, as has o2 (its sibling);
+	// x and y point at each other.
+	mk := func(id, parent byte, name, svc string, st model.StatusCode) model.Span {
+		s := model.Span{SpanID: model.SpanID{id}, Name: name, StatusCode: st,
+			Resource: model.Resource{Attributes: model.Attributes{{Key: "service.name", Value: model.StringValue(svc)}}}}
+		if parent != 0 {
+			s.ParentSpanID = model.SpanID{parent}
+		}
+		return s
+	}
+	trace := []model.Span{
+		mk(1, 0, "r", "api", 0), mk(2, 1, "a", "api", 0), mk(3, 2, "a1", "db", model.StatusError),
+		mk(4, 3, "a11", "db", model.StatusError), mk(5, 1, "b", "db", 0),
+		mk(6, 99, "o", "api", 0), mk(7, 99, "o2", "db", 0), mk(8, 9, "x", "loop", 0), mk(9, 8, "y", "loop", 0),
+	}
+	cases := []struct{ q, want string }{
+		{`{ name = "r" } > { }`, "a b"},
+		{`{ name = "r" } >> { }`, "a a1 a11 b"},
+		{`{ resource.service.name = "api" } >> { resource.service.name = "db" }`, "a1 a11 b"},
+		{`{ resource.service.name = "api" } > { resource.service.name = "db" }`, "a1 b"},
+		{`{ status = error } < { }`, "a a1"},
+		{`{ name = "a11" } << { }`, "r a a1"},
+		{`{ name = "a" } ~ { }`, "b"},
+		{`{ name = "o" } ~ { }`, "o2"},
+		{`{ } ~ { name = "r" }`, ""},
+		{`{ name = "x" } >> { }`, "x y"},
+		{`{ name = "nope" } >> { }`, ""},
+		{`{ } !< { status = error }`, "a11"},
+		{`{ status = error } !< { status = error }`, "a11"},
+		{`{ name = "r" } !>> { resource.service.name = "db" }`, "o2"},
+		{`{ name = "r" } !> { }`, "r a1 a11 o o2 x y"},
+		{`{ name = "b" } !~ { resource.service.name = "api" }`, "r o"},
+		{`{ name = "a" } &> { status = error }`, "a a1"},
+		{`{ name = "r" } &>> { status = error }`, "r a1 a11"},
+		{`{ name = "a11" } &<< { name = "a" }`, "a a11"},
+		{`{ name = "a" } &~ { }`, "a b"},
+		{`{ name = "r" } > { } > { status = error }`, "a1"},
+		{`({ name = "r" } >> { name = "a11" }) && { name = "o" }`, "a11 o"},
+		{`({ name = "r" } > { }) | { resource.service.name = "db" }`, "b"},
+	}
+	for _, c := range cases {
+		comp, err := CompileString(c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.q, err)
+		}
+		if comp.Exact {
+			t.Errorf("%s: exact, want inexact", c.q)
+		}
+		if g := matchedNames(comp, trace); g != c.want {
+			t.Errorf("%s: matched %q, want %q", c.q, g, c.want)
+		}
+	}
+}
+
+// matchedNames lists the names of the spans comp matches on trace.
+func matchedNames(comp *Compiled, trace []model.Span) string {
+	var got []string
+	for i, m := range comp.Matched(trace) {
+		if m {
+			got = append(got, trace[i].Name)
+		}
+	}
+	return strings.Join(got, " ")
 }

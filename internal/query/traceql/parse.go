@@ -12,7 +12,9 @@ const MaxDepth = 100
 //	spanset  = "{" [ cond ] "}" | "(" spansets ")"
 //	stage    = "{" [ cond ] "}" | "select" "(" field { "," field } ")"
 //	         | ( "count" "(" ")" | ( "avg" | "min" | "max" | "sum" ) "(" field ")" ) op literal
+//	         | metrics-function "(" [ field { "," quantile } ] ")" [ "by" "(" field { "," field } ")" ]
 //	         | word "(" ... ")" [ op literal ]
+//	hints    = "with" "(" word "=" literal { "," word "=" literal } ")" ; at the end
 //	cond     = and-conds { "||" and-conds } ; and-conds = unary { "&&" unary }
 //	unary    = "!" unary | "(" cond ")" | field op literal | literal op field | "true" | "false"
 //
@@ -37,6 +39,11 @@ func Parse(src string) (*Query, error) {
 			return nil, err
 		}
 		q.Stages = append(q.Stages, st)
+	}
+	if t := p.peek(); t.is(tWord, "with") && p.toks[p.i+1].is(tPunct, "(") {
+		if q.Hints, err = p.hints(); err != nil {
+			return nil, err
+		}
 	}
 	if t := p.peek(); t.kind != tEOF {
 		return nil, errorf(t.pos, "unexpected %s after the query", t.describe())

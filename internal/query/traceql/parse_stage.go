@@ -18,20 +18,12 @@ func (p *parser) stage() (Stage, error) {
 	if aggregates[t.text] {
 		return p.aggregate(t)
 	}
+	if _, ok := metricsArgs[t.text]; ok {
+		return p.metrics(t)
+	}
 	if t.text == "select" {
-		sel := &Select{Pos: t.pos}
-		for {
-			f, err := p.field()
-			if err != nil {
-				return nil, err
-			}
-			sel.Fields = append(sel.Fields, f)
-			if !p.peek().is(tPunct, ",") {
-				break
-			}
-			p.next()
-		}
-		return sel, p.expect(tPunct, ")")
+		fs, err := p.fieldsClosed()
+		return &Select{Pos: t.pos, Fields: fs}, err
 	}
 	// Another function: skip its arguments (balanced parentheses) and a
 	// comparison after it, for Compile to refuse by name.
@@ -83,4 +75,21 @@ func (p *parser) aggregate(name token) (*Aggregate, error) {
 	}
 	a.Value = v
 	return a, nil
+}
+
+// fieldsClosed reads fields separated by commas, then ")".
+func (p *parser) fieldsClosed() ([]Field, error) {
+	var fs []Field
+	for {
+		f, err := p.field()
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, f)
+		if !p.peek().is(tPunct, ",") {
+			break
+		}
+		p.next()
+	}
+	return fs, p.expect(tPunct, ")")
 }

@@ -50,6 +50,7 @@ type Cmp struct {
 	Op     string
 	Values []Value
 	kind   keyKind
+	cause  string // the root cause level whose braces hold it; "" elsewhere
 }
 
 // Service holds when the trace has a node matched by Match (nil: any node)
@@ -169,7 +170,7 @@ var keywords = map[string]keyKind{
 	"http.url": kString, "http.method": kString, "http.useragent": kString, "http.clientip": kString,
 	"user": kString, "name": kString, "type": kString,
 	"fault.exception.message": kString, "error.exception.message": kString, "cause.message": kString,
-	"availabilityzone": kString, "instance.id": kString,
+	"availabilityzone": kString, "instance.id": kString, "message": kString,
 	GroupName: kGroup, GroupARN: kGroup,
 }
 

@@ -29,6 +29,7 @@ const (
 	AttrInProgress       = "aws.xray.inprogress"
 	AttrStatus           = "http.response.status_code"
 	AttrURL              = "url.full"
+	AttrURLPath          = "url.path"
 	AttrMethod           = "http.request.method"
 	AttrUserAgent        = "user_agent.original"
 	AttrClientIP         = "client.address"
@@ -249,7 +250,7 @@ func compileCmp(c *Cmp, inNode bool) Compiled {
 	case "http.status":
 		return httpStatus(c)
 	case "http.url":
-		return rootString(AttrURL, c)
+		return orRebuiltURL(rootString(AttrURL, c))
 	case "http.method":
 		return rootString(AttrMethod, c)
 	case "http.useragent":
@@ -356,6 +357,14 @@ func rootString(attr string, c *Cmp) Compiled {
 		return onRoot(flt(attr, query.FilterIn, strValues(c.Values)...))
 	}
 	return unknown()
+}
+
+// orRebuiltURL widens an http.url bound to entry spans without url.full
+// but with url.path (otelhttp's SERVER spans), whose URL the reader
+// rebuilds from its parts: Match decides those.
+func orRebuiltURL(c Compiled) Compiled {
+	rebuilt := query.RootSpan(flt(AttrURL, query.FilterDoesNotExist), flt(AttrURLPath, query.FilterExists))
+	return bracket(query.AnyOf(c.Where, rebuilt), c.Sure)
 }
 
 func strValues(vs []Value) []any {

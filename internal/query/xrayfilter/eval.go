@@ -52,6 +52,9 @@ type Trace struct {
 	Annotations map[string][]Value
 	Nodes       []Node
 	Edges       []Call
+	// RootCauses are the trace's fault, error and response time root
+	// causes (rootcause.*).
+	RootCauses []Cause
 }
 
 // Match reports whether the trace satisfies e.
@@ -93,6 +96,8 @@ func eval(e Expr, t *Trace, s scope) bool {
 		return false
 	case *Cmp:
 		return s.cmp(e)
+	case *RootCause:
+		return evalCauses(e, t)
 	}
 	return false
 }
@@ -180,6 +185,16 @@ func (s scope) cmp(c *Cmp) bool {
 		return anyStr(s.placement(func(n *Node) []string { return n.InstanceIDs }), c)
 	case "cause.message":
 		return anyStr(o.FaultMessages, c) || anyStr(o.ErrorMessages, c)
+	case "message": // an exception message of the node, edge or, at trace level, any node
+		if s.node != nil || s.edge != nil {
+			return anyStr(o.FaultMessages, c) || anyStr(o.ErrorMessages, c)
+		}
+		for i := range s.trace.Nodes {
+			if n := &s.trace.Nodes[i]; anyStr(n.FaultMessages, c) || anyStr(n.ErrorMessages, c) {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }

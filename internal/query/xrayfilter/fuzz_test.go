@@ -22,10 +22,12 @@ func FuzzParse(f *testing.F) {
 		`group.name = "errors" AND !group.arn != "arn:aws:xray:us-east-1:0:group/x/ID"`, `service() { group.name = "x" }`,
 		`responseTime > 0.5 AND responsetime < 2`, `availabilityzone = "us-east-1a" OR instance.id BEGINSWITH "i-0"`,
 		`service("a") { instance.id IN ["i-1"] } AND !availabilityzone ENDSWITH "b"`, `responseTime`, `instance.id`,
+		`rootcause.fault.service { name = "a" AND inferred }`, `rootcause.responseTime.entity { !remote }`,
+		`rootcause.error.exception { message CONTAINS "x" OR name = "E" } AND message BEGINSWITH "t"`, `rootcause.x.y`,
 	} {
 		f.Add(s)
 	}
-	tr := sampleTrace()
+	tr := causeTrace()
 	f.Fuzz(func(t *testing.T, s string) {
 		e, err := Parse(s)
 		if err != nil {

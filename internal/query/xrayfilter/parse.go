@@ -49,7 +49,8 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
-	sub   int // > 0 inside the { } of service() or edge()
+	sub   int    // > 0 inside the { } of service() or edge()
+	cause string // the level of the root cause whose { } is being read
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -138,6 +139,8 @@ func (p *parser) unary() (Expr, error) {
 			return p.service()
 		case t.text == "edge" && next.kind == tLParen:
 			return p.edge()
+		case strings.HasPrefix(t.text, "rootcause."):
+			return p.rootCause()
 		case t.text == "id" && next.kind == tLParen:
 			p.next()
 			id, err := p.idArgs()
@@ -265,6 +268,11 @@ func (p *parser) cmp() (Expr, error) {
 		t.text = canon
 	}
 	kind, ok := keywords[t.text]
+	if p.cause != "" {
+		if kind, ok = causeKeywords[p.cause][t.text]; !ok {
+			return nil, errAt(t.pos, "unknown keyword %q in a root cause's %s (want one of %s)", t.text, p.cause, causeKeys(p.cause))
+		}
+	}
 	if !ok {
 		key, isAnn := strings.CutPrefix(t.text, "annotation.")
 		if !isAnn || key == "" {
@@ -272,7 +280,7 @@ func (p *parser) cmp() (Expr, error) {
 		}
 		kind = kAnnotation
 	}
-	c := &Cmp{Key: t.text, kind: kind}
+	c := &Cmp{Key: t.text, kind: kind, cause: p.cause}
 	if kind == kGroup && p.sub > 0 {
 		return nil, errAt(t.pos, "%s selects whole traces: it cannot be used inside service() or edge()", t.text)
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 
+	"lookout/internal/awsmodel"
 	"lookout/internal/receiver/restjson"
 )
 
@@ -44,6 +45,10 @@ type Service struct {
 	// ValidationCode is the API's code for an invalid request:
 	// InvalidParameterException in CloudWatch Logs.
 	ValidationCode string
+	// Constraints, when set, checks every request body against the API's
+	// model before the operation runs: a violation is answered with
+	// ValidationCode in AWS's wording.
+	Constraints *awsmodel.Validator
 	// Authenticate tells who calls, from the request and its body.
 	Authenticate func(r *http.Request, body []byte) (Caller, error)
 	// Classify maps an operation's error to the client's; internal errors
@@ -81,6 +86,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Authenticate(r, body)
+	if err == nil && s.Constraints != nil {
+		if vs := s.Constraints.Validate(name, body); len(vs) > 0 {
+			err = &Error{s.ValidationCode, http.StatusBadRequest, awsmodel.Message(vs)}
+		}
+	}
 	if err == nil && stream != nil {
 		var run StreamFunc
 		if run, err = stream(r.Context(), c, body); err == nil {

@@ -6,8 +6,10 @@ import (
 
 	"lookout/internal/loggroups"
 	"lookout/internal/logsearch"
+	"lookout/internal/metricfilters"
 	"lookout/internal/querydefs"
-	"lookout/internal/receiver/cwlogs/insightsapi"
+	"lookout/internal/receiver/cwlogs/metricfilterapi"
+	"lookout/internal/receiver/cwlogs/queryapi"
 	"lookout/internal/store"
 )
 
@@ -19,34 +21,32 @@ type Backends struct {
 	// Groups stores PutLogEvents' events, and deletes groups and streams
 	// and sets retention policies together with the events they take.
 	Groups Writer
-	// Reader serves GetLogEvents, FilterLogEvents, GetLogGroupFields and
-	// StartLiveTail.
+	// Reader serves GetLogEvents, FilterLogEvents and queryapi's reads
+	// (GetLogGroupFields, GetLogRecord, StartLiveTail).
 	Reader Reader
 	// Insights runs the Logs Insights queries.
-	Insights insightsapi.Runner
+	Insights queryapi.Runner
 	// QueryDefs keeps the saved queries (query definitions); nil: kept by
 	// querydefs in Meta's documents, when Meta keeps store.Documents.
-	QueryDefs QueryDefs
-}
-
-// QueryDefs keeps saved Logs Insights queries. *querydefs.Service
-// implements it.
-type QueryDefs interface {
-	Put(ctx context.Context, project string, d querydefs.Definition) (string, error)
-	List(ctx context.Context, project string) ([]querydefs.Definition, error)
-	Delete(ctx context.Context, project, id string) error
+	QueryDefs queryapi.QueryDefs
+	// MetricFilters keeps the metric filters; nil: kept by metricfilters
+	// in Meta's documents, when Meta keeps store.Documents.
+	MetricFilters metricfilterapi.Filters
 }
 
 func (b *Backends) complete() error {
 	if b.Meta == nil || b.Groups == nil || b.Reader == nil || b.Insights == nil {
 		return errors.New("cwlogs: every backend is required")
 	}
+	docs, ok := b.Meta.(store.Documents)
+	if (b.QueryDefs == nil || b.MetricFilters == nil) && !ok {
+		return errors.New("cwlogs: QueryDefs and MetricFilters are required when Meta keeps no documents")
+	}
 	if b.QueryDefs == nil {
-		docs, ok := b.Meta.(store.Documents)
-		if !ok {
-			return errors.New("cwlogs: QueryDefs is required when Meta keeps no documents")
-		}
 		b.QueryDefs = querydefs.New(docs, nil)
+	}
+	if b.MetricFilters == nil {
+		b.MetricFilters = metricfilters.New(docs, nil, nil)
 	}
 	return nil
 }
@@ -72,8 +72,5 @@ type Reader interface {
 	Stream(ctx context.Context, q logsearch.StreamQuery) (logsearch.StreamPage, error)
 	// Filter reads a page of a group's events matching a filter pattern.
 	Filter(ctx context.Context, q logsearch.FilterQuery) (logsearch.FilterPage, error)
-	// Fields discovers the fields of a group's recent events.
-	Fields(ctx context.Context, q logsearch.FieldsQuery) ([]logsearch.Field, error)
-	// Tail follows the events arriving in groups until ctx ends.
-	Tail(ctx context.Context, q logsearch.TailQuery, emit func(logsearch.TailUpdate) error) error
+	queryapi.Reader
 }

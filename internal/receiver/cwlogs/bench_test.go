@@ -53,7 +53,16 @@ func benchEnv(b *testing.B) *env {
 // BenchmarkPutLogEvents measures 10,000-event batches through the handler,
 // the pipeline and DuckDB (durable commit per request).
 func BenchmarkPutLogEvents(b *testing.B) {
+	b.Run("checked", func(b *testing.B) { benchPut(b, true) })
+	// unchecked leaves the model's constraints out, to show their share.
+	b.Run("unchecked", func(b *testing.B) { benchPut(b, false) })
+}
+
+func benchPut(b *testing.B, checked bool) {
 	e := benchEnv(b)
+	if !checked {
+		e.h.api.Constraints = nil
+	}
 	body := putBody("bench", "s", 10_000, time.Now())
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()

@@ -22,9 +22,9 @@ var (
 	errBadToken       = awsjson.Errorf("InvalidParameterException", "The specified nextToken is invalid.")
 )
 
-// validationCode is the API's code for an invalid request; badValue,
-// nullValue and badList word its failed member constraints (awsjson's
-// Invalid, Null and InvalidList).
+// validationCode is the API's code for an invalid request; badValue and
+// nullValue word the failed member constraints the model does not check
+// (awsjson's Invalid and Null).
 const validationCode = "InvalidParameterException"
 
 func badValue(value any, member, rule string) error {
@@ -32,8 +32,6 @@ func badValue(value any, member, rule string) error {
 }
 
 func nullValue(member string) error { return awsjson.Null(validationCode, member) }
-
-func badList(member, rule string) error { return awsjson.InvalidList(validationCode, member, rule) }
 
 // asAPIError maps any error of an operation to what the client gets (see
 // awsjson.Classify), the backends' own errors to the service's.

@@ -18,7 +18,7 @@ func TestGetLogGroupFields(t *testing.T) {
 		{"fields", "GetLogGroupFields", `{"logGroupName":"fg"}`, 200, "", []string{
 			`{"name":"@message","percent":100}`, `{"name":"@timestamp","percent":100}`, `{"name":"@logStream","percent":100}`,
 			`{"name":"http.status","percent":50}`, `{"name":"level","percent":50}`}},
-		{"by arn", "GetLogGroupFields", `{"logGroupIdentifier":"arn:aws:logs:us-east-1:000000000000:log-group:fg:*"}`, 200, "", []string{`"level"`}},
+		{"by arn", "GetLogGroupFields", `{"logGroupIdentifier":"arn:aws:logs:us-east-1:000000000000:log-group:fg"}`, 200, "", []string{`"level"`}},
 		{"time before the events", "GetLogGroupFields", fmt.Sprintf(`{"logGroupName":"fg","time":%d}`, now.Add(-time.Hour).Unix()), 200, "", []string{`{"logGroupFields":[]}`}},
 		{"negative time", "GetLogGroupFields", `{"logGroupName":"fg","time":-1}`, 400, "InvalidParameterException", []string{"greater than or equal to 0"}},
 		{"no group", "GetLogGroupFields", `{}`, 400, "InvalidParameterException", nil},

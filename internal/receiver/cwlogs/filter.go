@@ -2,11 +2,11 @@ package cwlogs
 
 import (
 	"context"
-	"strconv"
 
 	"lookout/internal/logsearch"
 	"lookout/internal/query/cwpattern"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -27,7 +27,7 @@ type filterInput struct {
 }
 
 func (in *filterInput) group() (string, error) {
-	return groupName(in.LogGroupName, in.LogGroupIdentifier)
+	return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type filteredEvent struct {
@@ -57,18 +57,7 @@ func (h *Handler) filterLogEvents(ctx context.Context, c awsjson.Caller, body []
 	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != nil {
 		return nil, invalidParam("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.")
 	}
-	if len(in.LogStreamNames) > maxFilterStreams {
-		return nil, badList("logStreamNames", "Member must have length less than or equal to "+strconv.Itoa(maxFilterStreams))
-	}
-	for _, n := range in.LogStreamNames {
-		if err := checkStreamName("logStreamNames", n); err != nil {
-			return nil, err
-		}
-	}
-	limit, err := checkLimit("limit", in.Limit, maxBatchEvents, maxBatchEvents)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, maxBatchEvents)
 	start, end, err := timeRange(in.StartTime, in.EndTime)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 
 	"lookout/internal/logsearch"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
 // maxPageBytes caps a page of events (messages + 26 bytes each), as the
@@ -23,8 +24,10 @@ type getInput struct {
 	Unmask             bool    `json:"unmask"`
 }
 
-func (in *getInput) group() (string, error) { return groupName(in.LogGroupName, in.LogGroupIdentifier) }
-func (in *getInput) stream() *string        { return in.LogStreamName }
+func (in *getInput) group() (string, error) {
+	return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier)
+}
+func (in *getInput) stream() *string { return in.LogStreamName }
 
 type outputEvent struct {
 	Timestamp     int64  `json:"timestamp"`
@@ -43,10 +46,7 @@ func (h *Handler) getLogEvents(ctx context.Context, c awsjson.Caller, body []byt
 	if err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, maxBatchEvents, maxBatchEvents)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, maxBatchEvents)
 	start, end, err := timeRange(in.StartTime, in.EndTime)
 	if err != nil {
 		return nil, err

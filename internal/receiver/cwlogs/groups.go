@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -18,9 +19,7 @@ type createGroupInput struct {
 	LogGroupClass string            `json:"logGroupClass"`
 }
 
-func (in *createGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
-
-var groupClasses = []string{"STANDARD", "INFREQUENT_ACCESS", "DELIVERY"}
+func (in *createGroupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[createGroupInput](body)
@@ -29,12 +28,6 @@ func (h *Handler) createLogGroup(ctx context.Context, c awsjson.Caller, body []b
 	}
 	if strings.HasPrefix(name, "aws/") {
 		return nil, invalidParam("Log group names starting with 'aws/' are reserved for AWS services")
-	}
-	if in.LogGroupClass != "" && !slices.Contains(groupClasses, in.LogGroupClass) {
-		return nil, badValue(in.LogGroupClass, "logGroupClass", fmt.Sprintf("Member must satisfy enum value set: %v", groupClasses))
-	}
-	if err := checkTags(in.Tags); err != nil {
-		return nil, err
 	}
 	err = h.b.Meta.CreateLogGroup(ctx, store.LogGroup{Project: c.Project, Name: name, CreationMillis: h.now().UnixMilli(),
 		Class: in.LogGroupClass, KMSKeyID: in.KmsKeyID, Tags: in.Tags})
@@ -51,7 +44,7 @@ type groupInput struct {
 	LogGroupIdentifier *string `json:"logGroupIdentifier"`
 }
 
-func (in *groupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *groupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) deleteLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	_, name, err := decodeGroup[groupInput](body)
@@ -101,10 +94,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 	if err := checkDescribeGroups(&in); err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, 50, 50)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 50)
 	q := store.LogGroupList{Project: c.Project, Limit: limit + 1}
 	if in.LogGroupNamePrefix != nil {
 		q.Prefix = *in.LogGroupNamePrefix
@@ -113,6 +103,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 		q.Pattern = *in.LogGroupNamePattern
 	}
 	if in.NextToken != nil {
+		var err error
 		if q.After, err = readPageToken(*in.NextToken); err != nil {
 			return nil, err
 		}
@@ -121,7 +112,7 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 	if len(in.LogGroupIdentifiers) > 0 {
 		wanted = map[string]bool{}
 		for _, id := range in.LogGroupIdentifiers {
-			if n, ok := groupFromArn(id); ok {
+			if n, ok := logname.FromARN(id); ok {
 				id = n
 			}
 			wanted[id] = true
@@ -147,8 +138,8 @@ func (h *Handler) describeLogGroups(ctx context.Context, c awsjson.Caller, body 
 }
 
 func (h *Handler) groupOut(c awsjson.Caller, g store.LogGroup) logGroupOut {
-	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: h.groupArn(c, g.Name) + ":*",
-		LogGroupArn: h.groupArn(c, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
+	o := logGroupOut{LogGroupName: g.Name, CreationTime: g.CreationMillis, Arn: logname.GroupARN(c.Region, h.cfg.AccountID, g.Name) + ":*",
+		LogGroupArn: logname.GroupARN(c.Region, h.cfg.AccountID, g.Name), StoredBytes: g.StoredBytes, KmsKeyID: g.KMSKeyID, LogGroupClass: g.Class}
 	if g.RetentionDays > 0 {
 		days := g.RetentionDays
 		o.RetentionInDays = &days
@@ -164,7 +155,7 @@ type retentionInput struct {
 	RetentionInDays *int    `json:"retentionInDays"`
 }
 
-func (in *retentionInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *retentionInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 func (h *Handler) putRetentionPolicy(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
 	in, name, err := decodeGroup[retentionInput](body)

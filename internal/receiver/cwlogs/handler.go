@@ -5,8 +5,10 @@
 // does, calls its Backends (log group metadata, internal/loggroups for
 // what writes do to the events, internal/logsearch for reads and Logs
 // Insights) and answers in the API's shape. internal/receiver/awsjson
-// speaks the protocol around the operations; the Logs Insights ones are
-// package insightsapi's. docs/cloudwatch-logs.md lists the operations,
+// speaks the protocol around the operations and checks every request
+// against the service's model (internal/awsmodel); the operations that
+// query (Logs Insights, saved queries, fields, live tail) are package
+// queryapi's. docs/cloudwatch-logs.md lists the operations,
 // limits and mapping.
 package cwlogs
 
@@ -17,8 +19,11 @@ import (
 	"net/http"
 	"time"
 
+	"lookout/internal/awsmodel"
 	"lookout/internal/receiver/awsjson"
-	"lookout/internal/receiver/cwlogs/insightsapi"
+	"lookout/internal/receiver/cwlogs/logname"
+	"lookout/internal/receiver/cwlogs/metricfilterapi"
+	"lookout/internal/receiver/cwlogs/queryapi"
 )
 
 // targetPrefix starts the X-Amz-Target of every operation.
@@ -47,8 +52,17 @@ func New(cfg Config, b Backends) (*Handler, error) {
 	if err := b.complete(); err != nil {
 		return nil, err
 	}
+	constraints, err := awsmodel.NewValidator(awsmodel.Logs)
+	if err != nil {
+		return nil, err
+	}
 	h := &Handler{cfg: cfg, b: b, log: cfg.Logger, now: cfg.Now}
 	h.closed, h.close = context.WithCancel(context.Background())
+	q, err := queryapi.New(queryapi.Config{AccountID: cfg.AccountID, LiveTailMax: cfg.LiveTailMax, LiveTailEvery: cfg.LiveTailEvery,
+		Closed: h.closed}, queryapi.Backends{Runner: b.Insights, Reader: b.Reader, QueryDefs: b.QueryDefs, Groups: queryGroups{h}})
+	if err != nil {
+		return nil, err
+	}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -56,33 +70,30 @@ func New(cfg Config, b Backends) (*Handler, error) {
 		h.now = time.Now
 	}
 	h.api = &awsjson.Service{Name: "CloudWatch Logs", TargetPrefix: targetPrefix, MaxRequestBytes: cfg.MaxRequestBytes,
-		ValidationCode: validationCode, Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
+		ValidationCode: validationCode, Constraints: constraints, Authenticate: h.authenticate, Classify: asAPIError, Logger: h.log,
 		Operations: map[string]awsjson.Operation{
-			"CreateLogGroup":           h.createLogGroup,
-			"DeleteLogGroup":           h.deleteLogGroup,
-			"DescribeLogGroups":        h.describeLogGroups,
-			"ListLogGroups":            h.listLogGroups,
-			"CreateLogStream":          h.createLogStream,
-			"DeleteLogStream":          h.deleteLogStream,
-			"DescribeLogStreams":       h.describeLogStreams,
-			"PutLogEvents":             h.putLogEvents,
-			"GetLogEvents":             h.getLogEvents,
-			"FilterLogEvents":          h.filterLogEvents,
-			"PutRetentionPolicy":       h.putRetentionPolicy,
-			"DeleteRetentionPolicy":    h.deleteRetentionPolicy,
-			"TagResource":              h.tagResource,
-			"UntagResource":            h.untagResource,
-			"ListTagsForResource":      h.listTagsForResource,
-			"TagLogGroup":              h.tagLogGroup,
-			"UntagLogGroup":            h.untagLogGroup,
-			"ListTagsLogGroup":         h.listTagsLogGroup,
-			"GetLogGroupFields":        h.getLogGroupFields,
-			"PutQueryDefinition":       h.putQueryDefinition,
-			"DescribeQueryDefinitions": h.describeQueryDefinitions,
-			"DeleteQueryDefinition":    h.deleteQueryDefinition,
+			"CreateLogGroup":        h.createLogGroup,
+			"DeleteLogGroup":        h.deleteLogGroup,
+			"DescribeLogGroups":     h.describeLogGroups,
+			"ListLogGroups":         h.listLogGroups,
+			"CreateLogStream":       h.createLogStream,
+			"DeleteLogStream":       h.deleteLogStream,
+			"DescribeLogStreams":    h.describeLogStreams,
+			"PutLogEvents":          h.putLogEvents,
+			"GetLogEvents":          h.getLogEvents,
+			"FilterLogEvents":       h.filterLogEvents,
+			"PutRetentionPolicy":    h.putRetentionPolicy,
+			"DeleteRetentionPolicy": h.deleteRetentionPolicy,
+			"TagResource":           h.tagResource,
+			"UntagResource":         h.untagResource,
+			"ListTagsForResource":   h.listTagsForResource,
+			"TagLogGroup":           h.tagLogGroup,
+			"UntagLogGroup":         h.untagLogGroup,
+			"ListTagsLogGroup":      h.listTagsLogGroup,
 		},
-		Streaming: map[string]awsjson.StreamOperation{"StartLiveTail": h.startLiveTail}}
-	maps.Copy(h.api.Operations, insightsapi.Operations(b.Insights, insightsGroups{h}))
+		Streaming: q.Streaming()}
+	maps.Copy(h.api.Operations, q.Operations())
+	maps.Copy(h.api.Operations, metricfilterapi.Operations(b.MetricFilters, queryGroups{h}))
 	return h, nil
 }
 
@@ -94,15 +105,14 @@ func (h *Handler) Close() { h.close() }
 // ServeHTTP dispatches on X-Amz-Target and answers in the AWS JSON 1.1 shape.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.api.ServeHTTP(w, r) }
 
-// insightsGroups lends the Logs Insights operations the API's log group
-// rules.
-type insightsGroups struct{ h *Handler }
+// queryGroups lends the query operations the API's log group rules.
+type queryGroups struct{ h *Handler }
 
-func (g insightsGroups) Name(name, identifier *string) (string, error) {
-	return groupName(name, identifier)
+func (g queryGroups) Name(name, identifier *string) (string, error) {
+	return logname.Resolve(name, identifier)
 }
 
-func (g insightsGroups) Check(ctx context.Context, c awsjson.Caller, name string) error {
+func (g queryGroups) Check(ctx context.Context, c awsjson.Caller, name string) error {
 	_, err := g.h.logGroup(ctx, c, name)
 	return err
 }

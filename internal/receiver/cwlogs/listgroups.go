@@ -2,33 +2,12 @@ package cwlogs
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
-)
-
-// Constraints of the model's ListLogGroups and DescribeLogGroups members.
-const (
-	maxListGroups       = 1000
-	maxAccountIDs       = 20
-	maxDescribeGroupIDs = 50
-	maxTagFilters       = 5
-	maxTagFilterValues  = 5
-	listPatternRule     = `(\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4}`
-	identifierRule      = `[\w#+=/:,.@-]*`
-	tagKeyRule          = `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`
-)
-
-var (
-	listPattern  = regexp.MustCompile(`^` + listPatternRule + `$`)
-	identifierRe = regexp.MustCompile(`^` + identifierRule + `$`)
-	tagKeyRe     = regexp.MustCompile(tagKeyRule)
-	accountIDRe  = regexp.MustCompile(`^\d{12}$`)
 )
 
 type tagFilter struct {
@@ -69,34 +48,10 @@ func (h *Handler) listLogGroups(ctx context.Context, c awsjson.Caller, body []by
 	}
 	var alternatives []string
 	if in.LogGroupNamePattern != nil {
-		p := *in.LogGroupNamePattern
-		if err := checkLen("logGroupNamePattern", p, 3, 129); err != nil {
-			return nil, err
-		}
-		if !listPattern.MatchString(p) {
-			return nil, badValue(p, "logGroupNamePattern", "Member must satisfy regular expression pattern: "+listPatternRule)
-		}
-		alternatives = strings.Split(p, "|")
+		alternatives = strings.Split(*in.LogGroupNamePattern, "|")
 	}
-	if err := checkGroupClass(in.LogGroupClass); err != nil {
-		return nil, err
-	}
-	if err := checkAccounts(in.AccountIdentifiers); err != nil {
-		return nil, err
-	}
-	if err := checkTagFilters(in.LogGroupTags); err != nil {
-		return nil, err
-	}
-	if in.DataSources != nil && (len(in.DataSources) < 1 || len(in.DataSources) > 5) {
-		return nil, badList("dataSources", "Member must have length between 1 and 5")
-	}
-	if in.FieldIndexNames != nil && (len(in.FieldIndexNames) < 1 || len(in.FieldIndexNames) > 20) {
-		return nil, badList("fieldIndexNames", "Member must have length between 1 and 20")
-	}
-	limit, err := checkLimit("limit", in.Limit, maxListGroups, 50)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 50)
+	var err error
 	q := store.LogGroupList{Project: c.Project}
 	if in.NextToken != nil {
 		if q.After, err = readPageToken(*in.NextToken); err != nil {
@@ -119,7 +74,7 @@ func (h *Handler) listLogGroups(ctx context.Context, c awsjson.Caller, body []by
 			out.NextToken = pageToken(out.LogGroups[limit-1].LogGroupName)
 			break
 		}
-		out.LogGroups = append(out.LogGroups, logGroupSummary{g.Name, h.groupArn(c, g.Name), cmpOr(g.Class, "STANDARD")})
+		out.LogGroups = append(out.LogGroups, logGroupSummary{g.Name, logname.GroupARN(c.Region, h.cfg.AccountID, g.Name), cmpOr(g.Class, "STANDARD")})
 	}
 	return out, nil
 }
@@ -157,89 +112,10 @@ func hasTags(g store.LogGroup, filters []tagFilter) bool {
 	return true
 }
 
-func checkGroupClass(class *string) error {
-	if class != nil && !slices.Contains(groupClasses, *class) {
-		return badValue(*class, "logGroupClass", fmt.Sprintf("Member must satisfy enum value set: %v", groupClasses))
-	}
-	return nil
-}
-
-func checkAccounts(ids []string) error {
-	if len(ids) > maxAccountIDs {
-		return badList("accountIdentifiers", "Member must have length less than or equal to "+strconv.Itoa(maxAccountIDs))
-	}
-	for _, id := range ids {
-		if !accountIDRe.MatchString(id) {
-			return badValue(id, "accountIdentifiers", `Member must satisfy regular expression pattern: ^\d{12}$`)
-		}
-	}
-	return nil
-}
-
-func checkTagFilters(filters []tagFilter) error {
-	if filters == nil {
-		return nil
-	}
-	if n := len(filters); n < 1 || n > maxTagFilters {
-		return badList("logGroupTags", "Member must have length between 1 and "+strconv.Itoa(maxTagFilters))
-	}
-	for i, f := range filters {
-		member := fmt.Sprintf("logGroupTags.%d.member", i+1)
-		if f.Key == nil {
-			return nullValue(member + ".key")
-		}
-		if err := checkLen(member+".key", *f.Key, 1, 128); err != nil {
-			return err
-		}
-		if !tagKeyRe.MatchString(*f.Key) {
-			return badValue(*f.Key, member+".key", "Member must satisfy regular expression pattern: "+tagKeyRule)
-		}
-		if len(f.Values) > maxTagFilterValues {
-			return badList(member+".values", "Member must have length less than or equal to "+strconv.Itoa(maxTagFilterValues))
-		}
-	}
-	return nil
-}
-
-// checkDescribeGroups validates DescribeLogGroups' members as the model
-// does; logGroupIdentifiers go with no filter but includeLinkedAccounts.
+// checkDescribeGroups applies DescribeLogGroups' rule the model cannot
+// state: logGroupIdentifiers go with no filter but includeLinkedAccounts.
 func checkDescribeGroups(in *describeGroupsInput) error {
-	if in.LogGroupNamePrefix != nil {
-		if err := checkGroupName("logGroupNamePrefix", *in.LogGroupNamePrefix); err != nil {
-			return err
-		}
-	}
-	if p := in.LogGroupNamePattern; p != nil {
-		if err := checkLen("logGroupNamePattern", *p, 0, maxNameLen); err != nil {
-			return err
-		}
-		if strings.IndexFunc(*p, func(r rune) bool { return !validGroupChar(r) }) >= 0 {
-			return badValue(*p, "logGroupNamePattern", `Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]*`)
-		}
-	}
-	if in.LogGroupClass != "" {
-		if err := checkGroupClass(&in.LogGroupClass); err != nil {
-			return err
-		}
-	}
-	if err := checkAccounts(in.AccountIdentifiers); err != nil {
-		return err
-	}
-	if in.LogGroupIdentifiers == nil {
-		return nil
-	}
-	if n := len(in.LogGroupIdentifiers); n < 1 || n > maxDescribeGroupIDs {
-		return badList("logGroupIdentifiers", "Member must have length between 1 and "+strconv.Itoa(maxDescribeGroupIDs))
-	}
-	for _, id := range in.LogGroupIdentifiers {
-		if n := len(id); n < 1 || n > maxIdentifierLen {
-			return badValue(id, "logGroupIdentifiers", "Member must have length between 1 and "+strconv.Itoa(maxIdentifierLen))
-		}
-		if !identifierRe.MatchString(id) {
-			return badValue(id, "logGroupIdentifiers", "Member must satisfy regular expression pattern: "+identifierRule)
-		}
-	}
-	if in.LogGroupNamePrefix != nil || in.LogGroupNamePattern != nil || in.LogGroupClass != "" {
+	if in.LogGroupIdentifiers != nil && (in.LogGroupNamePrefix != nil || in.LogGroupNamePattern != nil || in.LogGroupClass != "") {
 		return invalidParam("logGroupIdentifiers can only be combined with includeLinkedAccounts.")
 	}
 	return nil

@@ -3,12 +3,11 @@ package cwlogs
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 
 	"lookout/internal/loggroups"
 	"lookout/internal/model"
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
 // PutLogEvents limits, from the API reference; those on event times are
@@ -32,7 +31,7 @@ type putInput struct {
 	SequenceToken *string      `json:"sequenceToken"` // accepted and ignored, as the service does
 }
 
-func (in *putInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *putInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 func (in *putInput) stream() *string        { return in.LogStreamName }
 
 // rejectedInfo holds indexes into the request's events; each is omitted
@@ -73,19 +72,10 @@ func (r *rejectedInfo) markNew(i int) {
 
 // checkBatch applies the request-wide rules; any failure fails the batch.
 func checkBatch(events []inputEvent) error {
-	if len(events) == 0 {
-		return badList("logEvents", "Member must have length greater than or equal to 1")
-	}
-	if len(events) > maxBatchEvents {
-		return badList("logEvents", "Member must have length less than or equal to "+strconv.Itoa(maxBatchEvents))
-	}
 	total := 0
 	for i, e := range events {
-		if e.Timestamp == nil {
-			return nullValue(fmt.Sprintf("logEvents.%d.member.timestamp", i+1))
-		}
-		if e.Message == nil || len(*e.Message) == 0 {
-			return badList(fmt.Sprintf("logEvents.%d.member.message", i+1), "Member must have length greater than or equal to 1")
+		if e.Timestamp == nil || e.Message == nil { // the model requires both
+			return invalidParam("logEvents.%d needs a timestamp and a message", i+1)
 		}
 		n := len(*e.Message)
 		if n > maxEventBytes {

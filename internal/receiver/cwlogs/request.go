@@ -46,29 +46,26 @@ func decodeStream[T any, PT interface {
 	if name == nil {
 		return in, "", "", nullValue("logStreamName")
 	}
-	return in, group, *name, checkStreamName("logStreamName", *name)
+	return in, group, *name, nil
 }
 
-// checkLimit validates an optional page size against [1, max] and returns
-// it, or def when unset.
-func checkLimit(member string, limit *int32, max, def int) (int, error) {
-	return awsjson.Limit(validationCode, member, limit, max, def)
+// limitOr returns an optional page size (its range is the model's), or def
+// when it is unset.
+func limitOr(limit *int32, def int) int {
+	if limit == nil {
+		return def
+	}
+	return int(*limit)
 }
 
 // timeRange converts optional [start, end) epoch milliseconds to nanoseconds
 // (0: unbounded).
 func timeRange(start, end *int64) (int64, int64, error) {
 	var s, e int64
-	if start != nil {
-		if *start < 0 {
-			return 0, 0, invalidParam("startTime must not be negative")
-		}
+	if start != nil { // not negative: the model's rule
 		s = *start * 1e6
 	}
 	if end != nil {
-		if *end < 0 {
-			return 0, 0, invalidParam("endTime must not be negative")
-		}
 		e = *end * 1e6
 	}
 	if start != nil && end != nil && *start > *end {

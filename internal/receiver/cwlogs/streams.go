@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 	"lookout/internal/store"
 )
 
@@ -15,7 +16,7 @@ type streamInput struct {
 	LogStreamName *string `json:"logStreamName"`
 }
 
-func (in *streamInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *streamInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 func (in *streamInput) stream() *string        { return in.LogStreamName }
 
 func (h *Handler) createLogStream(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
@@ -55,7 +56,7 @@ type describeStreamsInput struct {
 }
 
 func (in *describeStreamsInput) group() (string, error) {
-	return groupName(in.LogGroupName, in.LogGroupIdentifier)
+	return logname.Resolve(in.LogGroupName, in.LogGroupIdentifier)
 }
 
 type logStreamOut struct {
@@ -79,18 +80,12 @@ func (h *Handler) describeLogStreams(ctx context.Context, c awsjson.Caller, body
 	if err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", in.Limit, 50, 50)
-	if err != nil {
-		return nil, err
-	}
+	limit := limitOr(in.Limit, 50)
 	q := store.LogStreamList{Project: c.Project, Group: group, Descending: in.Descending, Limit: limit + 1}
 	if in.OrderBy != nil {
 		switch *in.OrderBy {
-		case "LogStreamName":
 		case "LastEventTime":
 			q.ByLastEvent = true
-		default:
-			return nil, badValue(*in.OrderBy, "orderBy", "Member must satisfy enum value set: [LogStreamName, LastEventTime]")
 		}
 	}
 	if in.LogStreamNamePrefix != nil {
@@ -120,7 +115,7 @@ func (h *Handler) describeLogStreams(ctx context.Context, c awsjson.Caller, body
 		out.LogStreams = append(out.LogStreams, logStreamOut{
 			LogStreamName: st.Name, CreationTime: st.CreationMillis, FirstEventTimestamp: st.FirstEventMillis,
 			LastEventTimestamp: st.LastEventMillis, LastIngestionTime: st.LastIngestionMillis,
-			UploadSequenceToken: sequenceToken(st.Events), Arn: h.streamArn(c, group, st.Name), StoredBytes: st.StoredBytes,
+			UploadSequenceToken: sequenceToken(st.Events), Arn: logname.StreamARN(c.Region, h.cfg.AccountID, group, st.Name), StoredBytes: st.StoredBytes,
 		})
 	}
 	return out, nil

@@ -4,29 +4,12 @@ import (
 	"context"
 
 	"lookout/internal/receiver/awsjson"
+	"lookout/internal/receiver/cwlogs/logname"
 )
 
-// Tag limits of the service.
-const (
-	maxTags        = 50
-	maxTagKeyLen   = 128
-	maxTagValueLen = 256
-)
-
-func checkTags(tags map[string]string) error {
-	if len(tags) > maxTags {
-		return awsjson.Errorf("LimitExceededException", "a log group can have at most %d tags", maxTags)
-	}
-	for k, v := range tags {
-		if len(k) < 1 || len(k) > maxTagKeyLen {
-			return invalidParam("tag key %q: length must be between 1 and %d", k, maxTagKeyLen)
-		}
-		if len(v) > maxTagValueLen {
-			return invalidParam("tag %q: value longer than %d characters", k, maxTagValueLen)
-		}
-	}
-	return nil
-}
+// maxTags is how many tags a log group can have; the model bounds the tags
+// of one request, the service the group's after the merge.
+const maxTags = 50
 
 type tagResourceInput struct {
 	ResourceArn string            `json:"resourceArn"`
@@ -48,8 +31,8 @@ type (
 	}
 )
 
-func (in *tagGroupInput) group() (string, error)   { return groupName(in.LogGroupName, nil) }
-func (in *untagGroupInput) group() (string, error) { return groupName(in.LogGroupName, nil) }
+func (in *tagGroupInput) group() (string, error)   { return logname.Resolve(in.LogGroupName, nil) }
+func (in *untagGroupInput) group() (string, error) { return logname.Resolve(in.LogGroupName, nil) }
 
 type tagsOutput struct {
 	Tags map[string]string `json:"tags"`
@@ -57,11 +40,11 @@ type tagsOutput struct {
 
 // arnGroup resolves a tagging API's resourceArn to a group name.
 func arnGroup(arn string) (string, error) {
-	name, ok := groupFromArn(arn)
+	name, ok := logname.FromARN(arn)
 	if !ok {
 		return "", invalidParam("resourceArn %q is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)", arn)
 	}
-	return name, checkGroupName("resourceArn", name)
+	return name, logname.Check("resourceArn", name)
 }
 
 func (h *Handler) tagResource(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {
@@ -69,16 +52,13 @@ func (h *Handler) tagResource(ctx context.Context, c awsjson.Caller, body []byte
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.addTags(ctx, c, name, in.Tags)
+	return nil, h.addTags(ctx, c, name, in.Tags, "TooManyTagsException")
 }
 
-func (h *Handler) addTags(ctx context.Context, c awsjson.Caller, name string, tags map[string]string) error {
-	if len(tags) == 0 {
-		return invalidParam("tags must hold at least one tag")
-	}
-	if err := checkTags(tags); err != nil {
-		return err
-	}
+// addTags merges tags into a group's; more than maxTags after the merge is
+// tooMany (TagResource's TooManyTagsException; the deprecated TagLogGroup
+// has only InvalidParameterException).
+func (h *Handler) addTags(ctx context.Context, c awsjson.Caller, name string, tags map[string]string, tooMany string) error {
 	g, err := h.logGroup(ctx, c, name)
 	if err != nil {
 		return err
@@ -90,7 +70,7 @@ func (h *Handler) addTags(ctx context.Context, c awsjson.Caller, name string, ta
 		}
 	}
 	if n > maxTags {
-		return awsjson.Errorf("LimitExceededException", "a log group can have at most %d tags", maxTags)
+		return awsjson.Errorf(tooMany, "a log group can have at most %d tags; it would have %d", maxTags, n)
 	}
 	return groupErr(h.b.Meta.TagLogGroup(ctx, c.Project, name, tags))
 }
@@ -129,7 +109,7 @@ func (h *Handler) tagLogGroup(ctx context.Context, c awsjson.Caller, body []byte
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.addTags(ctx, c, name, in.Tags)
+	return nil, h.addTags(ctx, c, name, in.Tags, validationCode)
 }
 
 func (h *Handler) untagLogGroup(ctx context.Context, c awsjson.Caller, body []byte) (any, error) {

@@ -8,6 +8,7 @@ import (
 	"lookout/internal/caller"
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/wire"
 	"lookout/internal/store"
 )
 
@@ -65,4 +66,11 @@ func headerOrQueryToken(req *http.Request) string {
 		return t
 	}
 	return req.URL.Query().Get("access_token")
+}
+
+// authorizer lends restapi the receiver's token check.
+type authorizer struct{ r *Receiver }
+
+func (a authorizer) Authorize(req *http.Request, token string, scopes ...string) (string, *wire.Error) {
+	return a.r.authorize(req, token, scopes...)
 }

@@ -17,15 +17,7 @@ import (
 // TestHTTPScenarios checks the documented replies, with tokens enforced.
 func TestHTTPScenarios(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.MaxBodyBytes = MinBodyBytes })
-	ctx := context.Background()
-	tokens := map[string]string{}
-	for _, scope := range errortrack.AllScopes {
-		_, secret, err := errortrack.IssueToken(ctx, e.store, model.DefaultProject, scope, scope)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens[scope] = secret
-	}
+	tokens := e.tokenPerScope(t)
 	msg := readCapture(t, "message_info.json")
 	browser := withData(t, msg, map[string]any{"platform": "browser"})
 	inBody := bytes.Replace(msg, []byte(`{`), []byte(`{"access_token":"`+tokens["post_server_item"]+`",`), 1)

@@ -9,6 +9,7 @@ import (
 
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/wire"
 )
 
 // The read API's routes that name one object, each a fetch and a reply
@@ -80,7 +81,7 @@ type instancePage struct {
 }
 
 func (r *Receiver) instancesPage(req *http.Request, project string, id int64) (instancePage, error) {
-	page, aerr := pageParam(req.URL.Query())
+	page, aerr := wire.Page(req.URL.Query())
 	if aerr != nil {
 		return instancePage{}, aerr
 	}
@@ -95,15 +96,15 @@ func (r *Receiver) instancesPage(req *http.Request, project string, id int64) (i
 }
 
 func (r *Receiver) replyInstances(w http.ResponseWriter, req *http.Request, project string, p instancePage) *apiError {
-	out := make([]instanceJSON, len(p.occs))
+	out := make([]wire.Instance, len(p.occs))
 	for i, o := range p.occs {
-		out[i] = toInstanceJSON(o, r.projectID(req, project))
+		out[i] = wire.ToInstance(o, r.projectID(req, project))
 	}
 	writeResult(w, http.StatusOK, map[string]any{"page": p.page, "instances": out})
 	return nil
 }
 
 func (r *Receiver) replyInstance(w http.ResponseWriter, req *http.Request, project string, o model.ErrorOccurrence) *apiError {
-	writeResult(w, http.StatusOK, toInstanceJSON(o, r.projectID(req, project)))
+	writeResult(w, http.StatusOK, wire.ToInstance(o, r.projectID(req, project)))
 	return nil
 }

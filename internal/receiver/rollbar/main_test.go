@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"lookout/internal/errortrack"
+	"lookout/internal/model"
 	"lookout/internal/store"
 	"lookout/internal/store/metaduck"
 )
@@ -58,9 +59,10 @@ func startTracker(t testing.TB, w store.ErrorWriter, cfg Config, edit ...func(*e
 	return svc
 }
 
-// deps wires a receiver to a tracker and a metadata store.
+// deps wires a receiver to a tracker and a metadata store, with the REST
+// API beyond items.
 func deps(svc *errortrack.Service, st *metaduck.Store) Deps {
-	return Deps{Ingest: svc, Edit: svc, Items: st, Projects: st}
+	return Deps{Ingest: svc, Edit: svc, Items: st, Projects: st, Store: st, TokenList: st}
 }
 
 // advance moves the receiver's clock forward.
@@ -165,4 +167,19 @@ func withData(t testing.TB, payload []byte, set map[string]any) []byte {
 	}
 	b, _ := json.Marshal(env)
 	return b
+}
+
+// tokenPerScope issues a token of the default project for each scope, by
+// scope name, which turns token checks on.
+func (e *testEnv) tokenPerScope(t testing.TB) map[string]string {
+	t.Helper()
+	tokens := map[string]string{}
+	for _, scope := range errortrack.AllScopes {
+		_, secret, err := errortrack.IssueToken(context.Background(), e.store, model.DefaultProject, scope, scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[scope] = secret
+	}
+	return tokens
 }

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/query/rollbarsearch"
+	"lookout/internal/receiver/rollbar/wire"
 	"lookout/internal/store"
 )
 
@@ -52,7 +52,7 @@ func (r *Receiver) scoped(h projectHandler, scope string) http.HandlerFunc {
 func byID[T any](param string, fetch func(req *http.Request, project string, id int64) (T, error),
 	reply func(w http.ResponseWriter, req *http.Request, project string, v T) *apiError) projectHandler {
 	return func(w http.ResponseWriter, req *http.Request, project string) *apiError {
-		id, aerr := idParam(req, param)
+		id, aerr := wire.ID(req, param)
 		if aerr != nil {
 			return aerr
 		}
@@ -87,36 +87,42 @@ func replyError(err error) *apiError {
 
 func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project string) *apiError {
 	q := req.URL.Query()
-	iq := store.ItemQuery{Project: project, Environments: multi(q, "environment"), Limit: itemsPerPage}
-	page, aerr := pageParam(q)
+	iq := store.ItemQuery{Project: project, Environments: wire.Multi(q, "environment"), Limit: itemsPerPage}
+	page, aerr := wire.Page(q)
 	if aerr != nil {
 		return aerr
 	}
 	iq.Offset = (page - 1) * itemsPerPage
-	for _, s := range multi(q, "status") {
+	for _, s := range wire.Multi(q, "status") {
 		st, err := model.ParseItemStatus(s)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, err.Error())
 		}
 		iq.Statuses = append(iq.Statuses, st)
 	}
-	for _, s := range multi(q, "level") {
+	for _, s := range wire.Multi(q, "level") {
 		l, err := model.ParseLevel(s)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, err.Error())
 		}
 		iq.Levels = append(iq.Levels, l)
 	}
-	for _, s := range multi(q, "ids") {
+	for _, s := range wire.Multi(q, "ids") {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return fail(http.StatusUnprocessableEntity, fmt.Sprintf("ids: %q is not an item id", s))
 		}
 		iq.IDs = append(iq.IDs, id)
 	}
-	res, err := r.items.Items(req.Context(), iq)
+	search, err := rollbarsearch.Parse(q.Get("q"))
 	if err != nil {
-		return replyError(err)
+		return fail(http.StatusUnprocessableEntity, err.Error())
+	}
+	res := store.ItemPage{LevelCounts: map[model.Level]int64{}}
+	if search.Narrow(&iq) { // else no item can match
+		if res, err = r.items.Items(req.Context(), iq); err != nil {
+			return replyError(err)
+		}
 	}
 	items, aerr := r.itemsJSON(req, project, res.Items...)
 	if aerr != nil {
@@ -136,8 +142,14 @@ func (r *Receiver) listItems(w http.ResponseWriter, req *http.Request, project s
 	return nil
 }
 
+// deployLinker finds the deploy each item's last activation came after;
+// store.DeployStore implements it.
+type deployLinker interface {
+	ActivatingDeploys(ctx context.Context, project string, ids []int64) (map[int64]model.Deploy, error)
+}
+
 // itemsJSON renders items with their recent counts, as of the receiver's
-// clock.
+// clock, and the deploy each one's last activation came after.
 func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.Item) ([]itemJSON, *apiError) {
 	out := make([]itemJSON, len(items))
 	ids := make([]int64, len(items))
@@ -156,6 +168,18 @@ func (r *Receiver) itemsJSON(req *http.Request, project string, items ...model.I
 	for i := range out {
 		out[i].fillRecent(counts[out[i].ID])
 	}
+	if r.links != nil {
+		deploys, err := r.links.ActivatingDeploys(req.Context(), project, ids)
+		if err != nil {
+			return nil, replyError(err)
+		}
+		for i := range out {
+			if d, ok := deploys[out[i].ID]; ok {
+				wd := wire.ToDeploy(d)
+				out[i].ActivatingDeploy = &wd
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -167,40 +191,6 @@ func (r *Receiver) projectID(req *http.Request, project string) int64 {
 	return p.ID
 }
 
-// multi reads a repeatable parameter, also split on commas.
-func multi(q url.Values, key string) []string {
-	var out []string
-	for _, v := range q[key] {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-func pageParam(q url.Values) (int, *apiError) {
-	s := q.Get("page")
-	if s == "" {
-		return 1, nil
-	}
-	p, err := strconv.Atoi(s)
-	if err != nil || p < 1 || p > 1_000_000 {
-		return 0, fail(http.StatusUnprocessableEntity, fmt.Sprintf("page: %q is not a page number (1 or more)", s))
-	}
-	return p, nil
-}
-
-func idParam(req *http.Request, name string) (int64, *apiError) {
-	s := req.PathValue(name)
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 {
-		return 0, fail(http.StatusNotFound, fmt.Sprintf("%s %q not found", name, s))
-	}
-	return id, nil
-}
-
 func containsLevel(ls []model.Level, l model.Level) bool {
 	for _, x := range ls {
 		if x == l {
@@ -208,13 +198,4 @@ func containsLevel(ls []model.Level, l model.Level) bool {
 		}
 	}
 	return false
-}
-
-// unix renders a time as Rollbar's epoch seconds, or null when unset.
-func unix(t time.Time) *int64 {
-	if t.IsZero() {
-		return nil
-	}
-	s := t.Unix()
-	return &s
 }

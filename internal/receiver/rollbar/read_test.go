@@ -32,8 +32,9 @@ func TestReadErrors(t *testing.T) {
 		{"trailing slash: by counter", "GET", "/api/1/item_by_counter/1/", "", 301, `"path":"/api/1/item/1"`},
 		{"trailing slash: patch", "PATCH", "/api/1/item/1/", `{"level":"error"}`, 200, `"level":"error"`},
 		{"trailing slash: unknown item", "GET", "/api/1/item/9/", "", 404, "not found"},
-		{"unknown route", "POST", "/api/1/deploy", `{}`, 404, `POST /api/1/deploy is not supported`},
-		{"unknown route with slash", "GET", "/api/1/deploys/", "", 404, `GET /api/1/deploys/ is not supported`},
+		{"unknown route", "POST", "/api/1/sourcemap", `{}`, 404, `POST /api/1/sourcemap is not supported`},
+		{"unknown route with slash", "GET", "/api/1/teams/", "", 404, `GET /api/1/teams/ is not supported`},
+		{"trailing slash: deploys", "GET", "/api/1/deploys/", "", 200, `"deploys":[]`},
 		{"known path, other method", "DELETE", "/api/1/item/1", "", 404, `DELETE /api/1/item/1 is not supported`},
 	}
 	for _, c := range cases {

@@ -17,6 +17,7 @@ import (
 
 	"lookout/internal/errortrack"
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/restapi"
 	"lookout/internal/store"
 )
 
@@ -58,6 +59,11 @@ type Deps struct {
 	// Tokens checks the requests' tokens; nil: an errortrack.Tokens over
 	// Projects, on Config.Now. Share the server's, which issues tokens.
 	Tokens Tokens
+	// Store, when set, serves the REST API beyond items (package
+	// restapi: deploys, environments, reports, projects and tokens) and
+	// links items to deploys; TokenList lists tokens for it.
+	Store     store.ErrorStore
+	TokenList restapi.TokenLister
 }
 
 // Receiver is safe for concurrent use. Build it with New and mount it
@@ -69,6 +75,8 @@ type Receiver struct {
 	items  store.ErrorReader
 	store  store.ProjectStore // project ids
 	tokens Tokens
+	rest   *restapi.API // nil without Deps.Store
+	links  deployLinker // nil without Deps.Store
 	log    *slog.Logger
 	now    func() time.Time
 
@@ -99,6 +107,17 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 		}
 		r.tokens = tokens
 	}
+	if d.Store != nil {
+		issuer, ok := r.tokens.(restapi.Tokens)
+		if !ok {
+			return nil, errors.New("rollbar: the REST API needs Tokens that issue tokens (errortrack.Tokens)")
+		}
+		rest, err := restapi.New(restapi.Deps{Store: d.Store, Auth: authorizer{r}, Tokens: issuer, TokenList: d.TokenList, Now: r.now})
+		if err != nil {
+			return nil, fmt.Errorf("rollbar: %w", err)
+		}
+		r.rest, r.links = rest, d.Store
+	}
 	return r, nil
 }
 
@@ -112,6 +131,9 @@ func New(cfg Config, d Deps) (*Receiver, error) {
 //	GET   /api/1/item/{id}/instances        an item's occurrences
 //	GET   /api/1/instance/{id}              one occurrence
 //
+// and, with Deps.Store, restapi's routes (deploys, environments, the
+// project's occurrences, reports, projects and access tokens).
+//
 // As in Rollbar's API, every Rollbar path works with a trailing slash too;
 // any other path under /api/1/ answers 404 in Rollbar's error shape.
 func (r *Receiver) Register(mux *http.ServeMux) {
@@ -124,6 +146,9 @@ func (r *Receiver) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/1/item_by_counter/{counter}", r.read(r.itemByCounter()))
 	mux.HandleFunc("GET /api/1/item/{id}/instances", r.read(r.listInstances()))
 	mux.HandleFunc("GET /api/1/instance/{id}", r.read(r.getInstance()))
+	if r.rest != nil {
+		r.rest.Register(mux)
+	}
 	mux.HandleFunc(apiPrefix, unmatched(mux))
 }
 

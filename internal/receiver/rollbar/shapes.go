@@ -1,16 +1,16 @@
 package rollbar
 
 import (
-	"encoding/json"
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/rollbar/wire"
 )
 
 // itemJSON is an item in Rollbar's read-API shape, plus Lookout's
-// environments, notifier_level and recent counts (occurrences whose
-// timestamp falls in the last hour and the last 24 hours, counted at read
-// time from the stored occurrences).
+// environments, notifier_level, activating_deploy and recent counts
+// (occurrences whose timestamp falls in the last hour and the last 24
+// hours, counted at read time from the stored occurrences).
 type itemJSON struct {
 	ID                       int64    `json:"id"`
 	ProjectID                int64    `json:"project_id"`
@@ -40,6 +40,9 @@ type itemJSON struct {
 	TitleLock                int      `json:"title_lock"`
 	IntegrationsData         any      `json:"integrations_data"`
 	NotifierLevel            *string  `json:"notifier_level"`
+	// ActivatingDeploy is the deploy to the item's environment that last
+	// started before the item opened or was last reactivated.
+	ActivatingDeploy *wire.Deploy `json:"activating_deploy"`
 }
 
 // recentWindows are the spans of itemJSON's recent counts, in the order
@@ -59,10 +62,10 @@ func toItemJSON(it model.Item) itemJSON {
 		ID: it.ID, ProjectID: it.ProjectID, Counter: it.Counter, Environment: it.Environment,
 		Environments: it.Environments, Platform: it.Platform, Framework: it.Framework,
 		Hash: it.Fingerprint, Title: it.Title, Level: it.Level.String(), Status: string(it.Status),
-		FirstOccurrenceID: it.FirstOccurrenceID, FirstOccurrenceTimestamp: unix(it.FirstSeen),
-		LastOccurrenceID: it.LastOccurrenceID, LastOccurrenceTimestamp: unix(it.LastSeen),
-		TotalOccurrences: it.TotalOccurrences, LastActivatedTimestamp: unix(it.LastActivated),
-		LastResolvedTimestamp: unix(it.LastResolved), ActivatingOccurrenceID: it.ActivatingOccurrenceID,
+		FirstOccurrenceID: it.FirstOccurrenceID, FirstOccurrenceTimestamp: wire.Unix(it.FirstSeen),
+		LastOccurrenceID: it.LastOccurrenceID, LastOccurrenceTimestamp: wire.Unix(it.LastSeen),
+		TotalOccurrences: it.TotalOccurrences, LastActivatedTimestamp: wire.Unix(it.LastActivated),
+		LastResolvedTimestamp: wire.Unix(it.LastResolved), ActivatingOccurrenceID: it.ActivatingOccurrenceID,
 		LevelLock: b2i(it.LevelLock), TitleLock: b2i(it.TitleLock),
 	}
 	if out.Environments == nil {
@@ -77,27 +80,6 @@ func toItemJSON(it model.Item) itemJSON {
 		out.NotifierLevel = &v
 	}
 	return out
-}
-
-// instanceJSON is an occurrence in Rollbar's shape: data is the payload's
-// data object as received (with its uuid).
-type instanceJSON struct {
-	ID        int64           `json:"id"`
-	ProjectID int64           `json:"project_id"`
-	ItemID    int64           `json:"item_id"`
-	Timestamp int64           `json:"timestamp"`
-	Version   int             `json:"version"`
-	Billable  int             `json:"billable"`
-	Data      json.RawMessage `json:"data"`
-}
-
-func toInstanceJSON(o model.ErrorOccurrence, projectID int64) instanceJSON {
-	data := o.Data
-	if !json.Valid(data) {
-		data = json.RawMessage("null")
-	}
-	return instanceJSON{ID: o.ID, ProjectID: projectID, ItemID: o.ItemID, Timestamp: o.Timestamp.Unix(),
-		Version: 2, Billable: 1, Data: data}
 }
 
 func b2i(b bool) int {

@@ -4,30 +4,19 @@ import (
 	"fmt"
 	"net/http"
 
+	"lookout/internal/awsmodel"
 	"lookout/internal/receiver/restjson"
 )
 
-// operations names the X-Ray API operation of each REST path (every one a
+// operation names the X-Ray API operation of a REST path (every one a
 // POST), as AWS's API model declares them.
-var operations = map[string]string{
-	"/CancelTraceRetrieval": "CancelTraceRetrieval", "/CreateGroup": "CreateGroup",
-	"/CreateSamplingRule": "CreateSamplingRule", "/DeleteGroup": "DeleteGroup",
-	"/DeleteResourcePolicy": "DeleteResourcePolicy", "/DeleteSamplingRule": "DeleteSamplingRule",
-	"/EncryptionConfig": "GetEncryptionConfig", "/GetGroup": "GetGroup", "/Groups": "GetGroups",
-	"/GetIndexingRules": "GetIndexingRules", "/Insight": "GetInsight", "/InsightEvents": "GetInsightEvents",
-	"/InsightImpactGraph": "GetInsightImpactGraph", "/InsightSummaries": "GetInsightSummaries",
-	"/GetRetrievedTracesGraph": "GetRetrievedTracesGraph", "/GetSamplingRules": "GetSamplingRules",
-	"/SamplingStatisticSummaries": "GetSamplingStatisticSummaries", "/SamplingTargets": "GetSamplingTargets",
-	"/ServiceGraph": "GetServiceGraph", "/TimeSeriesServiceStatistics": "GetTimeSeriesServiceStatistics",
-	"/TraceGraph": "GetTraceGraph", "/GetTraceSegmentDestination": "GetTraceSegmentDestination",
-	"/TraceSummaries": "GetTraceSummaries", "/Traces": "BatchGetTraces",
-	"/ListResourcePolicies": "ListResourcePolicies", "/ListRetrievedTraces": "ListRetrievedTraces",
-	"/ListTagsForResource": "ListTagsForResource", "/PutEncryptionConfig": "PutEncryptionConfig",
-	"/PutResourcePolicy": "PutResourcePolicy", "/TelemetryRecords": "PutTelemetryRecords",
-	"/TraceSegments": "PutTraceSegments", "/StartTraceRetrieval": "StartTraceRetrieval",
-	"/TagResource": "TagResource", "/UntagResource": "UntagResource", "/UpdateGroup": "UpdateGroup",
-	"/UpdateIndexingRule": "UpdateIndexingRule", "/UpdateSamplingRule": "UpdateSamplingRule",
-	"/UpdateTraceSegmentDestination": "UpdateTraceSegmentDestination",
+func operation(path string) (string, bool) {
+	for _, op := range awsmodel.XRay.Operations {
+		if op.Path == path {
+			return op.Name, true
+		}
+	}
+	return "", false
 }
 
 // IsOperationPath reports whether p has the shape of an X-Ray API path: one
@@ -54,7 +43,7 @@ func IsOperationPath(p string) bool {
 // it as an UnknownOperationException.
 func Unsupported(w http.ResponseWriter, r *http.Request) {
 	var msg string
-	name, known := operations[r.URL.Path]
+	name, known := operation(r.URL.Path)
 	switch {
 	case known && r.Method == http.MethodPost:
 		msg = fmt.Sprintf("X-Ray operation %s (POST %s) is not supported by this server", name, r.URL.Path)

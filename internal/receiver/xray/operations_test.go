@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"lookout/internal/awsmodel"
 )
 
 func TestIsOperationPath(t *testing.T) {
@@ -28,9 +30,9 @@ func TestIsOperationPath(t *testing.T) {
 			t.Errorf("IsOperationPath(%q) = %v, want %v", tc.path, got, tc.want)
 		}
 	}
-	for p := range operations {
-		if !IsOperationPath(p) {
-			t.Errorf("operation path %s is not recognised", p)
+	for _, op := range awsmodel.XRay.Operations {
+		if !IsOperationPath(op.Path) {
+			t.Errorf("operation path %s of %s is not recognised", op.Path, op.Name)
 		}
 	}
 }

@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"lookout/internal/receiver/xrayapi/configapi"
 )
 
 // FuzzGroupRequest sends any body to each group operation and to the reads
 // that take a group: the answer is always a JSON object with a 200 or a
 // 4xx, never a panic or a 500 (op selects the path).
 func FuzzGroupRequest(f *testing.F) {
-	paths := []string{CreateGroupPath, GetGroupPath, GetGroupsPath, UpdateGroupPath, DeleteGroupPath,
+	paths := []string{configapi.CreateGroupPath, configapi.GetGroupPath, configapi.GetGroupsPath, configapi.UpdateGroupPath, configapi.DeleteGroupPath,
 		ServiceGraphPath, TraceSummariesPath, TimeSeriesPath}
 	mux := groupsMux(f)
 	f.Add(uint8(0), []byte(`{"GroupName":"g","FilterExpression":"fault","InsightsConfiguration":{"InsightsEnabled":true},`+

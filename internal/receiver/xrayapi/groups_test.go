@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/xray/types"
 	"github.com/aws/smithy-go"
 
+	"lookout/internal/receiver/xrayapi/configapi"
 	"lookout/internal/store/metaduck"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
@@ -54,7 +55,7 @@ func groupsMux(t testing.TB) *http.ServeMux {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gapi, err := NewGroupsAPI(DefaultGroupsConfig(), groups)
+	gapi, err := configapi.NewGroupsAPI(configapi.DefaultGroupsConfig(), groups)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,16 +207,16 @@ func TestGroupShapes(t *testing.T) {
 		status     int
 		want       string
 	}{
-		{GetGroupsPath, `{}`, 200,
+		{configapi.GetGroupsPath, `{}`, 200,
 			`{"Groups":[{"GroupName":"Default","GroupARN":"arn:aws:xray:us-east-1:000000000000:group/Default","InsightsConfiguration":{"InsightsEnabled":false,"NotificationsEnabled":false}}]}`},
-		{GetGroupPath, `{"GroupARN":"arn:aws:xray:us-east-1:000000000000:group/Default"}`, 200,
+		{configapi.GetGroupPath, `{"GroupARN":"arn:aws:xray:us-east-1:000000000000:group/Default"}`, 200,
 			`{"Group":{"GroupName":"Default","GroupARN":"arn:aws:xray:us-east-1:000000000000:group/Default","InsightsConfiguration":{"InsightsEnabled":false,"NotificationsEnabled":false}}}`},
-		{CreateGroupPath, `{"GroupName":"x"}`, 200, `"GroupName":"x","GroupARN":"arn:aws:xray:us-east-1:000000000000:group/x/`},
-		{DeleteGroupPath, `{"GroupName":"x"}`, 200, `{}`},
-		{GetGroupsPath, `{"NextToken":"abc"}`, 400, `{"message":"NextToken is not one this API returned"}`},
-		{CreateGroupPath, `{"GroupName":7}`, 400, `{"message":"request body: field \"GroupName\": got number, want string"}`},
-		{UpdateGroupPath, `{"GroupName":"Default","FilterExpression":"fault"}`, 400, `the Default group holds every trace`},
-		{CreateGroupPath, `{"GroupName":"y","Tags":[{"Key":"k"}]}`, 400, `{"message":"Tags[0]: Key and Value are required"}`},
+		{configapi.CreateGroupPath, `{"GroupName":"x"}`, 200, `"GroupName":"x","GroupARN":"arn:aws:xray:us-east-1:000000000000:group/x/`},
+		{configapi.DeleteGroupPath, `{"GroupName":"x"}`, 200, `{}`},
+		{configapi.GetGroupsPath, `{"NextToken":"abc"}`, 400, `{"message":"NextToken is not one this API returned"}`},
+		{configapi.CreateGroupPath, `{"GroupName":7}`, 400, `{"message":"request body: field \"GroupName\": got number, want string"}`},
+		{configapi.UpdateGroupPath, `{"GroupName":"Default","FilterExpression":"fault"}`, 400, `the Default group holds every trace`},
+		{configapi.CreateGroupPath, `{"GroupName":"y","Tags":[{"Key":"k"}]}`, 400, `{"message":"Tags[0]: Key and Value are required"}`},
 	}
 	for _, tc := range cases {
 		resp, err := http.Post(base+tc.path, "application/json", strings.NewReader(tc.body))

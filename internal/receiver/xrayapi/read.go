@@ -1,14 +1,11 @@
-// Package xrayapi serves X-Ray's REST operations other than ingest, in the
-// REST-JSON shapes of the AWS SDKs: the read operations (GetTraceSummaries,
-// BatchGetTraces, GetTraceGraph, GetServiceGraph,
-// GetTimeSeriesServiceStatistics), groups (CreateGroup,
-// GetGroup, GetGroups, UpdateGroup, DeleteGroup), centralized sampling (the
-// rule operations, GetSamplingRules, GetSamplingTargets,
-// GetSamplingStatisticSummaries) and Lookout's sampling diagnostics (JSON).
-// It decodes requests, asks a Reader, Groups or a Sampler and renders the
-// answer or the error; what is answered is decided by internal/xrayread,
-// internal/xraygroups and internal/xraysampling. docs/xray-api.md describes
-// the operations.
+// Package xrayapi serves X-Ray's read operations in the REST-JSON shapes
+// of the AWS SDKs: GetTraceSummaries, BatchGetTraces, GetTraceGraph,
+// GetServiceGraph and GetTimeSeriesServiceStatistics. It decodes requests,
+// asks a Reader and renders the answer or the error; what is answered is
+// decided by internal/xrayread (groups resolved through
+// internal/xraygroups). The other operations of the X-Ray API are served
+// beside it: centralized sampling by samplingapi, groups, tags, telemetry
+// and encryption by configapi. docs/xray-api.md describes the operations.
 package xrayapi
 
 import (
@@ -19,6 +16,7 @@ import (
 	"time"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 )
@@ -111,27 +109,27 @@ func (a *ReadAPI) readError(w http.ResponseWriter, r *http.Request, op string, e
 	}
 	var ge *xraygroups.Error
 	if errors.As(err, &ge) {
-		invalid(w, "%s", ge.Error())
+		restjson.Invalid(w, "%s", ge.Error())
 		return
 	}
 	a.log.Error("x-ray read api", "op", op, "err", err)
-	awsError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
+	restjson.WriteError(w, http.StatusInternalServerError, "InternalFailure", op+": "+err.Error())
 }
 
 // window reads StartTime and EndTime (required, epoch seconds, start before
 // end, within MaxWindow).
 func (a *ReadAPI) window(w http.ResponseWriter, start, end *float64) (time.Time, time.Time, bool) {
 	if start == nil || end == nil {
-		invalid(w, "StartTime and EndTime are required")
+		restjson.Invalid(w, "StartTime and EndTime are required")
 		return time.Time{}, time.Time{}, false
 	}
-	s, e := fromEpoch(*start), fromEpoch(*end)
+	s, e := restjson.FromEpoch(*start), restjson.FromEpoch(*end)
 	switch {
 	case !e.After(s):
-		invalid(w, "EndTime must be after StartTime")
+		restjson.Invalid(w, "EndTime must be after StartTime")
 		return s, e, false
 	case e.Sub(s) > a.cfg.MaxWindow:
-		invalid(w, "the time range may not exceed %s", a.cfg.MaxWindow)
+		restjson.Invalid(w, "the time range may not exceed %s", a.cfg.MaxWindow)
 		return s, e, false
 	}
 	return s, e, true

@@ -3,6 +3,7 @@ package xrayapi
 import (
 	"net/http"
 
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 )
@@ -25,7 +26,7 @@ type histEntry struct {
 
 type edgeOut struct {
 	ReferenceId           int
-	StartTime, EndTime    *epoch
+	StartTime, EndTime    *restjson.Epoch
 	SummaryStatistics     statistics
 	ResponseTimeHistogram []histEntry
 	Aliases               []any
@@ -38,7 +39,7 @@ type serviceOut struct {
 	Root                  bool
 	Type                  string `json:",omitempty"`
 	State                 string
-	StartTime, EndTime    *epoch
+	StartTime, EndTime    *restjson.Epoch
 	Edges                 []edgeOut
 	SummaryStatistics     statistics
 	DurationHistogram     []histEntry
@@ -59,7 +60,7 @@ func (a *ReadAPI) traceGraph(w http.ResponseWriter, r *http.Request) {
 		a.readError(w, r, "GetTraceGraph", err)
 		return
 	}
-	writeJSON(w, traceGraphResponse{Services: servicesOut(nodes)})
+	restjson.Write(w, traceGraphResponse{Services: servicesOut(nodes)})
 }
 
 type serviceGraphRequest struct {
@@ -70,14 +71,14 @@ type serviceGraphRequest struct {
 }
 
 type serviceGraphResponse struct {
-	StartTime, EndTime       *epoch
+	StartTime, EndTime       *restjson.Epoch
 	Services                 []serviceOut
 	ContainsOldGroupVersions bool
 }
 
 func (a *ReadAPI) serviceGraph(w http.ResponseWriter, r *http.Request) {
 	var in serviceGraphRequest
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	start, end, ok := a.window(w, in.StartTime, in.EndTime)
@@ -93,7 +94,7 @@ func (a *ReadAPI) serviceGraph(w http.ResponseWriter, r *http.Request) {
 		a.readError(w, r, "GetServiceGraph", err)
 		return
 	}
-	writeJSON(w, serviceGraphResponse{StartTime: epochOf(start.UnixNano()), EndTime: epochOf(end.UnixNano()), Services: servicesOut(nodes)})
+	restjson.Write(w, serviceGraphResponse{StartTime: restjson.EpochOf(start.UnixNano()), EndTime: restjson.EpochOf(end.UnixNano()), Services: servicesOut(nodes)})
 }
 
 // servicesOut renders a graph's nodes as X-Ray Services.
@@ -101,15 +102,15 @@ func servicesOut(nodes []xrayread.Node) []serviceOut {
 	out := make([]serviceOut, 0, len(nodes))
 	for _, n := range nodes {
 		s := serviceOut{ReferenceId: n.Ref, Name: n.Name, Names: []string{n.Name}, Root: n.Root, Type: n.Type,
-			State: "active", StartTime: epochAt(n.Start), EndTime: epochAt(n.End), Edges: []edgeOut{},
+			State: "active", StartTime: restjson.EpochAt(n.Start), EndTime: restjson.EpochAt(n.End), Edges: []edgeOut{},
 			SummaryStatistics: statsOut(n.Stats), ResponseTimeHistogram: histogramOut(n.Histogram)}
 		if n.Inferred {
 			s.State = "unknown"
 		}
 		s.DurationHistogram = s.ResponseTimeHistogram
 		for _, e := range n.Edges {
-			s.Edges = append(s.Edges, edgeOut{ReferenceId: e.To, StartTime: epochOf(e.Start.UnixNano()),
-				EndTime: epochOf(e.End.UnixNano()), SummaryStatistics: statsOut(e.Stats),
+			s.Edges = append(s.Edges, edgeOut{ReferenceId: e.To, StartTime: restjson.EpochOf(e.Start.UnixNano()),
+				EndTime: restjson.EpochOf(e.End.UnixNano()), SummaryStatistics: statsOut(e.Stats),
 				ResponseTimeHistogram: histogramOut(e.Histogram), Aliases: []any{}})
 		}
 		out = append(out, s)

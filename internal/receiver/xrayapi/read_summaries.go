@@ -13,6 +13,7 @@ import (
 	"lookout/internal/model"
 	"lookout/internal/query"
 	"lookout/internal/query/xrayfilter"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xrayread"
 )
 
@@ -31,7 +32,7 @@ type summariesRequest struct {
 
 type summariesResponse struct {
 	TraceSummaries       []traceSummary
-	ApproximateTime      *epoch
+	ApproximateTime      *restjson.Epoch
 	TracesProcessedCount int64
 	NextToken            *string `json:",omitempty"`
 }
@@ -68,7 +69,7 @@ type traceUser struct {
 
 type traceSummary struct {
 	Id           string
-	StartTime    *epoch
+	StartTime    *restjson.Epoch
 	Duration     float64
 	ResponseTime float64
 	HasFault     bool
@@ -85,7 +86,7 @@ type traceSummary struct {
 
 func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 	var in summariesRequest
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	start, end, ok := a.window(w, in.StartTime, in.EndTime)
@@ -95,7 +96,7 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 	switch in.TimeRangeType {
 	case "", "TraceId", "Event", "Service":
 	default:
-		invalid(w, "TimeRangeType %q: want TraceId, Event or Service", in.TimeRangeType)
+		restjson.Invalid(w, "TimeRangeType %q: want TraceId, Event or Service", in.TimeRangeType)
 		return
 	}
 	q := xrayread.SummaryQuery{Start: start, End: end, Rate: 1}
@@ -104,7 +105,7 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 		expr = *in.FilterExpression
 		var err error
 		if q.Filter, err = xrayfilter.Parse(expr); err != nil {
-			invalid(w, "invalid filter expression: %v", err)
+			restjson.Invalid(w, "invalid filter expression: %v", err)
 			return
 		}
 	}
@@ -116,7 +117,7 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 	if in.NextToken != nil && *in.NextToken != "" {
 		after, err := parseToken(*in.NextToken, digest)
 		if err != nil {
-			invalid(w, "NextToken: %v", err)
+			restjson.Invalid(w, "NextToken: %v", err)
 			return
 		}
 		if !after.ID.IsZero() {
@@ -129,14 +130,14 @@ func (a *ReadAPI) traceSummaries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := summariesResponse{TraceSummaries: make([]traceSummary, len(page.Summaries)),
-		ApproximateTime: epochOf(end.UnixNano()), TracesProcessedCount: page.Processed}
+		ApproximateTime: restjson.EpochOf(end.UnixNano()), TracesProcessedCount: page.Processed}
 	for i := range page.Summaries {
 		out.TraceSummaries[i] = summaryOut(&page.Summaries[i])
 	}
 	if page.Next != nil {
 		out.NextToken = makeToken(*page.Next, digest)
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }
 
 // pageToken is the opaque NextToken of GetTraceSummaries: a keyset cursor
@@ -179,7 +180,7 @@ func parseToken(s, digest string) (query.TraceRef, error) {
 
 // summaryOut renders a summary as a TraceSummary.
 func summaryOut(v *xrayread.Summary) traceSummary {
-	s := traceSummary{Id: v.ID.XRayString(), StartTime: epochOf(v.Start.UnixNano()), Duration: v.Duration,
+	s := traceSummary{Id: v.ID.XRayString(), StartTime: restjson.EpochOf(v.Start.UnixNano()), Duration: v.Duration,
 		ResponseTime: v.ResponseTime, HasFault: v.Fault, HasError: v.Error, HasThrottle: v.Throttle, IsPartial: v.Partial,
 		Annotations: map[string][]valueWithServiceIDs{}, Users: []traceUser{}, ServiceIds: []serviceID{}}
 	if h := v.HTTP; h != (xrayfilter.HTTP{}) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lookout/internal/query/xrayfilter"
+	"lookout/internal/receiver/restjson"
 	"lookout/internal/xraygroups"
 	"lookout/internal/xrayread"
 )
@@ -25,7 +26,7 @@ type timeSeriesRequest struct {
 }
 
 type timeSeriesPoint struct {
-	Timestamp                *epoch
+	Timestamp                *restjson.Epoch
 	EdgeSummaryStatistics    *statistics `json:",omitempty"`
 	ServiceSummaryStatistics *statistics `json:",omitempty"`
 	ResponseTimeHistogram    []histEntry
@@ -41,7 +42,7 @@ type timeSeriesResponse struct {
 // GetServiceGraph reads; no forecasts, one page.
 func (a *ReadAPI) timeSeries(w http.ResponseWriter, r *http.Request) {
 	var in timeSeriesRequest
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return
 	}
 	start, end, ok := a.window(w, in.StartTime, in.EndTime)
@@ -51,13 +52,13 @@ func (a *ReadAPI) timeSeries(w http.ResponseWriter, r *http.Request) {
 	q := xrayread.StatsQuery{Start: start, End: end, Period: time.Minute}
 	if in.Period != nil {
 		if *in.Period <= 0 || *in.Period%60 != 0 {
-			invalid(w, "Period must be a positive multiple of 60 seconds, not %d", *in.Period)
+			restjson.Invalid(w, "Period must be a positive multiple of 60 seconds, not %d", *in.Period)
 			return
 		}
 		q.Period = time.Duration(*in.Period) * time.Second
 	}
 	if in.ForecastStatistics != nil && *in.ForecastStatistics {
-		invalid(w, "ForecastStatistics is not supported: Lookout does not forecast fault counts")
+		restjson.Invalid(w, "ForecastStatistics is not supported: Lookout does not forecast fault counts")
 		return
 	}
 	if !checkGroupRef(w, in.GroupName, in.GroupARN) {
@@ -68,12 +69,12 @@ func (a *ReadAPI) timeSeries(w http.ResponseWriter, r *http.Request) {
 	}
 	if sel := in.EntitySelectorExpression; sel != nil {
 		if n := len([]rune(*sel)); n < 1 || n > maxSelector {
-			invalid(w, "EntitySelectorExpression must be 1 to %d characters long, not %d", maxSelector, n)
+			restjson.Invalid(w, "EntitySelectorExpression must be 1 to %d characters long, not %d", maxSelector, n)
 			return
 		}
 		e, err := xrayfilter.Parse(*sel)
 		if err != nil {
-			invalid(w, "EntitySelectorExpression: invalid filter expression: %s", err.Error())
+			restjson.Invalid(w, "EntitySelectorExpression: invalid filter expression: %s", err.Error())
 			return
 		}
 		q.Selector = e
@@ -85,7 +86,7 @@ func (a *ReadAPI) timeSeries(w http.ResponseWriter, r *http.Request) {
 	}
 	out := timeSeriesResponse{TimeSeriesServiceStatistics: make([]timeSeriesPoint, 0, len(points))}
 	for _, p := range points {
-		tp := timeSeriesPoint{Timestamp: epochAt(p.Time), ResponseTimeHistogram: histogramOut(p.Histogram)}
+		tp := timeSeriesPoint{Timestamp: restjson.EpochAt(p.Time), ResponseTimeHistogram: histogramOut(p.Histogram)}
 		if p.Edge != nil {
 			s := statsOut(*p.Edge)
 			tp.EdgeSummaryStatistics = &s
@@ -96,7 +97,7 @@ func (a *ReadAPI) timeSeries(w http.ResponseWriter, r *http.Request) {
 		}
 		out.TimeSeriesServiceStatistics = append(out.TimeSeriesServiceStatistics, tp)
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }
 
 // checkGroupRef checks GroupName and GroupARN against the model's lengths
@@ -111,7 +112,7 @@ func checkGroupRef(w http.ResponseWriter, name, arn *string) bool {
 			continue
 		}
 		if n := len([]rune(*f.v)); n < 1 || n > f.max {
-			invalid(w, "%s must be 1 to %d characters long, not %d", f.field, f.max, n)
+			restjson.Invalid(w, "%s must be 1 to %d characters long, not %d", f.field, f.max, n)
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lookout/internal/model"
+	"lookout/internal/receiver/restjson"
 )
 
 // MaxBatchTraceIDs is the most trace ids one BatchGetTraces or GetTraceGraph
@@ -35,18 +36,18 @@ type batchResponse struct {
 // traceIDs reads and checks the TraceIds of a request: as sent, and parsed.
 func traceIDs(w http.ResponseWriter, r *http.Request) ([]string, []model.TraceID, bool) {
 	var in traceIDsRequest
-	if !decode(w, r, &in) {
+	if !restjson.Decode(w, r, &in) {
 		return nil, nil, false
 	}
 	if len(in.TraceIds) == 0 || len(in.TraceIds) > MaxBatchTraceIDs {
-		invalid(w, "TraceIds: give 1 to %d trace ids, not %d", MaxBatchTraceIDs, len(in.TraceIds))
+		restjson.Invalid(w, "TraceIds: give 1 to %d trace ids, not %d", MaxBatchTraceIDs, len(in.TraceIds))
 		return nil, nil, false
 	}
 	ids := make([]model.TraceID, len(in.TraceIds))
 	for i, s := range in.TraceIds {
 		id, err := model.ParseTraceID(s)
 		if err != nil {
-			invalid(w, "TraceIds[%d]: %v", i, err)
+			restjson.Invalid(w, "TraceIds[%d]: %v", i, err)
 			return nil, nil, false
 		}
 		ids[i] = id
@@ -76,5 +77,5 @@ func (a *ReadAPI) batchGetTraces(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Traces = append(out.Traces, traceOut{Id: t.ID.XRayString(), Duration: t.Duration, Segments: segs})
 	}
-	writeJSON(w, out)
+	restjson.Write(w, out)
 }

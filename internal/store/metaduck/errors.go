@@ -1,7 +1,7 @@
 package metaduck
 
 // errorsDDL creates the error-tracking metadata: projects, hashed access
-// tokens, items and occurrences. Occurrences live here (not yet in the
+// tokens, items, occurrences and deploys. Occurrences live here (not yet in the
 // day-partitioned telemetry store); DeleteOccurrencesBefore is their
 // retention. Times are integer Unix nanoseconds (0: unset); an item's
 // environments are joined by newlines. No UNIQUE constraints: uniqueness of
@@ -43,5 +43,11 @@ func errorsDDL() []string {
 		`CREATE INDEX IF NOT EXISTS err_occ_uuid ON err_occurrences (project, uuid)`,
 		`CREATE INDEX IF NOT EXISTS err_occ_item ON err_occurrences (item_id)`,
 		`CREATE INDEX IF NOT EXISTS err_occ_trace ON err_occurrences (trace_id)`,
+		`CREATE SEQUENCE IF NOT EXISTS err_deploy_ids START 1`,
+		`CREATE TABLE IF NOT EXISTS err_deploys (
+			id BIGINT NOT NULL, project VARCHAR NOT NULL, project_id BIGINT NOT NULL,
+			environment VARCHAR NOT NULL, revision VARCHAR NOT NULL, rollbar_username VARCHAR NOT NULL,
+			local_username VARCHAR NOT NULL, comment VARCHAR NOT NULL, status VARCHAR NOT NULL,
+			start_ns BIGINT NOT NULL, finish_ns BIGINT NOT NULL)`,
 	}
 }

@@ -37,6 +37,17 @@ func itemFilter(q store.ItemQuery, withLevels bool) (string, []any) {
 			args = append(args, id)
 		}
 	}
+	for col, vals := range map[string][]string{"framework": q.Frameworks, "platform": q.Platforms} {
+		if len(vals) > 0 {
+			conds = append(conds, in(col, len(vals)))
+			for _, v := range vals {
+				args = append(args, v)
+			}
+		}
+	}
+	for _, t := range q.TitleContains {
+		conds, args = append(conds, "contains(lower(title), lower(?))"), append(args, t)
+	}
 	if len(q.Environments) > 0 {
 		var or []string
 		for _, e := range q.Environments {
@@ -150,8 +161,8 @@ func (s *Store) Occurrences(ctx context.Context, project string, itemID int64, o
 		return nil, err
 	}
 	defer leave()
-	return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = ? AND item_id = ?
-		ORDER BY id DESC LIMIT ? OFFSET ?`, project, itemID, limit, offset)
+	return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = ? AND (? = 0 OR item_id = ?)
+		ORDER BY id DESC LIMIT ? OFFSET ?`, project, itemID, itemID, limit, offset)
 }
 
 // OccurrencesByTrace implements store.ErrorReader.

@@ -38,6 +38,15 @@ func itemFilter(q store.ItemQuery, withLevels bool) (string, []any) {
 	if len(q.IDs) > 0 {
 		add("id = ANY($%d)", q.IDs)
 	}
+	if len(q.Frameworks) > 0 {
+		add("framework = ANY($%d::text[])", cleanAll(q.Frameworks))
+	}
+	if len(q.Platforms) > 0 {
+		add("platform = ANY($%d::text[])", cleanAll(q.Platforms))
+	}
+	for _, t := range q.TitleContains {
+		add("strpos(lower(title), lower($%d)) > 0", clean(t))
+	}
 	if len(q.Environments) > 0 {
 		envs := make([]string, len(q.Environments))
 		for i, e := range q.Environments {
@@ -113,6 +122,10 @@ func (s *Store) Occurrence(ctx context.Context, project string, id int64) (model
 
 // Occurrences implements store.ErrorReader.
 func (s *Store) Occurrences(ctx context.Context, project string, itemID int64, offset, limit int) ([]model.ErrorOccurrence, error) {
+	if itemID == 0 { // the project's, by the primary key
+		return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE project = $1
+			ORDER BY id DESC LIMIT $2 OFFSET $3`, clean(project), limit, offset)
+	}
 	return s.occurrences(ctx, `SELECT `+occurrenceColumns+` FROM err_occurrences WHERE item_id = $2 AND project = $1
 		ORDER BY id DESC LIMIT $3 OFFSET $4`, clean(project), itemID, limit, offset)
 }
@@ -178,4 +191,12 @@ func (s *Store) RecentCounts(ctx context.Context, project string, ids []int64, s
 		return nil, fmt.Errorf("recent counts: %w", err)
 	}
 	return out, nil
+}
+
+func cleanAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clean(s)
+	}
+	return out
 }

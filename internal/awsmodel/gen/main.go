@@ -1,0 +1,271 @@
+// Command gen writes the Go table of an AWS service model's input
+// constraints (package awsmodel): the operations, and for every shape an
+// operation's input reaches its type, length or value range, pattern, enum
+// values, required members and members. It reads a botocore service-2.json
+// (or .json.gz) named on its command line:
+//
+//	go run ./internal/awsmodel/gen -model .../logs/2014-03-28/service-2.json.gz -var Logs -out logs_model.go
+//
+// Where the service's documentation states a limit that its model does not
+// (the model is older), -override shape.max=N replaces the model's bound.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"go/format"
+	"io"
+	"log"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+type member struct {
+	Shape string `json:"shape"`
+}
+
+type shape struct {
+	Type     string         `json:"type"`
+	Min      *int64         `json:"min"`
+	Max      *int64         `json:"max"`
+	Pattern  string         `json:"pattern"`
+	Enum     []string       `json:"enum"`
+	Required []string       `json:"required"`
+	Members  orderedMembers `json:"members"`
+	Member   *member        `json:"member"`
+	Key      *member        `json:"key"`
+	Value    *member        `json:"value"`
+}
+
+// orderedMembers keeps a structure's members in the model's order, the
+// order the service reports their violations in.
+type orderedMembers []struct {
+	Name  string
+	Shape string
+}
+
+func (o *orderedMembers) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		return err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var m member
+		if err := dec.Decode(&m); err != nil {
+			return err
+		}
+		*o = append(*o, struct{ Name, Shape string }{t.(string), m.Shape})
+	}
+	return nil
+}
+
+type operation struct {
+	Name string `json:"name"`
+	HTTP struct {
+		Method     string `json:"method"`
+		RequestURI string `json:"requestUri"`
+	} `json:"http"`
+	Input *member `json:"input"`
+}
+
+type model struct {
+	Metadata struct {
+		ServiceFullName string `json:"serviceFullName"`
+		TargetPrefix    string `json:"targetPrefix"`
+	} `json:"metadata"`
+	Operations map[string]operation `json:"operations"`
+	Shapes     map[string]*shape    `json:"shapes"`
+}
+
+func main() {
+	path := flag.String("model", "", "botocore service-2.json or service-2.json.gz")
+	name := flag.String("var", "", "name of the generated variable (Logs, XRay)")
+	out := flag.String("out", "", "file to write")
+	var overrides multi
+	flag.Var(&overrides, "override", "shape.min=N or shape.max=N, repeatable")
+	flag.Parse()
+	if *path == "" || *name == "" || *out == "" {
+		log.Fatal("usage: gen -model PATH -var NAME -out FILE [-override shape.max=N]...")
+	}
+	m, err := read(*path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := m.override(overrides); err != nil {
+		log.Fatal(err)
+	}
+	src, err := m.generate(*name)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+func read(path string) (*model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		if r, err = gzip.NewReader(f); err != nil {
+			return nil, err
+		}
+	}
+	var m model
+	if err := json.NewDecoder(r).Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &m, nil
+}
+
+func (m *model) override(list []string) error {
+	for _, o := range list {
+		lhs, v, ok := strings.Cut(o, "=")
+		name, bound, ok2 := strings.Cut(lhs, ".")
+		n, err := strconv.ParseInt(v, 10, 64)
+		s := m.Shapes[name]
+		if !ok || !ok2 || err != nil || s == nil || bound != "min" && bound != "max" {
+			return fmt.Errorf("bad override %q", o)
+		}
+		if bound == "min" {
+			s.Min = &n
+		} else {
+			s.Max = &n
+		}
+	}
+	return nil
+}
+
+// reachable lists the shapes the operations' inputs reach, sorted.
+func (m *model) reachable() []string {
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(n string) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		s := m.Shapes[n]
+		for _, mm := range s.Members {
+			walk(mm.Shape)
+		}
+		for _, p := range []*member{s.Member, s.Key, s.Value} {
+			if p != nil {
+				walk(p.Shape)
+			}
+		}
+	}
+	for _, op := range m.Operations {
+		if op.Input != nil {
+			walk(op.Input.Shape)
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+var goType = map[string]string{"structure": "Structure", "list": "List", "map": "Map", "string": "String",
+	"integer": "Integer", "long": "Long", "double": "Double", "boolean": "Boolean", "blob": "Blob", "timestamp": "Timestamp"}
+
+func (m *model) generate(name string) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by internal/awsmodel/gen from botocore's %s model (Apache-2.0); DO NOT EDIT.\n\n", m.Metadata.ServiceFullName)
+	fmt.Fprintf(&b, "package awsmodel\n\n")
+	fmt.Fprintf(&b, "// %s holds the input constraints of %s.\n", name, m.Metadata.ServiceFullName)
+	fmt.Fprintf(&b, "var %s = &Model{\nName: %q,\nTargetPrefix: %q,\nOperations: []Operation{\n", name, m.Metadata.ServiceFullName, m.Metadata.TargetPrefix)
+	ops := make([]string, 0, len(m.Operations))
+	for n := range m.Operations {
+		ops = append(ops, n)
+	}
+	slices.Sort(ops)
+	for _, n := range ops {
+		op := m.Operations[n]
+		in := ""
+		if op.Input != nil {
+			in = op.Input.Shape
+		}
+		fmt.Fprintf(&b, "{Name: %q, Method: %q, Path: %q, Input: %q},\n", n, op.HTTP.Method, op.HTTP.RequestURI, in)
+	}
+	fmt.Fprintf(&b, "},\nShapes: map[string]*Shape{\n")
+	for _, n := range m.reachable() {
+		s := m.Shapes[n]
+		t, ok := goType[s.Type]
+		if !ok {
+			return nil, fmt.Errorf("shape %s: unknown type %q", n, s.Type)
+		}
+		fields := []string{"Type: " + t}
+		if s.Min != nil {
+			fields = append(fields, fmt.Sprintf("Min: %d, HasMin: true", *s.Min))
+		}
+		if s.Max != nil {
+			fields = append(fields, fmt.Sprintf("Max: %d, HasMax: true", *s.Max))
+		}
+		if s.Pattern != "" {
+			if _, err := regexp.Compile(s.Pattern); err != nil {
+				return nil, fmt.Errorf("shape %s: pattern %q is not RE2: %w", n, s.Pattern, err)
+			}
+			fields = append(fields, "Pattern: "+quote(s.Pattern))
+		}
+		if len(s.Enum) > 0 {
+			fields = append(fields, "Enum: "+stringList(s.Enum))
+		}
+		if len(s.Required) > 0 {
+			fields = append(fields, "Required: "+stringList(s.Required))
+		}
+		if len(s.Members) > 0 {
+			ms := make([]string, len(s.Members))
+			for i, mm := range s.Members {
+				ms[i] = fmt.Sprintf("{%q, %q}", mm.Name, mm.Shape)
+			}
+			fields = append(fields, "Members: []Member{"+strings.Join(ms, ", ")+"}")
+		}
+		if s.Member != nil {
+			fields = append(fields, fmt.Sprintf("Member: %q", s.Member.Shape))
+		}
+		if s.Key != nil {
+			fields = append(fields, fmt.Sprintf("Key: %q, Value: %q", s.Key.Shape, s.Value.Shape))
+		}
+		fmt.Fprintf(&b, "%q: {%s},\n", n, strings.Join(fields, ", "))
+	}
+	fmt.Fprintf(&b, "},\n}\n")
+	return format.Source(b.Bytes())
+}
+
+// quote prefers a raw string literal, as patterns are full of backslashes.
+func quote(s string) string {
+	if !strings.Contains(s, "`") {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+func stringList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = strconv.Quote(s)
+	}
+	return "[]string{" + strings.Join(q, ", ") + "}"
+}
