@@ -23,13 +23,15 @@ type config struct {
 	server    server.Config
 	logLevel  slog.Level
 	logFormat string
+	// heapLimit is the Go runtime's soft memory limit (--heap-limit); 0: none.
+	heapLimit int64
 }
 
 // parseConfig reads flags, then LOOKOUT_* variables, then the YAML file; a
 // flag given on the command line wins over the environment, which wins over
 // the file.
 func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
-	c := config{server: server.DefaultConfig()}
+	c := config{server: server.DefaultConfig(), heapLimit: 384 << 20}
 	s := &c.server
 	fs := flag.NewFlagSet("lookout "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -50,6 +52,10 @@ func parseConfig(name string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&s.RetentionInterval, "retention-interval", s.RetentionInterval, "how often retention and the disk budget are enforced")
 	fs.StringVar(&s.Stores.DuckDB.MemoryLimit, "store-memory", s.Stores.DuckDB.MemoryLimit, "memory the embedded store may use for its buffers and queries, e.g. 512MB, 2GB")
 	fs.IntVar(&s.Pipeline.MaxQueuedItems, "max-queued-items", s.Pipeline.MaxQueuedItems, "items waiting for a commit before clients are told to retry")
+	fs.Var(bytesFlag{&s.Pipeline.MaxQueuedBytes}, "max-queued-bytes", "memory of the encoded items waiting for a commit before clients are told to retry, e.g. 128MiB (0: no bound)")
+	fs.Var(bytesFlag{&c.heapLimit}, "heap-limit", "soft limit of the Go runtime's memory (as GOMEMLIMIT, which wins when set), e.g. 384MiB; the embedded store's memory (--store-memory) comes on top (0: none)")
+	fs.StringVar(&s.PublicURL, "public-url", "", "the URL browsers reach Lookout at, when a proxy stands in front (https://...: the login cookie is marked Secure)")
+	fs.IntVar(&s.Pipeline.MaxSeriesPerMetric, "max-series-per-metric", s.Pipeline.MaxSeriesPerMetric, "series (attribute combinations) a metric may have; points that would start more are refused")
 	fs.Func("aws-access-keys", "CloudWatch Logs and X-Ray API access keys, KEYID:SECRET[:PROJECT],... (prefer LOOKOUT_AWS_ACCESS_KEYS; empty: unsigned requests from loopback only)",
 		func(v string) (err error) { s.AWSAccessKeys, err = awsjson.ParseAccessKeys(v); return err })
 	fs.Func("api-keys", "keys of the UI and JSON API, KEY:PROJECT,... (PROJECT * for every project; prefer LOOKOUT_API_KEYS; empty: loopback clients only)",

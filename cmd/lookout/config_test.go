@@ -74,19 +74,9 @@ func TestParseConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			var stderr bytes.Buffer
-			c, err := parseConfig("serve", tc.args, &stderr)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.wantErr) {
-					t.Fatalf("err = %v (%s), want one mentioning %q", err, stderr.String(), tc.wantErr)
-				}
+			c, ok := parseCase(t, tc.args, tc.env, tc.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			s := c.server
 			if tc.minFree != "" && s.MinFreeDisk.String() != tc.minFree {

@@ -78,20 +78,27 @@ func (a *API) queryRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := query.ParseSpec(body, a.cfg.Now())
+	spec, err := query.DecodeSpec(body)
+	if err != nil {
+		return specError(err)
+	}
+	// The URL's dataset and source win over the body's; the source is set
+	// before the specification is checked, as it decides what is valid.
+	if src := r.URL.Query().Get("source"); src != "" {
+		spec.Source = src
+	}
+	q, err := spec.Query(a.cfg.Now())
 	if err != nil {
 		return specError(err)
 	}
 	if ds := r.URL.Query().Get("dataset"); ds != "" {
 		q.Dataset = ds
 	}
-	if src := r.URL.Query().Get("source"); src != "" {
-		q.Source = query.Source(src)
-		if err := q.Validate(); err != nil {
-			return specError(err)
-		}
-	}
 	res, err := a.cfg.Query.Query(r.Context(), a.project(r), q)
+	var fe *query.FieldError
+	if errors.As(err, &fe) { // what only the data tells: an operator that does not fit a metric's type
+		return specError(err)
+	}
 	if err != nil {
 		return storeError(err)
 	}
@@ -151,9 +158,9 @@ func (a *API) columnsList(w http.ResponseWriter, r *http.Request) error {
 	switch src {
 	case "":
 		src = query.SourceSpans
-	case query.SourceSpans, query.SourceLogs:
+	case query.SourceSpans, query.SourceLogs, query.SourceMetrics:
 	default:
-		return badRequest("source", fmt.Errorf("%q: want spans or logs", src))
+		return badRequest("source", fmt.Errorf("%q: want spans, logs or metrics", src))
 	}
 	cols, err := a.cfg.Query.Columns(r.Context(), a.project(r), ds, src, start, end)
 	if err != nil {

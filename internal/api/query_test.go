@@ -71,7 +71,7 @@ func TestQueryScenarios(t *testing.T) {
 		{name: "EmptyResult", method: post, url: "/api/query", status: 200,
 			body: `{"filters":[{"column":"name","op":"=","value":"nope"}]}`, json: `{"results":[],"series":[]}`},
 		{name: "BadOp", method: post, url: "/api/query", status: 400,
-			body: `{"calculations":[{"op":"P12X","column":"duration_ms"}]}`, json: `{"error":"calculations[0]: op \"P12X\": want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP or a percentile such as P99"}`},
+			body: `{"calculations":[{"op":"P12X","column":"duration_ms"}]}`, json: `{"error":"calculations[0]: op \"P12X\": want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP, a percentile such as P99, or LAST or RATE_SUM (metrics)"}`},
 		{name: "LogsBySeverity", method: post, url: "/api/query?source=logs", status: 200,
 			body: `{"filters":[{"column":"severity_number","op":">=","value":13}],"breakdowns":["severity_text","log.group"],
 				"orders":[{"column":"severity_text","order":"ascending"}]}`,
@@ -80,8 +80,8 @@ func TestQueryScenarios(t *testing.T) {
 		{name: "LogsSourceInBody", method: post, url: "/api/query", status: 200,
 			body: `{"source":"logs","filters":[{"column":"user.id","op":"=","value":42}]}`,
 			json: `{"query":{"source":"logs"},"results":[{"data":{"COUNT":1}}]}`},
-		{name: "BadSource", method: post, url: "/api/query?source=metrics", body: `{}`, status: 400,
-			json: `{"error":"source: \"metrics\": want spans or logs"}`},
+		{name: "BadSource", method: post, url: "/api/query?source=traces", body: `{}`, status: 400,
+			json: `{"error":"source: \"traces\": want spans, logs or metrics"}`},
 		{name: "BadFilterOp", method: post, url: "/api/query", status: 400,
 			body: `{"filters":[{"column":"x","op":"~"}]}`, contains: []string{`filters[0].op`}},
 		{name: "MissingFilterValue", method: post, url: "/api/query", status: 400,
@@ -132,7 +132,7 @@ func TestColumnsScenarios(t *testing.T) {
 		{name: "Logs", url: "/api/columns?source=logs", status: 200, json: `{"source":"logs"}`,
 			contains:    []string{`{"name":"severity_text","type":"string","source":"log"`, `"name":"user.id","type":"integer","source":"attribute"`},
 			notContains: []string{`duration_ms`}},
-		{name: "BadSource", url: "/api/columns?source=metrics", status: 400, contains: []string{`source`}},
+		{name: "BadSource", url: "/api/columns?source=traces", status: 400, contains: []string{`source`}},
 	})
 }
 

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,6 +25,13 @@ type GateConfig struct {
 	SessionTTL time.Duration
 	// MaxSessions bounds the logins kept at once. Default 10,000.
 	MaxSessions int
+	// SecureCookies marks the session cookie Secure even on plain HTTP:
+	// Lookout is reached through a TLS-terminating proxy (--public-url
+	// https://...). Without it the cookie is Secure only on a TLS request.
+	SecureCookies bool
+	// Projects lists the projects a login for every project may choose
+	// among in the UI, beside those of the keys (nil: only those).
+	Projects func(ctx context.Context) ([]string, error)
 
 	Logger *slog.Logger     // nil: slog.Default()
 	Now    func() time.Time // nil: time.Now
@@ -72,6 +80,7 @@ const (
 	routePublic   route = iota // health checks, UI assets, Rollbar's API (its own tokens)
 	routeLogin                 // /login
 	routeLogout                // /logout
+	routeSession               // /api/session: the UI's login and its project
 	routeOperator              // every project's views, projects and tokens
 	routeAPI                   // Lookout's API, one project
 	routeUI                    // the web UI's pages
@@ -87,6 +96,8 @@ func routeOf(r *http.Request) route {
 		return routeLogin
 	case p == "/logout":
 		return routeLogout
+	case p == "/api/session":
+		return routeSession
 	case p == "/metrics" || p == "/api/status" ||
 		(r.Method != http.MethodGet && (p == "/api/errors/projects" || p == "/api/errors/tokens")):
 		return routeOperator
@@ -133,6 +144,10 @@ func (g *Gate) Wrap(mux *http.ServeMux) http.Handler {
 		p, err := g.identify(r)
 		if err != nil {
 			g.refuse(w, r, rt, err)
+			return
+		}
+		if rt == routeSession {
+			g.serveSession(w, r, p)
 			return
 		}
 		project := r.URL.Query().Get("project")
@@ -184,7 +199,7 @@ func (g *Gate) identify(r *http.Request) (Principal, error) {
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil && keyed {
 		if project, ok := g.sessions.Lookup(c.Value); ok {
-			return Principal{Project: project}, nil
+			return Principal{Project: project, session: c.Value, viewing: g.sessions.Viewing(c.Value)}, nil
 		}
 		return Principal{}, fmt.Errorf("%w: the login session has ended: log in again at /login", ErrUnauthenticated)
 	}

@@ -43,6 +43,10 @@ type Principal struct {
 	// Lookout serves loopback clients: it may use model.DefaultProject and
 	// the operations views.
 	Open bool
+	// session is the id of the UI login the request came with, if any.
+	session string
+	// viewing is the project that login chose to read, if any.
+	viewing string
 }
 
 // Covers reports whether p may read and write project.
@@ -59,6 +63,9 @@ func (p Principal) Operator() bool { return p.Open || p.Project == AllProjects }
 
 // home is the project p reads when a request names none.
 func (p Principal) home() string {
+	if p.viewing != "" && p.Covers(p.viewing) {
+		return p.viewing
+	}
 	if p.Open || p.Project == AllProjects {
 		return model.DefaultProject
 	}

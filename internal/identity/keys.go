@@ -61,6 +61,20 @@ func (k Keys) Lookup(key string) (string, bool) {
 	return p, ok
 }
 
+// Projects lists the projects the keys grant, AllProjects left out, in
+// no particular order.
+func (k Keys) Projects() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range k.byDigest {
+		if p != AllProjects && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // KeyHeader is the header that carries a key where Authorization cannot.
 const KeyHeader = "X-Lookout-Key"
 

@@ -39,8 +39,8 @@ type loginView struct {
 
 // serveLogin is GET /login (the form) and POST /login (key=...&next=...):
 // a valid key opens a session, sets its cookie (HttpOnly, SameSite=Strict,
-// Secure over TLS) and sends the browser to next; a wrong one shows the
-// form again with 401.
+// Secure as secure says) and sends the browser to next; a wrong one shows
+// the form again with 401.
 func (g *Gate) serveLogin(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -69,7 +69,7 @@ func (g *Gate) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: g.sessions.Start(project), Path: "/",
-		MaxAge: int(g.cfg.SessionTTL.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		MaxAge: int(g.cfg.SessionTTL.Seconds()), HttpOnly: true, Secure: g.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -85,9 +85,13 @@ func (g *Gate) serveLogout(w http.ResponseWriter, r *http.Request) {
 		g.sessions.End(c.Value)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: g.secure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
+
+// secure tells whether the session cookie is marked Secure: on a TLS
+// request, or always when Lookout is known to be reached over https.
+func (g *Gate) secure(r *http.Request) bool { return r.TLS != nil || g.cfg.SecureCookies }
 
 func (g *Gate) showLogin(w http.ResponseWriter, status int, v loginView) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -20,7 +20,8 @@ type Sessions struct {
 }
 
 type session struct {
-	project string
+	project string // granted by the key logged in with
+	viewing string // chosen in the UI among those granted; "" until chosen
 	expires time.Time
 }
 
@@ -83,6 +84,30 @@ func (s *Sessions) Lookup(id string) (string, bool) {
 		return "", false
 	}
 	return x.project, true
+}
+
+// Viewing returns the project the open session id has chosen to read
+// (Select), or "" when it has chosen none.
+func (s *Sessions) Viewing(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[digest(id)].viewing
+}
+
+// Select records project as the one the open session id reads when a
+// request names none; false when the session is not open. Whether its key
+// grants project is the caller's to check.
+func (s *Sessions) Select(id, project string) bool {
+	d := digest(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x, ok := s.m[d]
+	if !ok || !x.expires.After(s.now()) {
+		return false
+	}
+	x.viewing = project
+	s.m[d] = x
+	return true
 }
 
 // End closes session id, if open.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,9 @@ type IntakeObserver interface {
 	// GaveUp reports a batch that will not be committed: err is the
 	// permanent error, or the last one when Abandon came (abandoned).
 	GaveUp(b *model.Batch, err error, abandoned bool)
+	// Panicked reports a payload whose decoding panicked with v (stack:
+	// where); it is dropped and the intake goes on.
+	Panicked(payload []byte, v any, stack []byte)
 }
 
 // Intake is safe for concurrent use, except that Offer and Close belong to
@@ -173,13 +177,25 @@ func (in *Intake) release(n int64) {
 func (in *Intake) decodeAll() {
 	defer close(in.queue)
 	for p := range in.raw {
-		b, keep := in.decode(p)
+		b, keep := in.safeDecode(p)
 		if !keep {
 			in.release(int64(len(p)))
 			continue
 		}
 		in.queue <- decoded{b: b, size: int64(len(p))}
 	}
+}
+
+// safeDecode decodes p; a decoder that panics loses p, which the observer
+// hears of, and not the process: the senders' payloads are anyone's input.
+func (in *Intake) safeDecode(p []byte) (b model.Batch, keep bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			in.obs.Panicked(p, v, debug.Stack())
+			b, keep = model.Batch{}, false
+		}
+	}()
+	return in.decode(p)
 }
 
 // collect groups decoded payloads into batches of up to MaxBatchItems

@@ -60,6 +60,7 @@ type observed struct {
 	held                       int64
 	committed, retries         int
 	gaveUp, abandoned, dropped int // batches given up, of those abandoned; items given up
+	panicked                   int // payloads whose decoding panicked
 }
 
 func (o *observer) Held(d int64) { o.mu.Lock(); o.c.held += d; o.mu.Unlock() }
@@ -79,16 +80,22 @@ func (o *observer) GaveUp(b *model.Batch, _ error, abandoned bool) {
 	}
 }
 
+func (o *observer) Panicked([]byte, any, []byte) { o.mu.Lock(); o.c.panicked++; o.mu.Unlock() }
+
 func (o *observer) get() observed {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.c
 }
 
-// oneSpan decodes any payload to one span, and "drop" to nothing.
+// oneSpan decodes any payload to one span, "drop" to nothing, and panics
+// on "panic".
 func oneSpan(p []byte) (model.Batch, bool) {
-	if string(p) == "drop" {
+	switch string(p) {
+	case "drop":
 		return model.Batch{}, false
+	case "panic":
+		panic("a decoder bug")
 	}
 	return model.Batch{Spans: []model.Span{{Name: string(p)}}}, true
 }
@@ -130,11 +137,13 @@ func TestIntakeBatches(t *testing.T) {
 		offers  []string
 		waitFor int   // batches to wait for before Close
 		want    []int // items per batch, after Close
+		panics  int   // decodings that panicked
 	}{
-		{"full batches", 5, time.Hour, repeat("s", 20), 4, []int{5, 5, 5, 5}},
-		{"the rest at close", 5, time.Hour, repeat("s", 7), 1, []int{5, 2}},
-		{"a small batch after the delay", 100, 5 * time.Millisecond, repeat("s", 3), 1, []int{3}},
-		{"nothing to commit", 5, time.Millisecond, []string{"drop", "s", "drop"}, 1, []int{1}},
+		{"full batches", 5, time.Hour, repeat("s", 20), 4, []int{5, 5, 5, 5}, 0},
+		{"the rest at close", 5, time.Hour, repeat("s", 7), 1, []int{5, 2}, 0},
+		{"a small batch after the delay", 100, 5 * time.Millisecond, repeat("s", 3), 1, []int{3}, 0},
+		{"nothing to commit", 5, time.Millisecond, []string{"drop", "s", "drop"}, 1, []int{1}, 0},
+		{"a decoder that panics loses its payload only", 5, time.Hour, []string{"s", "panic", "s"}, 0, []int{2}, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,7 +167,7 @@ func TestIntakeBatches(t *testing.T) {
 					t.Errorf("batches %v, want %v", got, tc.want)
 				}
 			}
-			if o := obs.get(); o.held != 0 || in.HeldBytes() != 0 || o.committed != len(tc.want) {
+			if o := obs.get(); o.held != 0 || in.HeldBytes() != 0 || o.committed != len(tc.want) || o.panicked != tc.panics {
 				t.Errorf("after close: observer %+v, held %d", o, in.HeldBytes())
 			}
 		})

@@ -11,6 +11,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,13 @@ type Config struct {
 	// metric points).
 	// Beyond it Submit fails with ErrOverloaded.
 	MaxQueuedItems int
+	// MaxQueuedBytes bounds the memory of the encoded batches waiting for
+	// a commit, as the store's Preparer sizes them (a prepared value with
+	// a Size() int64 method); 0: no byte bound. A request's client may
+	// stop waiting while its batch stays queued, so it is this bound, not
+	// the receivers' in-flight budgets, that holds memory under overload.
+	// Beyond it Submit fails with ErrOverloaded.
+	MaxQueuedBytes int64
 	// MaxCommitItems caps the items merged into one commit.
 	MaxCommitItems int
 	// CommitWait is how long the committer, under load, waits for more
@@ -40,6 +48,10 @@ type Config struct {
 	Retention time.Duration
 	// MaxFuture refuses items stamped further ahead than this (clock skew guard).
 	MaxFuture time.Duration
+	// MaxSeriesPerMetric bounds the series of each metric (per project);
+	// a point that would start one more is refused ("series_limit"). 0
+	// means DefaultMaxSeriesPerMetric.
+	MaxSeriesPerMetric int
 
 	// Admit, when set, is asked before each request is queued; an error
 	// refuses it as retryable (see QueueConfig.Admit).
@@ -55,10 +67,13 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxQueuedItems: 200_000,
+		MaxQueuedBytes: 128 << 20,
 		MaxCommitItems: 50_000,
 		CommitWait:     2 * time.Millisecond,
 		Retention:      7 * 24 * time.Hour,
 		MaxFuture:      2 * time.Hour,
+
+		MaxSeriesPerMetric: DefaultMaxSeriesPerMetric,
 	}
 }
 
@@ -67,6 +82,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.MaxQueuedItems <= 0:
 		return errors.New("pipeline: MaxQueuedItems must be positive")
+	case c.MaxQueuedBytes < 0:
+		return errors.New("pipeline: MaxQueuedBytes must not be negative")
 	case c.MaxCommitItems <= 0:
 		return errors.New("pipeline: MaxCommitItems must be positive")
 	case c.CommitWait < 0:
@@ -75,6 +92,8 @@ func (c Config) Validate() error {
 		return errors.New("pipeline: Retention must be positive")
 	case c.MaxFuture < 0:
 		return errors.New("pipeline: MaxFuture must not be negative")
+	case c.MaxSeriesPerMetric < 0:
+		return errors.New("pipeline: MaxSeriesPerMetric must not be negative")
 	}
 	return nil
 }
@@ -96,6 +115,7 @@ type Pipeline struct {
 	log     *slog.Logger
 	now     func() time.Time
 	window  window
+	series  *seriesLimit
 	metrics *metrics
 	queue   *Queue[request, struct{}]
 }
@@ -113,6 +133,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 		log:    cfg.Logger,
 		now:    cfg.Now,
 		window: window{maxAge: cfg.Retention, maxFuture: cfg.MaxFuture},
+		series: newSeriesLimit(cmp.Or(cfg.MaxSeriesPerMetric, DefaultMaxSeriesPerMetric)),
 	}
 	if p.log == nil {
 		p.log = slog.Default()
@@ -126,7 +147,7 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 	}
 	p.metrics = m
 	p.queue, err = NewQueue(QueueConfig{
-		MaxItems: cfg.MaxQueuedItems, MaxCommitItems: cfg.MaxCommitItems, MaxWait: cfg.CommitWait, Admit: cfg.Admit,
+		MaxItems: cfg.MaxQueuedItems, MaxBytes: cfg.MaxQueuedBytes, MaxCommitItems: cfg.MaxCommitItems, MaxWait: cfg.CommitWait, Admit: cfg.Admit,
 		MetricPrefix: "lookout_", Registerer: cfg.Registerer, Logger: p.log,
 	}, batchCommitter{p})
 	if err != nil {
@@ -136,7 +157,8 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 }
 
 // Submit commits b durably and returns once it is committed. Items outside the
-// accepted time window are left out and listed in the result. On error nothing
+// accepted time window, and metric points beyond their metric's series limit,
+// are left out and listed in the result. On error nothing
 // of b is guaranteed committed; IsRetryable tells whether to try again.
 //
 // The per-request work that needs no lock — the store's encoding when the
@@ -145,7 +167,10 @@ func New(cfg Config, w store.Writer) (*Pipeline, error) {
 // only appends and commits.
 func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 	p.metrics.received(b)
-	kept, rejected := p.window.filter(p.now(), b)
+	now := p.now()
+	kept, rejected := p.window.filter(now, b)
+	kept, overLimit := p.series.filter(now, kept, keptIndex(rejected))
+	rejected = append(rejected, overLimit...)
 	for _, r := range rejected {
 		p.reject(r.Kind, r.Project, r.Service, r.Reason, r.Message, 1)
 	}
@@ -172,6 +197,13 @@ func (p *Pipeline) Submit(ctx context.Context, b *model.Batch) (Result, error) {
 			return res, err
 		}
 		req.batch = nil
+		if sized, ok := req.prepared.(interface{ Size() int64 }); ok {
+			if err := p.queue.Grow(&room, sized.Size()); err != nil {
+				p.queue.Release(room)
+				p.refuse(req, err)
+				return res, err
+			}
+		}
 	}
 	pending, err := p.queue.Enqueue(room, req)
 	if err != nil {

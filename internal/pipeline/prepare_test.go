@@ -121,3 +121,58 @@ func TestPrepareErrorIsPermanent(t *testing.T) {
 		t.Errorf("tally = %+v, want one store_error rejection", snap)
 	}
 }
+
+// sizedNames is a prepared batch that tells its size: 1 KiB per span.
+type sizedNames []string
+
+func (s sizedNames) Size() int64 { return int64(len(s)) << 10 }
+
+// sizedWriter prepares sizedNames.
+type sizedWriter struct{ prepWriter }
+
+func (w *sizedWriter) Prepare(b *model.Batch) (any, error) {
+	names, err := w.prepWriter.Prepare(b)
+	if err != nil {
+		return nil, err
+	}
+	return sizedNames(names.([]string)), nil
+}
+
+// TestQueuedBytesBound: the encoded batches waiting for a commit are
+// bounded by their size, whatever their count of items: beyond the bound a
+// request is refused as overloaded (retryable) and counted; a request
+// alone in the queue is taken whatever its size; once the queue drains,
+// requests are taken again.
+func TestQueuedBytesBound(t *testing.T) {
+	w := &sizedWriter{prepWriter{gate: make(chan struct{}), entered: make(chan struct{}, 10)}}
+	tl := tally.New(func() time.Time { return now })
+	cfg := DefaultConfig()
+	cfg.Tally, cfg.MaxQueuedBytes = tl, 5<<10
+	p, stop := start(t, cfg, w)
+	defer stop()
+	submit := func(name string, n int) chan error {
+		ch := make(chan error, 1)
+		spans := make([]model.Span, n)
+		for i := range spans {
+			spans[i] = named(name)
+		}
+		go func() { _, err := p.Submit(context.Background(), &model.Batch{Spans: spans}); ch <- err }()
+		return ch
+	}
+	first := submit("alone, larger than the bound", 8) // 8 KiB
+	<-w.entered                                        // committing: its room is held until it is answered
+	if err := <-submit("beside it", 1); !errors.Is(err, ErrOverloaded) || !IsRetryable(err) {
+		t.Fatalf("a request beside 8 KiB queued, bound 5 KiB: %v, want ErrOverloaded", err)
+	}
+	close(w.gate)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-submit("after the drain", 4); err != nil {
+		t.Fatalf("a request into the drained queue: %v", err)
+	}
+	snap := tl.Snapshot()
+	if len(snap) != 1 || snap[0].Rejected["overloaded"].Count != 1 || snap[0].Accepted != 12 {
+		t.Errorf("tally = %+v, want 12 accepted and 1 refused as overloaded", snap)
+	}
+}

@@ -165,6 +165,26 @@ func (q *Queue[T, R]) Reserve(items int, bytes int64) (Reservation, error) {
 	return r, nil
 }
 
+// Grow claims bytes more for the reservation r, known only once the
+// request was prepared, or fails with ErrOverloaded (r unchanged) when
+// they do not fit beside what others hold. A request alone in the queue
+// always fits, as in Reserve.
+func (q *Queue[T, R]) Grow(r *Reservation, bytes int64) error {
+	if bytes <= 0 {
+		return nil
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	others := q.bytes - r.bytes
+	if q.cfg.MaxBytes > 0 && others > 0 && q.bytes+bytes > q.cfg.MaxBytes {
+		return ErrOverloaded
+	}
+	r.bytes += bytes
+	q.bytes += bytes
+	q.metrics.set(q.items, q.bytes)
+	return nil
+}
+
 // Release gives back the room of a reservation that is not enqueued.
 func (q *Queue[T, R]) Release(r Reservation) {
 	q.mu.Lock()

@@ -17,9 +17,10 @@ const (
 type Column struct {
 	Name string `json:"name"`
 	Type Type   `json:"type"`
-	// Source is "span" for the span's own fields, "attribute" for span
-	// attributes, "resource" for resource attributes, "event" for the
-	// attributes and names of span events (see EventPrefix).
+	// Source is "span", "log" or "point" for the source's own fields,
+	// "attribute" for the record's attributes, "resource" for resource
+	// attributes, "event" for the attributes and names of span events (see
+	// EventPrefix), "metric" for a metric of the metrics source.
 	Source string `json:"source"`
 	// Description explains a span field; empty for attributes.
 	Description string `json:"description,omitempty"`
@@ -28,6 +29,11 @@ type Column struct {
 	// Both are 0 for span fields, which every span has.
 	Count       int64 `json:"count,omitempty"`
 	Cardinality int64 `json:"cardinality,omitempty"`
+	// MetricType and Ops describe a metric of the metrics source (Source
+	// "metric"): its type, unit and the calculations that read it.
+	MetricType string   `json:"metric_type,omitempty"`
+	Unit       string   `json:"unit,omitempty"`
+	Ops        []string `json:"ops,omitempty"`
 }
 
 // The span fields, named as Honeycomb names them for OpenTelemetry data.

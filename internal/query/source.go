@@ -1,15 +1,18 @@
 package query
 
-// Source is the kind of stored data a query reads: spans (the default) or
-// log events. Both answer the same calculations, filters and breakdowns;
-// only their fields differ (SpanFields, LogFields), and attributes are
-// looked up the same way (the record's own, then its resource's).
+// Source is the kind of stored data a query reads: spans (the default), log
+// events or metric points. Spans and logs answer the same calculations,
+// filters and breakdowns; only their fields differ (SpanFields, LogFields).
+// Metrics read a metric's name as a column and aggregate by the metric's
+// type (see metrics.go). Attributes are looked up the same way everywhere
+// (the record's own, then its resource's).
 type Source string
 
 // The sources.
 const (
-	SourceSpans Source = "spans"
-	SourceLogs  Source = "logs"
+	SourceSpans   Source = "spans"
+	SourceLogs    Source = "logs"
+	SourceMetrics Source = "metrics"
 )
 
 // The log fields beyond those shared with spans (service.name, trace ids,
@@ -40,8 +43,11 @@ var LogFields = []Column{
 
 // Fields returns the fields of a source.
 func Fields(s Source) []Column {
-	if s == SourceLogs {
+	switch s {
+	case SourceLogs:
 		return LogFields
+	case SourceMetrics:
+		return MetricFields
 	}
 	return SpanFields
 }

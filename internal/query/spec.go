@@ -68,11 +68,22 @@ type SpecHaving struct {
 // valid Query; relative times are read against now. Unknown fields are
 // errors. Every error is a *FieldError naming the field.
 func ParseSpec(data []byte, now time.Time) (Query, error) {
-	var s Spec
-	if err := decodeStrict(data, &s); err != nil {
+	s, err := DecodeSpec(data)
+	if err != nil {
 		return Query{}, err
 	}
 	return s.Query(now)
+}
+
+// DecodeSpec decodes a JSON specification strictly, as ParseSpec does,
+// without compiling it (a caller may set fields first, such as the source a
+// URL names).
+func DecodeSpec(data []byte) (Spec, error) {
+	var s Spec
+	if err := decodeStrict(data, &s); err != nil {
+		return Spec{}, err
+	}
+	return s, nil
 }
 
 // decodeStrict decodes one JSON object, refusing unknown fields and

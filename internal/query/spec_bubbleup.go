@@ -40,8 +40,8 @@ func ParseBubbleUp(data []byte, now time.Time) (Query, Selection, error) {
 		}
 		return Query{}, Selection{}, err
 	}
-	if q.Source == SourceLogs {
-		return Query{}, Selection{}, fieldErr("query.source", "BubbleUp compares spans; logs are not supported yet")
+	if q.Source != SourceSpans {
+		return Query{}, Selection{}, fieldErr("query.source", "BubbleUp compares spans; %s are not supported yet", q.Source)
 	}
 	sel, err := s.Selection.Selection()
 	if err != nil {

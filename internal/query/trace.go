@@ -267,7 +267,7 @@ func (f *TraceFilter) validate(field string, depth int) error {
 		default:
 			return fieldErr(field+".calc", "%q: want COUNT, SUM, AVG, MIN or MAX", f.Calc.Op)
 		}
-		if err := f.Calc.validate(); err != nil {
+		if err := f.Calc.validate(SourceSpans); err != nil {
 			return &FieldError{Field: field + ".calc", Err: err}
 		}
 		if err := validateCmp(field, f.Cmp); err != nil {

@@ -75,14 +75,14 @@ func (q *Query) Validate() error {
 		return fieldErr("limit", "%d: must be within 1..%d", q.Limit, MaxLimit)
 	case q.FilterCombination != And && q.FilterCombination != Or:
 		return fieldErr("filter_combination", "%q: want AND or OR", q.FilterCombination)
-	case q.Source != "" && q.Source != SourceSpans && q.Source != SourceLogs:
-		return fieldErr("source", "%q: want spans or logs", q.Source)
+	case q.Source != "" && q.Source != SourceSpans && q.Source != SourceLogs && q.Source != SourceMetrics:
+		return fieldErr("source", "%q: want spans, logs or metrics", q.Source)
 	}
 	if len(q.Calculations) == 0 {
 		return fieldErr("calculations", "empty")
 	}
 	for i, c := range q.Calculations {
-		if err := c.validate(); err != nil {
+		if err := c.validate(q.Source); err != nil {
 			return &FieldError{Field: fmt.Sprintf("calculations[%d]", i), Err: err}
 		}
 	}
@@ -134,17 +134,25 @@ func (q *Query) Validate() error {
 	return nil
 }
 
-func (c Calculation) validate() error {
+func (c Calculation) validate(src Source) error {
 	switch c.Op {
 	case OpCount:
 		if c.Column != "" {
 			return errors.New("COUNT takes no column")
 		}
 		return nil
-	case OpCountDistinct, OpSum, OpAvg, OpMin, OpMax, OpHeatmap:
+	case OpLast, OpRateSum:
+		if src != SourceMetrics {
+			return fmt.Errorf("%s reads metrics only (source metrics)", c.Op)
+		}
+	case OpHeatmap:
+		if src == SourceMetrics {
+			return errors.New("HEATMAP does not read metrics: use percentiles of a histogram")
+		}
+	case OpCountDistinct, OpSum, OpAvg, OpMin, OpMax:
 	default:
 		if _, ok := c.Op.Percentile(); !ok {
-			return fmt.Errorf("op %q: want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP or a percentile such as P99", c.Op)
+			return fmt.Errorf("op %q: want COUNT, COUNT_DISTINCT, SUM, AVG, MIN, MAX, HEATMAP, a percentile such as P99, or LAST or RATE_SUM (metrics)", c.Op)
 		}
 	}
 	if c.Column == "" {

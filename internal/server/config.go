@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"lookout/internal/backend"
@@ -55,6 +56,10 @@ type Config struct {
 	// wherever none are configured, as loopback clients are, and lets
 	// Lookout listen beyond loopback without credentials (exposure.go).
 	AllowAnyone bool
+	// PublicURL is where browsers reach Lookout when a proxy stands in
+	// front (--public-url); with https the UI's login cookie is Secure
+	// although Lookout itself speaks plain HTTP. Empty: not known.
+	PublicURL string
 
 	Version string
 	Logger  *slog.Logger
@@ -89,6 +94,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("retention %s: must be at least 1h", c.Retention)
 	case c.MaxDiskBytes < 0:
 		return errors.New("max-disk must not be negative")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("public-url %q: want http://host[:port][/path] or https://...", c.PublicURL)
+		}
 	}
 	if err := c.stores().Validate(); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,6 +76,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	gcfg := identity.DefaultGateConfig()
 	gcfg.Keys, gcfg.AllowAnyone, gcfg.Logger = cfg.APIKeys, cfg.AllowAnyone, s.log
+	gcfg.SecureCookies = strings.HasPrefix(cfg.PublicURL, "https://")
+	gcfg.Projects = s.projectNames
 	if s.gate, err = identity.NewGate(gcfg); err != nil {
 		s.closeAll()
 		return nil, err
@@ -88,6 +91,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// projectNames lists the projects of the metadata store, for the UI's
+// project selector.
+func (s *Server) projectNames(ctx context.Context) ([]string, error) {
+	ps, err := s.meta.Projects(ctx)
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names, err
 }
 
 // checkExposure refuses listeners beyond loopback that no credentials

@@ -278,16 +278,8 @@ func checkAcked(t *testing.T, in *instance, a *acks) {
 			report("acknowledged trace %s: status %d", id, code)
 			continue
 		}
-		spans := map[string]bool{}
-		for _, rs := range got.ResourceSpans {
-			for _, ss := range rs.ScopeSpans {
-				for _, s := range ss.Spans {
-					spans[s.SpanID] = true
-				}
-			}
-		}
-		if len(spans) != n {
-			report("acknowledged trace %s: %d of %d spans", id, len(spans), n)
+		if spans := got.distinctSpans(); spans != n {
+			report("acknowledged trace %s: %d of %d spans", id, spans, n)
 		}
 	}
 	for tid, uuid := range a.rollbar {

@@ -19,81 +19,135 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// TestKill9LosesNothingAcknowledged exports spans with the real exporters
-// from several goroutines, kills lookout with SIGKILL mid-stream, restarts it
-// on the same data directory and checks that every span whose export was
-// acknowledged is there. Repeated, alternating gRPC and HTTP.
+// killProtocol is one protocol of the kill -9 test: how a writer sends and
+// how the acknowledged units are found again.
+type killProtocol struct {
+	name    string
+	writers int
+	// open prepares writer w of round on in and returns its send: one
+	// request holding a new unit (a trace, a batch of log events, an
+	// occurrence) keyed key with items items, ok when it was acknowledged.
+	open func(t *testing.T, in *instance, round, w int) (send func(seq uint64) (key string, items int, ok bool), closeFn func())
+	// missing names the first acknowledged unit in acked (key → items) not
+	// found whole in in, or is "".
+	missing func(t *testing.T, in *instance, acked map[string]int) string
+}
+
+// killProtocols are every protocol with an acknowledgement.
+func killProtocols() []killProtocol {
+	return []killProtocol{
+		{name: "otlp", writers: 3, open: openOTLPWriter, missing: missingTraces},
+		{name: "x-ray PutTraceSegments", writers: 2, open: openXRayAPIWriter, missing: missingTraces},
+		{name: "cloudwatch logs", writers: 2, open: openCloudWatchWriter, missing: missingLogEvents},
+		{name: "rollbar", writers: 2, open: openRollbarWriter, missing: missingOccurrences},
+	}
+}
+
+// TestKill9LosesNothingAcknowledged sends with the official clients of
+// every protocol at once, from several goroutines each, kills lookout with
+// SIGKILL mid-stream, restarts it on the same data directory and checks
+// that every acknowledged trace, log event and occurrence is there, whole.
+// Four rounds; OTLP alternates gRPC and HTTP.
 func TestKill9LosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills lookout several times")
 	}
 	dir := t.TempDir()
+	protos := killProtocols()
 	var seq atomic.Uint64
 	for round := range 4 {
 		in := startLookout(t, dir)
-		newExporter := func() (sdktrace.SpanExporter, error) {
-			if round%2 == 0 {
-				return otlptracegrpc.New(context.Background(), otlptracegrpc.WithEndpoint(in.OTLPGRPC),
-					otlptracegrpc.WithInsecure(), otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig{Enabled: false}))
-			}
-			return otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(in.OTLPHTTP+"/v1/traces"),
-				otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}))
-		}
 		var (
 			mu    sync.Mutex
-			acked = map[trace.TraceID]int{}
+			acked = make([]map[string]int, len(protos))
 			stop  atomic.Bool
 			wg    sync.WaitGroup
 		)
-		for range 4 {
-			exp, err := newExporter()
-			if err != nil {
-				t.Fatal(err)
-			}
-			wg.Go(func() {
-				defer exp.Shutdown(context.Background())
-				for !stop.Load() {
-					id, batch := spanBatch(seq.Add(1), 200)
-					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-					err := exp.ExportSpans(ctx, batch)
-					cancel()
-					if err == nil {
-						mu.Lock()
-						acked[id] = len(batch)
-						mu.Unlock()
+		for p, proto := range protos {
+			acked[p] = map[string]int{}
+			for w := range proto.writers {
+				send, closeFn := proto.open(t, in, round, w)
+				wg.Go(func() {
+					defer closeFn()
+					for !stop.Load() {
+						if key, n, ok := send(seq.Add(1)); ok {
+							mu.Lock()
+							acked[p][key] = n
+							mu.Unlock()
+						}
 					}
-				}
-			})
+				})
+			}
 		}
-		time.Sleep(time.Duration(300+rand.IntN(1200)) * time.Millisecond)
+		// Kill once every protocol has had an acknowledgement, at a moment
+		// of chance after that.
+		for everyAcked := false; !everyAcked; time.Sleep(20 * time.Millisecond) {
+			mu.Lock()
+			everyAcked = true
+			for p := range protos {
+				everyAcked = everyAcked && len(acked[p]) > 0
+			}
+			mu.Unlock()
+		}
+		time.Sleep(time.Duration(200+rand.IntN(1300)) * time.Millisecond)
 		in.kill()
 		stop.Store(true)
 		wg.Wait()
-		if len(acked) == 0 {
-			t.Fatalf("round %d: no export was acknowledged before the kill", round)
-		}
 
 		after := startLookout(t, dir)
-		for id, n := range acked {
-			var got otlpTrace
-			if code := getJSON(t, after.HTTP+"/api/traces/"+id.String(), &got); code != 200 {
-				t.Fatalf("round %d: acknowledged trace %s: status %d after restart", round, id, code)
-			}
-			spans := map[string]bool{}
-			for _, rs := range got.ResourceSpans {
-				for _, ss := range rs.ScopeSpans {
-					for _, s := range ss.Spans {
-						spans[s.SpanID] = true
-					}
-				}
-			}
-			if len(spans) != n {
-				t.Fatalf("round %d: trace %s has %d distinct spans after restart, %d were acknowledged", round, id, len(spans), n)
+		for p, proto := range protos {
+			if m := proto.missing(t, after, acked[p]); m != "" {
+				t.Errorf("round %d, %s: acknowledged and lost after kill -9: %s", round, proto.name, m)
+			} else {
+				t.Logf("round %d, %s: %d acknowledged requests all present after kill -9", round, proto.name, len(acked[p]))
 			}
 		}
-		t.Logf("round %d: %d acknowledged batches of 200 spans all present after kill -9", round, len(acked))
 		after.stop(t)
+		if t.Failed() {
+			return
+		}
 	}
+}
+
+// openOTLPWriter exports batches of 200 spans of a new trace with the OTel
+// exporter, over gRPC in even rounds and HTTP in odd ones.
+func openOTLPWriter(t *testing.T, in *instance, round, _ int) (func(uint64) (string, int, bool), func()) {
+	var (
+		exp sdktrace.SpanExporter
+		err error
+	)
+	if round%2 == 0 {
+		exp, err = otlptracegrpc.New(context.Background(), otlptracegrpc.WithEndpoint(in.OTLPGRPC),
+			otlptracegrpc.WithInsecure(), otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig{Enabled: false}))
+	} else {
+		exp, err = otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(in.OTLPHTTP+"/v1/traces"),
+			otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(seq uint64) (string, int, bool) {
+		id, batch := spanBatch(seq, 200)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return id.String(), len(batch), exp.ExportSpans(ctx, batch) == nil
+	}
+	return send, func() { _ = exp.Shutdown(context.Background()) }
+}
+
+// missingTraces checks each acknowledged trace (key: its hex id) by id: it
+// must hold as many distinct spans as were acknowledged.
+func missingTraces(t *testing.T, in *instance, acked map[string]int) string {
+	for id, n := range acked {
+		var got otlpTrace
+		if code := getJSON(t, in.HTTP+"/api/traces/"+id, &got); code != 200 {
+			return fmt.Sprintf("trace %s: status %d", id, code)
+		}
+		if spans := got.distinctSpans(); spans != n {
+			return fmt.Sprintf("trace %s has %d distinct spans, %d were acknowledged", id, spans, n)
+		}
+	}
+	return ""
 }
 
 // spanBatch builds n spans of one new trace, as the SDK would hand them to an

@@ -134,3 +134,16 @@ func checkTrace(t *testing.T, got otlpTrace, sent sentTrace) {
 		t.Errorf("links = %+v", root.Links)
 	}
 }
+
+// distinctSpans counts the distinct span ids of tr.
+func (tr otlpTrace) distinctSpans() int {
+	ids := map[string]bool{}
+	for _, rs := range tr.ResourceSpans {
+		for _, ss := range rs.ScopeSpans {
+			for _, s := range ss.Spans {
+				ids[s.SpanID] = true
+			}
+		}
+	}
+	return len(ids)
+}

@@ -297,7 +297,7 @@ export type HeatmapAxis = NonNullable<QueryResult["heatmaps"]>[number];
 export interface Column {
   name: string;
   type: "string" | "integer" | "float" | "boolean";
-  source: "span" | "log" | "attribute" | "resource" | "event";
+  source: "span" | "log" | "point" | "metric" | "attribute" | "resource" | "event";
   description?: string;
   count?: number;
   cardinality?: number;
@@ -337,8 +337,8 @@ export interface BubbleUpResult {
 
 const ds = (dataset: string) => ({ dataset: dataset || "all" });
 
-/** QuerySource is what a query reads: spans (the default) or log events. */
-export type QuerySource = "spans" | "logs";
+/** QuerySource is what a query reads: spans (the default), log events or metric points. */
+export type QuerySource = "spans" | "logs" | "metrics";
 
 export function runQuery(dataset: string, spec: QuerySpec, source: QuerySource = "spans"): Promise<QueryResult> {
   return postJSON<QueryResult>("/api/query", { ...ds(dataset), source }, spec);

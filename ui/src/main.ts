@@ -13,7 +13,9 @@ import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
 import { servicePage } from "./pages/service";
+import { metricsPage } from "./pages/metrics";
 import { startTicking } from "./refresh";
+import { sessionBar } from "./session";
 
 const app = document.getElementById("app")!;
 const rangeSlot = document.getElementById("range-slot")!;
@@ -55,6 +57,8 @@ async function render(): Promise<void> {
         return await samplingPage(app, alive);
       case "logs":
         return await logsPage(app, params, alive);
+      case "metrics":
+        return await metricsPage(app, params, alive);
       case "errors":
         return id ? await itemPage(app, id, params, alive) : await errorsPage(app, params, alive);
       case "groups":
@@ -91,3 +95,4 @@ function title(page: string, id: string | undefined): string {
 addEventListener("hashchange", () => void render());
 void render();
 startTicking();
+void sessionBar(document.getElementById("session-slot")!);

@@ -13,7 +13,7 @@ export function current(): Route {
 }
 
 /** RANGE_PAGES read the shared time range ("start", "end"); links to them carry it. */
-export const RANGE_PAGES = new Set(["traces", "service", "map", "query", "logs"]);
+export const RANGE_PAGES = new Set(["traces", "service", "map", "query", "logs", "metrics"]);
 
 /** DEFAULT_START: the range of a page opened without one, before any was chosen. */
 export const DEFAULT_START = "1h";

@@ -8,7 +8,8 @@
 // twice), then drives Chromium (playwright-core, system browser at
 // $CHROMIUM or /usr/bin/chromium) through Traces, the trace view, Logs,
 // Errors, Log groups (drill-down), Status, the service page and Query
-// (charts, heatmap, BubbleUp, the logs source), CloudWatch lines' stated
+// (charts, heatmap, BubbleUp, the logs source), Metrics (a counter's rate by
+// attribute, a percentile, an exemplar's trace), CloudWatch lines' stated
 // severity, auto-refresh and ticking times, missing trace ids, and WHERE
 // refusals and durations with units; then, with traces across three
 // services and X-Ray sampling rules and statistics (seed_map.mjs), the
@@ -16,7 +17,9 @@
 // its error and log line, and the sampling page; and the flows of the error
 // item page, the trace view's tools, chart points and heatmap cells to their
 // traces, a log group's streams, pages and live tail, saved queries, and
-// every page at 1280×800 and 390 px wide. On failure it saves a
+// every page at 1280×800 and 390 px wide; last, with a second lookout that
+// has --api-keys, logging in, choosing a project and logging out
+// (checks_session.mjs). On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
 // `node test/browser.mjs --screenshots ../docs/screenshots` also saves the pages the
 // docs show (docs/ui.md lists them: PNG, 1440×900, some at 1280×800 and 390 px).
@@ -24,11 +27,11 @@
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
-// checks_query.mjs, checks_live.mjs, checks_where.mjs, checks_map.mjs and
-// checks_sampling.mjs, checks_trace.mjs, checks_flows.mjs, checks_tail.mjs,
-// checks_groups.mjs, checks_saved.mjs and checks_sizes.mjs (the checks;
-// seed_map.mjs the data of the map and sampling checks);
-// common.mjs holds the bounded waits.
+// checks_query.mjs, checks_metrics.mjs, checks_live.mjs, checks_where.mjs,
+// checks_map.mjs, checks_sampling.mjs, checks_session.mjs, checks_trace.mjs,
+// checks_flows.mjs, checks_tail.mjs, checks_groups.mjs, checks_saved.mjs and
+// checks_sizes.mjs (the checks; seed_map.mjs the data of the map and sampling
+// checks, seed_metrics.mjs that of Metrics); common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,6 +53,9 @@ import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
+import { sessionChecks } from "./checks_session.mjs";
+import { sendMetrics } from "./seed_metrics.mjs";
+import { metricsChecks } from "./checks_metrics.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TOTAL_TIMEOUT_MS = 360_000;
@@ -58,7 +64,7 @@ const shotsArg = process.argv.indexOf("--screenshots");
 const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/screenshots") : undefined;
 const started = Date.now();
 /** held: what finish must clean up (the temporary directory, lookout, Chromium) and whether the test failed. */
-const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, context: undefined, page: undefined, failed: false };
+const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, keyed: undefined, context: undefined, page: undefined, failed: false };
 
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
@@ -77,6 +83,7 @@ async function run(held) {
   await sendLogLevels(addrs);
   await sendCloudWatch(addrs);
   await sendCloudWatchLevels(addrs);
+  await sendMetrics(addrs, ids);
   ids.refusedDoc = await sendXRay(addrs, ids);
   const base = `http://${addrs.http}`;
   await awaitXRay(base, ids);
@@ -101,6 +108,7 @@ async function run(held) {
   await serviceChecks(t);
   await queryChecks(t, plan, sent);
   await logsQueryChecks(t);
+  await metricsChecks(t);
   await cloudWatchSeverityChecks(t);
   await liveChecks(t);
   await tailChecks(t);
@@ -122,6 +130,7 @@ async function run(held) {
   await sizeChecks(t);
   await serviceListChecks(t);
   await fallbackCheck(t);
+  await sessionChecks(t, held);
 
   if (pageErrors.length) throw new Error("errors in the page:\n" + pageErrors.join("\n"));
 }
@@ -144,6 +153,7 @@ async function finish(held, err) {
   }
   await held.context?.close().catch(() => {});
   await stopLookout(held.server);
+  await stopLookout(held.keyed);
   rmSync(held.tmp, { recursive: true, force: true });
   if (!held.failed) log("browser test passed");
   process.exit(held.failed ? 1 : 0);

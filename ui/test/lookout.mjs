@@ -13,17 +13,18 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
  * starts `lookout serve` with its data under tmp, and resolves to the bound
  * addresses { http, otlpHTTP, xrayUDP } once it has logged "lookout started".
  * onSpawn receives the child process as soon as it exists, so that it can be
- * stopped even when starting fails.
+ * stopped even when starting fails. bin is a lookout already built, extra
+ * more flags of serve.
  */
-export async function startLookout({ tmp, log, onSpawn }) {
-  let bin = process.env.LOOKOUT_BIN;
+export async function startLookout({ tmp, log, onSpawn, bin: built, extra = [] }) {
+  let bin = built ?? process.env.LOOKOUT_BIN;
   if (!bin) {
     bin = join(tmp, "lookout");
     log("go build ./cmd/lookout");
     execFileSync("go", ["build", "-o", bin, "./cmd/lookout"], { cwd: repo, stdio: "inherit" });
   }
   const args = ["serve", "--data-dir", join(tmp, "data"), "--http-addr", "127.0.0.1:0", "--otlp-grpc-addr", "127.0.0.1:0",
-    "--otlp-http-addr", "127.0.0.1:0", "--xray-addr", "127.0.0.1:0", "--log-format", "json"];
+    "--otlp-http-addr", "127.0.0.1:0", "--xray-addr", "127.0.0.1:0", "--log-format", "json", ...extra];
   const server = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
   onSpawn(server);
   const stderr = [];

@@ -5,11 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
-	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-
-	"lookout/internal/loglevel"
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
 	"lookout/internal/pipeline"
@@ -30,27 +25,8 @@ type outcome struct {
 // maxMessages bounds how many item problems one reply spells out.
 const maxMessages = 3
 
-// exportTraces converts and submits one request's spans.
-func (r *Receiver) exportTraces(ctx context.Context, project string, rss []*tracepb.ResourceSpans) (outcome, error) {
-	spans, rej := otlpconv.SpansFromProto(project, rss)
-	return r.export(ctx, kindSpan, project, rej, len(spans)+len(rej), &model.Batch{Spans: spans})
-}
-
-// exportLogs converts and submits one request's log records.
-func (r *Receiver) exportLogs(ctx context.Context, project string, rls []*logspb.ResourceLogs) (outcome, error) {
-	logs, rej := otlpconv.LogsFromProto(project, rls)
-	for i := range logs {
-		loglevel.Fill(&logs[i]) // records without a severity number: from their text, body or level attribute
-	}
-	return r.export(ctx, kindLog, project, rej, len(logs)+len(rej), &model.Batch{Logs: logs})
-}
-
-// exportMetrics converts and submits one request's data points.
-func (r *Receiver) exportMetrics(ctx context.Context, project string, rms []*metricspb.ResourceMetrics) (outcome, error) {
-	points, rej := otlpconv.MetricsFromProto(project, rms)
-	return r.export(ctx, kindMetric, project, rej, len(points)+len(rej), &model.Batch{Metrics: points})
-}
-
+// export submits one request's converted items; rej are those refused in
+// the conversion, total all there were.
 func (r *Receiver) export(ctx context.Context, kind, project string, rej []otlpconv.Rejection, total int, b *model.Batch) (outcome, error) {
 	msgs := make([]string, 0, min(len(rej), maxMessages))
 	for _, x := range rej {
@@ -65,11 +41,14 @@ func (r *Receiver) export(ctx context.Context, kind, project string, rej []otlpc
 		}
 		return outcome{}, &invalidError{summarize(kind, len(rej), total, msgs)}
 	}
+	// b is not used after Submit, so that it is not held while the
+	// batch waits for its commit: the sink keeps its own encoding.
+	n := b.Len()
 	res, err := r.sink.Submit(ctx, b)
 	if err != nil {
-		return outcome{}, fmt.Errorf("submit %d %s: %w", b.Len(), plural(kind, b.Len()), err)
+		return outcome{}, fmt.Errorf("submit %d %s: %w", n, plural(kind, n), err)
 	}
-	n := len(rej)
+	n = len(rej)
 	for _, x := range res.Rejected {
 		if x.Kind != kind {
 			continue

@@ -90,7 +90,7 @@ func (r *Receiver) exportMethod(kind, fullMethod string) func(any, context.Conte
 		if err := dec(&raw); err != nil {
 			return nil, err
 		}
-		defer raw.data.Free()
+		defer func() { raw.data.Free() }() // nil once exportGRPC freed it early
 		handle := func(ctx context.Context, req any) (any, error) { return r.exportGRPC(ctx, kind, req.(*rawMessage)) }
 		if intercept == nil {
 			return handle(ctx, &raw)
@@ -109,6 +109,8 @@ func (r *Receiver) exportGRPC(ctx context.Context, kind string, raw *rawMessage)
 		return nil, r.grpcError(err)
 	}
 	buf := raw.data.MaterializeToBuffer(mem.DefaultBufferPool())
+	raw.data.Free() // grpc-go's receive buffers are not held while the batch waits for its commit
+	raw.data = nil
 	resp, err := r.exportMessage(ctx, kind, project, ctProtobuf, buf.ReadOnlyData(), buf.Free)
 	var mal *malformedError
 	if errors.As(err, &mal) {

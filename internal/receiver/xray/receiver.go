@@ -49,6 +49,8 @@ type Receiver struct {
 	// warnedRemote is set once a datagram from a non-loopback sender was
 	// refused and logged.
 	warnedRemote atomic.Bool
+	// udp is what became of the datagrams, told in the log at shutdown.
+	udp udpAccount
 
 	stopCtx context.Context // cancelled when Shutdown is done waiting
 	stop    context.CancelFunc
@@ -162,6 +164,7 @@ func (r *Receiver) Serve() error {
 	_ = conn.Close()
 	r.intake.Close() // read was the only one offering
 	wg.Wait()
+	r.udp.report(r.log)
 	return err
 }
 

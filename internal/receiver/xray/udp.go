@@ -2,12 +2,15 @@ package xray
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 
 	"lookout/internal/model"
 	"lookout/internal/pipeline"
@@ -34,6 +37,7 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 			return fmt.Errorf("xray udp read: %w", err)
 		}
 		r.m.received.WithLabelValues("udp").Inc()
+		r.udp.read.Add(1)
 		if !r.cfg.UDPFromAnyone && !from.Addr().Unmap().IsLoopback() {
 			r.refuseSender(from)
 			continue
@@ -45,6 +49,7 @@ func (r *Receiver) read(conn *net.UDPConn) error {
 			continue
 		}
 		r.m.rejected.WithLabelValues("udp", "overloaded").Inc()
+		r.udp.dropped.Add(1)
 		r.sink.Rejected(kindSpan, projectFor(""), "", "overloaded", "receiver queue is full, datagram dropped", 1)
 	}
 }
@@ -128,7 +133,9 @@ type udpObserver struct{ r *Receiver }
 func (o udpObserver) Held(delta int64) { o.r.m.queueBytes.Add(float64(delta)) }
 
 func (o udpObserver) Committed(b *model.Batch, res pipeline.Result) {
-	o.r.m.spansCommitted.Add(float64(len(b.Spans) - spansRefused(res.Rejected)))
+	n := len(b.Spans) - spansRefused(res.Rejected)
+	o.r.m.spansCommitted.Add(float64(n))
+	o.r.udp.committed.Add(int64(n))
 }
 
 func (o udpObserver) Retrying(*model.Batch, error) { o.r.m.retries.Inc() }
@@ -138,6 +145,7 @@ func (o udpObserver) Retrying(*model.Batch, error) { o.r.m.retries.Inc() }
 func (o udpObserver) GaveUp(b *model.Batch, err error, abandoned bool) {
 	r := o.r
 	r.m.spansFailed.Add(float64(len(b.Spans)))
+	r.udp.failed.Add(int64(len(b.Spans)))
 	r.log.Warn("xray: spans not committed", "spans", len(b.Spans), "rejected_documents", len(b.Logs), "err", err)
 	if abandoned {
 		what := fmt.Sprintf("%d spans", len(b.Spans))
@@ -146,6 +154,36 @@ func (o udpObserver) GaveUp(b *model.Batch, err error, abandoned bool) {
 		}
 		r.refuseBatch(b, "shutting_down", fmt.Sprintf("%s not committed before shutdown: %v", what, err))
 	}
+}
+
+// Panicked counts and logs a datagram whose decoding panicked (a bug of
+// Lookout's, not the sender's): it is dropped, the receiver goes on.
+func (o udpObserver) Panicked(payload []byte, v any, stack []byte) {
+	r := o.r
+	r.m.rejected.WithLabelValues("udp", "internal").Inc()
+	r.udp.dropped.Add(1)
+	r.sink.Rejected(kindSpan, projectFor(""), "", "internal", fmt.Sprintf("decoding the datagram failed: %v", v), 1)
+	r.log.Error("xray: decoding a datagram panicked", "panic", fmt.Sprint(v), "bytes", len(payload), "stack", string(stack))
+}
+
+// udpAccount counts what became of the datagrams since the start. UDP has
+// no acknowledgement: what the daemon protocol is promised is that every
+// datagram read is committed before a graceful stop ends, and this account,
+// logged then, is how an operator (and test/compat) sees it was.
+type udpAccount struct {
+	read      atomic.Int64 // datagrams taken off the socket
+	dropped   atomic.Int64 // refused for want of room in the intake, or whose decoding panicked
+	committed atomic.Int64 // spans committed
+	failed    atomic.Int64 // spans given up (permanent error, or shutdown cut short)
+}
+
+func (a *udpAccount) report(log *slog.Logger) {
+	level := slog.LevelInfo
+	if a.failed.Load() > 0 {
+		level = slog.LevelWarn
+	}
+	log.Log(context.Background(), level, "xray: udp stopped", "datagrams_read", a.read.Load(),
+		"datagrams_dropped", a.dropped.Load(), "spans_committed", a.committed.Load(), "spans_not_committed", a.failed.Load())
 }
 
 // spansRefused counts the spans among the sink's refusals.

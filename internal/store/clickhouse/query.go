@@ -184,6 +184,9 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	if err := s.check(); err != nil {
 		return query.Result{}, err
 	}
+	if q.Source == query.SourceMetrics {
+		return s.queryMetrics(ctx, project, q)
+	}
 	ctx, cancel := s.budget(ctx)
 	defer cancel()
 	p := newPlan(project, q)

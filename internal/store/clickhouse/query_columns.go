@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"lookout/internal/metricquery"
 	"lookout/internal/model"
 	"lookout/internal/query"
+	"lookout/internal/store"
 )
 
 // columnSample caps the rows whose attributes Columns reads; counts and
@@ -27,6 +29,13 @@ func (s *Store) Columns(ctx context.Context, project, dataset string, src query.
 	}
 	ctx, cancel := s.budget(ctx)
 	defer cancel()
+	var metrics []store.MetricInfo
+	if src == query.SourceMetrics {
+		var err error
+		if metrics, err = s.Metrics(ctx, project, start, end); err != nil {
+			return nil, fmt.Errorf("columns: %w", err)
+		}
+	}
 	count := func(start time.Time) (int64, error) {
 		b := newSQL(src)
 		var n uint64
@@ -92,6 +101,9 @@ GROUP BY src, key, type ORDER BY n DESC, src, key, type`
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("columns: %w", err)
+	}
+	if src == query.SourceMetrics {
+		out = metricquery.Columns(out, metrics, dataset)
 	}
 	return out, nil
 }

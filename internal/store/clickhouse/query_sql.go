@@ -33,8 +33,11 @@ var (
 )
 
 func newSQL(src query.Source) *sqlb {
-	if src == query.SourceLogs {
+	switch src {
+	case query.SourceLogs:
 		return &sqlb{t: logTable}
+	case query.SourceMetrics:
+		return &sqlb{t: metricTable}
 	}
 	return &sqlb{t: spanTable}
 }

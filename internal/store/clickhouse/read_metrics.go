@@ -30,33 +30,40 @@ const metricReadColumns = `project, time_ns, start_ns, name, description, unit, 
 // element, as in the embedded store). Like Logs, the query runs when
 // iteration starts and an error is yielded once, as the last element.
 func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2[model.MetricPoint, error] {
+	w := &where{}
+	w.add("project = ?", q.Project)
+	w.add("name = ?", q.Name)
+	w.window("time_ns", q.Start, q.End)
+	if q.Service != "" {
+		w.add("service = ?", q.Service)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultMetricLimit
+	}
+	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), "SELECT "+metricReadColumns+" FROM metrics WHERE "+w.String()+
+		" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?", append(w.args, limit)...)
+}
+
+// streamMetrics runs a query of metricReadColumns when iteration starts and
+// yields its points; an error is yielded once, as the last element,
+// wrapped with what.
+func (s *Store) streamMetrics(ctx context.Context, what, query string, args ...any) iter.Seq2[model.MetricPoint, error] {
 	return func(yield func(model.MetricPoint, error) bool) {
 		if err := s.check(); err != nil {
 			yield(model.MetricPoint{}, err)
 			return
 		}
-		w := &where{}
-		w.add("project = ?", q.Project)
-		w.add("name = ?", q.Name)
-		w.window("time_ns", q.Start, q.End)
-		if q.Service != "" {
-			w.add("service = ?", q.Service)
-		}
-		limit := q.Limit
-		if limit <= 0 {
-			limit = defaultMetricLimit
-		}
-		rows, err := s.conn.Query(ctx, "SELECT "+metricReadColumns+" FROM metrics WHERE "+w.String()+
-			" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?", append(w.args, limit)...)
+		rows, err := s.conn.Query(ctx, query, args...)
 		if err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 			return
 		}
 		defer rows.Close()
 		for rows.Next() {
 			m, err := scanMetric(rows)
 			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+				yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 				return
 			}
 			if !yield(m, nil) {
@@ -64,7 +71,7 @@ func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 		}
 	}
 }

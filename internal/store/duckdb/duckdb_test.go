@@ -183,7 +183,7 @@ func TestSettingsApplied(t *testing.T) {
 	s := openTest(t, t.TempDir()) // 256MB, 2 threads, default checkpoint threshold
 	defer s.Close()
 	for setting, want := range map[string]string{
-		"memory_limit": "244.1 MiB", "threads": "2", "checkpoint_threshold": "61.0 MiB",
+		"memory_limit": "244.1 MiB", "threads": "2", "checkpoint_threshold": "244.1 MiB",
 	} {
 		var got string
 		if err := s.db.QueryRowContext(t.Context(), "SELECT current_setting(?)::VARCHAR", setting).Scan(&got); err != nil {

@@ -157,6 +157,9 @@ func (s *Store) Query(ctx context.Context, project string, q query.Query) (query
 	if err := q.Validate(); err != nil {
 		return query.Result{}, fmt.Errorf("query: %w", err)
 	}
+	if q.Source == query.SourceMetrics {
+		return s.queryMetrics(ctx, project, q)
+	}
 	ctx, cancel := budget(ctx)
 	defer cancel()
 	release, err := s.acquire()

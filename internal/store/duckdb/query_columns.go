@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"lookout/internal/metricquery"
 	"lookout/internal/model"
 	"lookout/internal/query"
+	"lookout/internal/store"
 )
 
 // columnSample caps the spans whose attributes Columns reads; counts and
@@ -24,6 +26,13 @@ const columnSample = 50_000
 func (s *Store) Columns(ctx context.Context, project, dataset string, src query.Source, start, end time.Time) ([]query.Column, error) {
 	ctx, cancel := budget(ctx)
 	defer cancel()
+	var metrics []store.MetricInfo
+	if src == query.SourceMetrics {
+		var err error
+		if metrics, err = s.Metrics(ctx, project, start, end); err != nil {
+			return nil, fmt.Errorf("columns: %w", err)
+		}
+	}
 	release, err := s.acquire()
 	if err != nil {
 		return nil, err
@@ -96,6 +105,9 @@ FROM kv GROUP BY src, k, t ORDER BY n DESC, src, k, t`
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("columns: %w", err)
+	}
+	if src == query.SourceMetrics {
+		out = metricquery.Columns(out, metrics, dataset)
 	}
 	return out, nil
 }

@@ -39,8 +39,11 @@ var (
 // attribute lists a key occurs in.
 func (s *Store) sqlFor(src query.Source) *sqlb {
 	t := spanTable
-	if src == query.SourceLogs {
+	switch src {
+	case query.SourceLogs:
 		t = logTable
+	case query.SourceMetrics:
+		t = metricTable
 	}
 	return &sqlb{t: t, keys: s.keyLists}
 }

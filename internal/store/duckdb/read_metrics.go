@@ -20,6 +20,26 @@ const defaultMetricLimit = 1000
 // time, service, then attribute keys and values. Like Logs, the query runs
 // when iteration starts and an error is yielded once, as the last element.
 func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2[model.MetricPoint, error] {
+	w := &where{}
+	w.add("project = ?", q.Project)
+	w.add("name = ?", q.Name)
+	timeWindow(w, q.Start, q.End)
+	if q.Service != "" {
+		w.add("service = ?", q.Service)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultMetricLimit
+	}
+	query := "SELECT " + metricReadColumns + " FROM " + metricsView + " WHERE " + w.String() +
+		" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?"
+	return s.streamMetrics(ctx, fmt.Sprintf("metric %q points", q.Name), query, append(w.args, limit)...)
+}
+
+// streamMetrics runs a query of metricReadColumns when iteration starts and
+// yields its points; an error is yielded once, as the last element,
+// wrapped with what.
+func (s *Store) streamMetrics(ctx context.Context, what, query string, args ...any) iter.Seq2[model.MetricPoint, error] {
 	return func(yield func(model.MetricPoint, error) bool) {
 		release, err := s.acquire()
 		if err != nil {
@@ -27,29 +47,16 @@ func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2
 			return
 		}
 		defer release()
-		w := &where{}
-		w.add("project = ?", q.Project)
-		w.add("name = ?", q.Name)
-		timeWindow(w, q.Start, q.End)
-		if q.Service != "" {
-			w.add("service = ?", q.Service)
-		}
-		limit := q.Limit
-		if limit <= 0 {
-			limit = defaultMetricLimit
-		}
-		query := "SELECT " + metricReadColumns + " FROM " + metricsView + " WHERE " + w.String() +
-			" ORDER BY time_ns, start_ns, service, attr_keys, attr_values LIMIT ?"
-		rows, err := s.db.QueryContext(ctx, query, append(w.args, limit)...)
+		rows, err := s.db.QueryContext(ctx, query, args...)
 		if err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 			return
 		}
 		defer rows.Close()
 		for rows.Next() {
 			m, err := scanMetric(rows)
 			if err != nil {
-				yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+				yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 				return
 			}
 			if !yield(m, nil) {
@@ -57,7 +64,7 @@ func (s *Store) MetricPoints(ctx context.Context, q store.MetricQuery) iter.Seq2
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(model.MetricPoint{}, fmt.Errorf("metric %q points: %w", q.Name, err))
+			yield(model.MetricPoint{}, fmt.Errorf("%s: %w", what, err))
 		}
 	}
 }

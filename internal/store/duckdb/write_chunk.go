@@ -29,6 +29,9 @@ type chunkColumn interface {
 	check(t mapping.LogicalType) error
 	// fill writes rows [from, from+n) into v.
 	fill(v mapping.Vector, from, n int, a *arena) error
+	// size is about the bytes the column holds, its strings' bytes
+	// counted wherever they appear (shared strings more than once).
+	size() int64
 }
 
 // duckString is duckdb_string_t (duckdb.h): the length, then up to 12 bytes
@@ -140,6 +143,8 @@ type intCol[T fixed] []T
 
 func (c intCol[T]) check(t mapping.LogicalType) error { return wantType(t, fixedType[T]()) }
 
+func (c intCol[T]) size() int64 { return int64(len(c)) * int64(unsafe.Sizeof(*new(T))) }
+
 func (c intCol[T]) fill(v mapping.Vector, from, n int, _ *arena) error {
 	copy(unsafe.Slice((*T)(mapping.VectorGetData(v)), n), c[from:from+n])
 	return nil
@@ -155,6 +160,8 @@ type nullCol[T fixed] struct {
 func (c *nullCol[T]) add(v T, ok bool) { c.v, c.ok = append(c.v, v), append(c.ok, ok) }
 
 func (c *nullCol[T]) check(t mapping.LogicalType) error { return wantType(t, fixedType[T]()) }
+
+func (c *nullCol[T]) size() int64 { return int64(len(c.v)) * (int64(unsafe.Sizeof(*new(T))) + 1) }
 
 func (c *nullCol[T]) fill(v mapping.Vector, from, n int, _ *arena) error {
 	copy(unsafe.Slice((*T)(mapping.VectorGetData(v)), n), c.v[from:from+n])
@@ -176,6 +183,17 @@ func (c *nullCol[T]) fill(v mapping.Vector, from, n int, _ *arena) error {
 type strCol []string
 
 func (c strCol) check(t mapping.LogicalType) error { return wantType(t, mapping.TypeVarchar) }
+
+func (c strCol) size() int64 { return strBytes(c) }
+
+// strBytes is the bytes of a slice of strings: headers and contents.
+func strBytes(ss []string) int64 {
+	n := int64(len(ss)) * int64(unsafe.Sizeof(""))
+	for _, s := range ss {
+		n += int64(len(s))
+	}
+	return n
+}
 
 func (c strCol) fill(v mapping.Vector, from, n int, a *arena) error {
 	dst := unsafe.Slice((*duckString)(mapping.VectorGetData(v)), n)
@@ -212,6 +230,14 @@ func (c *listCol[T]) check(t mapping.LogicalType) error {
 		elem = mapping.TypeDouble
 	}
 	return wantList(t, elem)
+}
+
+func (c *listCol[T]) size() int64 {
+	n := int64(len(c.rows)) * int64(unsafe.Sizeof(listRange{}))
+	if flat, ok := any(c.flat).([]string); ok {
+		return n + strBytes(flat)
+	}
+	return n + int64(len(c.flat))*int64(unsafe.Sizeof(*new(T)))
 }
 
 func (c *listCol[T]) fill(v mapping.Vector, from, n int, a *arena) error {

@@ -17,7 +17,12 @@ import (
 // append and COMMIT run under the writer lock (writeEncoded).
 type encoded struct {
 	parts map[string]*partCols
+	bytes int64 // about the memory the columns hold (Size)
 }
+
+// Size is about the bytes of memory e holds until it is written, for the
+// pipeline's bound on what waits for a commit.
+func (e *encoded) Size() int64 { return e.bytes }
 
 type partCols struct {
 	spans   spanCols
@@ -34,6 +39,13 @@ func (s *Store) Prepare(b *model.Batch) (any, error) {
 	e, err := encodeBatch(b)
 	if err != nil {
 		return nil, err
+	}
+	for _, p := range e.parts {
+		for _, cols := range [][]chunkColumn{p.spans.columns(), p.logs.columns(), p.metrics.columns()} {
+			for _, c := range cols {
+				e.bytes += c.size()
+			}
+		}
 	}
 	return e, nil
 }
