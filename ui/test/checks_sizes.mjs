@@ -15,6 +15,7 @@ const pages = (ids) => [
   ["map", "svg.service-map"],
   ["query?calcs=COUNT,HEATMAP(duration_ms)&group=service.name", "svg.heatmap"],
   ["logs", ".log-line"],
+  ["metrics", "h1"],
   ["logs?group=%2Fui-test%2Fshop", "#group-counts"],
   ["errors", "tr.item-row"],
   ["groups", "a.group-link"],
