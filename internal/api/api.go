@@ -48,6 +48,9 @@ type Config struct {
 	Errors   ErrorReader
 	Projects ProjectCreator
 	Tokens   TokenIssuer
+	// SavedQueries keeps the UI's saved queries (/api/saved-queries); nil
+	// leaves the routes out.
+	SavedQueries SavedQueryStore
 	// Version is what /api/status/buildinfo reports.
 	Version string
 	// Logger receives one line per failed request. Nil discards.
@@ -161,6 +164,9 @@ func New(cfg Config) (*API, error) {
 //	POST /api/errors/projects              {"name"} → 201 {"id","name"}, loopback only (admin.go)
 //	POST /api/errors/tokens                {"project","name","scopes"} → 201 {"token",...}, loopback only (admin.go)
 //	GET /api/servicemap                    {"nodes":[...],"edges":[...]}, services and calls (servicemap.go)
+//	GET /api/saved-queries                 {"queries":[{"id","name","address","lastModified"}]} (savedqueries.go)
+//	POST /api/saved-queries                {"name","address"} → 201 the saved query
+//	PUT, DELETE /api/saved-queries/{id}    replace (200) or delete (204) one
 func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/traces/{traceID}", a.handle(a.traceV1))
 	mux.Handle("GET /api/v2/traces/{traceID}", a.handle(a.traceV2))
@@ -205,6 +211,12 @@ func (a *API) registerOptional(mux *http.ServeMux) {
 	}
 	if a.cfg.Tokens != nil {
 		mux.Handle("POST /api/errors/tokens", a.handle(a.createToken))
+	}
+	if a.cfg.SavedQueries != nil {
+		mux.Handle("GET /api/saved-queries", a.handle(a.savedQueries))
+		mux.Handle("POST /api/saved-queries", a.handle(a.putSavedQuery))
+		mux.Handle("PUT /api/saved-queries/{id}", a.handle(a.putSavedQuery))
+		mux.Handle("DELETE /api/saved-queries/{id}", a.handle(a.deleteSavedQuery))
 	}
 }
 

@@ -1,7 +1,7 @@
-// Package querydefs keeps saved Logs Insights queries (CloudWatch Logs'
-// query definitions) of each project as versioned documents of the
-// metadata store (store.Documents, kind Kind), so that they need no schema
-// of their own. It decides ids, idempotent creation, the per-project limit
+// Package querydefs keeps saved queries of each project as versioned
+// documents of the metadata store (store.Documents), so that they need no
+// schema of their own: Logs Insights queries (CloudWatch Logs' query
+// definitions, kind Kind) and the web UI's saved queries (kind UIKind). It decides ids, idempotent creation, the per-project limit
 // and the listing order; it knows no wire protocol.
 package querydefs
 
@@ -18,8 +18,13 @@ import (
 	"lookout/internal/store"
 )
 
-// Kind is the kind of the documents definitions are stored as.
+// Kind is the kind of the documents CloudWatch Logs query definitions are
+// stored as.
 const Kind = "cwlogs.query-definition"
+
+// UIKind is the kind of the documents the web UI's saved queries are
+// stored as (NewOfKind): a page's address in QueryString.
+const UIKind = "ui.saved-query"
 
 // MaxPerProject is how many definitions a project keeps, as the service
 // allows per account and region.
@@ -54,16 +59,24 @@ type Definition struct {
 // Service keeps the definitions. It is safe for concurrent use.
 type Service struct {
 	docs store.Documents
+	kind string
 	now  func() time.Time
 	max  int // definitions per project
 }
 
-// New keeps definitions in docs; now nil is time.Now.
+// New keeps CloudWatch Logs query definitions (Kind) in docs; now nil is
+// time.Now.
 func New(docs store.Documents, now func() time.Time) *Service {
+	return NewOfKind(docs, Kind, now)
+}
+
+// NewOfKind keeps definitions as documents of kind in docs; now nil is
+// time.Now.
+func NewOfKind(docs store.Documents, kind string, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{docs: docs, now: now, max: MaxPerProject}
+	return &Service{docs: docs, kind: kind, now: now, max: MaxPerProject}
 }
 
 // Put creates d when d.ID is empty (a new id; a second create with the
@@ -87,7 +100,7 @@ func (s *Service) Put(ctx context.Context, project string, d Definition) (string
 		}
 		d.ID, ifVersion = uuid.NewString(), 0
 	} else {
-		old, err := s.docs.Document(ctx, project, Kind, d.ID)
+		old, err := s.docs.Document(ctx, project, s.kind, d.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return "", ErrNotFound
 		} else if err != nil {
@@ -103,13 +116,13 @@ func (s *Service) Put(ctx context.Context, project string, d Definition) (string
 	if err != nil {
 		return "", err
 	}
-	_, err = s.docs.PutDocument(ctx, store.Document{Project: project, Kind: Kind, Name: d.ID, Body: body}, ifVersion)
+	_, err = s.docs.PutDocument(ctx, store.Document{Project: project, Kind: s.kind, Name: d.ID, Body: body}, ifVersion)
 	return d.ID, err
 }
 
 // List returns the definitions of a project sorted by name, then id.
 func (s *Service) List(ctx context.Context, project string) ([]Definition, error) {
-	docs, err := s.docs.Documents(ctx, project, Kind)
+	docs, err := s.docs.Documents(ctx, project, s.kind)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +146,7 @@ func (s *Service) List(ctx context.Context, project string) ([]Definition, error
 
 // Delete removes a definition; ErrNotFound when there is none.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	err := s.docs.DeleteDocument(ctx, project, Kind, id, store.AnyVersion)
+	err := s.docs.DeleteDocument(ctx, project, s.kind, id, store.AnyVersion)
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrNotFound
 	}

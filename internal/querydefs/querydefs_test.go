@@ -72,3 +72,30 @@ func TestLimit(t *testing.T) {
 		t.Fatalf("put over the limit: %v", err)
 	}
 }
+
+// TestKinds: each kind is its own list, so the UI's saved queries never
+// show among CloudWatch's query definitions, nor the other way round.
+func TestKinds(t *testing.T) {
+	ctx := context.Background()
+	cw := newService(t)
+	ui := NewOfKind(cw.docs, UIKind, nil)
+	if _, err := cw.Put(ctx, "p", Definition{Name: "insights", QueryString: "fields @message"}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := ui.Put(ctx, "p", Definition{Name: "slow checkout", QueryString: "query?calcs=COUNT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		s    *Service
+		want string
+	}{{cw, "insights"}, {ui, "slow checkout"}} {
+		all, err := c.s.List(ctx, "p")
+		if err != nil || len(all) != 1 || all[0].Name != c.want {
+			t.Errorf("%s: List = %+v, %v; want only %q", c.s.kind, all, err, c.want)
+		}
+	}
+	if err := cw.Delete(ctx, "p", id); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleting a UI query as a CloudWatch definition: %v, want ErrNotFound", err)
+	}
+}

@@ -7,7 +7,8 @@ import { samplingPage } from "./pages/sampling";
 import { tracesPage } from "./pages/traces";
 import { tracePage } from "./pages/trace";
 import { logsPage } from "./pages/logs";
-import { errorsPage, itemPage } from "./pages/errors";
+import { errorsPage } from "./pages/errors";
+import { itemPage } from "./pages/error_item";
 import { groupsPage } from "./pages/groups";
 import { statusPage } from "./pages/status";
 import { queryPage } from "./pages/query";
@@ -59,7 +60,7 @@ async function render(): Promise<void> {
       case "metrics":
         return await metricsPage(app, params, alive);
       case "errors":
-        return id ? await itemPage(app, id, alive) : await errorsPage(app, params, alive);
+        return id ? await itemPage(app, id, params, alive) : await errorsPage(app, params, alive);
       case "groups":
         return await groupsPage(app, alive);
       case "status":

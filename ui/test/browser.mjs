@@ -14,20 +14,24 @@
 // refusals and durations with units; then, with traces across three
 // services and X-Ray sampling rules and statistics (seed_map.mjs), the
 // service map, a service's RED, the shared time range, a failing trace with
-// its error and log line, and the sampling page; last, with a second lookout
-// that has --api-keys, logging in, choosing a project and logging out
+// its error and log line, and the sampling page; and the flows of the error
+// item page, the trace view's tools, chart points and heatmap cells to their
+// traces, a log group's streams, pages and live tail, saved queries, and
+// every page at 1280×800 and 390 px wide; last, with a second lookout that
+// has --api-keys, logging in, choosing a project and logging out
 // (checks_session.mjs). On failure it saves a
 // screenshot under ui/test-results/ and exits 1. Run: `node test/browser.mjs` in ui/;
-// `node test/browser.mjs --screenshots ../docs/img` also saves the pages the
-// docs show (home, trace, service, service-map, sampling: PNG, 1440×900).
+// `node test/browser.mjs --screenshots ../docs/screenshots` also saves the pages the
+// docs show (docs/ui.md lists them: PNG, 1440×900, some at 1280×800 and 390 px).
 //
 // This file runs the steps in order and owns the watchdog and the cleanup;
 // the steps live in lookout.mjs (the process), seed.mjs (the data sent),
 // chromium.mjs (the browser, page errors), checks_pages.mjs,
 // checks_query.mjs, checks_metrics.mjs, checks_live.mjs, checks_where.mjs,
-// checks_map.mjs, checks_sampling.mjs and checks_session.mjs (the checks;
-// seed_map.mjs the data of the map and sampling checks, seed_metrics.mjs
-// that of Metrics); common.mjs holds the bounded waits.
+// checks_map.mjs, checks_sampling.mjs, checks_session.mjs, checks_trace.mjs,
+// checks_flows.mjs, checks_tail.mjs, checks_groups.mjs, checks_saved.mjs and
+// checks_sizes.mjs (the checks; seed_map.mjs the data of the map and sampling
+// checks, seed_metrics.mjs that of Metrics); common.mjs holds the bounded waits.
 
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,6 +44,12 @@ import { traceChecks, logsChecks, errorsChecks, groupsChecks, statusChecks, serv
 import { queryChecks, logsQueryChecks } from "./checks_query.mjs";
 import { cloudWatchSeverityChecks, liveChecks, missingTraceChecks } from "./checks_live.mjs";
 import { whereChecks } from "./checks_where.mjs";
+import { tailChecks } from "./checks_tail.mjs";
+import { sizeChecks, serviceListChecks } from "./checks_sizes.mjs";
+import { savedQueryChecks } from "./checks_saved.mjs";
+import { streamChecks } from "./checks_groups.mjs";
+import { traceViewChecks } from "./checks_trace.mjs";
+import { slowTraceFlow, pointTraces, queryZoom } from "./checks_flows.mjs";
 import { sendMapData, sendSampling } from "./seed_map.mjs";
 import { mapChecks, redChecks, rangeChecks, failingTraceChecks } from "./checks_map.mjs";
 import { samplingChecks } from "./checks_sampling.mjs";
@@ -48,10 +58,10 @@ import { sendMetrics } from "./seed_metrics.mjs";
 import { metricsChecks } from "./checks_metrics.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const TOTAL_TIMEOUT_MS = 240_000;
+const TOTAL_TIMEOUT_MS = 360_000;
 /** shots: where --screenshots DIR saves the docs' screenshots (relative to ui/), none without it. */
 const shotsArg = process.argv.indexOf("--screenshots");
-const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/img") : undefined;
+const shots = shotsArg > 0 ? resolve(uiDir, process.argv[shotsArg + 1] ?? "../docs/screenshots") : undefined;
 const started = Date.now();
 /** held: what finish must clean up (the temporary directory, lookout, Chromium) and whether the test failed. */
 const held = { tmp: mkdtempSync(join(tmpdir(), "lookout-ui-test-")), server: undefined, keyed: undefined, context: undefined, page: undefined, failed: false };
@@ -88,9 +98,12 @@ async function run(held) {
   if (shots) mkdirSync(shots, { recursive: true });
 
   await traceChecks(t);
+  await traceViewChecks(t);
   await logsChecks(t);
   await errorsChecks(t);
+  await slowTraceFlow(t);
   await groupsChecks(t);
+  await streamChecks(t);
   await statusChecks(t);
   await serviceChecks(t);
   await queryChecks(t, plan, sent);
@@ -98,6 +111,7 @@ async function run(held) {
   await metricsChecks(t);
   await cloudWatchSeverityChecks(t);
   await liveChecks(t);
+  await tailChecks(t);
   await missingTraceChecks(t);
   // Every span in the query window: the plan's, the trace's four (120, 50, 40, 10 ms), the two good X-Ray segments (20 ms) and the late one.
   await whereChecks(t, [...Object.values(sent).flat(), 120, 50, 40, 10, 20, 20, LATE.durationMs]);
@@ -107,9 +121,14 @@ async function run(held) {
   log("map and sampling data sent");
   await mapChecks(t);
   await redChecks(t, sent);
+  await pointTraces(t);
   await rangeChecks(t);
   await failingTraceChecks(t);
   await samplingChecks(t);
+  await queryZoom(t);
+  await savedQueryChecks(t);
+  await sizeChecks(t);
+  await serviceListChecks(t);
   await fallbackCheck(t);
   await sessionChecks(t, held);
 

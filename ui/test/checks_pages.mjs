@@ -6,8 +6,8 @@
 // expected counts the browser console errors a check provokes on purpose
 // ({ status400, status404 }, read by the page-error watcher).
 
-import { see, getJSON } from "./common.mjs";
-import { CW_GROUP, CW_STREAMS, xrayTraceId } from "./seed.mjs";
+import { see, getJSON, eventually, shoot } from "./common.mjs";
+import { CW_GROUP, CW_STREAMS, ERROR_OCCURRENCES, xrayTraceId } from "./seed.mjs";
 
 /** traceChecks: Traces finds the trace by tag; the trace view shows its spans, lint, error and log; its error item opens. */
 export async function traceChecks({ page, base, log, ids }) {
@@ -55,15 +55,48 @@ export async function logsChecks({ page, base, log, ids }) {
   log("logs: line links to its trace");
 }
 
-/** errorsChecks: Errors lists the item (all levels by default), and it can be resolved. */
-export async function errorsChecks({ page, base, log, ids }) {
+/** errorsChecks: Errors lists the item (all levels by default); its page shows its occurrences. */
+export async function errorsChecks(t) {
+  const { page, base, log, ids } = t;
   await page.goto(`${base}/#/errors`);
   await see(page, "tr.item-row", ids.errorMessage);
   await see(page, "#level-filter button.on", "all");
   await page.locator("tr.item-row a", { hasText: ids.errorMessage }).click();
-  await page.locator("#item-actions button", { hasText: /^resolve$/ }).click();
-  await see(page, "#item-actions .status", "resolved");
-  log("errors: item listed and resolved");
+  await itemChecks(t);
+  log("errors: item listed (resolved from its trace by slowTraceFlow)");
+}
+
+/**
+ * itemChecks: the item page of the trace's error (ERROR_OCCURRENCES
+ * occurrences, a minute apart) counts them all over time, draws the newest
+ * one's stack trace (raising frame first, with its code context), request
+ * and person, and pages to the oldest.
+ */
+async function itemChecks(t) {
+  const { page, log } = t;
+  await see(page, "#occurrence-chart");
+  const counted = await eventually("occurrences chart", async () => {
+    const n = await page.locator("#occurrence-chart .hover-col title").evaluateAll((els) => els.reduce((a, e) => a + Number(/occurrences: (\d+)/.exec(e.textContent)?.[1] ?? 0), 0));
+    return n === ERROR_OCCURRENCES ? n : 0;
+  });
+  await see(page, "#occurrences", "PaymentError");
+  if ((await page.locator("#occurrences tr.occ-row").count()) !== 20) throw new Error("item: page 1 does not list 20 occurrences");
+  await see(page, "#stack-trace li.frame.top .frame-head", "shop/checkout.js:12:11 in charge");
+  await see(page, "#stack-trace li.frame.top .code-line.current", "throw new PaymentError(reason);");
+  const numbers = await page.locator("#stack-trace li.frame.top .lineno").allTextContents();
+  if (numbers.join(",") !== "10,11,12,13") throw new Error(`item: code context numbered ${numbers}`);
+  await see(page, "#stack-trace li.frame:not(.top) .frame-head", "shop/server.js:88:5 in handle");
+  await see(page, "#request-panel", "http://shop.test/checkout");
+  await see(page, "#person-panel", "shopper0@example.test");
+  await see(page, "#occurrence a.trace-link");
+  await shoot(t, "error-item");
+  await page.locator("#occ-pages a", { hasText: "older" }).click();
+  await see(page, "h2", "page 2 of 2");
+  if ((await page.locator("#occurrences tr.occ-row").count()) !== ERROR_OCCURRENCES - 20) throw new Error("item: page 2 does not list the rest");
+  await see(page, "#person-panel", "shopper20@example.test");
+  await page.locator("#occurrences tr.occ-row").last().locator("a").click();
+  await see(page, `#person-panel`, `shopper${ERROR_OCCURRENCES - 1}@example.test`);
+  log(`error item: ${counted} occurrences over time, stack trace with code context, request, person, paged`);
 }
 
 /**

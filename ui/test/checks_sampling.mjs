@@ -70,7 +70,7 @@ export async function samplingChecks(t) {
   await page.fill("#rule-form input[name=RuleName]", "too-many");
   await page.fill("#rule-form input[name=FixedRate]", "2");
   await page.click("#rule-form button[type=submit]");
-  await see(page, "#rule-form .rule-error", "FixedRate must be between 0 and 1");
+  await see(page, "#rule-form .rule-error", "Value '2' at 'SamplingRule.FixedRate' failed to satisfy constraint: Member must have value less than or equal to 1");
   await page.locator("#rule-form button", { hasText: "Cancel" }).click();
 
   // Fix Shop's ServiceName from the page; the explanation follows.

@@ -19,6 +19,9 @@ export function newIds() {
   };
 }
 
+/** CART_JSON: a span attribute holding a JSON document, which the span details show formatted. */
+export const CART_JSON = '{"items":[{"sku":"A-1","qty":2}],"total":19.9}';
+
 /** sendData sends the trace of ids (four spans, one an orphan), its log line, its Rollbar item, and creates CW_GROUP. */
 export async function sendData(addrs, ids) {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -30,7 +33,7 @@ export async function sendData(addrs, ids) {
   await post(`http://${addrs.otlpHTTP}/v1/traces`, {
     resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "ui-test" }, spans: [
       span(ids.root, undefined, "GET /checkout", 120, 0, { attributes: [str("http.request.method", "GET"), { key: "http.response.status_code", value: { intValue: "500" } }], status: { code: 2, message: "charge failed" } }),
-      span(ids.child, ids.root, "load-cart", 110, 60, { attributes: [str("cart.id", "c-42")] }),
+      span(ids.child, ids.root, "load-cart", 110, 60, { attributes: [str("cart.id", "c-42"), str("cart.json", CART_JSON)] }),
       span(ids.grandchild, ids.child, "charge-card", 50, 10, { events: [{ timeUnixNano: ms(20), name: "exception", attributes: [str("exception.type", "PaymentError")] }] }),
       span(ids.orphan, ids.missing, "late-callback", 40, 30),
     ] }] }],
@@ -40,14 +43,37 @@ export async function sendData(addrs, ids) {
       { timeUnixNano: ms(55), severityNumber: 17, severityText: "ERROR", body: { stringValue: ids.logBody }, traceId: ids.trace, spanId: ids.grandchild, attributes: [str("payment.provider", "acme")] },
     ] }] }],
   });
-  await post(`http://${addrs.http}/api/1/item/`, {
-    data: {
-      environment: "ui-test", level: "error",
-      body: { trace: { frames: [{ filename: "shop/checkout.js", method: "charge", lineno: 12 }], exception: { class: "PaymentError", message: ids.errorMessage } } },
-      custom: { trace_id: ids.trace },
-    },
-  }, { "X-Rollbar-Access-Token": "any-token-open-local-mode" });
+  // The item: its newest occurrence carries the trace id; ERROR_OCCURRENCES - 1 older ones, a minute apart, fill two pages of the instances API.
+  for (let i = ERROR_OCCURRENCES - 1; i >= 0; i--) {
+    await post(`http://${addrs.http}/api/1/item/`, errorPayload(ids, i), { "X-Rollbar-Access-Token": "any-token-open-local-mode" });
+  }
   await post(`http://${addrs.http}/`, { logGroupName: "/ui-test/shop" }, { "X-Amz-Target": "Logs_20140328.CreateLogGroup", "Content-Type": "application/x-amz-json-1.1" });
+}
+
+/** ERROR_OCCURRENCES: how many occurrences of the trace's error item sendData sends (more than the instances API's page of 20). */
+export const ERROR_OCCURRENCES = 23;
+
+/**
+ * errorPayload is occurrence i (0 the newest, now; i minutes older) of the
+ * trace's error item as a Rollbar notifier sends it: frames with code
+ * context, the request and the person.
+ */
+function errorPayload(ids, i) {
+  return {
+    data: {
+      environment: "ui-test", level: "error", timestamp: Math.floor(Date.now() / 1000) - i * 60, code_version: "1.4.2",
+      body: { trace: {
+        frames: [
+          { filename: "shop/server.js", method: "handle", lineno: 88, colno: 5 },
+          { filename: "shop/checkout.js", method: "charge", lineno: 12, colno: 11, code: "    throw new PaymentError(reason);", context: { pre: ["  if (!card.ok) {", "    const reason = card.reason;"], post: ["  }"] } },
+        ],
+        exception: { class: "PaymentError", message: ids.errorMessage },
+      } },
+      request: { method: "POST", url: "http://shop.test/checkout", user_ip: "203.0.113.9", headers: { "Content-Type": "application/json" } },
+      person: { id: "u-" + (1000 + i), username: "shopper" + i, email: `shopper${i}@example.test` },
+      custom: i === 0 ? { trace_id: ids.trace } : {},
+    },
+  };
 }
 
 /** QUERY_PLAN: the services of sendQueryData, how many spans each and how many of them slow. */
@@ -116,6 +142,12 @@ export async function sendCloudWatch(addrs) {
     const logEvents = Array.from({ length: n }, (_, i) => ({ timestamp: now - (n - i) * 1000, message: `${stream} request ${i} served` }));
     await cw("PutLogEvents", { logGroupName: CW_GROUP, logStreamName: stream, logEvents });
   }
+}
+
+/** putLogEvents puts messages (stamped now, in order) into an existing group and stream over the CloudWatch Logs API. */
+export async function putLogEvents(addrs, group, stream, messages) {
+  const now = Date.now();
+  await post(`http://${addrs.http}/`, { logGroupName: group, logStreamName: stream, logEvents: messages.map((message, i) => ({ timestamp: now + i, message })) }, { "X-Amz-Target": "Logs_20140328.PutLogEvents", "Content-Type": "application/x-amz-json-1.1" });
 }
 
 /** CW_LEVELS: log group /ui-test/levels, whose messages state their level only in their text; severity "" is none. */

@@ -2,10 +2,13 @@
 // holds per stream and severity. GET /api/logs has no log-group parameter,
 // so the counts come from the query API over log events (log.group = name).
 
-import { runQuery, type QueryResult, type QuerySpec } from "../api";
+import { runQuery, type Filter, type QueryResult, type QuerySpec } from "../api";
 import { errorBox, h, loading, mount, table } from "../dom";
 import { timeSpec } from "../queryspec";
 import { href } from "../router";
+import { dragToZoom } from "../timerange";
+import { behindPanel } from "./chart_traces";
+import { groups, lineChart, M, W } from "./query_charts";
 
 const STREAM = "log.stream";
 const SEVERITY = "severity_text";
@@ -50,7 +53,7 @@ function countsTable(group: string, r: QueryResult, start: string, end: string):
         h(
           "tr",
           { class: "group-count", "data-stream": text(d[STREAM]), "data-severity": text(d[SEVERITY]) },
-          h("td", { class: "mono" }, text(d[STREAM]) || h("span", { class: "muted" }, "(no stream)")),
+          h("td", { class: "mono" }, text(d[STREAM]) ? h("a", { class: "stream-link", href: href("logs", { group, stream: text(d[STREAM]), start, end }), title: "this stream's events" }, text(d[STREAM])) : h("span", { class: "muted" }, "(no stream)")),
           h("td", null, text(d[SEVERITY]) || h("span", { class: "muted" }, "(none)")),
           h("td", { class: "num", "data-count": Number(d.COUNT ?? 0) }, Number(d.COUNT ?? 0)),
         ),
@@ -58,4 +61,35 @@ function countsTable(group: string, r: QueryResult, start: string, end: string):
       "group-counts",
     ),
   );
+}
+
+/**
+ * groupVolume charts the events of a group (and stream) over the window,
+ * a line per severity (about 40 buckets): dragging zooms the range, a
+ * point lists the traces its events carry.
+ */
+export function groupVolume(group: string, stream: string, start: string, end: string, box = h("section", { id: "group-volume" }, h("h2", null, "Events over time"), loading())): HTMLElement {
+  const filters: Filter[] = [{ column: "log.group", op: "=", value: group }, ...(stream ? [{ column: STREAM, op: "=", value: stream }] : [])];
+  let spec: QuerySpec;
+  try {
+    const t = timeSpec(start, end, Date.now() / 1000);
+    const secs = t.time_range ?? (t.end_time ?? 0) - (t.start_time ?? 0);
+    spec = { ...t, granularity: Math.max(1, Math.round(secs / 40)), calculations: [{ op: "COUNT" }], filters, breakdowns: [SEVERITY], limit: 20 };
+  } catch (err) {
+    mount(box, errorBox(err));
+    return box;
+  }
+  const head = h("h2", null, "Events over time", h("span", { class: "muted small" }, " · by severity; drag to zoom, click a point for its traces"));
+  runQuery("all", spec, "logs")
+    .then((r) => {
+      if (!r.results.length) return mount(box, head, h("p", { class: "empty" }, "No events in this window."));
+      const behind = behindPanel();
+      const gs = groups(r).map((g) => ({ ...g, label: g.label === "(none)" ? "no severity" : g.label }));
+      const chart = lineChart(r, "COUNT", gs, (s, e) => behind.show({ dataset: "all", source: "logs", filters, start: s, end: e }));
+      chart.id = "volume-chart";
+      dragToZoom(chart, r.query.start_time, r.query.end_time, M.l, W - M.r, W);
+      mount(box, head, chart, behind.el);
+    })
+    .catch((err) => mount(box, head, errorBox(err)));
+  return box;
 }

@@ -3,8 +3,11 @@ import { errorBox, field, h, loading, mount, table, time } from "../dom";
 import { BUILDER_DEFAULTS, calculations, pointInTime, spec, SpecError, type Builder } from "../queryspec";
 import { href } from "../router";
 import { bubbleUpPanel } from "./bubbleup";
-import { groups, lineChart, MAX_LINES, resultsTable } from "./query_charts";
-import { heatmap, type Heatmap } from "./query_heatmap";
+import { groups, lineChart, M, MAX_LINES, resultsTable, W } from "./query_charts";
+import { heatmap, type Heatmap, type Region } from "./query_heatmap";
+import { behindPanel } from "./chart_traces";
+import { dragToZoom } from "../timerange";
+import { savedBar } from "./query_saved";
 
 /** URL parameter of each builder field (the whole query lives in the hash). */
 const PARAM: Record<keyof Builder, string> = {
@@ -66,7 +69,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   dataset.value = b.dataset;
   const gran = h("input", { name: "gran", value: b.granularity, size: 6, placeholder: "auto" });
   const calcs = h("input", { name: "calcs", value: b.calcs, size: 60, list: "dl-calcs", placeholder: "COUNT, P99(duration_ms), HEATMAP(duration_ms)", autocomplete: "off" });
-  const where = h("textarea", { name: "where", rows: Math.max(2, b.where.split("\n").length), cols: 58, placeholder: "http.route = /api/orders\nhttp.status_code >= 500\nerror exists", spellcheck: "false" });
+  const where = h("textarea", { name: "where", rows: Math.max(2, b.where.split("\n").length), cols: 58, placeholder: "one filter a line, e.g.\nhttp.route = /api/orders", spellcheck: "false" });
   where.value = b.where;
   const combine = h("select", { name: "combine" }, h("option", { value: "AND" }, "AND"), h("option", { value: "OR" }, "OR"));
   combine.value = b.combine.toUpperCase() === "OR" ? "OR" : "AND";
@@ -122,7 +125,8 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     h("div", { class: "qb-row" }, h("span", { class: "qb-label" }), h("button", { type: "submit" }, "Run query"), colBox),
     lists,
   );
-  mount(root, h("h1", null, "Query"), form, errorSlot, out);
+  const saved = savedBar(() => queryHref(read()).slice(2));
+  mount(root, h("h1", null, "Query"), form, saved.el, errorSlot, out);
 
   // Services and columns of the query's window, sent as unix seconds (the form also reads "7d", the API does not).
   const now = Date.now() / 1000;
@@ -161,7 +165,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
   const examples = () => {
     const logs = source.value === "logs";
     calcs.placeholder = logs ? "COUNT, HEATMAP(severity_number)" : "COUNT, P99(duration_ms), HEATMAP(duration_ms)";
-    where.placeholder = logs ? "severity_number >= 17\nlog.group = /aws/lambda/api\nbody contains timeout" : "http.route = /api/orders\nhttp.status_code >= 500\nerror exists";
+    where.placeholder = "one filter a line, e.g.\n" + (logs ? "severity_number >= 17" : "http.route = /api/orders");
     groupBy.placeholder = logs ? "severity_text, service.name" : "service.name, http.route";
     orderBy.placeholder = logs ? "COUNT desc" : "P99(duration_ms) desc";
   };
@@ -185,6 +189,7 @@ export async function queryPage(root: HTMLElement, params: URLSearchParams, aliv
     try {
       const r = await runQuery(nb.dataset, s, sourceOf(nb));
       if (!alive()) return;
+      saved.ran(queryHref(nb).slice(2));
       mount(out, results(r, nb, s, (lines) => submit({ ...nb, where: [nb.where.trimEnd(), ...lines].filter(Boolean).join("\n") })));
     } catch (err) {
       if (!alive()) return;
@@ -268,12 +273,23 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
   const bu = hmCols.length && !logs
     ? bubbleUpPanel({ dataset: b.dataset, query: buQuery, columns: [...new Set(hmCols)], onRegion: (col, reg) => heatmaps.get(col)?.show(reg), onFilter })
     : null;
+  // A chart's point or region lists the traces behind it, read with this query.
+  const behind = behindPanel();
+  const point = { dataset: b.dataset, source: sourceOf(b), filters: s.filters, combination: s.filter_combination };
   const charts = r.query.calculations.map((name, i) => {
     const c = s.calculations?.[i];
-    if (c?.op !== "HEATMAP") return h("section", { class: "chart-box" }, h("h2", null, name), lineChart(r, name, gs));
+    if (c?.op !== "HEATMAP") {
+      const chart = lineChart(r, name, gs, (start, end) => behind.show({ ...point, start, end }));
+      dragToZoom(chart, t0, t1, M.l, W - M.r, W);
+      return h("section", { class: "chart-box" }, h("h2", null, name, h("span", { class: "muted small" }, " · click a point for its traces, drag to zoom")), chart);
+    }
     const axis = r.heatmaps?.find((x) => x.name === name);
     if (!axis) return h("section", { class: "chart-box" }, h("h2", null, name), h("p", { class: "empty" }, "No numeric values."));
-    const hm = heatmap(r, name, axis, (reg) => bu?.select(c.column ?? "", reg));
+    const onSelect = (reg: Region) => {
+      bu?.select(c.column ?? "", reg);
+      behind.show({ ...point, start: reg.start, end: reg.end, column: c.column, min: reg.min, max: reg.max });
+    };
+    const hm = heatmap(r, name, axis, onSelect, bu ? "Drag a rectangle (or click a cell) to BubbleUp and list its traces." : "Drag a rectangle (or click a cell) to list its traces.");
     if (!heatmaps.has(c.column ?? "")) heatmaps.set(c.column ?? "", hm);
     return h("section", { class: "chart-box" }, h("h2", null, name), hm.el);
   });
@@ -282,6 +298,7 @@ function results(r: QueryResult, b: Builder, s: QuerySpec, onFilter: (lines: str
     null,
     summary,
     charts,
+    behind.el,
     h("h2", null, "Groups"),
     resultsTable(r, gs),
     bu

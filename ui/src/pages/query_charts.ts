@@ -71,8 +71,12 @@ export function axes(r: QueryResult, height: number, top: string, bottom: string
 /** Calculations whose empty bucket means zero; for the others it is a gap. */
 const zeroWhenEmpty = (calc: string) => /^(COUNT|COUNT_DISTINCT|SUM)\b/.test(calc);
 
-/** lineChart draws one calculation over time, a line per drawn group, with a hover title per bucket. */
-export function lineChart(r: QueryResult, calc: string, gs: Group[]): SVGSVGElement {
+/**
+ * lineChart draws one calculation over time, a line per drawn group, with a
+ * hover title per bucket; onBucket (when given) gets the [start, end) of a
+ * clicked bucket (unix seconds).
+ */
+export function lineChart(r: QueryResult, calc: string, gs: Group[], onBucket?: (start: number, end: number) => void): SVGSVGElement {
   const H = 170;
   const { n, index } = buckets(r);
   const drawn = gs.filter((g) => g.color);
@@ -113,11 +117,13 @@ export function lineChart(r: QueryResult, calc: string, gs: Group[]): SVGSVGElem
   const hover = Array.from({ length: n }, (_, b) => {
     const t = r.query.start_time + b * r.query.granularity;
     const vals = drawn.map((g, i) => `${g.label}: ${fmt(calc, grid[i][b])}`);
-    return svg(
+    const col = svg(
       "rect",
-      { class: "hover-col", x: (M.l + (b / n) * pw).toFixed(1), y: M.t, width: (pw / n).toFixed(2), height: ph },
-      svg("title", null, [time(new Date(t * 1000)), ...vals].join("\n")),
+      { class: "hover-col", x: (M.l + (b / n) * pw).toFixed(1), y: M.t, width: (pw / n).toFixed(2), height: ph, "data-start": t, "data-pick": onBucket ? 1 : undefined },
+      svg("title", null, [time(new Date(t * 1000)), ...vals, ...(onBucket ? ["(click: the traces behind)"] : [])].join("\n")),
     );
+    if (onBucket) col.addEventListener("click", () => onBucket(t, Math.min(r.query.end_time, t + r.query.granularity)));
+    return col;
   });
   return svg(
     "svg",

@@ -31,7 +31,7 @@ export interface Heatmap {
 }
 
 /** heatmap draws the HEATMAP calculation calc; onSelect gets the region the user drags. */
-export function heatmap(r: QueryResult, calc: string, axis: HeatmapAxis, onSelect: (reg: Region) => void): Heatmap {
+export function heatmap(r: QueryResult, calc: string, axis: HeatmapAxis, onSelect: (reg: Region) => void, hint = "Drag a rectangle to BubbleUp."): Heatmap {
   const { n, index } = buckets(r);
   const nv = Math.max(1, axis.buckets);
   const width = axis.bucket_width || 1; // all values equal: one bucket wide
@@ -136,7 +136,7 @@ export function heatmap(r: QueryResult, calc: string, axis: HeatmapAxis, onSelec
     h(
       "div",
       { class: "muted small toolbar chips" },
-      h("span", null, `${total} spans, ${nv} value buckets of ${fmt(calc, axis.bucket_width)}, darkest ${max}. Drag a rectangle to BubbleUp.`),
+      h("span", null, `${total} spans, ${nv} value buckets of ${fmt(calc, axis.bucket_width)}, darkest ${max}. ${hint}`),
       h("label", null, logBox, " log scale"),
     ),
     root,

@@ -9,6 +9,7 @@ import { timeSpec } from "../queryspec";
 import { href } from "../router";
 import { dragToZoom } from "../timerange";
 import { groups, lineChart, M, W } from "./query_charts";
+import { behindPanel } from "./chart_traces";
 
 /** OP_COLUMNS: what an operation is, as offered (the hash's "op"). */
 export const OP_COLUMNS = ["name", "http.route", "url.path"];
@@ -52,6 +53,8 @@ interface Red {
   errors: QueryResult;
   ops: QueryResult;
   opErrors: QueryResult;
+  /** the filters of the requests counted */
+  where: Filter[];
 }
 
 async function load(o: RedOptions): Promise<Red> {
@@ -74,7 +77,7 @@ async function load(o: RedOptions): Promise<Red> {
     q({ calculations: [{ op: "COUNT" }], filters: [...where, ERROR], breakdowns: [o.op], limit: 1000 }),
   ]);
   // The error series follow the totals' buckets: one time spec for all four.
-  return { counts, source, total, errors, ops, opErrors };
+  return { counts, source, total, errors, ops, opErrors, where };
 }
 
 const num = (d: QueryData | undefined, k: string): number | null => (typeof d?.[k] === "number" ? (d[k] as number) : null);
@@ -125,13 +128,17 @@ export async function redSection(o: RedOptions): Promise<HTMLElement> {
     );
   }
   const both = r.counts.otel > 0 && r.counts.xray > 0;
+  // A clicked point lists the requests' traces of its bucket.
+  const behind = behindPanel();
+  const pick = (start: number, end: number) => behind.show({ dataset: o.service, source: "spans", filters: r.where, start, end });
   return h(
     "section",
     { id: "red" },
     h("div", { class: "muted small" }, `Counting ${what}; an error is a span with error status (an HTTP 5xx, an exception, an X-Ray fault).`),
     both || o.source !== undefined ? sourceChoice(o, r) : null,
     summary,
-    h("div", { class: "red-charts" }, chartBox("Requests and errors", countChart(r)), chartBox("Duration (P50, P95, P99)", latencyChart(r.total))),
+    h("div", { class: "red-charts" }, chartBox("Requests and errors", countChart(r, pick)), chartBox("Duration (P50, P95, P99)", latencyChart(r.total, pick))),
+    behind.el,
     opsTable(o, r, secs),
   );
 }
@@ -153,7 +160,7 @@ function sourceChoice(o: RedOptions, r: Red): HTMLElement {
 }
 
 function chartBox(title: string, chart: SVGSVGElement): HTMLElement {
-  return h("div", { class: "chart-box" }, h("h4", null, title, h("span", { class: "muted small" }, " · drag to zoom")), chart);
+  return h("div", { class: "chart-box" }, h("h4", null, title, h("span", { class: "muted small" }, " · drag to zoom, click for traces")), chart);
 }
 
 /** zoomable: a RED chart sets the shared range when dragged across. */
@@ -175,20 +182,20 @@ function synth(base: QueryResult, parts: { r: QueryResult; calc: string; label: 
   };
 }
 
-function countChart(r: Red): SVGSVGElement {
+function countChart(r: Red, pick: (start: number, end: number) => void): SVGSVGElement {
   const s = synth(r.total, [{ r: r.total, calc: "COUNT", label: "requests" }, { r: r.errors, calc: "COUNT", label: "errors" }], "COUNT");
   const gs = groups(s);
   gs[1].color = "#e15759";
-  const chart = lineChart(s, "COUNT", gs);
+  const chart = lineChart(s, "COUNT", gs, pick);
   chart.id = "red-count-chart";
   return zoomable(chart, s);
 }
 
-function latencyChart(total: QueryResult): SVGSVGElement {
+function latencyChart(total: QueryResult, pick: (start: number, end: number) => void): SVGSVGElement {
   const s = synth(total, ["P50", "P95", "P99"].map((p) => ({ r: total, calc: `${p}(duration_ms)`, label: p.toLowerCase() })), "duration(duration_ms)");
   const gs = groups(s);
   [gs[0].color, gs[1].color, gs[2].color] = ["#59a14f", "#f28e2b", "#b07aa1"];
-  const chart = lineChart(s, "duration(duration_ms)", gs);
+  const chart = lineChart(s, "duration(duration_ms)", gs, pick);
   chart.id = "red-latency-chart";
   return zoomable(chart, s);
 }

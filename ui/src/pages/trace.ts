@@ -1,13 +1,15 @@
 import { ApiError, getJSON, type LintFinding, type LintReport, type LogLine, type TraceData, type TraceError } from "../api";
-import { errorBox, h, loading, mount, ms, nanoTime, time } from "../dom";
-import { anyValue, KINDS, rows, type Row } from "../otlp";
+import { errorBox, h, loading, mount, ms, time } from "../dom";
+import { rows } from "../otlp";
 import { href, serviceHref } from "../router";
 import { logRows } from "./logs";
 import { rejectedDoc } from "./rejected";
 import { openTraceForm } from "./traces";
+import { splitPane, waterfall } from "./trace_waterfall";
+import "../pages.css";
 
 /** tracePage: the waterfall of one trace, its lint findings, errors and log lines. */
-export async function tracePage(root: HTMLElement, id: string, _params: URLSearchParams, alive: () => boolean): Promise<void> {
+export async function tracePage(root: HTMLElement, id: string, params: URLSearchParams, alive: () => boolean): Promise<void> {
   if (!id.trim()) {
     return mount(root, h("h1", null, "Trace"), h("div", { class: "alert warn", id: "trace-missing" }, "No trace id in the address. Give one here, or find traces on the ", h("a", { href: href("traces") }, "Traces"), " page."), openTraceForm());
   }
@@ -55,7 +57,7 @@ export async function tracePage(root: HTMLElement, id: string, _params: URLSearc
     ),
     lintBox(lint),
     errorsBox(errs),
-    h("div", { class: "split" }, waterfall(rs, totalMs, bySpan, detail), detail),
+    splitPane(waterfall({ traceId: id, rows: rs, totalMs, bySpan, detail, selected: params.get("span") ?? undefined }), detail),
     logsBox,
   );
 
@@ -131,82 +133,3 @@ function errorsBox(errs: { errors: TraceError[] | null } | Error): HTMLElement |
     ),
   );
 }
-
-function waterfall(rs: Row[], totalMs: number, bySpan: Map<string, LintFinding[]>, detail: HTMLElement): HTMLElement {
-  const total = totalMs || 1;
-  const services = [...new Set(rs.map((r) => r.service))];
-  const color = (s: string) => `c${services.indexOf(s) % 8}`;
-  const body = rs.map((r) => {
-    const flagged = bySpan.get(r.span.spanId) ?? [];
-    const isErr = r.span.status?.code === 2;
-    const row = h(
-      "div",
-      { class: "wf-row" + (isErr ? " err" : "") + (flagged.length ? " flagged" : ""), "data-span": r.span.spanId, tabindex: 0 },
-      h(
-        "div",
-        { class: "wf-label", style: `padding-left:${r.depth * 14 + 4}px` },
-        h("span", { class: "svc " + color(r.service) }, r.service || "?"),
-        " ",
-        h("span", { class: "wf-name" }, r.span.name),
-        r.orphan ? h("span", { class: "badge warning", title: "parent never arrived" }, "orphan") : null,
-        flagged.filter((f) => f.rule !== "orphan").map((f) => h("span", { class: "badge " + f.severity, title: f.message }, f.rule)),
-        isErr ? h("span", { class: "badge error" }, "error") : null,
-      ),
-      h(
-        "div",
-        { class: "wf-track" },
-        h("div", {
-          class: "wf-bar " + color(r.service),
-          style: `left:${(100 * r.startMs) / total}%;width:${Math.max(0.2, (100 * r.durMs) / total)}%`,
-        }),
-        h("span", { class: "wf-dur", style: `left:${Math.min(92, (100 * (r.startMs + r.durMs)) / total)}%` }, ms(r.durMs)),
-      ),
-    );
-    const open = () => {
-      for (const x of row.parentElement?.querySelectorAll(".wf-row.sel") ?? []) x.classList.remove("sel");
-      row.classList.add("sel");
-      mount(detail, spanDetail(r, flagged));
-    };
-    row.addEventListener("click", open);
-    row.addEventListener("keydown", (e) => e.key === "Enter" && open());
-    return row;
-  });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => h("span", { style: `left:${f * 100}%` }, ms(f * totalMs)));
-  return h(
-    "div",
-    { class: "waterfall", id: "waterfall" },
-    h("div", { class: "wf-row wf-head" }, h("div", { class: "wf-label" }, "Service · span"), h("div", { class: "wf-track ticks" }, ticks)),
-    body,
-  );
-}
-
-function spanDetail(r: Row, findings: LintFinding[]): HTMLElement {
-  const s = r.span;
-  const kv = (k: string, v: unknown) => h("tr", null, h("th", null, k), h("td", { class: "mono" }, String(v ?? "")));
-  return h(
-    "div",
-    null,
-    h("h3", null, s.name),
-    findings.map((f) => h("div", { class: "alert " + (f.severity === "error" ? "error" : "warn") }, h("b", null, f.rule), " ", f.message)),
-    h(
-      "table",
-      { class: "kv" },
-      kv("service", r.service),
-      kv("duration", ms(r.durMs)),
-      kv("start", time(nanoTime(s.startTimeUnixNano))),
-      kv("kind", KINDS[s.kind ?? 0] ?? s.kind),
-      kv("status", ["unset", "ok", "error"][s.status?.code ?? 0] + (s.status?.message ? `: ${s.status.message}` : "")),
-      kv("span id", s.spanId),
-      kv("parent id", (s.parentSpanId ?? "") + (r.orphan ? " (never arrived)" : "")),
-      kv("scope", r.scope),
-    ),
-    h("h4", null, "Attributes"),
-    h("table", { class: "kv" }, (s.attributes ?? []).map((a) => kv(a.key, anyValue(a.value)))),
-    s.events?.length
-      ? [h("h4", null, "Events"), h("table", { class: "kv" }, s.events.map((e) => kv(e.name, (e.attributes ?? []).map((a) => `${a.key}=${anyValue(a.value)}`).join(" "))))]
-      : null,
-    h("h4", null, "Resource"),
-    h("table", { class: "kv" }, r.resource.map((a) => kv(a.key, anyValue(a.value)))),
-  );
-}
-

@@ -41,7 +41,8 @@ export async function tracesPage(root: HTMLElement, params: URLSearchParams, ali
 
   getJSON<{ services: Service[] | null }>("/api/services", { start: p("start", "1h"), end: p("end") })
     .then((r) => {
-      for (const s of r.services ?? []) {
+      // Services with spans only: one that sent only logs has no traces to find.
+      for (const s of (r.services ?? []).filter((x) => x.spanCount > 0 || x.name === p("service"))) {
         service.append(h("option", { value: s.name }, `${s.name} (${s.spanCount} spans, ${s.logCount} logs)`));
       }
       service.value = p("service");
