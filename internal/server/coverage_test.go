@@ -68,19 +68,9 @@ func TestAWSCoverageDoc(t *testing.T) {
 	for _, svc := range []struct {
 		title, botocore string
 		model           *awsmodel.Model
-		request         func(op, path string) *http.Request
 	}{
-		{"CloudWatch Logs", "logs", awsmodel.Logs, func(op, _ string) *http.Request {
-			req, _ := http.NewRequest("POST", r.url(onMain, "/"), strings.NewReader(`{}`))
-			req.Header.Set("X-Amz-Target", "Logs_20140328."+op)
-			req.Header.Set("Content-Type", awsJSON)
-			return req
-		}},
-		{"X-Ray", "xray", awsmodel.XRay, func(_, path string) *http.Request {
-			req, _ := http.NewRequest("POST", r.url(onXRay, path), strings.NewReader(`{}`))
-			req.Header.Set("Content-Type", jsonType)
-			return req
-		}},
+		{"CloudWatch Logs", "logs", awsmodel.Logs},
+		{"X-Ray", "xray", awsmodel.XRay},
 	} {
 		ops, source := modelOps(t, svc.botocore, svc.model)
 		doc := docTable(t, svc.title)
@@ -91,7 +81,7 @@ func TestAWSCoverageDoc(t *testing.T) {
 		}
 		slices.Sort(names)
 		for _, op := range names {
-			resp, err := r.client.Do(svc.request(op, ops[op]))
+			resp, err := r.client.Do(awsRequest(r, svc.model, op, ops[op], `{}`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,4 +106,18 @@ func TestAWSCoverageDoc(t *testing.T) {
 				svc.title, coverageDoc, len(wrong), source, len(ops), strings.Join(wrong, "\n"))
 		}
 	}
+}
+
+// awsRequest is a call of op (at path, for X-Ray) with body, on the port
+// and in the protocol of m's service.
+func awsRequest(r *running, m *awsmodel.Model, op, path, body string) *http.Request {
+	if m.TargetPrefix != "" {
+		req, _ := http.NewRequest("POST", r.url(onMain, "/"), strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", m.TargetPrefix+"."+op)
+		req.Header.Set("Content-Type", awsJSON)
+		return req
+	}
+	req, _ := http.NewRequest("POST", r.url(onXRay, path), strings.NewReader(body))
+	req.Header.Set("Content-Type", jsonType)
+	return req
 }
