@@ -12,6 +12,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
+	"lookout/internal/receiver/otlp/otlpjson"
 )
 
 var updateNode = flag.Bool("update-node", false,
@@ -90,7 +91,7 @@ func TestNodePayloads(t *testing.T) {
 // (cumulative; integers as doubles) as the model holds them.
 func TestNodeMetricsPayload(t *testing.T) {
 	var req colmetricspb.ExportMetricsServiceRequest
-	if err := unmarshal(ctJSON, testdata(t, "metrics_node_sdk.json"), &req, func() error { return fixMetricIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, testdata(t, "metrics_node_sdk.json"), &req, func() error { return otlpjson.FixMetricIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	points, rej := otlpconv.MetricsFromProto("p", req.ResourceMetrics)

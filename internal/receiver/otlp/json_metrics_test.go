@@ -8,6 +8,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
+	"lookout/internal/receiver/otlp/otlpjson"
 )
 
 // TestJSONMetrics checks OTLP/JSON metrics: hex exemplar ids (any case, or
@@ -15,7 +16,7 @@ import (
 // name, every metric type, unknown fields ignored.
 func TestJSONMetrics(t *testing.T) {
 	var req colmetricspb.ExportMetricsServiceRequest
-	if err := unmarshal(ctJSON, testdata(t, "metrics_handwritten.json"), &req, func() error { return fixMetricIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, testdata(t, "metrics_handwritten.json"), &req, func() error { return otlpjson.FixMetricIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	points, rej := otlpconv.MetricsFromProto("p", req.ResourceMetrics)
@@ -68,7 +69,7 @@ func TestJSONMetricIDErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var req colmetricspb.ExportMetricsServiceRequest
-		err := unmarshal(ctJSON, []byte(tt.js), &req, func() error { return fixMetricIDs(&req) })
+		err := unmarshal(ctJSON, []byte(tt.js), &req, func() error { return otlpjson.FixMetricIDs(&req) })
 		if err == nil || !contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.js, err, tt.want)
 		}

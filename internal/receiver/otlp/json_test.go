@@ -10,6 +10,7 @@ import (
 
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
+	"lookout/internal/receiver/otlp/otlpjson"
 )
 
 func mustTraceID(t *testing.T, s string) model.TraceID {
@@ -32,7 +33,7 @@ func mustSpanID(t *testing.T, s string) model.SpanID {
 // strings or numbers, enums as numbers or names, unknown fields ignored.
 func TestJSONTraces(t *testing.T) {
 	var req coltracepb.ExportTraceServiceRequest
-	if err := unmarshal(ctJSON, testdata(t, "traces_handwritten.json"), &req, func() error { return fixTraceIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, testdata(t, "traces_handwritten.json"), &req, func() error { return otlpjson.FixTraceIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	spans, rej := otlpconv.SpansFromProto("p", req.ResourceSpans)
@@ -82,7 +83,7 @@ func TestJSONTraces(t *testing.T) {
 
 func TestJSONLogs(t *testing.T) {
 	var req collogspb.ExportLogsServiceRequest
-	if err := unmarshal(ctJSON, testdata(t, "logs_handwritten.json"), &req, func() error { return fixLogIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, testdata(t, "logs_handwritten.json"), &req, func() error { return otlpjson.FixLogIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	logs, rej := otlpconv.LogsFromProto("p", req.ResourceLogs)
@@ -122,7 +123,7 @@ func TestHexID(t *testing.T) {
 		if tt.size == 8 {
 			js = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"` + tt.in + `"}]}]}]}`
 		}
-		err := unmarshal(ctJSON, []byte(js), &req, func() error { return fixTraceIDs(&req) })
+		err := unmarshal(ctJSON, []byte(js), &req, func() error { return otlpjson.FixTraceIDs(&req) })
 		if tt.wantErr != "" {
 			if err == nil || !contains(err.Error(), tt.wantErr) {
 				t.Errorf("%q: error %v, want %q", tt.in, err, tt.wantErr)
@@ -147,7 +148,7 @@ func TestHexID(t *testing.T) {
 func decodeJSONSpans(t *testing.T, body []byte) []model.Span {
 	t.Helper()
 	var req coltracepb.ExportTraceServiceRequest
-	if err := unmarshal(ctJSON, body, &req, func() error { return fixTraceIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, body, &req, func() error { return otlpjson.FixTraceIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	spans, rej := otlpconv.SpansFromProto("p", req.ResourceSpans)
@@ -160,7 +161,7 @@ func decodeJSONSpans(t *testing.T, body []byte) []model.Span {
 func decodeJSONLogs(t *testing.T, body []byte) []model.LogEvent {
 	t.Helper()
 	var req collogspb.ExportLogsServiceRequest
-	if err := unmarshal(ctJSON, body, &req, func() error { return fixLogIDs(&req) }); err != nil {
+	if err := unmarshal(ctJSON, body, &req, func() error { return otlpjson.FixLogIDs(&req) }); err != nil {
 		t.Fatal(err)
 	}
 	logs, rej := otlpconv.LogsFromProto("p", req.ResourceLogs)

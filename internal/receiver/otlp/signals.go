@@ -6,6 +6,7 @@ import (
 	"lookout/internal/loglevel"
 	"lookout/internal/model"
 	"lookout/internal/otlpconv"
+	"lookout/internal/receiver/otlp/otlpjson"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
@@ -64,7 +65,7 @@ func decodeSignal(kind, project, ct string, data []byte, decoded func()) (*model
 	switch kind {
 	case kindSpan:
 		var m coltracepb.ExportTraceServiceRequest
-		err := unmarshal(ct, data, &m, func() error { return fixTraceIDs(&m) })
+		err := unmarshal(ct, data, &m, func() error { return otlpjson.FixTraceIDs(&m) })
 		decoded()
 		if err != nil {
 			return nil, nil, 0, &malformedError{err}
@@ -73,7 +74,7 @@ func decodeSignal(kind, project, ct string, data []byte, decoded func()) (*model
 		return &model.Batch{Spans: spans}, rej, len(spans) + len(rej), nil
 	case kindLog:
 		var m collogspb.ExportLogsServiceRequest
-		err := unmarshal(ct, data, &m, func() error { return fixLogIDs(&m) })
+		err := unmarshal(ct, data, &m, func() error { return otlpjson.FixLogIDs(&m) })
 		decoded()
 		if err != nil {
 			return nil, nil, 0, &malformedError{err}
@@ -85,7 +86,7 @@ func decodeSignal(kind, project, ct string, data []byte, decoded func()) (*model
 		return &model.Batch{Logs: logs}, rej, len(logs) + len(rej), nil
 	case kindMetric:
 		var m colmetricspb.ExportMetricsServiceRequest
-		err := unmarshal(ct, data, &m, func() error { return fixMetricIDs(&m) })
+		err := unmarshal(ct, data, &m, func() error { return otlpjson.FixMetricIDs(&m) })
 		decoded()
 		if err != nil {
 			return nil, nil, 0, &malformedError{err}

@@ -1,4 +1,11 @@
-package otlp
+// Package otlpjson mends what protojson decodes from OTLP/JSON. OTLP/JSON
+// writes trace and span ids as hex strings, while protojson decodes bytes
+// fields as base64. Hex digits are all base64 characters, and an id's hex
+// form (32 or 16 characters) is a whole number of base64 quanta, so
+// protojson decodes it without loss into 24 or 12 bytes: encoding those back
+// to base64 gives the original hex text, which is then decoded as hex. No
+// second JSON pass is needed.
+package otlpjson
 
 import (
 	"encoding/base64"
@@ -10,13 +17,6 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 )
-
-// OTLP/JSON writes trace and span ids as hex strings, while protojson decodes
-// bytes fields as base64. Hex digits are all base64 characters, and an id's
-// hex form (32 or 16 characters) is a whole number of base64 quanta, so
-// protojson decodes it without loss into 24 or 12 bytes: encoding those back to
-// base64 gives the original hex text, which is then decoded as hex. No second
-// JSON pass is needed.
 
 // hexID turns what protojson decoded from an id field back into the id, or
 // fails when the text was not an id's hex form. Empty stays empty.
@@ -35,7 +35,8 @@ func hexID(b []byte, size int) ([]byte, error) {
 	return id, nil
 }
 
-func fixTraceIDs(req *coltracepb.ExportTraceServiceRequest) error {
+// FixTraceIDs decodes the trace, span and parent ids of every span and link.
+func FixTraceIDs(req *coltracepb.ExportTraceServiceRequest) error {
 	for i, rs := range req.ResourceSpans {
 		for j, ss := range rs.GetScopeSpans() {
 			for k, s := range ss.GetSpans() {
@@ -72,7 +73,8 @@ func fixTraceIDs(req *coltracepb.ExportTraceServiceRequest) error {
 	return nil
 }
 
-func fixLogIDs(req *collogspb.ExportLogsServiceRequest) error {
+// FixLogIDs decodes the trace and span ids of every log record.
+func FixLogIDs(req *collogspb.ExportLogsServiceRequest) error {
 	for i, rl := range req.ResourceLogs {
 		for j, sl := range rl.GetScopeLogs() {
 			for k, lr := range sl.GetLogRecords() {
@@ -92,8 +94,8 @@ func fixLogIDs(req *collogspb.ExportLogsServiceRequest) error {
 	return nil
 }
 
-// fixMetricIDs decodes the ids of every exemplar (summaries have none).
-func fixMetricIDs(req *colmetricspb.ExportMetricsServiceRequest) error {
+// FixMetricIDs decodes the ids of every exemplar (summaries have none).
+func FixMetricIDs(req *colmetricspb.ExportMetricsServiceRequest) error {
 	for i, rm := range req.ResourceMetrics {
 		for j, sm := range rm.GetScopeMetrics() {
 			for k, m := range sm.GetMetrics() {
